@@ -1,0 +1,126 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Solvent: a node for a simulated decentralized margin protocol.
+//
+// Layering (data flows one way): RPC/CLI -> decoded transaction -> SolventCore execution
+// -> SolventStore commit -> events out. SolventCore never calls back into the node.
+
+let package = Package(
+    name: "solvent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "solventd", targets: ["solventd"]),
+        .executable(name: "solvent", targets: ["solvent"]),
+        .executable(name: "solvent-bench", targets: ["solvent-bench"]),
+        .library(name: "SolventCore", targets: ["SolventCore"]),
+        .library(name: "SolventClient", targets: ["SolventClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries from Debian (libsodium-dev, liblmdb-dev): shims only, no vendored C.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+
+        // Ed25519, SHA-256, ChaCha20 expansion, argon2id + XChaCha20-Poly1305 keystore.
+        .target(name: "SolventCrypto", dependencies: ["CSodium"]),
+
+        // The deterministic state machine: no I/O, no clock, no floats, no hash-order iteration.
+        .target(name: "SolventCore", dependencies: ["SolventCrypto"]),
+
+        // LMDB environment, named tables, atomic block commit.
+        .target(name: "SolventStore", dependencies: ["SolventCore", "CLMDB"]),
+
+        // Mempool, block production, RPC + WebSocket, metrics.
+        .target(
+            name: "SolventNode",
+            dependencies: [
+                "SolventCore", "SolventStore", "SolventCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // RPC client, keyring and transaction builder shared by the CLI, the bench and later bots.
+        .target(
+            name: "SolventClient",
+            dependencies: [
+                "SolventCore", "SolventCrypto",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "solventd",
+            dependencies: [
+                "SolventNode", "SolventStore", "SolventCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "solvent",
+            dependencies: [
+                "SolventClient", "SolventCore", "SolventCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "solvent-bench",
+            dependencies: [
+                "SolventClient", "SolventCore", "SolventCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "SolventCryptoTests",
+            dependencies: ["SolventCrypto"]
+        ),
+        .testTarget(
+            name: "SolventCoreTests",
+            dependencies: [
+                "SolventCore", "SolventCrypto",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: []
+        ),
+        .testTarget(
+            name: "SolventStoreTests",
+            dependencies: ["SolventStore", "SolventCore", "SolventCrypto"]
+        ),
+        .testTarget(
+            name: "SolventNodeTests",
+            dependencies: [
+                "SolventNode", "SolventStore", "SolventCore", "SolventClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "SolventClientTests",
+            dependencies: ["SolventClient", "SolventCore", "SolventCrypto"]
+        ),
+    ]
+)

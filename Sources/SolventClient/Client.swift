@@ -1,0 +1,3 @@
+import HummingbirdWSClient
+import Foundation
+import FoundationNetworking

@@ -1,0 +1,219 @@
+import SolventCrypto
+
+/// What execution needs to know about the block it runs in. Block time comes from here only;
+/// the state machine never reads a clock.
+public struct BlockContext: Sendable {
+    public let height: UInt64
+    public let timeMs: UInt64
+    public let proposer: Address
+
+    public init(height: UInt64, timeMs: UInt64, proposer: Address) {
+        self.height = height
+        self.timeMs = timeMs
+        self.proposer = proposer
+    }
+}
+
+/// The result of executing a block, before it is committed.
+public struct FinalizedBlock: Sendable {
+    public let receipts: [Receipt]
+    /// Every state entry the block changed, sorted by (table, key).
+    public let changes: [StateChange]
+    public let stateHash: StateHash
+    public let appHash: Bytes32
+    public let txRoot: Bytes32
+    public let receiptsRoot: Bytes32
+}
+
+/// The deterministic state machine, shaped like CometBFT's ABCI++ so that a BFT engine could
+/// drive it in place of the single-validator node: `initChain`, `checkTx` (mempool admission),
+/// `prepareProposal`, `processProposal`, `finalizeBlock`; the store performs `commit`.
+/// It holds no state of its own: state comes in as a `StateReader`, changes go out as a list.
+public struct StateMachine: Sendable {
+    public let chainId: String
+
+    public init(chainId: String) {
+        self.chainId = chainId
+    }
+
+    // MARK: InitChain
+
+    /// The genesis state's entries and hash.
+    public static func initChain(_ genesis: Genesis) throws(GenesisError) -> (changes: [StateChange], stateHash: StateHash) {
+        let state = try genesis.initialState()
+        let changes = state.changes()
+        var hash = StateHash()
+        for change in changes { hash.apply(change) }
+        return (changes, hash)
+    }
+
+    // MARK: CheckTx
+
+    /// Mempool admission: runs the transaction against `state` (committed state plus everything
+    /// already admitted) and keeps its effect there when it succeeds. A refusal changes nothing.
+    public func checkTx(_ tx: VerifiedTransaction, state: StateOverlay) -> ProtocolError? {
+        let t = tx.transaction
+        guard t.chainId == chainId else { return wrongChain(t.chainId) }
+        guard let account = state.account(t.sender) else {
+            return ProtocolError(.accountNotFound, "account \(t.sender) does not exist (it has never received funds)")
+        }
+        if let error = nonceError(t.nonce, expected: account.nonce) { return error }
+        let scratch = StateOverlay(base: state)
+        do {
+            _ = try apply(t, state: scratch)
+        } catch {
+            return error
+        }
+        scratch.merge(into: state)
+        bumpNonce(t.sender, state)
+        return nil
+    }
+
+    // MARK: PrepareProposal
+
+    /// Chooses the block's transactions from mempool candidates (already in admission order)
+    /// within the block limits in `params`.
+    public func prepareProposal(candidates: [VerifiedTransaction], params: Params) -> [VerifiedTransaction] {
+        var chosen = [VerifiedTransaction]()
+        var bytes = 0
+        for tx in candidates {
+            guard chosen.count < Int(params.maxBlockTransactions),
+                  bytes + tx.signed.bytes.count <= Int(params.maxBlockBytes) else { break }
+            bytes += tx.signed.bytes.count
+            chosen.append(tx)
+        }
+        return chosen
+    }
+
+    // MARK: ProcessProposal
+
+    public enum ProposalError: Error, Equatable, CustomStringConvertible {
+        case header(String)
+        case transaction(index: Int, ProtocolError)
+
+        public var description: String {
+            switch self {
+            case .header(let m): return m
+            case .transaction(let i, let e): return "transaction \(i): \(e)"
+            }
+        }
+    }
+
+    /// Checks a proposed block before executing it: it extends `parent` (hash, height, later
+    /// time), comes from `validator` with a valid signature, and every transaction decodes, is for
+    /// this chain and is correctly signed (checked in parallel across cores). Returns the
+    /// verified transactions in block order.
+    public func processProposal(_ block: Block, parentHash: Bytes32, parentHeight: UInt64, parentTimeMs: UInt64,
+                                validator: Address) -> Result<[VerifiedTransaction], ProposalError> {
+        let h = block.header
+        guard h.chainId == chainId else { return .failure(.header("block is for chain \(h.chainId), not \(chainId)")) }
+        guard h.height == parentHeight + 1 else {
+            return .failure(.header("block height \(h.height) does not follow \(parentHeight)"))
+        }
+        guard h.previousHash == parentHash else { return .failure(.header("block \(h.height) does not extend its parent")) }
+        guard h.timeMs > parentTimeMs else {
+            return .failure(.header("block \(h.height) time \(h.timeMs) is not after its parent's \(parentTimeMs)"))
+        }
+        guard h.proposer == validator, block.verifySignature() else {
+            return .failure(.header("block \(h.height) is not signed by the validator"))
+        }
+        guard Int(h.txCount) == block.transactions.count else {
+            return .failure(.header("block \(h.height) transaction count does not match its header"))
+        }
+        var decoded = [SignedTransaction]()
+        decoded.reserveCapacity(block.transactions.count)
+        for (i, bytes) in block.transactions.enumerated() {
+            do {
+                decoded.append(try TxCodec.decode(bytes))
+            } catch {
+                return .failure(.transaction(index: i, error))
+            }
+        }
+        guard MerkleRoot.of(decoded.map(\.hash)) == h.txRoot else {
+            return .failure(.header("block \(h.height) transaction root does not match its transactions"))
+        }
+        let verified = VerifiedTransaction.verifyAll(decoded)
+        var out = [VerifiedTransaction]()
+        out.reserveCapacity(verified.count)
+        for (i, v) in verified.enumerated() {
+            guard let v else { return .failure(.transaction(index: i, ProtocolError(.badSignature, "signature does not verify"))) }
+            out.append(v)
+        }
+        return .success(out)
+    }
+
+    // MARK: FinalizeBlock
+
+    /// Executes the block's transactions in order on top of `state` and returns receipts, the
+    /// sorted state changes and the new state hash. Pure: nothing is written anywhere.
+    public func finalizeBlock(_ context: BlockContext, transactions: [VerifiedTransaction], state: any StateReader,
+                              previousStateHash: StateHash) -> FinalizedBlock {
+        let block = StateOverlay(base: state)
+        var receipts = [Receipt]()
+        receipts.reserveCapacity(transactions.count)
+        for tx in transactions {
+            receipts.append(deliverTx(tx, context: context, state: block))
+        }
+        let changes = block.changes()
+        var hash = previousStateHash
+        for change in changes { hash.apply(change) }
+        return FinalizedBlock(
+            receipts: receipts, changes: changes, stateHash: hash, appHash: hash.appHash,
+            txRoot: MerkleRoot.of(transactions.map(\.hash)),
+            receiptsRoot: MerkleRoot.of(receipts.map { SHA256.hash($0.encoded()) }))
+    }
+
+    /// One transaction inside a block. A transaction with the wrong chain or nonce changes
+    /// nothing; one whose action fails still uses its nonce (so it cannot be replayed) and
+    /// changes nothing else (contracts-spec/transactions.md, "Nonces").
+    func deliverTx(_ tx: VerifiedTransaction, context: BlockContext, state: StateOverlay) -> Receipt {
+        let t = tx.transaction
+        guard t.chainId == chainId else { return .failure(tx.hash, wrongChain(t.chainId)) }
+        guard let account = state.account(t.sender) else {
+            return .failure(tx.hash, ProtocolError(.accountNotFound, "account \(t.sender) does not exist"))
+        }
+        if let error = nonceError(t.nonce, expected: account.nonce) { return .failure(tx.hash, error) }
+        let scratch = StateOverlay(base: state)
+        let receipt: Receipt
+        do {
+            let events = try apply(t, state: scratch)
+            scratch.merge(into: state)
+            receipt = .success(tx.hash, events)
+        } catch {
+            receipt = .failure(tx.hash, error)
+        }
+        bumpNonce(t.sender, state)
+        return receipt
+    }
+
+    private func apply(_ t: Transaction, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        switch t.action {
+        case let .send(to, asset, amount):
+            return try Transfers.send(from: t.sender, to: to, assetID: asset, amount: amount, state: state)
+        case let .deposit(vault, asset, amount):
+            return try Transfers.deposit(owner: t.sender, number: vault, assetID: asset, amount: amount, state: state)
+        case let .withdraw(vault, asset, amount):
+            return try Transfers.withdraw(owner: t.sender, number: vault, assetID: asset, amount: amount, state: state)
+        }
+    }
+
+    private func bumpNonce(_ sender: Address, _ state: StateOverlay) {
+        var account = state.account(sender)!
+        account.nonce += 1
+        state.putAccount(sender, account)
+    }
+
+    private func nonceError(_ nonce: UInt64, expected: UInt64) -> ProtocolError? {
+        if nonce < expected {
+            return ProtocolError(.nonceTooLow, "nonce \(nonce) was already used; the account's next nonce is \(expected)")
+        }
+        if nonce > expected {
+            return ProtocolError(.nonceTooHigh, "nonce \(nonce) is ahead of the account's next nonce \(expected)")
+        }
+        return nil
+    }
+
+    private func wrongChain(_ id: String) -> ProtocolError {
+        ProtocolError(.wrongChainId, "transaction is signed for chain '\(id)', this chain is '\(chainId)'")
+    }
+}

@@ -1,0 +1,118 @@
+import SolventCrypto
+
+/// Reads the primitives `ByteWriter` writes, refusing truncation and over-long fields with the
+/// codec's stable error codes. Never traps on hostile input.
+public struct ByteReader {
+    public let bytes: [UInt8]
+    public private(set) var offset: Int
+    private let end: Int
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        self.offset = 0
+        self.end = bytes.count
+    }
+
+    public var remaining: Int { end - offset }
+    public var isAtEnd: Bool { offset == end }
+
+    public mutating func u8(_ field: String) throws(ProtocolError) -> UInt8 {
+        try need(1, field)
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+    public mutating func u16(_ field: String) throws(ProtocolError) -> UInt16 { try readLE(field) }
+    public mutating func u32(_ field: String) throws(ProtocolError) -> UInt32 { try readLE(field) }
+    public mutating func u64(_ field: String) throws(ProtocolError) -> UInt64 { try readLE(field) }
+    public mutating func u128(_ field: String) throws(ProtocolError) -> UInt128 { try readLE(field) }
+    public mutating func i64(_ field: String) throws(ProtocolError) -> Int64 { Int64(bitPattern: try readLE(field)) }
+    public mutating func i128(_ field: String) throws(ProtocolError) -> Int128 { Int128(bitPattern: try readLE(field)) }
+
+    public mutating func bool(_ field: String) throws(ProtocolError) -> Bool {
+        switch try u8(field) {
+        case 0: return false
+        case 1: return true
+        case let other: throw ProtocolError(.invalidField, "\(field): boolean must be 0 or 1, got \(other)")
+        }
+    }
+
+    public mutating func raw(_ count: Int, _ field: String) throws(ProtocolError) -> ArraySlice<UInt8> {
+        try need(count, field)
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+
+    public mutating func bytes32(_ field: String) throws(ProtocolError) -> Bytes32 {
+        Bytes32(try raw(32, field))!
+    }
+
+    /// A u8-length-prefixed field with at most `maxLength` bytes.
+    public mutating func shortBytes(_ field: String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
+        let length = Int(try u8(field + " length"))
+        guard length <= maxLength else {
+            throw ProtocolError(.fieldTooLong, "\(field) is \(length) bytes, the limit is \(maxLength)")
+        }
+        return Array(try raw(length, field))
+    }
+
+    public mutating func shortString(_ field: String, maxLength: Int) throws(ProtocolError) -> String {
+        try utf8(try shortBytes(field, maxLength: maxLength), field)
+    }
+
+    public mutating func longBytes(_ field: String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
+        let length = Int(try u16(field + " length"))
+        guard length <= maxLength else {
+            throw ProtocolError(.fieldTooLong, "\(field) is \(length) bytes, the limit is \(maxLength)")
+        }
+        return Array(try raw(length, field))
+    }
+
+    public mutating func longString(_ field: String, maxLength: Int) throws(ProtocolError) -> String {
+        try utf8(try longBytes(field, maxLength: maxLength), field)
+    }
+
+    public mutating func blob(_ field: String) throws(ProtocolError) -> [UInt8] {
+        let length = Int(try u32(field + " length"))
+        return Array(try raw(length, field))
+    }
+
+    /// A count prefix (u16) for a list whose elements are at least `minElementSize` bytes each;
+    /// refuses a count the remaining bytes cannot hold before anything is allocated.
+    public mutating func count(_ field: String, max: Int, minElementSize: Int) throws(ProtocolError) -> Int {
+        let n = Int(try u16(field + " count"))
+        guard n <= max else { throw ProtocolError(.fieldTooLong, "\(field) has \(n) entries, the limit is \(max)") }
+        guard n * minElementSize <= remaining else {
+            throw ProtocolError(.truncated, "\(field): \(n) entries cannot fit in the \(remaining) bytes left")
+        }
+        return n
+    }
+
+    public func expectEnd() throws(ProtocolError) {
+        guard offset == end else {
+            throw ProtocolError(.trailingBytes, "\(end - offset) unexpected bytes after the last field")
+        }
+    }
+
+    private func need(_ count: Int, _ field: String) throws(ProtocolError) {
+        guard count >= 0, end - offset >= count else {
+            throw ProtocolError(.truncated, "input ends inside \(field) (needs \(count) bytes, \(end - offset) left)")
+        }
+    }
+
+    private func utf8(_ bytes: [UInt8], _ field: String) throws(ProtocolError) -> String {
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw ProtocolError(.invalidField, "\(field) is not valid UTF-8")
+        }
+        return s
+    }
+
+    @inline(__always)
+    private mutating func readLE<T: FixedWidthInteger & UnsignedInteger>(_ field: String) throws(ProtocolError) -> T {
+        let size = MemoryLayout<T>.size
+        try need(size, field)
+        var value: T = 0
+        for i in 0..<size { value |= T(bytes[offset + i]) << (8 * i) }
+        offset += size
+        return value
+    }
+}

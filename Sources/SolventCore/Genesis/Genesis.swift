@@ -1,0 +1,144 @@
+import SolventCrypto
+
+/// The genesis document (contracts-spec/genesis.md): the chain's identity, validator, assets,
+/// parameters and initial accounts. Read from JSON by the node; validated before use.
+public struct Genesis: Codable, Equatable, Sendable {
+    public var chainId: String
+    /// Time of the genesis state in milliseconds since the Unix epoch; block 1 must be later.
+    public var genesisTimeMs: UInt64
+    /// The single validator's Ed25519 public key, hex.
+    public var validator: String
+    public var assets: [AssetSpec]
+    public var params: Params
+    public var accounts: [GenesisAccount]
+    /// Present in devnet genesis files: how the dev keys were derived, so the node can print them.
+    public var devnet: DevnetInfo?
+
+    public struct AssetSpec: Codable, Equatable, Sendable {
+        public var id: AssetID
+        public var symbol: String
+        public var decimals: UInt8
+        public init(id: AssetID, symbol: String, decimals: UInt8) {
+            self.id = id; self.symbol = symbol; self.decimals = decimals
+        }
+    }
+
+    public struct GenesisAccount: Codable, Equatable, Sendable {
+        public var name: String?
+        public var address: String
+        public var wallet: [Holding]
+        public init(name: String?, address: String, wallet: [Holding]) {
+            self.name = name; self.address = address; self.wallet = wallet
+        }
+    }
+
+    /// An amount of an asset in whole units, as a decimal string ("1000000", "2.5").
+    public struct Holding: Codable, Equatable, Sendable {
+        public var asset: String
+        public var amount: String
+        public init(asset: String, amount: String) { self.asset = asset; self.amount = amount }
+    }
+
+    public struct DevnetInfo: Codable, Equatable, Sendable {
+        public var seedPhrase: String
+        public var warning: String
+        public init(seedPhrase: String, warning: String) { self.seedPhrase = seedPhrase; self.warning = warning }
+        enum CodingKeys: String, CodingKey {
+            case seedPhrase = "seed_phrase"
+            case warning
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chainId = "chain_id"
+        case genesisTimeMs = "genesis_time_ms"
+        case validator, assets, params, accounts, devnet
+    }
+
+    public init(chainId: String, genesisTimeMs: UInt64, validator: String, assets: [AssetSpec],
+                params: Params, accounts: [GenesisAccount], devnet: DevnetInfo?) {
+        self.chainId = chainId
+        self.genesisTimeMs = genesisTimeMs
+        self.validator = validator
+        self.assets = assets
+        self.params = params
+        self.accounts = accounts
+        self.devnet = devnet
+    }
+}
+
+public struct GenesisError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "invalid genesis: \(message)" }
+}
+
+extension Genesis {
+    public var validatorAddress: Address? {
+        Hex.decode(validator).flatMap { Bytes32($0) }.map(Address.init)
+    }
+
+    /// Checks every rule in contracts-spec/genesis.md and returns the initial state's entries.
+    public func initialState() throws(GenesisError) -> StateOverlay {
+        do {
+            try TxCodec.validateChainId(chainId)
+        } catch {
+            throw GenesisError("chain_id: \(error.message)")
+        }
+        guard genesisTimeMs > 0 else { throw GenesisError("genesis_time_ms must be positive") }
+        guard validatorAddress != nil else {
+            throw GenesisError("validator must be a 32-byte Ed25519 public key in hex")
+        }
+        guard params.maxBlockTransactions > 0, params.maxBlockBytes >= UInt32(TxCodec.maxTransactionBytes) else {
+            throw GenesisError("params: max_block_transactions must be positive and max_block_bytes at least \(TxCodec.maxTransactionBytes)")
+        }
+        guard params.maxVaultsPerAccount > 0 else { throw GenesisError("params: max_vaults_per_account must be positive") }
+
+        var bySymbol: [String: Asset] = [:]
+        var ids = Set<AssetID>()
+        for spec in assets {
+            guard !spec.symbol.isEmpty, spec.symbol.utf8.count <= 16,
+                  spec.symbol.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else {
+                throw GenesisError("asset symbol '\(spec.symbol)' must be 1 to 16 characters A-Z or 0-9")
+            }
+            guard spec.decimals <= 30 else { throw GenesisError("asset \(spec.symbol): decimals must be at most 30") }
+            guard ids.insert(spec.id).inserted, bySymbol[spec.symbol] == nil else {
+                throw GenesisError("asset id \(spec.id) or symbol \(spec.symbol) appears twice")
+            }
+            bySymbol[spec.symbol] = Asset(id: spec.id, symbol: spec.symbol, decimals: spec.decimals)
+        }
+        guard let usdc = bySymbol["USDC"], usdc.decimals == 6 else {
+            throw GenesisError("assets must include USDC with 6 decimals (the quote asset)")
+        }
+
+        let state = StateOverlay(base: EmptyState())
+        state.putParams(params)
+        for spec in assets { state.putAsset(bySymbol[spec.symbol]!) }
+        var seen = Set<Address>()
+        for entry in accounts {
+            guard let address = Address(text: entry.address) else {
+                throw GenesisError("account address '\(entry.address)' is not a valid address")
+            }
+            guard seen.insert(address).inserted else { throw GenesisError("account \(entry.address) appears twice") }
+            var account = Account()
+            for holding in entry.wallet {
+                guard let asset = bySymbol[holding.asset] else {
+                    throw GenesisError("account \(entry.address): unknown asset \(holding.asset)")
+                }
+                let amount: UInt128
+                do {
+                    amount = try Amount.parse(holding.amount, decimals: Int(asset.decimals))
+                } catch {
+                    throw GenesisError("account \(entry.address): \(holding.asset) amount: \(error)")
+                }
+                do {
+                    try account.wallet.credit(asset, amount, what: "genesis wallet of \(entry.address)")
+                } catch {
+                    throw GenesisError(error.message)
+                }
+            }
+            state.putAccount(address, account)
+        }
+        return state
+    }
+}

@@ -1,0 +1,90 @@
+/// Assets are numbered in genesis; transactions carry the number, humans use the symbol.
+public typealias AssetID = UInt32
+
+public struct Asset: Equatable, Sendable {
+    public let id: AssetID
+    public let symbol: String
+    /// Quantums per whole unit = 10^decimals.
+    public let decimals: UInt8
+
+    public init(id: AssetID, symbol: String, decimals: UInt8) {
+        self.id = id
+        self.symbol = symbol
+        self.decimals = decimals
+    }
+
+    public func format(_ quantums: UInt128) -> String { Amount.format(quantums, decimals: Int(decimals)) }
+}
+
+/// A balance of one asset, as held in wallets and vault collateral.
+public struct AssetBalance: Equatable, Sendable {
+    public let asset: AssetID
+    public var amount: UInt128
+
+    public init(asset: AssetID, amount: UInt128) {
+        self.asset = asset
+        self.amount = amount
+    }
+}
+
+/// Balances per asset kept sorted by asset id with zero balances left out, so the encoding of a
+/// set of balances is unique (contracts-spec/state.md).
+public struct Balances: Equatable, Sendable {
+    public private(set) var entries: [AssetBalance] = []
+
+    public init() {}
+
+    public init(sortedEntries: [AssetBalance]) { entries = sortedEntries }
+
+    public subscript(asset: AssetID) -> UInt128 {
+        get { entries.first { $0.asset == asset }?.amount ?? 0 }
+        set {
+            if let i = entries.firstIndex(where: { $0.asset == asset }) {
+                if newValue == 0 { entries.remove(at: i) } else { entries[i].amount = newValue }
+            } else if newValue != 0 {
+                let at = entries.firstIndex { $0.asset > asset } ?? entries.count
+                entries.insert(AssetBalance(asset: asset, amount: newValue), at: at)
+            }
+        }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Adds with the protocol's ceiling; refuses instead of wrapping.
+    public mutating func credit(_ asset: Asset, _ amount: UInt128, what: String) throws(ProtocolError) {
+        let current = self[asset.id]
+        let (sum, overflow) = current.addingReportingOverflow(amount)
+        guard !overflow, sum <= Amount.max else {
+            throw ProtocolError(.balanceOverflow,
+                "\(what) holds \(asset.format(current)) \(asset.symbol); adding \(asset.format(amount)) would exceed the maximum amount")
+        }
+        self[asset.id] = sum
+    }
+
+    public mutating func debit(_ asset: Asset, _ amount: UInt128, what: String) throws(ProtocolError) {
+        let current = self[asset.id]
+        guard current >= amount else {
+            throw ProtocolError(.insufficientBalance,
+                "\(what) holds \(asset.format(current)) \(asset.symbol), \(asset.format(amount)) needed")
+        }
+        self[asset.id] = current - amount
+    }
+
+    func encode(into w: inout ByteWriter) {
+        w.u16(UInt16(entries.count))
+        for e in entries {
+            w.u32(e.asset)
+            w.u128(e.amount)
+        }
+    }
+
+    static func decode(from r: inout ByteReader) throws(ProtocolError) -> Balances {
+        let n = try r.count("balances", max: Int(UInt16.max), minElementSize: 20)
+        var entries = [AssetBalance]()
+        entries.reserveCapacity(n)
+        for _ in 0..<n {
+            entries.append(AssetBalance(asset: try r.u32("asset"), amount: try r.u128("amount")))
+        }
+        return Balances(sortedEntries: entries)
+    }
+}

@@ -1,0 +1,61 @@
+/// The state is a set of tables of (key, value) byte strings, one table per kind of entity, each
+/// entity stored on its own (never one blob for the whole state). The store keeps each table in
+/// an LMDB named database of the same name; the state hash covers every entry of every table.
+public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
+    case params = 1
+    case assets = 2
+    case accounts = 3
+    case vaults = 4
+
+    public var name: String {
+        switch self {
+        case .params: return "params"
+        case .assets: return "assets"
+        case .accounts: return "accounts"
+        case .vaults: return "vaults"
+        }
+    }
+
+    public static func < (a: StateTable, b: StateTable) -> Bool { a.rawValue < b.rawValue }
+}
+
+public struct StateKey: Hashable, Comparable, Sendable {
+    public let table: StateTable
+    public let key: [UInt8]
+
+    public init(_ table: StateTable, _ key: [UInt8]) {
+        self.table = table
+        self.key = key
+    }
+
+    /// Table first, then key bytes lexicographically: the order changes are hashed and stored in.
+    public static func < (a: StateKey, b: StateKey) -> Bool {
+        if a.table != b.table { return a.table < b.table }
+        return a.key.lexicographicallyPrecedes(b.key)
+    }
+}
+
+/// Read access to committed state; the store implements it over an LMDB read transaction and
+/// tests implement it over a sorted in-memory map.
+public protocol StateReader {
+    func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]?
+}
+
+/// One entry's change over a block: `old` is the value before the block, `new` after (nil = absent).
+public struct StateChange: Equatable, Sendable {
+    public let key: StateKey
+    public let old: [UInt8]?
+    public let new: [UInt8]?
+
+    public init(key: StateKey, old: [UInt8]?, new: [UInt8]?) {
+        self.key = key
+        self.old = old
+        self.new = new
+    }
+}
+
+/// An empty state: the base genesis is applied onto.
+public struct EmptyState: StateReader {
+    public init() {}
+    public func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { nil }
+}

@@ -1,0 +1,108 @@
+import SolventCrypto
+
+/// What a transaction asks the state machine to do. The wire kind numbers are in
+/// contracts-spec/transactions.md and never change meaning.
+public enum TxAction: Equatable, Sendable {
+    /// Wallet to wallet.
+    case send(to: Address, asset: AssetID, amount: UInt128)
+    /// Wallet to vault `vault` of the sender, creating it when `vault` is the next unused number.
+    case deposit(vault: UInt32, asset: AssetID, amount: UInt128)
+    /// Vault to wallet.
+    case withdraw(vault: UInt32, asset: AssetID, amount: UInt128)
+
+    public var kind: TxKind {
+        switch self {
+        case .send: return .send
+        case .deposit: return .deposit
+        case .withdraw: return .withdraw
+        }
+    }
+}
+
+public enum TxKind: UInt16, Sendable, CaseIterable {
+    case send = 1
+    case deposit = 2
+    case withdraw = 3
+
+    public var name: String {
+        switch self {
+        case .send: return "send"
+        case .deposit: return "deposit"
+        case .withdraw: return "withdraw"
+        }
+    }
+}
+
+/// An unsigned transaction.
+public struct Transaction: Equatable, Sendable {
+    public let chainId: String
+    public let sender: Address
+    public let nonce: UInt64
+    public let action: TxAction
+
+    public init(chainId: String, sender: Address, nonce: UInt64, action: TxAction) {
+        self.chainId = chainId
+        self.sender = sender
+        self.nonce = nonce
+        self.action = action
+    }
+
+    /// The encoded body (everything but the signature).
+    public func body() -> [UInt8] { TxCodec.encodeBody(self) }
+
+    /// The exact bytes an Ed25519 signature covers: the domain tag then the body.
+    public func signBytes() -> [UInt8] { TxCodec.signDomain + body() }
+
+    public func signed(with key: PrivateKey) -> SignedTransaction {
+        let body = body()
+        let signature = key.sign(TxCodec.signDomain + body)
+        return SignedTransaction(transaction: self, bytes: body + signature, bodyLength: body.count)
+    }
+}
+
+/// A transaction with its signature and exact wire bytes. Decoding does not check the signature:
+/// that is `verifySignature()`, run in parallel by the mempool and by replay.
+public struct SignedTransaction: Equatable, Sendable {
+    public let transaction: Transaction
+    /// The full wire encoding: body then the 64-byte signature.
+    public let bytes: [UInt8]
+    let bodyLength: Int
+    /// SHA-256 of `bytes`.
+    public let hash: Bytes32
+
+    init(transaction: Transaction, bytes: [UInt8], bodyLength: Int) {
+        self.transaction = transaction
+        self.bytes = bytes
+        self.bodyLength = bodyLength
+        self.hash = SHA256.hash(bytes)
+    }
+
+    public var signature: ArraySlice<UInt8> { bytes[bodyLength...] }
+    public var body: ArraySlice<UInt8> { bytes[..<bodyLength] }
+
+    public func verifySignature() -> Bool {
+        Ed25519.verify(signature: signature, message: ArraySlice(TxCodec.signDomain + body),
+                       publicKey: transaction.sender.key)
+    }
+}
+
+/// A transaction whose signature has been checked. Only `verify` creates one, so execution can
+/// rely on it without checking again.
+public struct VerifiedTransaction: Sendable {
+    public let signed: SignedTransaction
+
+    public var transaction: Transaction { signed.transaction }
+    public var hash: Bytes32 { signed.hash }
+
+    private init(_ signed: SignedTransaction) { self.signed = signed }
+
+    public static func verify(_ tx: SignedTransaction) -> VerifiedTransaction? {
+        tx.verifySignature() ? VerifiedTransaction(tx) : nil
+    }
+
+    /// Verifies many transactions across all cores; nil where the signature is bad.
+    public static func verifyAll(_ txs: [SignedTransaction]) -> [VerifiedTransaction?] {
+        let ok = ParallelVerify.map(count: txs.count) { txs[$0].verifySignature() }
+        return zip(txs, ok).map { $1 ? VerifiedTransaction($0) : nil }
+    }
+}

@@ -1,0 +1,85 @@
+/// The canonical binary encoding of transactions, version 1 (contracts-spec/transactions.md).
+///
+///     version u8 = 1
+///     chain_id u8 length (1...32) + ASCII [a-z0-9._-]
+///     sender 32 bytes (Ed25519 public key)
+///     nonce u64 LE
+///     kind u16 LE
+///     payload (per kind)
+///     signature 64 bytes
+///
+/// The encoding is canonical: every value has exactly one encoding, the decoder refuses unknown
+/// versions and kinds, truncated or over-long fields, trailing bytes and anything over 4096 bytes.
+public enum TxCodec {
+    public static let version: UInt8 = 1
+    public static let maxTransactionBytes = 4096
+    public static let maxChainIdLength = 32
+    /// Prepended to the body to form the signed message, so a transaction signature can never be
+    /// replayed as any other kind of signed message (oracle report, block).
+    public static let signDomain: [UInt8] = Array("SOLVENT_TX".utf8)
+
+    public static func encodeBody(_ tx: Transaction) -> [UInt8] {
+        var w = ByteWriter(capacity: 128)
+        w.u8(version)
+        w.shortString(tx.chainId)
+        w.bytes32(tx.sender.key)
+        w.u64(tx.nonce)
+        w.u16(tx.action.kind.rawValue)
+        switch tx.action {
+        case let .send(to, asset, amount):
+            w.bytes32(to.key)
+            w.u32(asset)
+            w.u128(amount)
+        case let .deposit(vault, asset, amount), let .withdraw(vault, asset, amount):
+            w.u32(vault)
+            w.u32(asset)
+            w.u128(amount)
+        }
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> SignedTransaction {
+        guard bytes.count <= maxTransactionBytes else {
+            throw ProtocolError(.oversized, "transaction is \(bytes.count) bytes, the limit is \(maxTransactionBytes)")
+        }
+        var r = ByteReader(bytes)
+        let v = try r.u8("version")
+        guard v == version else {
+            throw ProtocolError(.unknownVersion, "transaction version \(v) is not supported (this node reads version \(version))")
+        }
+        let chainId = try r.shortString("chain_id", maxLength: maxChainIdLength)
+        try validateChainId(chainId)
+        let sender = Address(try r.bytes32("sender"))
+        let nonce = try r.u64("nonce")
+        let kindNumber = try r.u16("kind")
+        guard let kind = TxKind(rawValue: kindNumber) else {
+            throw ProtocolError(.unknownKind, "transaction kind \(kindNumber) is not defined")
+        }
+        let action: TxAction
+        switch kind {
+        case .send:
+            action = .send(to: Address(try r.bytes32("to")), asset: try r.u32("asset"), amount: try r.u128("amount"))
+        case .deposit:
+            action = .deposit(vault: try r.u32("vault"), asset: try r.u32("asset"), amount: try r.u128("amount"))
+        case .withdraw:
+            action = .withdraw(vault: try r.u32("vault"), asset: try r.u32("asset"), amount: try r.u128("amount"))
+        }
+        let bodyLength = r.offset
+        _ = try r.raw(64, "signature")
+        try r.expectEnd()
+        return SignedTransaction(transaction: Transaction(chainId: chainId, sender: sender, nonce: nonce, action: action),
+                                 bytes: bytes, bodyLength: bodyLength)
+    }
+
+    /// Chain ids are 1 to 32 characters from [a-z0-9._-].
+    public static func validateChainId(_ id: String) throws(ProtocolError) {
+        guard !id.isEmpty, id.utf8.count <= maxChainIdLength else {
+            throw ProtocolError(.fieldTooLong, "chain_id must be 1 to \(maxChainIdLength) characters")
+        }
+        for c in id.utf8 {
+            let ok = (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")
+            guard ok else { throw ProtocolError(.invalidField, "chain_id '\(id)' may only hold a-z, 0-9, '.', '_' and '-'") }
+        }
+    }
+}

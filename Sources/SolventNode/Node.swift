@@ -1,0 +1,5 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Prometheus
+import ServiceLifecycle
+import Logging

@@ -1,0 +1,307 @@
+import Foundation
+import SolventCore
+import SolventCrypto
+
+public struct StoreError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The chain's head: the last committed block (height 0 is the genesis state).
+public struct ChainHead: Sendable, Equatable {
+    public let height: UInt64
+    /// Hash of the last block's header; 32 zero bytes at genesis.
+    public let blockHash: Bytes32
+    public let timeMs: UInt64
+    public let appHash: Bytes32
+}
+
+/// A block as committed, with what clients need to see of it.
+public struct CommittedBlock: Sendable {
+    public let block: Block
+    public let receipts: [Receipt]
+    public let transactions: [SignedTransaction]
+    public var hash: Bytes32 { block.hash }
+    public var height: UInt64 { block.header.height }
+}
+
+/// Solvent's LMDB store: state tables (one entry per entity) beside the chain's history. Every
+/// block is executed and committed inside one LMDB write transaction: its state changes, the block,
+/// its receipts, its transaction index entries, its changeset and the new head are written
+/// together or not at all, so a crash at any instant leaves the previous block or this one.
+public final class ChainStore: @unchecked Sendable {
+    public static let formatVersion: UInt32 = 1
+
+    public let environment: LMDBEnvironment
+    public let genesis: Genesis
+    public let stateMachine: StateMachine
+    public let validator: Address
+
+    private init(environment: LMDBEnvironment, genesis: Genesis) throws {
+        guard let validator = genesis.validatorAddress else { throw StoreError("stored genesis has no valid validator key") }
+        self.environment = environment
+        self.genesis = genesis
+        self.stateMachine = StateMachine(chainId: genesis.chainId)
+        self.validator = validator
+    }
+
+    public static func exists(directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/data.mdb")
+    }
+
+    /// Creates a data directory holding the genesis state (height 0).
+    public static func initialize(directory: String, genesis: Genesis, mapSize: Int = 64 << 30) throws -> ChainStore {
+        guard !exists(directory: directory) else { throw StoreError("\(directory) already holds a chain") }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (changes, stateHash) = try StateMachine.initChain(genesis)
+        let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, mapSize: mapSize)
+        let genesisJSON = try GenesisFile.encode(genesis)
+        try env.write { txn in
+            for change in changes {
+                if let new = change.new { try txn.put(change.key.table.name, change.key.key, new) }
+            }
+            try txn.put(Tables.meta, MetaKey.formatVersion, withUnsafeBytes(of: formatVersion.bigEndian, Array.init))
+            try txn.put(Tables.meta, MetaKey.chainId, Array(genesis.chainId.utf8))
+            try txn.put(Tables.meta, MetaKey.genesis, genesisJSON)
+            try Self.writeHead(txn, ChainHead(height: 0, blockHash: .zero, timeMs: genesis.genesisTimeMs,
+                                              appHash: stateHash.appHash), stateHash)
+        }
+        return try ChainStore(environment: env, genesis: genesis)
+    }
+
+    public static func open(directory: String, readOnly: Bool = false, mapSize: Int = 64 << 30) throws -> ChainStore {
+        guard exists(directory: directory) else { throw StoreError("no chain data in \(directory) (run `solventd init` first)") }
+        let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, mapSize: mapSize, readOnly: readOnly)
+        let (version, genesisBytes): ([UInt8]?, [UInt8]?) = try env.read { txn in
+            (txn.get(Tables.meta, MetaKey.formatVersion), txn.get(Tables.meta, MetaKey.genesis))
+        }
+        guard let version, version.count == 4 else { throw StoreError("\(directory) is not a Solvent data directory") }
+        let v = version.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard v == formatVersion else {
+            throw StoreError("\(directory) has store format \(v); this build reads format \(formatVersion)")
+        }
+        guard let genesisBytes else { throw StoreError("\(directory) has no genesis") }
+        return try ChainStore(environment: env, genesis: try GenesisFile.decode(genesisBytes))
+    }
+
+    // MARK: Head
+
+    public func head() throws -> ChainHead {
+        try environment.read { try Self.readHead($0) }
+    }
+
+    static func readHead(_ txn: LMDBTransaction) throws -> ChainHead {
+        guard let h = txn.get(Tables.meta, MetaKey.height), let hash = txn.get(Tables.meta, MetaKey.headHash),
+              let time = txn.get(Tables.meta, MetaKey.headTime), let app = txn.get(Tables.meta, MetaKey.appHash) else {
+            throw StoreError("the store has no head")
+        }
+        return ChainHead(height: Keys.readHeight(h), blockHash: Bytes32(hash)!, timeMs: Keys.readHeight(time),
+                         appHash: Bytes32(app)!)
+    }
+
+    static func readStateHash(_ txn: LMDBTransaction) throws -> StateHash {
+        guard let bytes = txn.get(Tables.meta, MetaKey.stateHash), let hash = StateHash(bytes: bytes) else {
+            throw StoreError("the store has no state hash")
+        }
+        return hash
+    }
+
+    static func writeHead(_ txn: LMDBTransaction, _ head: ChainHead, _ stateHash: StateHash) throws {
+        try txn.put(Tables.meta, MetaKey.height, Keys.height(head.height))
+        try txn.put(Tables.meta, MetaKey.headHash, head.blockHash.bytes)
+        try txn.put(Tables.meta, MetaKey.headTime, Keys.height(head.timeMs))
+        try txn.put(Tables.meta, MetaKey.appHash, head.appHash.bytes)
+        try txn.put(Tables.meta, MetaKey.stateHash, stateHash.bytes)
+    }
+
+    // MARK: Producing and applying blocks
+
+    /// Executes `transactions` as the next block at `timeMs`, signs it with `proposerKey` and
+    /// commits it, all in one write transaction.
+    public func produceBlock(transactions: [VerifiedTransaction], timeMs: UInt64, proposerKey: PrivateKey) throws -> CommittedBlock {
+        let proposer = Address(proposerKey.publicKey)
+        guard proposer == validator else { throw StoreError("the proposer key is not this chain's validator") }
+        return try environment.write { txn in
+            let head = try Self.readHead(txn)
+            guard timeMs > head.timeMs else {
+                throw StoreError("block time \(timeMs) must be after the previous block's \(head.timeMs)")
+            }
+            let context = BlockContext(height: head.height + 1, timeMs: timeMs, proposer: proposer)
+            let finalized = stateMachine.finalizeBlock(context, transactions: transactions,
+                                                       state: TransactionState(txn: txn),
+                                                       previousStateHash: try Self.readStateHash(txn))
+            let header = BlockHeader(
+                chainId: genesis.chainId, height: context.height, timeMs: timeMs, previousHash: head.blockHash,
+                txCount: UInt32(transactions.count), txRoot: finalized.txRoot, receiptsRoot: finalized.receiptsRoot,
+                appHash: finalized.appHash, proposer: proposer)
+            let block = Block(header: header, signature: proposerKey.sign(header.signBytes),
+                              transactions: transactions.map(\.signed.bytes))
+            try write(block, finalized, txn)
+            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: transactions.map(\.signed))
+        }
+    }
+
+    /// Validates `block` against the head (ProcessProposal), re-executes it and commits it only if
+    /// the resulting app hash and receipts root equal the ones its header carries. This is how
+    /// replay verifies a chain.
+    public func applyBlock(_ block: Block) throws -> CommittedBlock {
+        try environment.write { txn in
+            let head = try Self.readHead(txn)
+            let verified: [VerifiedTransaction]
+            switch stateMachine.processProposal(block, parentHash: head.blockHash, parentHeight: head.height,
+                                                parentTimeMs: head.timeMs, validator: validator) {
+            case .success(let txs): verified = txs
+            case .failure(let error): throw StoreError("block \(block.header.height) rejected: \(error)")
+            }
+            let context = BlockContext(height: block.header.height, timeMs: block.header.timeMs, proposer: block.header.proposer)
+            let finalized = stateMachine.finalizeBlock(context, transactions: verified, state: TransactionState(txn: txn),
+                                                       previousStateHash: try Self.readStateHash(txn))
+            guard finalized.appHash == block.header.appHash else {
+                throw StoreError("block \(block.header.height): app hash mismatch (header \(block.header.appHash), re-executed \(finalized.appHash))")
+            }
+            guard finalized.receiptsRoot == block.header.receiptsRoot else {
+                throw StoreError("block \(block.header.height): receipts root mismatch")
+            }
+            try write(block, finalized, txn)
+            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: verified.map(\.signed))
+        }
+    }
+
+    private func write(_ block: Block, _ finalized: FinalizedBlock, _ txn: LMDBTransaction) throws {
+        let h = block.header.height
+        for change in finalized.changes {
+            if let new = change.new {
+                try txn.put(change.key.table.name, change.key.key, new)
+            } else {
+                try txn.delete(change.key.table.name, change.key.key)
+            }
+        }
+        try txn.put(Tables.blocks, Keys.height(h), block.encoded(), append: true)
+        try txn.put(Tables.blockHashes, block.hash.bytes, Keys.height(h))
+        for (i, receipt) in finalized.receipts.enumerated() {
+            let location = Keys.receipt(h, UInt32(i))
+            if txn.get(Tables.txs, receipt.txHash.bytes) == nil {
+                try txn.put(Tables.txs, receipt.txHash.bytes, location)
+            }
+            try txn.put(Tables.receipts, location, receipt.encoded(), append: true)
+        }
+        try txn.put(Tables.changesets, Keys.height(h), Changeset.encode(finalized.changes), append: true)
+        try Self.writeHead(txn, ChainHead(height: h, blockHash: block.hash, timeMs: block.header.timeMs,
+                                          appHash: finalized.appHash), finalized.stateHash)
+    }
+
+    // MARK: Reading
+
+    /// Runs `body` against one consistent snapshot of the committed state.
+    public func withState<T>(_ body: (any StateReader, ChainHead) throws -> T) throws -> T {
+        try environment.read { txn in try body(TransactionState(txn: txn), try Self.readHead(txn)) }
+    }
+
+    /// A snapshot of the committed state that stays open until `close()` (or deinit); the mempool
+    /// checks admissions against one.
+    public func snapshot() throws -> StateSnapshot { try StateSnapshot(environment: environment) }
+
+    public func block(at height: UInt64) throws -> Block? {
+        try environment.read { txn in
+            try txn.get(Tables.blocks, Keys.height(height)).map { try Block.decode($0) }
+        }
+    }
+
+    public func height(ofBlockHash hash: Bytes32) throws -> UInt64? {
+        try environment.read { txn in txn.get(Tables.blockHashes, hash.bytes).map { Keys.readHeight($0) } }
+    }
+
+    public func receipts(at height: UInt64) throws -> [Receipt] {
+        try environment.read { txn in
+            var out = [Receipt]()
+            var failure: (any Error)?
+            try txn.scan(Tables.receipts, prefix: Keys.height(height)) { _, value in
+                do { out.append(try Receipt.decode(value)) } catch { failure = error; return false }
+                return true
+            }
+            if let failure { throw failure }
+            return out
+        }
+    }
+
+    public struct TransactionRecord: Sendable {
+        public let height: UInt64
+        public let index: UInt32
+        public let transaction: SignedTransaction
+        public let receipt: Receipt
+        public let blockTimeMs: UInt64
+    }
+
+    public func transaction(hash: Bytes32) throws -> TransactionRecord? {
+        try environment.read { txn in
+            guard let location = txn.get(Tables.txs, hash.bytes) else { return nil }
+            let height = Keys.readHeight(location)
+            let index = Keys.readIndex(location, at: 8)
+            guard let blockBytes = txn.get(Tables.blocks, Keys.height(height)),
+                  let receiptBytes = txn.get(Tables.receipts, location) else {
+                throw StoreError("transaction index points at a missing block \(height)")
+            }
+            let block = try Block.decode(blockBytes)
+            return TransactionRecord(height: height, index: index,
+                                     transaction: try TxCodec.decode(block.transactions[Int(index)]),
+                                     receipt: try Receipt.decode(receiptBytes), blockTimeMs: block.header.timeMs)
+        }
+    }
+
+    public func isCommitted(_ hash: Bytes32) throws -> Bool {
+        try environment.read { txn in txn.get(Tables.txs, hash.bytes) != nil }
+    }
+
+    public func changes(at height: UInt64) throws -> [StateChange]? {
+        try environment.read { txn in try txn.get(Tables.changesets, Keys.height(height)).map { try Changeset.decode($0) } }
+    }
+
+    public func assets() throws -> [Asset] {
+        try environment.read { txn in
+            var out = [Asset]()
+            try txn.scan(StateTable.assets.name) { key, value in
+                let id = Keys.readIndex(key, at: 0)
+                if let asset = try? Asset.decode(id: id, value) { out.append(asset) }
+                return true
+            }
+            return out
+        }
+    }
+
+    /// The owner's vaults in number order.
+    public func vaults(of owner: Address) throws -> [(UInt32, Vault)] {
+        try environment.read { txn in
+            var out = [(UInt32, Vault)]()
+            try txn.scan(StateTable.vaults.name, prefix: owner.key.bytes) { key, value in
+                if let vault = try? Vault.decode(value) { out.append((Keys.readIndex(key, at: 32), vault)) }
+                return true
+            }
+            return out
+        }
+    }
+
+    /// Recomputes the state hash from every entry of every state table (not from history) and
+    /// compares it with the stored one: the check `solventd replay --full-state` adds.
+    public func recomputeStateHash() throws -> (stored: StateHash, recomputed: StateHash, entries: Int) {
+        try environment.read { txn in
+            var hash = StateHash()
+            var entries = 0
+            for table in StateTable.allCases {
+                try txn.scan(table.name) { key, value in
+                    hash.insert(table, key, value)
+                    entries += 1
+                    return true
+                }
+            }
+            return (try Self.readStateHash(txn), hash, entries)
+        }
+    }
+}
+
+/// The state as seen inside one LMDB transaction (inside a write transaction it includes that
+/// transaction's own writes).
+struct TransactionState: StateReader {
+    let txn: LMDBTransaction
+    func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { txn.get(table.name, key) }
+}

@@ -1,0 +1,29 @@
+import CLMDB
+import SolventCore
+
+/// A committed-state snapshot held open across calls (an LMDB read transaction). Not thread-safe:
+/// the owner serialises its use. Readers never block the writer; the snapshot keeps seeing the
+/// state as of when it was opened until it is closed.
+public final class StateSnapshot: StateReader, @unchecked Sendable {
+    private let environment: LMDBEnvironment
+    private var txn: OpaquePointer?
+
+    init(environment: LMDBEnvironment) throws {
+        self.environment = environment
+        var t: OpaquePointer?
+        try check(mdb_txn_begin(environment.env, nil, UInt32(MDB_RDONLY), &t), "beginning a snapshot")
+        txn = t
+    }
+
+    public func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? {
+        guard let txn else { preconditionFailure("snapshot used after close") }
+        return LMDBTransaction(txn: txn, environment: environment).get(table.name, key)
+    }
+
+    public func close() {
+        if let txn { mdb_txn_abort(txn) }
+        txn = nil
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,54 @@
+import SolventCore
+
+/// The LMDB named databases of a Solvent data directory (contracts-spec/storage.md). State tables
+/// are named after `StateTable`; the rest hold history and bookkeeping.
+public enum Tables {
+    /// Chain identity and head: chain_id, genesis, height, head_hash, head_time, app_hash, state_hash.
+    public static let meta = "meta"
+    /// height (u64 BE) -> encoded block.
+    public static let blocks = "blocks"
+    /// block hash -> height (u64 BE).
+    public static let blockHashes = "block_hashes"
+    /// transaction hash -> height (u64 BE) || index (u32 BE).
+    public static let txs = "txs"
+    /// height (u64 BE) || index (u32 BE) -> encoded receipt.
+    public static let receipts = "receipts"
+    /// height (u64 BE) -> the block's state changes with old and new values (an undo log).
+    public static let changesets = "changesets"
+
+    public static let history = [meta, blocks, blockHashes, txs, receipts, changesets]
+    public static var all: [String] { StateTable.allCases.map(\.name) + history }
+}
+
+enum MetaKey {
+    static let formatVersion = Array("format_version".utf8)
+    static let chainId = Array("chain_id".utf8)
+    static let genesis = Array("genesis".utf8)
+    static let height = Array("height".utf8)
+    static let headHash = Array("head_hash".utf8)
+    static let headTime = Array("head_time".utf8)
+    static let appHash = Array("app_hash".utf8)
+    static let stateHash = Array("state_hash".utf8)
+}
+
+enum Keys {
+    static func height(_ h: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: h >> UInt64(56 - 8 * $0)) }
+    }
+
+    static func receipt(_ h: UInt64, _ index: UInt32) -> [UInt8] {
+        height(h) + (0..<4).map { UInt8(truncatingIfNeeded: index >> UInt32(24 - 8 * $0)) }
+    }
+
+    static func readHeight(_ bytes: [UInt8], at offset: Int = 0) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[offset + $1]) }
+    }
+
+    static func readIndex(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(bytes[offset + $1]) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    init(u64 v: UInt64) { self = Keys.height(v) }
+}

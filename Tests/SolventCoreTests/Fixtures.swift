@@ -1,0 +1,60 @@
+import SolventCore
+import SolventCrypto
+
+/// Keys and a small genesis shared by the core tests.
+enum Fixtures {
+    static let alice = DevnetKeys.account(0)
+    static let bob = DevnetKeys.account(1)
+    static let carol = PrivateKey(seed: [UInt8](repeating: 3, count: 32))!
+    static let usdc: AssetID = 0
+    static let btc: AssetID = 1
+    static let eth: AssetID = 2
+
+    static var genesis: Genesis { DevnetKeys.devnetGenesis() }
+
+    /// The genesis state in memory, as a base for an overlay.
+    static func genesisState(_ genesis: Genesis = genesis) throws -> MemoryState {
+        let (changes, hash) = try StateMachine.initChain(genesis)
+        return MemoryState(changes: changes, stateHash: hash)
+    }
+
+    static func tx(_ key: PrivateKey, nonce: UInt64, _ action: TxAction, chainId: String = DevnetKeys.devnetChainId) -> SignedTransaction {
+        Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
+    }
+
+    static func verified(_ tx: SignedTransaction) -> VerifiedTransaction {
+        VerifiedTransaction.verify(tx)!
+    }
+}
+
+/// An in-memory committed state: what the store does, minus LMDB, so the core is tested without files.
+final class MemoryState: StateReader {
+    private(set) var entries: [StateKey: [UInt8]] = [:]
+    private(set) var stateHash: StateHash
+    private(set) var height: UInt64 = 0
+    private(set) var timeMs: UInt64 = Fixtures.genesis.genesisTimeMs
+
+    init(changes: [StateChange], stateHash: StateHash) {
+        self.stateHash = stateHash
+        apply(changes)
+    }
+
+    func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { entries[StateKey(table, key)] }
+
+    func apply(_ changes: [StateChange]) {
+        for c in changes { entries[c.key] = c.new }
+    }
+
+    /// Executes and "commits" a block of transactions.
+    @discardableResult
+    func commitBlock(_ txs: [SignedTransaction], machine: StateMachine = StateMachine(chainId: DevnetKeys.devnetChainId)) -> FinalizedBlock {
+        height += 1
+        timeMs += 1000
+        let result = machine.finalizeBlock(
+            BlockContext(height: height, timeMs: timeMs, proposer: Address(DevnetKeys.validator().publicKey)),
+            transactions: txs.map(Fixtures.verified), state: self, previousStateHash: stateHash)
+        apply(result.changes)
+        stateHash = result.stateHash
+        return result
+    }
+}
