@@ -1,5 +1,243 @@
-import Hummingbird
-import HummingbirdWebSocket
-import Prometheus
-import ServiceLifecycle
+import Dispatch
+import Foundation
 import Logging
+import ServiceLifecycle
+import SolventCore
+import SolventCrypto
+import SolventStore
+import Synchronization
+
+/// A single-validator Solvent node: admits signed transactions into the mempool, produces blocks
+/// by the configured block mode, commits them to LMDB and tells waiters and subscribers.
+///
+/// Data flows one way: RPC -> decode -> parallel signature check -> mempool (CheckTx) ->
+/// block production (PrepareProposal, FinalizeBlock, commit) -> receipts to waiters, blocks to
+/// the event bus. The state machine never calls back into the node.
+public final class Node: Sendable {
+    public let config: NodeConfig
+    public let store: ChainStore
+    let validatorKey: PrivateKey
+    let mempool: Mempool
+    let waiters = CommitWaiters()
+    let bus = EventBus<CommittedBlock>()
+    let metrics = NodeMetrics()
+    let assets: AssetBook
+    let logger: Logger
+
+    private let mode: Mutex<BlockMode>
+    private let wake = WakeSignal()
+    /// Blocks are produced on this serial queue only, so production never runs twice at once and
+    /// never blocks the threads that serve RPC.
+    private let producerQueue = DispatchQueue(label: "solvent.block-producer", qos: .userInitiated)
+    private let stopping = Atomic<Bool>(false)
+
+    public init(config: NodeConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        self.store = try config.home.openStore()
+        self.validatorKey = try config.home.loadValidatorKey()
+        guard Address(validatorKey.publicKey) == store.validator else {
+            throw StoreError("the validator key in \(config.home.validatorKeyPath) is not this chain's validator")
+        }
+        self.mempool = try Mempool(store: store, limits: config.mempool)
+        self.assets = AssetBook(try store.assets())
+        self.mode = Mutex(config.blockMode)
+        let head = try store.head()
+        metrics.height.record(Int64(head.height))
+    }
+
+    public var chainId: String { store.genesis.chainId }
+    public var blockMode: BlockMode { mode.withLock { $0 } }
+
+    public func setBlockMode(_ newMode: BlockMode) {
+        mode.withLock { $0 = newMode }
+        wake.signal()
+        logger.info("block mode changed", metadata: ["mode": "\(newMode)"])
+    }
+
+    // MARK: Submission
+
+    /// Decodes, checks and admits one transaction. Returns its hash, or the refusal.
+    public func submit(_ bytes: [UInt8]) -> Result<SignedTransaction, ProtocolError> {
+        submitBatch([bytes])[0]
+    }
+
+    /// Admits many transactions: decoding and signature checks run in parallel across cores,
+    /// admission then runs in the given order. One result per input, in order.
+    public func submitBatch(_ items: [[UInt8]]) -> [Result<SignedTransaction, ProtocolError>] {
+        var results = [Result<SignedTransaction, ProtocolError>?](repeating: nil, count: items.count)
+        var decoded = [SignedTransaction]()
+        var positions = [Int]()
+        decoded.reserveCapacity(items.count)
+        for (i, bytes) in items.enumerated() {
+            do {
+                let tx = try TxCodec.decode(bytes)
+                guard tx.transaction.chainId == chainId else {
+                    results[i] = .failure(ProtocolError(.wrongChainId,
+                        "transaction is signed for chain '\(tx.transaction.chainId)', this chain is '\(chainId)'"))
+                    continue
+                }
+                decoded.append(tx)
+                positions.append(i)
+            } catch {
+                results[i] = .failure(error)
+            }
+        }
+        let verified = VerifiedTransaction.verifyAll(decoded)
+        var admittedAny = false
+        for (k, v) in verified.enumerated() {
+            let i = positions[k]
+            guard let v else {
+                results[i] = .failure(ProtocolError(.badSignature, "the signature does not verify for sender \(decoded[k].transaction.sender)"))
+                continue
+            }
+            if let refusal = mempool.admit(v) {
+                results[i] = .failure(refusal)
+            } else {
+                results[i] = .success(v.signed)
+                admittedAny = true
+            }
+        }
+        for case .failure(let e) in results.compactMap({ $0 }) { metrics.rejected(e.code.name) }
+        metrics.mempoolSize.record(Int64(mempool.count))
+        if admittedAny, case .automine = blockMode { wake.signal() }
+        return results.map { $0! }
+    }
+
+    func waitForCommit(_ hash: Bytes32) async -> CommitOutcome {
+        // The transaction may have committed between admission and this call.
+        if let record = try? store.transaction(hash: hash) {
+            return .committed(height: record.height, index: Int(record.index), receipt: record.receipt,
+                              blockTimeMs: record.blockTimeMs)
+        }
+        return await waiters.wait(for: hash, timeoutSeconds: config.commitWaitSeconds)
+    }
+
+    // MARK: Block production
+
+    /// Produces `count` blocks now, whatever the block mode (devnet `mine`).
+    @discardableResult
+    public func mine(_ count: Int) async throws -> [CommittedBlock] {
+        var out = [CommittedBlock]()
+        for _ in 0..<count { out.append(try await produceBlock()) }
+        return out
+    }
+
+    func produceBlock() async throws -> CommittedBlock {
+        try await withCheckedThrowingContinuation { continuation in
+            producerQueue.async {
+                continuation.resume(with: Result { try self.produceBlockOnQueue() })
+            }
+        }
+    }
+
+    private func produceBlockOnQueue() throws -> CommittedBlock {
+        dispatchPrecondition(condition: .onQueue(producerQueue))
+        let started = DispatchTime.now().uptimeNanoseconds
+        let params = try store.withState { state, _ in state.params() }
+        let chosen = store.stateMachine.prepareProposal(
+            candidates: mempool.candidates(limit: Int(params.maxBlockTransactions)), params: params)
+        let head = try store.head()
+        let time = max(Self.wallClockMs(), head.timeMs + 1)
+        let committed = try store.produceBlock(transactions: chosen, timeMs: time, proposerKey: validatorKey)
+        let evicted = mempool.blockCommitted(included: chosen.count, snapshot: try store.snapshot())
+        waiters.resolve(committed)
+        for (hash, error) in evicted { waiters.evict(hash, error) }
+        bus.publish(committed)
+
+        let failed = committed.receipts.filter { !$0.succeeded }.count
+        metrics.blocks.increment()
+        metrics.height.record(Int64(committed.height))
+        metrics.committedTransactions.increment(by: Int64(committed.receipts.count))
+        metrics.failedTransactions.increment(by: Int64(failed))
+        metrics.blockTransactions.record(Int64(committed.receipts.count))
+        metrics.mempoolSize.record(Int64(mempool.count))
+        metrics.blockCommit.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+        if !committed.receipts.isEmpty || committed.height % 60 == 0 {
+            logger.info("committed block", metadata: [
+                "height": "\(committed.height)", "txs": "\(committed.receipts.count)", "failed": "\(failed)",
+                "app_hash": "\(committed.block.header.appHash.hex.prefix(16))",
+            ])
+        } else {
+            logger.debug("committed empty block", metadata: ["height": "\(committed.height)"])
+        }
+        return committed
+    }
+
+    /// Runs the block producer until cancelled or until graceful shutdown.
+    public func run() async {
+        logger.info("block producer started", metadata: ["mode": "\(blockMode)"])
+        var deadline: ContinuousClock.Instant?
+        while !Task.isCancelled, !stopping.load(ordering: .relaxed) {
+            switch blockMode {
+            case .interval(let ms):
+                let interval = Duration.milliseconds(max(1, ms))
+                let now = ContinuousClock.now
+                let due = deadline ?? now + interval
+                deadline = due
+                if now < due {
+                    // May wake early on a mode change; the loop then re-reads the mode.
+                    await wake.wait(timeout: due - now)
+                    continue
+                }
+                await produceLogged()
+                // Keep the cadence, but never try to catch up on slots missed by a slow block.
+                deadline = max(due + interval, ContinuousClock.now)
+            case .automine:
+                deadline = nil
+                if mempool.count > 0 {
+                    await produceLogged()
+                } else {
+                    await wake.wait(timeout: .seconds(1))
+                }
+            case .manual:
+                deadline = nil
+                await wake.wait(timeout: .seconds(1))
+            }
+        }
+        logger.info("block producer stopped")
+    }
+
+    private func produceLogged() async {
+        do {
+            _ = try await produceBlock()
+        } catch {
+            logger.error("block production failed; retrying at the next slot", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Stops the producer loop after the block in progress (if any) commits.
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+        bus.finishAll()
+    }
+
+    public func close() {
+        stop()
+        producerQueue.sync {}
+        mempool.close()
+    }
+
+    static func wallClockMs() -> UInt64 {
+        UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+    }
+}
+
+/// The block producer as a swift-service-lifecycle service: it stops on graceful shutdown
+/// (SIGINT/SIGTERM) after finishing the block it is committing.
+public struct NodeService: Service {
+    let node: Node
+
+    public init(node: Node) { self.node = node }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await node.run()
+        } onGracefulShutdown: {
+            node.stop()
+        }
+        node.close()
+    }
+}

@@ -1,5 +1,6 @@
 import CLMDB
 import SolventCore
+import SolventCrypto
 
 /// A committed-state snapshot held open across calls (an LMDB read transaction). Not thread-safe:
 /// the owner serialises its use. Readers never block the writer; the snapshot keeps seeing the
@@ -18,6 +19,12 @@ public final class StateSnapshot: StateReader, @unchecked Sendable {
     public func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? {
         guard let txn else { preconditionFailure("snapshot used after close") }
         return LMDBTransaction(txn: txn, environment: environment).get(table.name, key)
+    }
+
+    /// Whether a transaction with this hash is in a committed block (as of the snapshot).
+    public func isCommitted(_ hash: Bytes32) -> Bool {
+        guard let txn else { preconditionFailure("snapshot used after close") }
+        return LMDBTransaction(txn: txn, environment: environment).get(Tables.txs, hash.bytes) != nil
     }
 
     public func close() {

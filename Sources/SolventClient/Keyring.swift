@@ -1,0 +1,178 @@
+import Foundation
+import SolventCore
+import SolventCrypto
+
+/// Where keys are kept.
+public enum KeyringBackend: String, Sendable, CaseIterable {
+    /// Encrypted files (argon2id + XChaCha20-Poly1305), the default.
+    case file
+    /// Plain, unencrypted files for devnet scripts; the name says what it is.
+    case test
+}
+
+public struct KeyInfo: Sendable, Encodable {
+    public let name: String
+    public let address: String
+    public let publicKey: String
+    public let backend: String
+
+    enum CodingKeys: String, CodingKey { case name, address, publicKey = "public_key", backend }
+}
+
+/// A directory of named keys, one JSON file each (contracts-spec/keyring.md):
+/// `HOME/keyring-file/NAME.json` (encrypted) or `HOME/keyring-test/NAME.json` (plain).
+/// Directories are created 0700 and files 0600.
+public struct Keyring: Sendable {
+    public let home: String
+    public let backend: KeyringBackend
+
+    public init(home: String, backend: KeyringBackend) {
+        self.home = (home as NSString).expandingTildeInPath
+        self.backend = backend
+    }
+
+    public var directory: String { home + "/keyring-" + backend.rawValue }
+
+    struct EncryptedFile: Codable {
+        var version = 1
+        let name: String
+        let address: String
+        let publicKey: String
+        let kdf: String
+        let opsLimit: UInt64
+        let memLimit: UInt64
+        let salt: String
+        let cipher: String
+        let nonce: String
+        let ciphertext: String
+
+        enum CodingKeys: String, CodingKey {
+            case version, name, address, publicKey = "public_key", kdf, opsLimit = "opslimit", memLimit = "memlimit"
+            case salt, cipher, nonce, ciphertext
+        }
+    }
+
+    struct PlainFile: Codable {
+        var version = 1
+        let name: String
+        let address: String
+        let publicKey: String
+        let privateKey: String
+        let warning: String
+
+        enum CodingKeys: String, CodingKey {
+            case version, name, address, publicKey = "public_key", privateKey = "private_key", warning
+        }
+    }
+
+    public static func validate(name: String) throws {
+        let ok = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 46 || $0 == 95
+        } && !name.hasPrefix(".")
+        guard ok else { throw ClientError("invalid_key_name", "key names are 1-64 characters from A-Z a-z 0-9 . _ - and do not start with '.'") }
+    }
+
+    func path(_ name: String) -> String { directory + "/" + name + ".json" }
+
+    static func associatedData(name: String, address: String) -> [UInt8] {
+        Array("solvent-keyring-v1:\(name):\(address)".utf8)
+    }
+
+    public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
+
+    /// Stores `key` under `name`; `password` is required for the encrypted backend.
+    public func add(name: String, key: PrivateKey, password: [UInt8]?) throws -> KeyInfo {
+        try Self.validate(name: name)
+        guard !exists(name) else { throw ClientError("key_exists", "a key named \(name) already exists in the \(backend.rawValue) keyring") }
+        let address = Address(key.publicKey).text
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        switch backend {
+        case .file:
+            guard let password else { throw ClientError("password_required", "the encrypted keyring needs a password") }
+            let sealed = try SecretBox.seal(key.seed, password: password, associatedData: Self.associatedData(name: name, address: address))
+            data = try encoder.encode(EncryptedFile(
+                name: name, address: address, publicKey: key.publicKey.hex, kdf: "argon2id13",
+                opsLimit: sealed.opsLimit, memLimit: sealed.memLimit, salt: Hex.encode(sealed.salt),
+                cipher: "xchacha20poly1305-ietf", nonce: Hex.encode(sealed.nonce), ciphertext: Hex.encode(sealed.ciphertext)))
+        case .test:
+            data = try encoder.encode(PlainFile(
+                name: name, address: address, publicKey: key.publicKey.hex, privateKey: Hex.encode(key.seed),
+                warning: "UNENCRYPTED test keyring: anyone who can read this file can spend from this key"))
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        guard FileManager.default.createFile(atPath: path(name), contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ClientError("keyring_write_failed", "cannot write \(path(name))")
+        }
+        return KeyInfo(name: name, address: address, publicKey: key.publicKey.hex, backend: backend.rawValue)
+    }
+
+    public func info(_ name: String) throws -> KeyInfo {
+        try Self.validate(name: name)
+        guard let data = FileManager.default.contents(atPath: path(name)) else {
+            throw ClientError("key_not_found", "no key named \(name) in the \(backend.rawValue) keyring (\(directory))")
+        }
+        switch backend {
+        case .file:
+            let f = try decode(EncryptedFile.self, data, name)
+            return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
+        case .test:
+            let f = try decode(PlainFile.self, data, name)
+            return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
+        }
+    }
+
+    public func list() throws -> [KeyInfo] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return try files.filter { $0.hasSuffix(".json") }.sorted().map { try info(String($0.dropLast(5))) }
+    }
+
+    /// The private key; `password` is asked for only by the encrypted backend.
+    public func privateKey(_ name: String, password: () throws -> [UInt8]) throws -> PrivateKey {
+        try Self.validate(name: name)
+        guard let data = FileManager.default.contents(atPath: path(name)) else {
+            throw ClientError("key_not_found", "no key named \(name) in the \(backend.rawValue) keyring (\(directory))")
+        }
+        let seed: [UInt8]
+        let expectedAddress: String
+        switch backend {
+        case .file:
+            let f = try decode(EncryptedFile.self, data, name)
+            guard f.kdf == "argon2id13", f.cipher == "xchacha20poly1305-ietf",
+                  let salt = Hex.decode(f.salt), let nonce = Hex.decode(f.nonce), let ct = Hex.decode(f.ciphertext) else {
+                throw ClientError("keyring_corrupt", "\(path(name)) is not a key file this client can read")
+            }
+            do {
+                seed = try SecretBox.open(SealedSecret(opsLimit: f.opsLimit, memLimit: f.memLimit, salt: salt, nonce: nonce, ciphertext: ct),
+                                          password: try password(), associatedData: Self.associatedData(name: f.name, address: f.address))
+            } catch SecretBoxError.wrongPasswordOrCorrupt {
+                throw ClientError("wrong_password", "the password does not open key \(name)")
+            }
+            expectedAddress = f.address
+        case .test:
+            let f = try decode(PlainFile.self, data, name)
+            guard let s = Hex.decode(f.privateKey) else { throw ClientError("keyring_corrupt", "\(path(name)) holds no private key") }
+            seed = s
+            expectedAddress = f.address
+        }
+        guard let key = PrivateKey(seed: seed), Address(key.publicKey).text == expectedAddress else {
+            throw ClientError("keyring_corrupt", "\(path(name)) holds a key that does not match its address")
+        }
+        return key
+    }
+
+    public func delete(_ name: String) throws {
+        _ = try info(name)
+        try FileManager.default.removeItem(atPath: path(name))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw ClientError("keyring_corrupt", "\(path(name)) is not a valid key file")
+        }
+    }
+}

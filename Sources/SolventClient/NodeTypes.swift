@@ -1,0 +1,138 @@
+/// The node's JSON replies as the client reads them (contracts-spec/openapi.yaml).
+
+public struct StatusReply: Decodable, Sendable {
+    public let chainId: String
+    public let height: UInt64
+    public let blockHash: String
+    public let appHash: String
+    public let blockTime: String
+    public let blockTimeMs: UInt64
+    public let blockMode: String
+    public let mempoolSize: Int
+    public let devnet: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case chainId = "chain_id", height, blockHash = "block_hash", appHash = "app_hash", blockTime = "block_time"
+        case blockTimeMs = "block_time_ms", blockMode = "block_mode", mempoolSize = "mempool_size", devnet
+    }
+}
+
+public struct AssetReply: Decodable, Sendable {
+    public let id: UInt32
+    public let symbol: String
+    public let decimals: UInt8
+}
+
+public struct AmountReply: Decodable, Sendable {
+    public let asset: String
+    public let amount: String
+}
+
+public struct AccountReply: Decodable, Sendable {
+    public let address: String
+    public let exists: Bool
+    public let nonce: UInt64
+    public let nextNonce: UInt64
+    public let wallet: [AmountReply]
+    public let vaults: [UInt32]
+    public let height: UInt64
+
+    enum CodingKeys: String, CodingKey { case address, exists, nonce, nextNonce = "next_nonce", wallet, vaults, height }
+}
+
+public struct VaultReply: Decodable, Sendable {
+    public let owner: String
+    public let vault: UInt32
+    public let mode: String
+    public let collateral: [AmountReply]
+    public let height: UInt64
+}
+
+public struct EventReply: Decodable, Sendable {
+    public let type: String
+    public let attributes: [String: String]
+}
+
+public struct ReceiptReply: Decodable, Sendable {
+    public let code: String
+    public let codeNumber: Int
+    public let message: String
+    public let events: [EventReply]
+
+    enum CodingKeys: String, CodingKey { case code, codeNumber = "code_number", message, events }
+    public var succeeded: Bool { code == "ok" }
+}
+
+public struct SubmitReply: Decodable, Sendable {
+    public let hash: String
+    public let status: String
+    public let height: UInt64?
+    public let index: Int?
+    public let blockTime: String?
+    public let receipt: ReceiptReply?
+
+    enum CodingKeys: String, CodingKey { case hash, status, height, index, blockTime = "block_time", receipt }
+}
+
+public struct BatchReply: Decodable, Sendable {
+    public struct Item: Decodable, Sendable {
+        public let hash: String?
+        public let accepted: Bool
+        public let error: ErrorBody?
+    }
+    public let accepted: Int
+    public let rejected: Int
+    public let results: [Item]
+}
+
+public struct ErrorBody: Decodable, Sendable {
+    public let code: String
+    public let message: String
+}
+
+struct ErrorReply: Decodable {
+    let error: ErrorBody
+}
+
+public struct ActionReply: Decodable, Sendable {
+    public let type: String
+    public let to: String?
+    public let vault: UInt32?
+    public let asset: String
+    public let amount: String
+}
+
+public struct TransactionReply: Decodable, Sendable {
+    public let hash: String
+    public let sender: String
+    public let nonce: UInt64
+    public let action: ActionReply
+    public let height: UInt64?
+    public let index: UInt32?
+    public let blockTime: String?
+    public let status: String
+    public let receipt: ReceiptReply?
+
+    enum CodingKeys: String, CodingKey { case hash, sender, nonce, action, height, index, blockTime = "block_time", status, receipt }
+}
+
+public struct BlockReply: Decodable, Sendable {
+    public let height: UInt64
+    public let hash: String
+    public let time: String
+    public let previousHash: String
+    public let appHash: String
+    public let txCount: Int
+    public let transactions: [TransactionReply]
+
+    enum CodingKeys: String, CodingKey {
+        case height, hash, time, previousHash = "previous_hash", appHash = "app_hash", txCount = "tx_count", transactions
+    }
+}
+
+public struct MinedReply: Decodable, Sendable {
+    public let mined: Int
+    public let height: UInt64
+    public let appHash: String
+    enum CodingKeys: String, CodingKey { case mined, height, appHash = "app_hash" }
+}

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// HTTP client for a node's `/v1` API. Every call returns the decoded reply and the raw JSON
+/// (which `--output json` prints unchanged); a node error becomes a `ClientError` with its code.
+public struct RPCClient: Sendable {
+    public let baseURL: String
+    private let session: URLSession
+
+    public init(baseURL: String, timeoutSeconds: Double = 60) {
+        var url = baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        self.baseURL = url
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = timeoutSeconds
+        config.httpMaximumConnectionsPerHost = 16
+        self.session = URLSession(configuration: config)
+    }
+
+    public struct Reply<T: Sendable>: Sendable {
+        public let value: T
+        public let json: Data
+        public let status: Int
+    }
+
+    public func get<T: Decodable & Sendable>(_ path: String, as type: T.Type = T.self) async throws -> Reply<T> {
+        try await send("GET", path, body: nil, as: type)
+    }
+
+    public func post<T: Decodable & Sendable>(_ path: String, json body: Data, as type: T.Type = T.self) async throws -> Reply<T> {
+        try await send("POST", path, body: body, as: type)
+    }
+
+    func send<T: Decodable & Sendable>(_ method: String, _ path: String, body: Data?, as type: T.Type) async throws -> Reply<T> {
+        guard let url = URL(string: baseURL + path) else { throw ClientError("invalid_url", "\(baseURL + path) is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw ClientError("node_unreachable", "cannot reach the node at \(baseURL): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            if let e = try? JSONDecoder().decode(ErrorReply.self, from: data) {
+                throw ClientError(e.error.code, e.error.message, status: status)
+            }
+            throw ClientError("http_\(status)", String(decoding: data.prefix(200), as: UTF8.self), status: status)
+        }
+        do {
+            return Reply(value: try JSONDecoder().decode(T.self, from: data), json: data, status: status)
+        } catch {
+            throw ClientError("bad_reply", "the node's reply to \(method) \(path) is not what this client expects: \(error)")
+        }
+    }
+
+    // MARK: Endpoints
+
+    public func status() async throws -> Reply<StatusReply> { try await get("/v1/status") }
+    public func assets() async throws -> Reply<[AssetReply]> { try await get("/v1/assets") }
+    public func account(_ address: String) async throws -> Reply<AccountReply> { try await get("/v1/accounts/\(address)") }
+    public func vault(_ address: String, _ number: UInt32) async throws -> Reply<VaultReply> {
+        try await get("/v1/vaults/\(address)/\(number)")
+    }
+    public func vaults(_ address: String) async throws -> Reply<[VaultReply]> { try await get("/v1/vaults/\(address)") }
+    public func block(_ height: String) async throws -> Reply<BlockReply> { try await get("/v1/blocks/\(height)") }
+    public func transaction(_ hash: String) async throws -> Reply<TransactionReply> { try await get("/v1/txs/\(hash)") }
+
+    public func submit(hex: String, waitForCommit: Bool) async throws -> Reply<SubmitReply> {
+        let body = try JSONSerialization.data(withJSONObject: ["tx": hex])
+        return try await post(waitForCommit ? "/v1/txs?wait=commit" : "/v1/txs", json: body)
+    }
+
+    public func submitBatch(hex: [String]) async throws -> Reply<BatchReply> {
+        let body = try JSONSerialization.data(withJSONObject: ["txs": hex])
+        return try await post("/v1/txs/batch", json: body)
+    }
+
+    public func mine(blocks: Int) async throws -> Reply<MinedReply> {
+        try await post("/v1/devnet/mine", json: try JSONSerialization.data(withJSONObject: ["blocks": blocks]))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import SolventCore
+import SolventCrypto
+import SolventStore
+
+/// A node's home directory:
+///
+///     HOME/config/genesis.json         the genesis this chain started from
+///     HOME/config/validator_key.json   the validator's private key (mode 0600)
+///     HOME/data/                       LMDB environment (data.mdb, lock.mdb)
+public struct NodeHome: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = (path as NSString).expandingTildeInPath
+    }
+
+    public var configDirectory: String { path + "/config" }
+    public var genesisPath: String { configDirectory + "/genesis.json" }
+    public var validatorKeyPath: String { configDirectory + "/validator_key.json" }
+    public var dataDirectory: String { path + "/data" }
+
+    public var isInitialized: Bool { ChainStore.exists(directory: dataDirectory) }
+
+    struct ValidatorKeyFile: Codable {
+        let address: String
+        let publicKey: String
+        let privateKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case address
+            case publicKey = "public_key"
+            case privateKey = "private_key"
+        }
+    }
+
+    /// Creates the home: writes genesis and the validator key, and initialises the store at height 0.
+    /// The validator key is `validatorKey` if given, else the devnet validator key when the genesis
+    /// names it; any other genesis needs its key supplied.
+    @discardableResult
+    public func initialize(genesis: Genesis, validatorKey: PrivateKey? = nil) throws -> ChainStore {
+        guard !isInitialized else { throw StoreError("\(path) is already initialised (remove it to start over)") }
+        _ = try genesis.initialState()
+        let key: PrivateKey
+        if let validatorKey {
+            key = validatorKey
+        } else if let phrase = genesis.devnet?.seedPhrase,
+                  DevnetKeys.validator(phrase: phrase).publicKey.hex == genesis.validator.lowercased() {
+            key = DevnetKeys.validator(phrase: phrase)
+        } else {
+            throw StoreError("genesis validator \(genesis.validator) is not a devnet key: pass its private key with --validator-key-file")
+        }
+        guard key.publicKey.hex == genesis.validator.lowercased() else {
+            throw StoreError("the validator key does not match the genesis validator \(genesis.validator)")
+        }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
+        try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
+        let keyFile = ValidatorKeyFile(address: Address(key.publicKey).text, publicKey: key.publicKey.hex,
+                                       privateKey: Hex.encode(key.seed))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        fm.createFile(atPath: validatorKeyPath, contents: try encoder.encode(keyFile), attributes: [.posixPermissions: 0o600])
+        return try ChainStore.initialize(directory: dataDirectory, genesis: genesis)
+    }
+
+    public func loadValidatorKey() throws -> PrivateKey {
+        guard let data = FileManager.default.contents(atPath: validatorKeyPath) else {
+            throw StoreError("no validator key at \(validatorKeyPath)")
+        }
+        let file = try JSONDecoder().decode(ValidatorKeyFile.self, from: data)
+        guard let seed = Hex.decode(file.privateKey), let key = PrivateKey(seed: seed) else {
+            throw StoreError("\(validatorKeyPath) does not hold a valid Ed25519 private key")
+        }
+        return key
+    }
+
+    public func openStore(readOnly: Bool = false) throws -> ChainStore {
+        try ChainStore.open(directory: dataDirectory, readOnly: readOnly)
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import SolventCore
+import SolventCrypto
+import SolventStore
+
+typealias RPCContext = BasicWebSocketRequestContext
+
+/// The HTTP JSON API under `/v1` (contracts-spec/openapi.yaml) plus `/metrics`.
+struct Routes: Sendable {
+    let node: Node
+
+    /// Transactions per batch request; a batch body may be up to 64 MiB.
+    static let maxBatch = 50_000
+    static let maxSingleBody = 64 << 10
+    static let maxBatchBody = 64 << 20
+
+    func register(on router: Router<RPCContext>) {
+        router.get("/v1/status") { _, _ in try status() }
+        router.get("/v1/assets") { _, _ in Response.json(node.assets.all.map { AssetView(id: $0.id, symbol: $0.symbol, decimals: $0.decimals) }) }
+        router.post("/v1/txs") { request, _ in try await submit(request) }
+        router.post("/v1/txs/batch") { request, _ in try await submitBatch(request) }
+        router.get("/v1/txs/:hash") { _, context in try transaction(context.parameters.require("hash")) }
+        router.get("/v1/blocks/latest") { _, _ in try block(nil) }
+        router.get("/v1/blocks/:height") { _, context in try block(context.parameters.require("height")) }
+        router.get("/v1/accounts/:address") { _, context in try account(context.parameters.require("address")) }
+        router.get("/v1/vaults/:address") { _, context in try vaults(context.parameters.require("address")) }
+        router.get("/v1/vaults/:address/:number") { _, context in
+            try vault(context.parameters.require("address"), context.parameters.require("number"))
+        }
+        router.post("/v1/devnet/mine") { request, _ in try await mine(request) }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: node.metrics.text())))
+        }
+    }
+
+    // MARK: Chain
+
+    func status() throws -> Response {
+        let head = try node.store.head()
+        let mode = node.blockMode
+        var interval: Int?
+        if case .interval(let ms) = mode { interval = ms }
+        return .json(StatusView(
+            chainId: node.chainId, height: head.height, blockHash: head.blockHash.hex, appHash: head.appHash.hex,
+            blockTime: Timestamps.rfc3339(head.timeMs), blockTimeMs: head.timeMs, blockMode: mode.name,
+            blockIntervalMs: interval, mempoolSize: node.mempool.count, devnet: node.config.devnet,
+            validator: node.store.validator.text))
+    }
+
+    func block(_ heightText: String?) throws -> Response {
+        let height: UInt64
+        if let heightText {
+            guard let h = UInt64(heightText) else {
+                throw RPCError.badRequest("invalid_height", "'\(heightText)' is not a block height (a non-negative integer or 'latest')")
+            }
+            height = h
+        } else {
+            height = try node.store.head().height
+        }
+        guard let view = try blockView(height) else {
+            let head = try node.store.head().height
+            throw RPCError.notFound(height == 0
+                ? "height 0 is the genesis state, which has no block; blocks start at 1"
+                : "no block at height \(height); the chain is at height \(head)")
+        }
+        return .json(view)
+    }
+
+    func blockView(_ height: UInt64) throws -> BlockView? {
+        guard let block = try node.store.block(at: height) else { return nil }
+        let receipts = try node.store.receipts(at: height)
+        let txs = try block.transactions.map { try TxCodec.decode($0) }
+        return BlockView(block, transactions: txs, receipts: receipts, assets: node.assets)
+    }
+
+    func transaction(_ hashText: String) throws -> Response {
+        guard let raw = Hex.decode(hashText), let hash = Bytes32(raw) else {
+            throw RPCError.badRequest("invalid_hash", "'\(hashText)' is not a transaction hash (64 hex characters)")
+        }
+        if let record = try node.store.transaction(hash: hash) {
+            return .json(TransactionView(record.transaction, assets: node.assets, height: record.height, index: record.index,
+                                         blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
+        }
+        throw RPCError.notFound("no committed transaction \(hash.hex)")
+    }
+
+    // MARK: Accounts and vaults
+
+    func parseAddress(_ text: String) throws -> Address {
+        guard let address = Address(text: text) else {
+            throw RPCError.badRequest("invalid_address", "'\(text)' is not an address (sv1... bech32m or 64 hex characters)")
+        }
+        return address
+    }
+
+    func account(_ text: String) throws -> Response {
+        let address = try parseAddress(text)
+        let (account, head) = try node.store.withState { state, head in (state.account(address), head) }
+        let a = account ?? Account()
+        return .json(AccountView(
+            address: address.text, exists: account != nil, nonce: a.nonce,
+            nextNonce: node.mempool.nextNonce(address) ?? a.nonce,
+            wallet: a.wallet.entries.map { AmountView(asset: node.assets.symbol($0.asset), amount: node.assets.format($0.amount, $0.asset)) },
+            vaults: Array(0..<a.vaultCount), height: head.height))
+    }
+
+    func vaultView(_ owner: Address, _ number: UInt32, _ vault: Vault, _ height: UInt64) -> VaultView {
+        VaultView(owner: owner.text, vault: number, mode: vault.mode.name,
+                  collateral: vault.collateral.entries.map {
+                      AmountView(asset: node.assets.symbol($0.asset), amount: node.assets.format($0.amount, $0.asset))
+                  }, height: height)
+    }
+
+    func vault(_ addressText: String, _ numberText: String) throws -> Response {
+        let owner = try parseAddress(addressText)
+        guard let number = UInt32(numberText) else {
+            throw RPCError.badRequest("invalid_vault", "'\(numberText)' is not a vault number")
+        }
+        let (vault, head) = try node.store.withState { state, head in (state.vault(VaultID(owner: owner, number: number)), head) }
+        guard let vault else { throw RPCError.notFound("account \(owner) has no vault \(number)") }
+        return .json(vaultView(owner, number, vault, head.height))
+    }
+
+    func vaults(_ addressText: String) throws -> Response {
+        let owner = try parseAddress(addressText)
+        let head = try node.store.head()
+        return .json(try node.store.vaults(of: owner).map { vaultView(owner, $0.0, $0.1, head.height) })
+    }
+
+    // MARK: Submission
+
+    struct SubmitRequest: Decodable { let tx: String }
+    struct BatchRequest: Decodable { let txs: [String] }
+
+    func decodeBody<T: Decodable>(_ request: Request, _ type: T.Type, limit: Int) async throws -> T {
+        let buffer = try await request.body.collect(upTo: limit)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw RPCError.badRequest("invalid_json", "the request body is not the expected JSON: \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing field '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let c): return "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.valueNotFound(_, let c): return "null at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted: return "malformed JSON"
+        default: return "\(error)"
+        }
+    }
+
+    func hexTransaction(_ text: String) throws -> [UInt8] {
+        // Refuse an oversized transaction before decoding its hex.
+        guard text.utf8.count <= 2 * TxCodec.maxTransactionBytes + 2 else {
+            throw ProtocolError(.oversized, "transaction is \(text.utf8.count / 2) bytes, the limit is \(TxCodec.maxTransactionBytes)")
+        }
+        guard let bytes = Hex.decode(text) else {
+            throw RPCError.badRequest("invalid_hex", "tx must be the lowercase hex of the signed transaction bytes")
+        }
+        return bytes
+    }
+
+    func submit(_ request: Request) async throws -> Response {
+        let body = try await decodeBody(request, SubmitRequest.self, limit: Self.maxSingleBody)
+        let bytes = try hexTransaction(body.tx)
+        let tx: SignedTransaction
+        switch node.submit(bytes) {
+        case .success(let t): tx = t
+        case .failure(let e): throw RPCError(e)
+        }
+        guard request.uri.queryParameters["wait"] == "commit" else {
+            return .json(SubmitView(hash: tx.hash.hex, status: "pending", height: nil, index: nil, blockTime: nil, receipt: nil),
+                         status: .accepted)
+        }
+        switch await node.waitForCommit(tx.hash) {
+        case let .committed(height, index, receipt, timeMs):
+            return .json(SubmitView(hash: tx.hash.hex, status: "committed", height: height, index: index,
+                                    blockTime: Timestamps.rfc3339(timeMs), receipt: ReceiptView(receipt)))
+        case .evicted(let error):
+            throw RPCError(.conflict, error.code.name, "transaction \(tx.hash.hex) was dropped from the mempool: \(error.message)")
+        case .timedOut:
+            return .json(SubmitView(hash: tx.hash.hex, status: "pending", height: nil, index: nil, blockTime: nil, receipt: nil),
+                         status: .accepted)
+        }
+    }
+
+    func submitBatch(_ request: Request) async throws -> Response {
+        let body = try await decodeBody(request, BatchRequest.self, limit: Self.maxBatchBody)
+        guard body.txs.count <= Self.maxBatch else {
+            throw RPCError.badRequest("batch_too_large", "a batch holds at most \(Self.maxBatch) transactions, got \(body.txs.count)")
+        }
+        var items = [[UInt8]]()
+        items.reserveCapacity(body.txs.count)
+        var early = [Int: ProtocolError]()
+        for (i, text) in body.txs.enumerated() {
+            do {
+                items.append(try hexTransaction(text))
+            } catch let e as ProtocolError {
+                early[i] = e
+                items.append([])
+            } catch {
+                early[i] = ProtocolError(.invalidField, "not hex")
+                items.append([])
+            }
+        }
+        let results = node.submitBatch(items)
+        var accepted = 0
+        let views = results.enumerated().map { i, result -> BatchItemView in
+            if let e = early[i] { return BatchItemView(hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message)) }
+            switch result {
+            case .success(let tx):
+                accepted += 1
+                return BatchItemView(hash: tx.hash.hex, accepted: true, error: nil)
+            case .failure(let e):
+                return BatchItemView(hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message))
+            }
+        }
+        return .json(BatchView(accepted: accepted, rejected: views.count - accepted, results: views))
+    }
+
+    // MARK: Devnet controls
+
+    struct MineRequest: Decodable { let blocks: Int? }
+
+    func requireDevnet() throws {
+        guard node.config.devnet else {
+            throw RPCError(.forbidden, "devnet_only", "this control is only available on a node started in devnet mode")
+        }
+    }
+
+    func mine(_ request: Request) async throws -> Response {
+        try requireDevnet()
+        let body = try await decodeBody(request, MineRequest.self, limit: 4096)
+        let count = body.blocks ?? 1
+        guard (1...1000).contains(count) else {
+            throw RPCError.badRequest("invalid_count", "blocks must be between 1 and 1000")
+        }
+        let blocks = try await node.mine(count)
+        let head = try node.store.head()
+        return .json(MinedView(mined: blocks.count, height: head.height, appHash: head.appHash.hex,
+                               blockHashes: blocks.map(\.hash.hex)))
+    }
+}

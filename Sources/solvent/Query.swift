@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SolventClient
+import SolventCore
+
+struct Query: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read chain state and history.",
+        subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self])
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Chain id, height, app hash and block time.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.status()
+                if global.output == .json { return global.printJSON(reply.json) }
+                let s = reply.value
+                print("""
+                    chain     \(s.chainId)
+                    height    \(s.height)
+                    time      \(s.blockTime)
+                    app hash  \(s.appHash)
+                    block     \(s.blockHash)
+                    mode      \(s.blockMode)\(s.devnet ? " (devnet)" : "")
+                    mempool   \(s.mempoolSize)
+                    """)
+            }
+        }
+    }
+
+    struct BlockCmd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "block", abstract: "A block by height, or 'latest'.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Height or 'latest'.") var height: String
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.block(height)
+                if global.output == .json { return global.printJSON(reply.json) }
+                let b = reply.value
+                print("block \(b.height) \(b.hash)\n  time      \(b.time)\n  app hash  \(b.appHash)\n  previous  \(b.previousHash)\n  txs       \(b.txCount)")
+                for t in b.transactions {
+                    print("  \(t.hash) \(t.action.type) \(t.action.amount) \(t.action.asset) from \(t.sender): \(t.receipt?.code ?? "?")")
+                }
+            }
+        }
+    }
+
+    struct TxCmd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "tx", abstract: "A committed transaction and its receipt.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Transaction hash (hex).") var hash: String
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.transaction(hash)
+                if global.output == .json { return global.printJSON(reply.json) }
+                let t = reply.value
+                var target = ""
+                if let to = t.action.to { target = " to \(to)" }
+                if let v = t.action.vault { target = " vault \(v)" }
+                print("tx \(t.hash)\n  block     \(t.height.map(String.init) ?? "-") (\(t.blockTime ?? "-"))\n  sender    \(t.sender) nonce \(t.nonce)")
+                print("  action    \(t.action.type) \(t.action.amount) \(t.action.asset)\(target)")
+                if let r = t.receipt {
+                    print("  result    \(r.code)\(r.message.isEmpty ? "" : ": \(r.message)")")
+                    for e in r.events {
+                        print("  event     \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+                    }
+                }
+            }
+        }
+    }
+
+    struct AccountCmd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "account", abstract: "An account's nonce, wallet and vaults.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Address or key name.") var who: String
+
+        func run() async throws {
+            try await global.run {
+                let address = try resolveAddress(who, global)
+                let reply = try await global.client.account(address.text)
+                if global.output == .json { return global.printJSON(reply.json) }
+                let a = reply.value
+                print("account   \(a.address)\(a.exists ? "" : " (does not exist yet)")")
+                print("nonce     \(a.nonce) (next \(a.nextNonce))")
+                print("wallet    " + (a.wallet.isEmpty ? "empty" : a.wallet.map { "\($0.amount) \($0.asset)" }.joined(separator: "\n          ")))
+                print("vaults    " + (a.vaults.isEmpty ? "none" : a.vaults.map(String.init).joined(separator: ", ")))
+                print("height    \(a.height)")
+            }
+        }
+    }
+
+    struct VaultCmd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "vault", abstract: "One vault of an account (default vault 0).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Owner address or key name.") var who: String
+        @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
+
+        func run() async throws {
+            try await global.run {
+                let address = try resolveAddress(who, global)
+                let reply = try await global.client.vault(address.text, vault)
+                if global.output == .json { return global.printJSON(reply.json) }
+                let v = reply.value
+                print("vault       \(v.owner)/\(v.vault) (\(v.mode))")
+                print("collateral  " + (v.collateral.isEmpty ? "empty" : v.collateral.map { "\($0.amount) \($0.asset)" }.joined(separator: "\n            ")))
+                print("height      \(v.height)")
+            }
+        }
+    }
+
+    struct Assets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The chain's assets.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.assets()
+                if global.output == .json { return global.printJSON(reply.json) }
+                for a in reply.value { print("\(a.id)  \(a.symbol.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.decimals) decimals") }
+            }
+        }
+    }
+}
+
+struct DevnetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devnet", abstract: "Devnet controls (refused by a node not in devnet mode).",
+        subcommands: [Mine.self])
+
+    struct Mine: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Produce N blocks now (any block mode).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Number of blocks.") var blocks: Int = 1
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.mine(blocks: blocks)
+                if global.output == .json { return global.printJSON(reply.json) }
+                print("mined \(reply.value.mined) block(s); height \(reply.value.height), app hash \(reply.value.appHash)")
+            }
+        }
+    }
+}
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Follow committed blocks and their events over the node's WebSocket.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("from-height"), help: "First replay stored blocks from this height.") var fromHeight: UInt64?
+    @Option(name: .long, help: "Stop after this many blocks.") var count: Int?
+
+    func run() async throws {
+        try await global.run {
+            let seen = Counter()
+            let limit = count
+            let json = global.output == .json
+            var logger = Logger(label: "solvent.watch")
+            logger.logLevel = .warning
+            try await BlockWatcher.follow(nodeURL: global.nodeURL, fromHeight: fromHeight, logger: logger) { text in
+                guard let data = text.data(using: .utf8),
+                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let type = object["type"] as? String else { return true }
+                if json {
+                    print(text)
+                } else if type == "block", let block = object["block"] as? [String: Any] {
+                    let txs = block["transactions"] as? [[String: Any]] ?? []
+                    print("block \(block["height"] ?? "?") \(block["time"] ?? "") txs \(txs.count) app hash \(block["app_hash"] ?? "")")
+                    for t in txs {
+                        let receipt = t["receipt"] as? [String: Any]
+                        for e in receipt?["events"] as? [[String: Any]] ?? [] {
+                            let attrs = (e["attributes"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                            print("  \(e["type"] ?? "") \(attrs.joined(separator: " "))")
+                        }
+                    }
+                } else {
+                    print("\(type): \(object["message"] ?? object["height"] ?? "")")
+                }
+                fflush(nil)
+                guard type == "block" else { return true }
+                return seen.increment() < (limit ?? Int.max)
+            }
+        }
+    }
+}
+
+/// A counter shared with the watcher's callback.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import SolventClient
+
+@main
+struct Solvent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solvent",
+        abstract: "Command-line client for a Solvent node: keys, transactions and queries.",
+        discussion: """
+            Global options on every command: --node URL (env SOLVENT_NODE), --home DIR (env SOLVENT_HOME; \
+            the keyring lives there), --output text|json. Failures exit non-zero with one line: \
+            "error: <code>: <message>".
+            """,
+        subcommands: [Keys.self, Tx.self, Query.self, DevnetCommand.self, Watch.self])
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Node RPC URL (default: $SOLVENT_NODE or http://127.0.0.1:26657).")
+    var node: String?
+
+    @Option(name: .long, help: "Client home holding the keyring (default: $SOLVENT_HOME or ~/.solvent).")
+    var home: String?
+
+    @Option(name: .long, help: "text or json.")
+    var output: OutputFormat = .text
+
+    @Option(name: .customLong("keyring-backend"), help: "file (encrypted, default) or test (unencrypted, for devnet scripts); env SOLVENT_KEYRING_BACKEND.")
+    var keyringBackend: String?
+
+    @Option(name: .customLong("password-file"), help: "Read the keyring password from the first line of this file (else $SOLVENT_PASSWORD, else a prompt).")
+    var passwordFile: String?
+
+    var env: [String: String] { ProcessInfo.processInfo.environment }
+
+    var nodeURL: String { node ?? env["SOLVENT_NODE"] ?? "http://127.0.0.1:26657" }
+    var homePath: String { home ?? env["SOLVENT_HOME"] ?? "~/.solvent" }
+    var client: RPCClient { RPCClient(baseURL: nodeURL) }
+
+    /// The backend named by the flag or environment, if any.
+    func explicitBackend() throws -> KeyringBackend? {
+        guard let name = keyringBackend ?? env["SOLVENT_KEYRING_BACKEND"] else { return nil }
+        guard let b = KeyringBackend(rawValue: name) else {
+            throw ClientError("invalid_keyring_backend", "keyring backend must be 'file' or 'test', not '\(name)'")
+        }
+        return b
+    }
+
+    func keyring() throws -> Keyring {
+        Keyring(home: homePath, backend: try explicitBackend() ?? .file)
+    }
+
+    /// The keyring holding `name`: the explicit backend, or whichever of file and test has it.
+    func keyring(holding name: String) throws -> Keyring {
+        if let b = try explicitBackend() { return Keyring(home: homePath, backend: b) }
+        for b in [KeyringBackend.file, .test] where Keyring(home: homePath, backend: b).exists(name) {
+            return Keyring(home: homePath, backend: b)
+        }
+        return Keyring(home: homePath, backend: .file)
+    }
+
+    /// The keyring password, from --password-file, $SOLVENT_PASSWORD or a prompt on the terminal.
+    func password(confirm: Bool = false) throws -> [UInt8] {
+        if let passwordFile {
+            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw ClientError("password_file", "cannot read \(passwordFile)")
+            }
+            return Array((text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "").utf8)
+        }
+        if let p = env["SOLVENT_PASSWORD"] { return Array(p.utf8) }
+        guard isatty(0) == 1 else {
+            throw ClientError("password_required",
+                "the encrypted keyring needs a password: set SOLVENT_PASSWORD, pass --password-file, or use --keyring-backend test")
+        }
+        let first = Array(String(cString: getpass("Keyring password: ")).utf8)
+        if confirm {
+            let again = Array(String(cString: getpass("Repeat password: ")).utf8)
+            guard again == first else { throw ClientError("password_mismatch", "the passwords differ") }
+        }
+        return first
+    }
+
+    /// Prints `value` as text or the node's JSON, and maps failures to one line and exit code 1.
+    func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ClientError {
+            fail(error)
+        } catch let error as ValidationError {
+            fail(ClientError("invalid_argument", error.message))
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            fail(ClientError("error", "\(error)"))
+        }
+    }
+
+    func fail(_ error: ClientError) -> Never {
+        if output == .json {
+            let body: [String: Any] = ["error": ["code": error.code, "message": error.message]]
+            if let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
+        }
+        FileHandle.standardError.write(Data("error: \(error.code): \(error.message)\n".utf8))
+        Foundation.exit(1)
+    }
+
+    func printJSON(_ data: Data) {
+        if let object = try? JSONSerialization.jsonObject(with: data),
+           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+            FileHandle.standardOutput.write(pretty + Data("\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    }
+
+    func printJSON<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(value) { FileHandle.standardOutput.write(data + Data("\n".utf8)) }
+    }
+}

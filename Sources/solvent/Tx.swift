@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import SolventClient
+import SolventCore
+import SolventCrypto
+
+struct Tx: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign and send transactions.",
+        subcommands: [Send.self, Deposit.self, Withdraw.self, Broadcast.self])
+
+    struct SigningOptions: ParsableArguments {
+        @Option(name: .long, help: "Name of the key that signs (see `solvent keys list`).")
+        var from: String
+
+        @Flag(name: .long, help: "Wait until the transaction is in a committed block and print its receipt.")
+        var wait = false
+
+        @Option(name: .long, help: "Use this nonce instead of the account's next one.")
+        var nonce: UInt64?
+
+        @Flag(name: .customLong("generate-only"), help: "Print the signed transaction (hex and hash) without sending it.")
+        var generateOnly = false
+    }
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send from your wallet to another account's wallet.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "Recipient address (sv1...) or key name.") var to: String
+        @Argument(help: "Amount in whole units, e.g. 100 or 0.5.") var amount: String
+        @Argument(help: "Asset symbol, e.g. USDC.") var asset: String
+
+        func run() async throws {
+            try await global.run {
+                let builder = TransactionBuilder(client: global.client)
+                let a = try await builder.asset(asset)
+                let recipient = try resolveAddress(to, global)
+                try await signAndSend(.send(to: recipient, asset: a.id, amount: try TransactionBuilder.quantums(amount, a)), global, signing)
+            }
+        }
+    }
+
+    struct Deposit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move collateral from your wallet into one of your vaults (opening it if it is the next number).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "Amount in whole units.") var amount: String
+        @Argument(help: "Asset symbol.") var asset: String
+        @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
+
+        func run() async throws {
+            try await global.run {
+                let builder = TransactionBuilder(client: global.client)
+                let a = try await builder.asset(asset)
+                try await signAndSend(.deposit(vault: vault, asset: a.id, amount: try TransactionBuilder.quantums(amount, a)), global, signing)
+            }
+        }
+    }
+
+    struct Withdraw: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move collateral from one of your vaults back to your wallet.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var signing: SigningOptions
+        @Argument(help: "Amount in whole units.") var amount: String
+        @Argument(help: "Asset symbol.") var asset: String
+        @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
+
+        func run() async throws {
+            try await global.run {
+                let builder = TransactionBuilder(client: global.client)
+                let a = try await builder.asset(asset)
+                try await signAndSend(.withdraw(vault: vault, asset: a.id, amount: try TransactionBuilder.quantums(amount, a)), global, signing)
+            }
+        }
+    }
+
+    struct Broadcast: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send an already signed transaction (hex), e.g. one built by another client.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Signed transaction bytes as hex.") var hex: String
+        @Flag(name: .long, help: "Wait for the commit and print the receipt.") var wait = false
+
+        func run() async throws {
+            try await global.run {
+                try await submit(hex: hex, wait: wait, global)
+            }
+        }
+    }
+}
+
+/// An address, or the address of a key in the keyring.
+func resolveAddress(_ text: String, _ global: GlobalOptions) throws -> Address {
+    if let address = Address(text: text) { return address }
+    let info = try global.keyring(holding: text).info(text)
+    guard let address = Address(text: info.address) else { throw ClientError("keyring_corrupt", "key \(text) has no valid address") }
+    return address
+}
+
+func signAndSend(_ action: TxAction, _ global: GlobalOptions, _ signing: Tx.SigningOptions) async throws {
+    let keyring = try global.keyring(holding: signing.from)
+    let key = try keyring.privateKey(signing.from) { try global.password() }
+    let tx = try await TransactionBuilder(client: global.client).sign(action, key: key, nonce: signing.nonce)
+    if signing.generateOnly {
+        if global.output == .json {
+            global.printJSON(["tx": Hex.encode(tx.bytes), "hash": tx.hash.hex, "nonce": String(tx.transaction.nonce)])
+        } else {
+            print(Hex.encode(tx.bytes))
+            FileHandle.standardError.write(Data("hash \(tx.hash.hex), nonce \(tx.transaction.nonce)\n".utf8))
+        }
+        return
+    }
+    try await submit(hex: Hex.encode(tx.bytes), wait: signing.wait, global)
+}
+
+func submit(hex: String, wait: Bool, _ global: GlobalOptions) async throws {
+    let reply = try await global.client.submit(hex: hex, waitForCommit: wait)
+    let r = reply.value
+    if global.output == .json {
+        global.printJSON(reply.json)
+    } else if let receipt = r.receipt, let height = r.height {
+        print("tx \(r.hash) committed in block \(height): \(receipt.code)\(receipt.message.isEmpty ? "" : " (\(receipt.message))")")
+        for e in receipt.events {
+            print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+    } else {
+        print("tx \(r.hash) \(r.status)\(wait ? " (not committed within the wait; check `solvent query tx \(r.hash)`)" : "")")
+    }
+    if let receipt = r.receipt, !receipt.succeeded {
+        if global.output == .text {
+            FileHandle.standardError.write(Data("error: \(receipt.code): \(receipt.message)\n".utf8))
+        }
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,253 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SolventCore
+import SolventCrypto
+import SolventNode
+import SolventStore
+
+@main
+struct Solventd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solventd",
+        abstract: "The Solvent node: a single-validator chain for a simulated margin protocol.",
+        subcommands: [Init.self, Start.self, Devnet.self, Replay.self, GenesisCommand.self])
+}
+
+/// Where the node keeps its data: `--home`, else $SOLVENTD_HOME, else ~/.solventd.
+struct HomeOption: ParsableArguments {
+    @Option(name: .long, help: "Node home directory (default: $SOLVENTD_HOME or ~/.solventd).")
+    var home: String?
+
+    func resolve(default fallback: String = "~/.solventd") -> NodeHome {
+        NodeHome(path: home ?? ProcessInfo.processInfo.environment["SOLVENTD_HOME"] ?? fallback)
+    }
+}
+
+struct RunOptions: ParsableArguments {
+    @Option(name: .long, help: "RPC listen address HOST:PORT (port 0 picks a free port).")
+    var rpc: String = "127.0.0.1:26657"
+
+    @Option(name: .customLong("block-time"), help: "Produce a block every N milliseconds.")
+    var blockTime: Int = 1000
+
+    @Flag(name: .long, help: "Produce a block as soon as transactions arrive.")
+    var automine = false
+
+    @Flag(name: .long, help: "Produce blocks only when asked (solvent devnet mine).")
+    var manual = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard !(automine && manual) else { throw ValidationError("choose one of --automine and --manual") }
+        guard blockTime >= 1 && blockTime <= 3_600_000 else { throw ValidationError("--block-time must be 1 to 3600000 ms") }
+        _ = try hostPort()
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func hostPort() throws -> (String, Int) {
+        let parts = rpc.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (0...65535).contains(port) else {
+            throw ValidationError("--rpc must be HOST:PORT, e.g. 127.0.0.1:26657")
+        }
+        return (String(parts[0]), port)
+    }
+
+    var blockMode: BlockMode {
+        if automine { return .automine }
+        if manual { return .manual }
+        return .interval(milliseconds: blockTime)
+    }
+
+    func logger() -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "solventd")
+    }
+}
+
+/// Runs a node on an initialised home until SIGINT or SIGTERM.
+func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger,
+             onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    let (host, port) = try options.hostPort()
+    let config = NodeConfig(home: home, rpcHost: host, rpcPort: port, blockMode: options.blockMode, devnet: devnet)
+    let node = try Node(config: config, logger: logger)
+    let head = try node.store.head()
+    logger.info("opened chain", metadata: [
+        "chain_id": "\(node.chainId)", "height": "\(head.height)", "app_hash": "\(head.appHash.hex)",
+        "home": "\(home.path)", "mode": "\(options.blockMode)",
+    ])
+    let app = RPCServer.application(for: node, logger: logger) { boundPort in
+        let url = "http://\(host):\(boundPort)"
+        logger.info("RPC listening", metadata: ["url": "\(url)"])
+        onReady(url)
+    }
+    // Services stop in reverse order: the RPC server first, then the block producer, which
+    // finishes the block it is committing.
+    let group = ServiceGroup(configuration: .init(
+        services: [.init(service: NodeService(node: node)), .init(service: app)],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger))
+    try await group.run()
+    let finalHeight = try node.store.head().height
+    logger.info("node stopped", metadata: ["height": "\(finalHeight)"])
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a node home from a genesis file.")
+
+    @OptionGroup var home: HomeOption
+
+    @Option(name: .long, help: "Genesis JSON file (default: the built-in devnet genesis).")
+    var genesis: String?
+
+    @Option(name: .customLong("validator-key-file"), help: "File holding the validator's private key as hex (needed unless the genesis is a devnet one).")
+    var validatorKeyFile: String?
+
+    func run() throws {
+        let home = home.resolve()
+        let genesis = try genesis.map(GenesisFile.load) ?? DevnetKeys.devnetGenesis()
+        var key: PrivateKey?
+        if let validatorKeyFile {
+            guard let text = try? String(contentsOfFile: validatorKeyFile, encoding: .utf8),
+                  let seed = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), let k = PrivateKey(seed: seed) else {
+                throw ValidationError("\(validatorKeyFile) does not hold a 32-byte private key in hex")
+            }
+            key = k
+        }
+        let store = try home.initialize(genesis: genesis, validatorKey: key)
+        let head = try store.head()
+        print("initialised \(home.path) for chain \(genesis.chainId); genesis app hash \(head.appHash.hex)")
+    }
+}
+
+struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the node on an initialised home.")
+
+    @OptionGroup var home: HomeOption
+    @OptionGroup var options: RunOptions
+
+    @Flag(name: .long, help: "Enable the devnet controls (/v1/devnet/...).")
+    var devnet = false
+
+    func run() async throws {
+        let logger = options.logger()
+        let home = home.resolve()
+        guard home.isInitialized else { throw ValidationError("\(home.path) is not initialised; run `solventd init --home \(home.path)` first") }
+        try await runNode(home: home, options: options, devnet: devnet, logger: logger)
+    }
+}
+
+struct Devnet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a local devnet with funded, well-known dev accounts (initialising the home on first use).")
+
+    @OptionGroup var home: HomeOption
+    @OptionGroup var options: RunOptions
+
+    @Option(name: .long, help: "Genesis for a new home (default: genesis/devnet.json if present, else the built-in devnet genesis).")
+    var genesis: String?
+
+    @Option(name: .customLong("config-out"), help: "Write chain id, RPC URL and the dev accounts (with private keys) as JSON to this file.")
+    var configOut: String?
+
+    @Flag(name: .long, help: "Delete the home's chain first and start again from genesis.")
+    var reset = false
+
+    func run() async throws {
+        let logger = options.logger()
+        let home = home.resolve(default: "~/.solventd/devnet")
+        if reset, FileManager.default.fileExists(atPath: home.path) {
+            try FileManager.default.removeItem(atPath: home.path)
+        }
+        if !home.isInitialized {
+            let file = genesis ?? (FileManager.default.fileExists(atPath: "genesis/devnet.json") ? "genesis/devnet.json" : nil)
+            let g = try file.map(GenesisFile.load) ?? DevnetKeys.devnetGenesis()
+            try home.initialize(genesis: g)
+            logger.info("initialised devnet home", metadata: ["home": "\(home.path)", "genesis": "\(file ?? "built-in")"])
+        }
+        let store = try home.openStore(readOnly: true)
+        let accounts = DevAccounts.list(genesis: store.genesis)
+        let chainId = store.genesis.chainId
+        let configOut = configOut
+        try await runNode(home: home, options: options, devnet: true, logger: logger) { url in
+            DevAccounts.print(accounts, chainId: chainId, rpc: url)
+            if let configOut {
+                do {
+                    try DevAccounts.writeConfig(accounts, chainId: chainId, rpc: url, to: configOut)
+                } catch {
+                    logger.error("cannot write --config-out", metadata: ["file": "\(configOut)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+}
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-execute every stored block from genesis into a fresh store and check every app hash.")
+
+    @OptionGroup var home: HomeOption
+
+    @Option(name: .long, help: "Replay into this directory (default: a temporary directory, removed afterwards).")
+    var into: String?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        let home = home.resolve()
+        let source = try home.openStore(readOnly: true)
+        let target = into ?? NSTemporaryDirectory() + "solvent-replay-\(ProcessInfo.processInfo.processIdentifier)"
+        guard !ChainStore.exists(directory: target) else { throw ValidationError("\(target) already holds a chain") }
+        defer { if into == nil { try? FileManager.default.removeItem(atPath: target) } }
+        let started = Date()
+        var lastReport = Date.distantPast
+        let result = try ChainReplay.run(source: source, into: target) { height, total, txs in
+            let now = Date()
+            if now.timeIntervalSince(lastReport) >= 1 || height == total {
+                lastReport = now
+                let pct = total == 0 ? 100 : Int(height * 100 / total)
+                FileHandle.standardError.write(Data("replay: block \(height)/\(total) (\(pct)%), \(txs) transactions\n".utf8))
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        if json {
+            print("{\"verified_blocks\":\(result.blocks),\"transactions\":\(result.transactions),\"app_hash\":\"\(result.appHash)\",\"state_entries\":\(result.stateEntries)}")
+        } else {
+            print("verified \(result.blocks) blocks and \(result.transactions) transactions in \(String(format: "%.1f", seconds)) s; "
+                + "app hash \(result.appHash) matches at every height; \(result.stateEntries) state entries equal a full recomputation")
+        }
+    }
+}
+
+struct GenesisCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "genesis", abstract: "Print genesis documents.",
+        subcommands: [DevnetGenesis.self, ValidateGenesis.self])
+
+    struct DevnetGenesis: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "devnet", abstract: "Print the devnet genesis derived from the published dev seed (genesis/devnet.json).")
+        func run() throws {
+            FileHandle.standardOutput.write(Data(try GenesisFile.encode(DevnetKeys.devnetGenesis())))
+        }
+    }
+
+    struct ValidateGenesis: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a genesis file.")
+        @Argument var file: String
+        func run() throws {
+            let g = try GenesisFile.load(path: file)
+            let (_, hash) = try StateMachine.initChain(g)
+            print("\(file): valid genesis for chain \(g.chainId); genesis app hash \(hash.appHash.hex)")
+        }
+    }
+}
