@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -67,6 +68,7 @@ let package = Package(
             name: "SolventClient",
             dependencies: [
                 "SolventCore", "SolventCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "solvent-bench",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

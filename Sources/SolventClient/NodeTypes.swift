@@ -76,6 +76,7 @@ public struct SubmitReply: Decodable, Sendable {
 
 public struct BatchReply: Decodable, Sendable {
     public struct Item: Decodable, Sendable {
+        public let index: Int
         public let hash: String?
         public let accepted: Bool
         public let error: ErrorBody?

@@ -1,22 +1,22 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// HTTP client for a node's `/v1` API. Every call returns the decoded reply and the raw JSON
 /// (which `--output json` prints unchanged); a node error becomes a `ClientError` with its code.
 public struct RPCClient: Sendable {
     public let baseURL: String
-    private let session: URLSession
+    private let timeout: TimeAmount
 
-    public init(baseURL: String, timeoutSeconds: Double = 60) {
+    /// Replies larger than this are refused (a block of 20,000 transactions is about 20 MB).
+    static let maxReplyBytes = 256 << 20
+
+    public init(baseURL: String, timeoutSeconds: Int64 = 60) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeoutSeconds
-        config.httpMaximumConnectionsPerHost = 16
-        self.session = URLSession(configuration: config)
+        self.timeout = .seconds(timeoutSeconds)
     }
 
     public struct Reply<T: Sendable>: Sendable {
@@ -34,21 +34,23 @@ public struct RPCClient: Sendable {
     }
 
     func send<T: Decodable & Sendable>(_ method: String, _ path: String, body: Data?, as type: T.Type) async throws -> Reply<T> {
-        guard let url = URL(string: baseURL + path) else { throw ClientError("invalid_url", "\(baseURL + path) is not a URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = HTTPMethod(rawValue: method)
         if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let data: Data
-        let response: URLResponse
+        let status: Int
         do {
-            (data, response) = try await session.data(for: request)
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            status = Int(response.status.code)
+            data = Data(try await response.body.collect(upTo: Self.maxReplyBytes).readableBytesView)
+        } catch let error as HTTPClientError where error == .invalidURL || error == .emptyHost || error == .emptyScheme {
+            throw ClientError("invalid_url", "\(baseURL + path) is not a URL the client can use")
         } catch {
-            throw ClientError("node_unreachable", "cannot reach the node at \(baseURL): \(error.localizedDescription)")
+            throw ClientError("node_unreachable", "cannot reach the node at \(baseURL): \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             if let e = try? JSONDecoder().decode(ErrorReply.self, from: data) {
                 throw ClientError(e.error.code, e.error.message, status: status)
@@ -79,9 +81,18 @@ public struct RPCClient: Sendable {
         return try await post(waitForCommit ? "/v1/txs?wait=commit" : "/v1/txs", json: body)
     }
 
-    public func submitBatch(hex: [String]) async throws -> Reply<BatchReply> {
-        let body = try JSONSerialization.data(withJSONObject: ["txs": hex])
-        return try await post("/v1/txs/batch", json: body)
+    /// Submits many transactions; with `errorsOnly` the reply lists only the refused ones.
+    public func submitBatch(hex: [String], errorsOnly: Bool = false) async throws -> Reply<BatchReply> {
+        try await submitBatch(body: Self.batchBody(hex), errorsOnly: errorsOnly)
+    }
+
+    /// The request body for `submitBatch`, for load generators that prepare bodies in advance.
+    public static func batchBody(_ hex: [String]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: ["txs": hex])
+    }
+
+    public func submitBatch(body: Data, errorsOnly: Bool = false) async throws -> Reply<BatchReply> {
+        try await post(errorsOnly ? "/v1/txs/batch?results=errors" : "/v1/txs/batch", json: body)
     }
 
     public func mine(blocks: Int) async throws -> Reply<MinedReply> {

@@ -13,21 +13,23 @@ public struct Bytes32: Hashable, Comparable, Sendable {
     }
 
     /// From exactly 32 bytes; nil for any other length.
+    @inlinable
     public init?<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard bytes.count == 32 else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var i = 0
-        for byte in bytes {
-            let shift = UInt64(56 - 8 * (i % 8))
-            switch i / 8 {
-            case 0: words.0 |= UInt64(byte) << shift
-            case 1: words.1 |= UInt64(byte) << shift
-            case 2: words.2 |= UInt64(byte) << shift
-            default: words.3 |= UInt64(byte) << shift
-            }
-            i += 1
+        let loaded: Bytes32? = bytes.withContiguousStorageIfAvailable { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            return Bytes32(w0: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                           w1: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                           w2: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                           w3: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
         }
-        self.init(w0: words.0, w1: words.1, w2: words.2, w3: words.3)
+        if let loaded {
+            self = loaded
+            return
+        }
+        var words: [UInt64] = [0, 0, 0, 0]
+        for (i, byte) in bytes.enumerated() { words[i / 8] |= UInt64(byte) << UInt64(56 - 8 * (i % 8)) }
+        self.init(w0: words[0], w1: words[1], w2: words[2], w3: words[3])
     }
 
     public var bytes: [UInt8] {
@@ -38,13 +40,8 @@ public struct Bytes32: Hashable, Comparable, Sendable {
     }
 
     public func appendBytes(to out: inout [UInt8]) {
-        Self.append(w0, to: &out); Self.append(w1, to: &out)
-        Self.append(w2, to: &out); Self.append(w3, to: &out)
-    }
-
-    @inline(__always)
-    private static func append(_ word: UInt64, to out: inout [UInt8]) {
-        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * i))) }
+        var big = (w0.bigEndian, w1.bigEndian, w2.bigEndian, w3.bigEndian)
+        withUnsafeBytes(of: &big) { out.append(contentsOf: $0) }
     }
 
     public var hex: String { Hex.encode(bytes) }

@@ -20,6 +20,13 @@ final class Mempool: Sendable {
         var perSender: [Address: Int] = [:]
         var snapshot: StateSnapshot
         var checkState: StateOverlay
+
+        mutating func forget(_ tx: VerifiedTransaction) {
+            hashes.remove(tx.hash)
+            let sender = tx.transaction.sender
+            let left = perSender[sender, default: 1] - 1
+            perSender[sender] = left == 0 ? nil : left
+        }
     }
 
     private let pool: Mutex<Pool>
@@ -70,31 +77,39 @@ final class Mempool: Sendable {
         pool.withLock { Array($0.queue.prefix(limit)) }
     }
 
-    /// Called after a block holding the first `included` candidates was committed: drops them,
-    /// rebases the check state on `snapshot` (the new committed state) and rechecks the rest.
-    /// Returns the transactions evicted by the recheck, with the reason.
-    func blockCommitted(included: Int, snapshot: StateSnapshot) -> [(Bytes32, ProtocolError)] {
+    /// Entries the check state may hold before a commit rebuilds it from scratch.
+    static let maxCheckStateEntries = 1_000_000
+
+    /// Called after a block holding the first `included` candidates was committed: drops them and
+    /// moves the check state onto `snapshot` (the new committed state).
+    ///
+    /// When every included transaction succeeded, the block did exactly what admission did, so
+    /// new committed state + remaining transactions = the current check state, and the check state
+    /// is simply rebased (its writes kept, its cached reads dropped). Otherwise, or when it has
+    /// grown large, it is rebuilt: the remaining transactions are checked again on the new state
+    /// and any that no longer pass are evicted and returned with the reason.
+    func blockCommitted(included: Int, allSucceeded: Bool, snapshot: StateSnapshot) -> [(Bytes32, ProtocolError)] {
         pool.withLock { p in
-            let committed = p.queue.prefix(included)
-            for tx in committed {
-                p.hashes.remove(tx.hash)
-                let sender = tx.transaction.sender
-                p.perSender[sender, default: 1] -= 1
-                if p.perSender[sender] == 0 { p.perSender[sender] = nil }
-            }
-            let remaining = Array(p.queue.dropFirst(included))
+            for tx in p.queue.prefix(included) { p.forget(tx) }
+            p.queue.removeFirst(min(included, p.queue.count))
             p.snapshot.close()
             p.snapshot = snapshot
-            p.checkState = StateOverlay(base: snapshot)
+            if p.queue.isEmpty {
+                p.checkState = StateOverlay(base: snapshot)
+                return []
+            }
+            if allSucceeded, p.checkState.entryCount < Self.maxCheckStateEntries {
+                p.checkState.rebase(onto: snapshot)
+                return []
+            }
+            let remaining = p.queue
             p.queue.removeAll(keepingCapacity: true)
+            p.checkState = StateOverlay(base: snapshot)
             var evicted = [(Bytes32, ProtocolError)]()
             for tx in remaining {
                 if let refusal = machine.checkTx(tx, state: p.checkState) {
                     evicted.append((tx.hash, refusal))
-                    p.hashes.remove(tx.hash)
-                    let sender = tx.transaction.sender
-                    p.perSender[sender, default: 1] -= 1
-                    if p.perSender[sender] == 0 { p.perSender[sender] = nil }
+                    p.forget(tx)
                 } else {
                     p.queue.append(tx)
                 }

@@ -140,7 +140,8 @@ public final class Node: Sendable {
         let head = try store.head()
         let time = max(Self.wallClockMs(), head.timeMs + 1)
         let committed = try store.produceBlock(transactions: chosen, timeMs: time, proposerKey: validatorKey)
-        let evicted = mempool.blockCommitted(included: chosen.count, snapshot: try store.snapshot())
+        let evicted = mempool.blockCommitted(included: chosen.count, allSucceeded: committed.receipts.allSatisfy(\.succeeded),
+                                             snapshot: try store.snapshot())
         waiters.resolve(committed)
         for (hash, error) in evicted { waiters.evict(hash, error) }
         bus.publish(committed)

@@ -58,14 +58,15 @@ public struct StateMachine: Sendable {
             return ProtocolError(.accountNotFound, "account \(t.sender) does not exist (it has never received funds)")
         }
         if let error = nonceError(t.nonce, expected: account.nonce) { return error }
-        let scratch = StateOverlay(base: state)
+        state.begin()
         do {
-            _ = try apply(t, state: scratch)
+            _ = try apply(t, state: state)
         } catch {
+            state.rollback()
             return error
         }
-        scratch.merge(into: state)
         bumpNonce(t.sender, state)
+        state.commit()
         return nil
     }
 
@@ -173,13 +174,13 @@ public struct StateMachine: Sendable {
             return .failure(tx.hash, ProtocolError(.accountNotFound, "account \(t.sender) does not exist"))
         }
         if let error = nonceError(t.nonce, expected: account.nonce) { return .failure(tx.hash, error) }
-        let scratch = StateOverlay(base: state)
+        state.begin()
         let receipt: Receipt
         do {
-            let events = try apply(t, state: scratch)
-            scratch.merge(into: state)
-            receipt = .success(tx.hash, events)
+            receipt = .success(tx.hash, try apply(t, state: state))
+            state.commit()
         } catch {
+            state.rollback()
             receipt = .failure(tx.hash, error)
         }
         bumpNonce(t.sender, state)
@@ -204,6 +205,9 @@ public struct StateMachine: Sendable {
     }
 
     private func nonceError(_ nonce: UInt64, expected: UInt64) -> ProtocolError? {
+        if expected == UInt64.max {
+            return ProtocolError(.nonceTooHigh, "this account has used every nonce and can send no more transactions")
+        }
         if nonce < expected {
             return ProtocolError(.nonceTooLow, "nonce \(nonce) was already used; the account's next nonce is \(expected)")
         }

@@ -47,12 +47,50 @@ public enum Bech32m {
         return out
     }
 
+    @inline(__always)
+    private static func step(_ chk: UInt32) -> UInt32 {
+        let top = chk >> 25
+        var c = (chk & 0x1ff_ffff) << 5
+        if top & 1 != 0 { c ^= 0x3b6a_57b2 }
+        if top & 2 != 0 { c ^= 0x2650_8e6d }
+        if top & 4 != 0 { c ^= 0x1ea1_19fa }
+        if top & 8 != 0 { c ^= 0x3d42_33dd }
+        if top & 16 != 0 { c ^= 0x2a14_62b3 }
+        return c
+    }
+
+    /// Encodes in one pass: regrouping into 5-bit values and the checksum run together.
     public static func encode(hrp: String, data: [UInt8]) -> String {
         let h = Array(hrp.utf8)
-        let values = convertBits(data, from: 8, to: 5, pad: true)!
-        let pm = polymod(expand(h) + values + [0, 0, 0, 0, 0, 0]) ^ constant
-        let checksum = (0..<6).map { UInt8((pm >> UInt32(5 * (5 - $0))) & 31) }
-        return hrp + "1" + String(decoding: (values + checksum).map { charset[Int($0)] }, as: UTF8.self)
+        var chk: UInt32 = 1
+        for c in h { chk = step(chk) ^ UInt32(c >> 5) }
+        chk = step(chk)
+        for c in h { chk = step(chk) ^ UInt32(c & 31) }
+        var out = [UInt8]()
+        out.reserveCapacity(h.count + 8 + (data.count * 8 + 4) / 5)
+        out.append(contentsOf: h)
+        out.append(UInt8(ascii: "1"))
+        var acc: UInt32 = 0
+        var bits = 0
+        for byte in data {
+            acc = (acc << 8 | UInt32(byte)) & 0xfff
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                let v = (acc >> UInt32(bits)) & 31
+                chk = step(chk) ^ v
+                out.append(charset[Int(v)])
+            }
+        }
+        if bits > 0 {
+            let v = (acc << UInt32(5 - bits)) & 31
+            chk = step(chk) ^ v
+            out.append(charset[Int(v)])
+        }
+        for _ in 0..<6 { chk = step(chk) }
+        chk ^= constant
+        for i in 0..<6 { out.append(charset[Int((chk >> UInt32(5 * (5 - i))) & 31)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes and checks the checksum; returns nil for a wrong prefix, bad character, mixed case or bad checksum.

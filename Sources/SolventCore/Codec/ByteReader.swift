@@ -16,73 +16,73 @@ public struct ByteReader {
     public var remaining: Int { end - offset }
     public var isAtEnd: Bool { offset == end }
 
-    public mutating func u8(_ field: String) throws(ProtocolError) -> UInt8 {
-        try need(1, field)
+    public mutating func u8(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt8 {
+        try need(1, field())
         defer { offset += 1 }
         return bytes[offset]
     }
-    public mutating func u16(_ field: String) throws(ProtocolError) -> UInt16 { try readLE(field) }
-    public mutating func u32(_ field: String) throws(ProtocolError) -> UInt32 { try readLE(field) }
-    public mutating func u64(_ field: String) throws(ProtocolError) -> UInt64 { try readLE(field) }
-    public mutating func u128(_ field: String) throws(ProtocolError) -> UInt128 { try readLE(field) }
-    public mutating func i64(_ field: String) throws(ProtocolError) -> Int64 { Int64(bitPattern: try readLE(field)) }
-    public mutating func i128(_ field: String) throws(ProtocolError) -> Int128 { Int128(bitPattern: try readLE(field)) }
+    public mutating func u16(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt16 { try readLE(field()) }
+    public mutating func u32(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt32 { try readLE(field()) }
+    public mutating func u64(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt64 { try readLE(field()) }
+    public mutating func u128(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt128 { try readLE(field()) }
+    public mutating func i64(_ field: @autoclosure () -> String) throws(ProtocolError) -> Int64 { Int64(bitPattern: try readLE(field())) }
+    public mutating func i128(_ field: @autoclosure () -> String) throws(ProtocolError) -> Int128 { Int128(bitPattern: try readLE(field())) }
 
-    public mutating func bool(_ field: String) throws(ProtocolError) -> Bool {
-        switch try u8(field) {
+    public mutating func bool(_ field: @autoclosure () -> String) throws(ProtocolError) -> Bool {
+        switch try u8(field()) {
         case 0: return false
         case 1: return true
-        case let other: throw ProtocolError(.invalidField, "\(field): boolean must be 0 or 1, got \(other)")
+        case let other: throw ProtocolError(.invalidField, "\(field()): boolean must be 0 or 1, got \(other)")
         }
     }
 
-    public mutating func raw(_ count: Int, _ field: String) throws(ProtocolError) -> ArraySlice<UInt8> {
-        try need(count, field)
+    public mutating func raw(_ count: Int, _ field: @autoclosure () -> String) throws(ProtocolError) -> ArraySlice<UInt8> {
+        try need(count, field())
         defer { offset += count }
         return bytes[offset..<offset + count]
     }
 
-    public mutating func bytes32(_ field: String) throws(ProtocolError) -> Bytes32 {
-        Bytes32(try raw(32, field))!
+    public mutating func bytes32(_ field: @autoclosure () -> String) throws(ProtocolError) -> Bytes32 {
+        Bytes32(try raw(32, field()))!
     }
 
     /// A u8-length-prefixed field with at most `maxLength` bytes.
-    public mutating func shortBytes(_ field: String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
-        let length = Int(try u8(field + " length"))
+    public mutating func shortBytes(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
+        let length = Int(try u8(field() + " length"))
         guard length <= maxLength else {
-            throw ProtocolError(.fieldTooLong, "\(field) is \(length) bytes, the limit is \(maxLength)")
+            throw ProtocolError(.fieldTooLong, "\(field()) is \(length) bytes, the limit is \(maxLength)")
         }
-        return Array(try raw(length, field))
+        return Array(try raw(length, field()))
     }
 
-    public mutating func shortString(_ field: String, maxLength: Int) throws(ProtocolError) -> String {
-        try utf8(try shortBytes(field, maxLength: maxLength), field)
+    public mutating func shortString(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> String {
+        try utf8(try shortBytes(field(), maxLength: maxLength), field())
     }
 
-    public mutating func longBytes(_ field: String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
-        let length = Int(try u16(field + " length"))
+    public mutating func longBytes(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
+        let length = Int(try u16(field() + " length"))
         guard length <= maxLength else {
-            throw ProtocolError(.fieldTooLong, "\(field) is \(length) bytes, the limit is \(maxLength)")
+            throw ProtocolError(.fieldTooLong, "\(field()) is \(length) bytes, the limit is \(maxLength)")
         }
-        return Array(try raw(length, field))
+        return Array(try raw(length, field()))
     }
 
-    public mutating func longString(_ field: String, maxLength: Int) throws(ProtocolError) -> String {
-        try utf8(try longBytes(field, maxLength: maxLength), field)
+    public mutating func longString(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> String {
+        try utf8(try longBytes(field(), maxLength: maxLength), field())
     }
 
-    public mutating func blob(_ field: String) throws(ProtocolError) -> [UInt8] {
-        let length = Int(try u32(field + " length"))
-        return Array(try raw(length, field))
+    public mutating func blob(_ field: @autoclosure () -> String) throws(ProtocolError) -> [UInt8] {
+        let length = Int(try u32(field() + " length"))
+        return Array(try raw(length, field()))
     }
 
     /// A count prefix (u16) for a list whose elements are at least `minElementSize` bytes each;
     /// refuses a count the remaining bytes cannot hold before anything is allocated.
-    public mutating func count(_ field: String, max: Int, minElementSize: Int) throws(ProtocolError) -> Int {
-        let n = Int(try u16(field + " count"))
-        guard n <= max else { throw ProtocolError(.fieldTooLong, "\(field) has \(n) entries, the limit is \(max)") }
+    public mutating func count(_ field: @autoclosure () -> String, max: Int, minElementSize: Int) throws(ProtocolError) -> Int {
+        let n = Int(try u16(field() + " count"))
+        guard n <= max else { throw ProtocolError(.fieldTooLong, "\(field()) has \(n) entries, the limit is \(max)") }
         guard n * minElementSize <= remaining else {
-            throw ProtocolError(.truncated, "\(field): \(n) entries cannot fit in the \(remaining) bytes left")
+            throw ProtocolError(.truncated, "\(field()): \(n) entries cannot fit in the \(remaining) bytes left")
         }
         return n
     }
@@ -93,23 +93,23 @@ public struct ByteReader {
         }
     }
 
-    private func need(_ count: Int, _ field: String) throws(ProtocolError) {
+    private func need(_ count: Int, _ field: @autoclosure () -> String) throws(ProtocolError) {
         guard count >= 0, end - offset >= count else {
-            throw ProtocolError(.truncated, "input ends inside \(field) (needs \(count) bytes, \(end - offset) left)")
+            throw ProtocolError(.truncated, "input ends inside \(field()) (needs \(count) bytes, \(end - offset) left)")
         }
     }
 
-    private func utf8(_ bytes: [UInt8], _ field: String) throws(ProtocolError) -> String {
+    private func utf8(_ bytes: [UInt8], _ field: @autoclosure () -> String) throws(ProtocolError) -> String {
         guard let s = String(validating: bytes, as: UTF8.self) else {
-            throw ProtocolError(.invalidField, "\(field) is not valid UTF-8")
+            throw ProtocolError(.invalidField, "\(field()) is not valid UTF-8")
         }
         return s
     }
 
     @inline(__always)
-    private mutating func readLE<T: FixedWidthInteger & UnsignedInteger>(_ field: String) throws(ProtocolError) -> T {
+    private mutating func readLE<T: FixedWidthInteger & UnsignedInteger>(_ field: @autoclosure () -> String) throws(ProtocolError) -> T {
         let size = MemoryLayout<T>.size
-        try need(size, field)
+        try need(size, field())
         var value: T = 0
         for i in 0..<size { value |= T(bytes[offset + i]) << (8 * i) }
         offset += size

@@ -1,47 +1,91 @@
-/// Pending writes layered over a `StateReader`. Execution reads and writes through an overlay;
-/// a transaction runs in a child overlay that is merged into the block's overlay only when the
-/// transaction succeeds, so a failed transaction leaves no trace but its receipt.
+/// Pending writes layered over a `StateReader`, with a one-level undo journal.
 ///
-/// The write map is a Dictionary for speed, but nothing ever iterates it unsorted:
-/// `changes()` sorts by (table, key) before anything reaches the state hash or the store.
+/// Execution reads and writes through an overlay. Each transaction runs between `begin()` and
+/// `commit()`; a refusal calls `rollback()`, which undoes exactly that transaction's writes, so a
+/// failed transaction leaves no trace but its receipt. Base reads are cached, so a block reads
+/// each entry from the store at most once, and the cached base value is the `old` side of the
+/// block's changes.
+///
+/// The entry map is a Dictionary for speed, but nothing ever iterates it unsorted: `changes()`
+/// sorts by (table, key) before anything reaches the state hash or the store.
 public final class StateOverlay: StateReader {
-    private let base: any StateReader
-    private var writes: [StateKey: [UInt8]?] = [:]
+    private struct Entry {
+        /// The value in the base when first read.
+        var original: [UInt8]?
+        var current: [UInt8]?
+        var written: Bool
+    }
+
+    private var base: any StateReader
+    private var entries: [StateKey: Entry] = [:]
+    /// Entries as they were before the open transaction first touched them (nil: not present).
+    private var journal: [(StateKey, Entry?)]?
 
     public init(base: any StateReader) {
         self.base = base
     }
 
     public func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? {
-        if let pending = writes[StateKey(table, key)] { return pending }
-        return base.get(table, key)
+        let k = StateKey(table, key)
+        if let e = entries[k] { return e.current }
+        let value = base.get(table, key)
+        entries[k] = Entry(original: value, current: value, written: false)
+        journal?.append((k, nil))
+        return value
     }
 
-    public func put(_ table: StateTable, _ key: [UInt8], _ value: [UInt8]) {
-        writes[StateKey(table, key)] = .some(value)
+    public func put(_ table: StateTable, _ key: [UInt8], _ value: [UInt8]) { write(StateKey(table, key), value) }
+
+    public func delete(_ table: StateTable, _ key: [UInt8]) { write(StateKey(table, key), nil) }
+
+    private func write(_ k: StateKey, _ value: [UInt8]?) {
+        let previous = entries[k]
+        journal?.append((k, previous))
+        let original = previous.map(\.original) ?? base.get(k.table, k.key)
+        entries[k] = Entry(original: original, current: value, written: true)
     }
 
-    public func delete(_ table: StateTable, _ key: [UInt8]) {
-        writes[StateKey(table, key)] = .some(nil)
+    // MARK: Transactions
+
+    /// Starts recording writes so `rollback()` can undo them. Transactions do not nest.
+    public func begin() {
+        precondition(journal == nil, "state transactions do not nest")
+        journal = []
     }
 
-    public var isEmpty: Bool { writes.isEmpty }
-
-    /// Moves this overlay's writes into `parent` (which must be this overlay's base).
-    public func merge(into parent: StateOverlay) {
-        for (key, value) in writes { parent.writes[key] = value }
-        writes.removeAll(keepingCapacity: true)
+    /// Keeps the writes since `begin()`.
+    public func commit() {
+        journal = nil
     }
 
-    /// Every entry whose value differs from the base, sorted by (table, key).
+    /// Undoes every write since `begin()`.
+    public func rollback() {
+        guard let undo = journal else { preconditionFailure("rollback without begin") }
+        for (k, previous) in undo.reversed() { entries[k] = previous }
+        journal = nil
+    }
+
+    // MARK: Results
+
+    /// Every entry written with a value different from the base's, sorted by (table, key).
     public func changes() -> [StateChange] {
         var out = [StateChange]()
-        out.reserveCapacity(writes.count)
-        for key in writes.keys.sorted() {
-            let new = writes[key]!
-            let old = base.get(key.table, key.key)
-            if old != new { out.append(StateChange(key: key, old: old, new: new)) }
+        for (k, e) in entries where e.written && e.current != e.original {
+            out.append(StateChange(key: k, old: e.original, new: e.current))
         }
+        out.sort { $0.key < $1.key }
         return out
+    }
+
+    /// Number of entries held (read or written).
+    public var entryCount: Int { entries.count }
+
+    /// Moves the overlay onto `newBase`, keeping its writes and dropping its cached reads. Correct
+    /// only when `newBase` equals the old base plus writes this overlay already holds (the
+    /// mempool's case after a block made of transactions it had admitted; see Mempool).
+    public func rebase(onto newBase: any StateReader) {
+        precondition(journal == nil, "rebase inside a transaction")
+        base = newBase
+        entries = entries.filter { $0.value.written }
     }
 }

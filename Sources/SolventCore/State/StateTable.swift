@@ -28,6 +28,14 @@ public struct StateKey: Hashable, Comparable, Sendable {
         self.key = key
     }
 
+    public static func == (a: StateKey, b: StateKey) -> Bool { a.table == b.table && a.key == b.key }
+
+    /// Hashes the key bytes in one call rather than byte by byte.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(table.rawValue)
+        key.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// Table first, then key bytes lexicographically: the order changes are hashed and stored in.
     public static func < (a: StateKey, b: StateKey) -> Bool {
         if a.table != b.table { return a.table < b.table }

@@ -209,18 +209,25 @@ struct Routes: Sendable {
             }
         }
         let results = node.submitBatch(items)
+        // `?results=errors` leaves accepted transactions out of the reply (load generators).
+        let errorsOnly = request.uri.queryParameters["results"] == "errors"
         var accepted = 0
-        let views = results.enumerated().map { i, result -> BatchItemView in
-            if let e = early[i] { return BatchItemView(hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message)) }
+        var views = [BatchItemView]()
+        views.reserveCapacity(errorsOnly ? 0 : results.count)
+        for (i, result) in results.enumerated() {
+            if let e = early[i] {
+                views.append(BatchItemView(index: i, hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message)))
+                continue
+            }
             switch result {
             case .success(let tx):
                 accepted += 1
-                return BatchItemView(hash: tx.hash.hex, accepted: true, error: nil)
+                if !errorsOnly { views.append(BatchItemView(index: i, hash: tx.hash.hex, accepted: true, error: nil)) }
             case .failure(let e):
-                return BatchItemView(hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message))
+                views.append(BatchItemView(index: i, hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message)))
             }
         }
-        return .json(BatchView(accepted: accepted, rejected: views.count - accepted, results: views))
+        return .json(BatchView(accepted: accepted, rejected: results.count - accepted, results: views))
     }
 
     // MARK: Devnet controls

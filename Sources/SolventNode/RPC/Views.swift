@@ -192,6 +192,7 @@ struct SubmitView: Encodable {
 }
 
 struct BatchItemView: Encodable {
+    let index: Int
     let hash: String?
     let accepted: Bool
     let error: ErrorBody?

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SolventClient
+import SolventCore
+import SolventCrypto
+import SolventStore
+
+/// `solvent-bench`: the figures `tools/bench` prints.
+///
+/// 1. Raw Ed25519 verification rate: libsodium `crypto_sign_verify_detached` on pre-signed
+///    transactions, spread over all cores, nothing else.
+/// 2. End-to-end rate: a real `solventd` process on a fresh home; pre-signed transactions are
+///    submitted over HTTP in batches (`POST /v1/txs/batch`) and the clock stops when the last
+///    one is in a committed (fsynced) LMDB block.
+/// 3. Their ratio.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solvent-bench", abstract: "Measure raw signature verification and end-to-end transaction throughput.")
+
+    @Option(help: "Transactions for the end-to-end run.") var transactions = 120_000
+    @Option(help: "Funded sender accounts (each sends transactions with consecutive nonces).") var accounts = 2_000
+    @Option(help: "Transactions per batch request.") var batch = 2_000
+    @Option(help: "Concurrent HTTP connections submitting batches.") var connections = 2
+    @Option(name: .customLong("block-time"), help: "Node block interval in ms.") var blockTime = 250
+    @Option(help: "Signatures for the raw verification measurement.") var verifications = 60_000
+    @Option(help: "Path of the solventd binary (default: next to this executable).") var solventd: String?
+    @Option(help: "Also write the results as JSON to this file.") var json: String?
+    @Option(help: "RPC port for the benchmark node.") var port = 26757
+    @Flag(help: "Also print the in-process cost of each stage per transaction.") var stages = false
+
+    func run() async throws {
+        let cores = ParallelVerify.coreCount
+        print("solvent-bench: \(cores) cores")
+        let keys = (0..<accounts).map { DevnetKeys.account($0) }
+
+        // 1. Raw verification.
+        let rawTxs = (0..<verifications).map { i in
+            Transaction(chainId: DevnetKeys.devnetChainId, sender: Address(keys[i % keys.count].publicKey), nonce: UInt64(i),
+                        action: .send(to: Address(keys[(i + 1) % keys.count].publicKey), asset: 0, amount: 1))
+                .signed(with: keys[i % keys.count])
+        }
+        var rawRates = [Double]()
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let ok = ParallelVerify.map(count: rawTxs.count) { rawTxs[$0].verifySignature() }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            precondition(ok.allSatisfy { $0 }, "a benchmark signature failed to verify")
+            rawRates.append(Double(rawTxs.count) / seconds)
+        }
+        let raw = rawRates.max()!
+        print(String(format: "raw Ed25519 verifications (libsodium, %d cores): %.0f /s", cores, raw))
+        if stages {
+            print("per-transaction cost of each stage (one core, \(accounts) accounts, 10000 transactions in one block):")
+            for (name, micros) in try Stages.measure(accounts: accounts, transactions: 10_000) {
+                print("  " + name.padding(toLength: 46, withPad: " ", startingAt: 0) + String(format: "%8.2f us", micros))
+            }
+        }
+
+        // 2. End-to-end through a real node process.
+        let home = NSTemporaryDirectory() + "solvent-bench-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var genesis = DevnetKeys.devnetGenesis()
+        genesis.accounts = keys.enumerated().map { i, key in
+            Genesis.GenesisAccount(name: "bench\(i)", address: Address(key.publicKey).text,
+                                   wallet: [.init(asset: "USDC", amount: "1000000")])
+        }
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let genesisPath = home + "/bench-genesis.json"
+        try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
+        let binary = solventd ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/solventd"
+        try runTool(binary, ["init", "--home", home + "/node", "--genesis", genesisPath])
+
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: binary)
+        node.arguments = ["start", "--home", home + "/node", "--rpc", "127.0.0.1:\(port)", "--block-time", String(blockTime),
+                          "--log-level", "warning"]
+        try node.run()
+        defer {
+            node.terminate()
+            node.waitUntilExit()
+        }
+        let client = RPCClient(baseURL: "http://127.0.0.1:\(port)", timeoutSeconds: 300)
+        try await waitForNode(client)
+
+        print("signing \(transactions) transactions from \(accounts) accounts...")
+        let perAccount = (transactions + accounts - 1) / accounts
+        // Transaction j of account a has nonce j. Each connection owns a disjoint set of senders
+        // and sends its batches in order, so every sender's nonces arrive in sequence. Request
+        // bodies are prepared before the clock starts, as a load generator would.
+        var sentBy = [Int](repeating: 0, count: accounts)
+        var bodies = [[Data]]()
+        for c in 0..<connections {
+            var hexes = [String]()
+            for j in 0..<perAccount {
+                for a in stride(from: c, to: accounts, by: connections) where j * accounts + a < transactions {
+                    let tx = Transaction(chainId: genesis.chainId, sender: Address(keys[a].publicKey), nonce: UInt64(j),
+                                         action: .send(to: Address(keys[(a + 1) % accounts].publicKey), asset: 0, amount: 1))
+                    hexes.append(Hex.encode(tx.signed(with: keys[a]).bytes))
+                    sentBy[a] += 1
+                }
+            }
+            bodies.append(try stride(from: 0, to: hexes.count, by: batch).map {
+                try RPCClient.batchBody(Array(hexes[$0..<min($0 + batch, hexes.count)]))
+            })
+        }
+        let total = sentBy.reduce(0, +)
+        let startHeight = try await client.status().value.height
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        let resent = try await withThrowingTaskGroup(of: Int.self) { group in
+            for c in 0..<connections {
+                let mine = bodies[c]
+                group.addTask {
+                    var resent = 0
+                    for body in mine {
+                        while true {
+                            let reply = try await client.submitBatch(body: body, errorsOnly: true).value
+                            if reply.rejected == 0 { break }
+                            // Only a full mempool may refuse: wait for a block and resend the batch
+                            // (already admitted transactions come back as already_known).
+                            guard let bad = reply.results.first(where: { $0.error?.code != "mempool_full" && $0.error?.code != "already_known" }) else {
+                                resent += 1
+                                try await Task.sleep(for: .milliseconds(50))
+                                continue
+                            }
+                            throw ClientError("bench", "transaction refused: \(bad.error!.code): \(bad.error!.message)")
+                        }
+                    }
+                    return resent
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let submitted = DispatchTime.now().uptimeNanoseconds
+        // The clock stops when the mempool is empty: every transaction is in a committed block.
+        var status = try await client.status().value
+        while status.mempoolSize > 0 {
+            try await Task.sleep(for: .milliseconds(5))
+            status = try await client.status().value
+        }
+        let end = DispatchTime.now().uptimeNanoseconds
+        let seconds = Double(end - start) / 1e9
+        let e2e = Double(total) / seconds
+        let ratio = e2e / raw
+        print(String(format: "end-to-end (HTTP batch submit -> mempool -> block -> LMDB commit): %d txs in %.2f s = %.0f tx/s", total, seconds, e2e))
+        print(String(format: "  submission took %.2f s; %d blocks; %d batches resent after mempool_full",
+                     Double(submitted - start) / 1e9, Int(status.height - startHeight), resent))
+        // Outside the timed run: every transaction succeeded (each sender's nonce advanced by
+        // what it sent, and the recipients' balances add up).
+        for a in 0..<accounts {
+            let reply = try await client.account(Address(keys[a].publicKey).text).value
+            guard reply.nonce == UInt64(sentBy[a]) else {
+                throw ClientError("bench", "account \(a) has nonce \(reply.nonce) after sending \(sentBy[a]) transactions")
+            }
+        }
+        print("  checked: all \(accounts) senders' nonces equal the transactions they sent")
+        print(String(format: "ratio end-to-end / raw verification: %.2f (target >= 0.50, later goal 0.80)", ratio))
+        if let json {
+            let result: [String: Any] = [
+                "cores": cores, "raw_verifications_per_second": Int(raw), "end_to_end_tx_per_second": Int(e2e),
+                "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
+                "blocks": Int(status.height - startHeight), "batch": batch, "connections": connections, "block_time_ms": blockTime,
+            ]
+            try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
+                .write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    func runTool(_ binary: String, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw ClientError("bench", "\(binary) \(arguments.joined(separator: " ")) failed") }
+    }
+
+    func waitForNode(_ client: RPCClient) async throws {
+        for _ in 0..<200 {
+            if (try? await client.status()) != nil { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ClientError("bench", "the benchmark node did not start")
+    }
+}
