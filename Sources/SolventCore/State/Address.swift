@@ -14,7 +14,7 @@ public struct Address: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `sv1...` bech32m or 64 hex characters.
     public init?(text: String) {
-        if text.hasPrefix(Self.prefix + "1"), let data = Bech32m.decode(text, expectedHRP: Self.prefix),
+        if text.lowercased().hasPrefix(Self.prefix + "1"), let data = Bech32m.decode(text, expectedHRP: Self.prefix),
            let key = Bytes32(data) {
             self.key = key
         } else if text.utf8.count == 64 || text.utf8.count == 66, let raw = Hex.decode(text), let key = Bytes32(raw) {

@@ -1,0 +1,38 @@
+import Foundation
+import SolventCore
+import SolventCrypto
+import Testing
+
+@Suite struct GenesisTests {
+    /// genesis/devnet.json is exactly what the published seed derives (`solventd genesis devnet`).
+    @Test func devnetFileIsDerivedFromTheSeed() throws {
+        let file = try JSONDecoder().decode(Genesis.self, from: Spec.data("genesis/devnet.json"))
+        #expect(file == DevnetKeys.devnetGenesis())
+        #expect(file.accounts.count >= 10)
+        #expect(file.assets.contains { $0.symbol == "USDC" && $0.decimals == 6 })
+    }
+
+    func refusal(_ change: (inout Genesis) -> Void) -> String? {
+        var g = DevnetKeys.devnetGenesis()
+        change(&g)
+        do {
+            _ = try g.initialState()
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func validationNamesTheProblem() throws {
+        #expect(refusal { _ in } == nil)
+        #expect(try #require(refusal { $0.chainId = "Bad Chain" }).contains("chain_id"))
+        #expect(try #require(refusal { $0.validator = "abcd" }).contains("validator"))
+        #expect(try #require(refusal { $0.accounts.append($0.accounts[0]) }).contains("appears twice"))
+        #expect(try #require(refusal { $0.accounts[0].wallet[0].asset = "DOGE" }).contains("unknown asset DOGE"))
+        #expect(try #require(refusal { $0.accounts[0].wallet[0].amount = "1.0000001" }).contains("decimal places"))
+        #expect(try #require(refusal { $0.accounts[0].address = "sv1nope" }).contains("not a valid address"))
+        #expect(try #require(refusal { $0.assets.removeAll { $0.symbol == "USDC" } }).contains("USDC"))
+        #expect(try #require(refusal { $0.assets[1].symbol = "USDC" }).contains("appears twice"))
+        #expect(try #require(refusal { $0.params.maxBlockTransactions = 0 }).contains("max_block_transactions"))
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Recomputes a genesis app hash from a genesis JSON file, following state.md and state-hash.md
+only (no code shared with the node). Also prints the Merkle root vectors of blocks.md.
+
+    python3 state_hash.py genesis ../../genesis/devnet.json    # prints the genesis app hash
+    python3 state_hash.py merkle                               # RFC 6962 roots used in blocks.md
+
+The test suite compares both with the node's results.
+"""
+
+import hashlib
+import json
+import struct
+import sys
+from decimal import Decimal
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from solvent_client import public_key_from_address  # noqa: E402
+
+TABLE_PARAMS, TABLE_ASSETS, TABLE_ACCOUNTS, TABLE_VAULTS = 1, 2, 3, 4
+LANES = 1024
+
+
+def element(table: int, key: bytes, value: bytes):
+    digest = hashlib.sha256(struct.pack("<B", table) + struct.pack("<I", len(key)) + key
+                            + struct.pack("<I", len(value)) + value).digest()
+    # ChaCha20 (RFC 8439) keystream, zero nonce, block counter 0: the cryptography package takes a
+    # 16-byte nonce = 4-byte little-endian counter || 12-byte nonce.
+    stream = Cipher(algorithms.ChaCha20(digest, bytes(16)), mode=None).encryptor().update(bytes(2 * LANES))
+    return struct.unpack("<%dH" % LANES, stream)
+
+
+def app_hash(entries):
+    lanes = [0] * LANES
+    for table, key, value in entries:
+        for i, x in enumerate(element(table, key, value)):
+            lanes[i] = (lanes[i] + x) & 0xFFFF
+    return hashlib.sha256(b"SOLVENT_APP_HASH_V1" + struct.pack("<%dH" % LANES, *lanes)).hexdigest()
+
+
+def balances(pairs):
+    pairs = sorted((a, q) for a, q in pairs if q != 0)
+    out = struct.pack("<H", len(pairs))
+    for asset, quantums in pairs:
+        out += struct.pack("<I", asset) + quantums.to_bytes(16, "little")
+    return out
+
+
+def genesis_entries(genesis):
+    p = genesis["params"]
+    entries = [(TABLE_PARAMS, b"chain", struct.pack("<BIII", 1, p["max_vaults_per_account"],
+                                                    p["max_block_transactions"], p["max_block_bytes"]))]
+    assets = {}
+    for a in genesis["assets"]:
+        symbol = a["symbol"].encode()
+        entries.append((TABLE_ASSETS, struct.pack(">I", a["id"]),
+                        struct.pack("<B", 1) + struct.pack("<B", len(symbol)) + symbol + struct.pack("<B", a["decimals"])))
+        assets[a["symbol"]] = (a["id"], a["decimals"])
+    for account in genesis["accounts"]:
+        totals = {}
+        for holding in account["wallet"]:
+            asset_id, decimals = assets[holding["asset"]]
+            quantums = int(Decimal(holding["amount"]) * (10 ** decimals))
+            totals[asset_id] = totals.get(asset_id, 0) + quantums
+        value = struct.pack("<BQI", 1, 0, 0) + balances(totals.items())
+        entries.append((TABLE_ACCOUNTS, public_key_from_address(account["address"]), value))
+    return entries
+
+
+def merkle_root(leaves):
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return hashlib.sha256(b"\x01" + merkle_root(leaves[:k]) + merkle_root(leaves[k:])).digest()
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "genesis":
+        with open(argv[2]) as f:
+            print(app_hash(genesis_entries(json.load(f))))
+        return 0
+    if len(argv) >= 2 and argv[1] == "merkle":
+        # Leaves are SHA-256 of the ASCII decimal strings "0", "1", ... (32-byte items).
+        items = [hashlib.sha256(str(i).encode()).digest() for i in range(7)]
+        print(json.dumps({str(n): merkle_root(items[:n]).hex() for n in [0, 1, 2, 3, 4, 5, 7]}, indent=2))
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
