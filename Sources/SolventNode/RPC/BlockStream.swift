@@ -36,6 +36,9 @@ struct BlockStream: Sendable {
 
     func register(on router: Router<RPCContext>) {
         router.ws("/v1/ws", shouldUpgrade: { request, _ in
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+                throw RPCError.badRequest("websocket_required", "/v1/ws is a WebSocket endpoint: connect with an Upgrade: websocket request")
+            }
             if let text = request.uri.queryParameters["from_height"], UInt64(text) == nil {
                 throw RPCError.badRequest("invalid_height", "from_height must be a block height")
             }
@@ -56,7 +59,7 @@ struct BlockStream: Sendable {
 
         if let from = fromHeight, from <= head.height {
             let start = max(1, from, head.height >= Self.maxCatchUp ? head.height - Self.maxCatchUp + 1 : 1)
-            if start > from {
+            if start > max(from, 1) {
                 try await send(Notice(type: "truncated", message: "catch-up is limited to the last \(Self.maxCatchUp) blocks; fetch older ones from /v1/blocks/{height}", height: start), outbound)
             }
             var h = start

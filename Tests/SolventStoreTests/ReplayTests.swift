@@ -1,0 +1,91 @@
+import Foundation
+import SolventCore
+import SolventCrypto
+import SolventStore
+import Testing
+
+@Suite struct ReplayTests {
+    let validator = DevnetKeys.validator()
+
+    /// Builds a chain of `blocks` random blocks over `accounts` accounts in a node home layout
+    /// (HOME/data) and returns the home and the head.
+    func buildChain(accounts: Int, blocks: Int, perBlock: Int, seed: UInt64) throws -> (String, ChainHead) {
+        let home = StoreFixtures.temporaryDirectory()
+        let genesis = StoreFixtures.genesis(accounts: accounts)
+        let store = try ChainStore.initialize(directory: home + "/data", genesis: genesis)
+        var rng = StoreFixtures.SplitMix64(state: seed)
+        var nonces = [UInt64](repeating: 0, count: accounts)
+        for h in 1...blocks {
+            let txs = StoreFixtures.randomBlock(&rng, accounts: accounts, size: perBlock, nonces: &nonces, chainId: genesis.chainId)
+            _ = try store.produceBlock(transactions: txs, timeMs: genesis.genesisTimeMs + UInt64(h) * 500, proposerKey: validator)
+        }
+        return (home, try store.head())
+    }
+
+    @Test func replayVerifiesEveryBlock() throws {
+        let (home, head) = try buildChain(accounts: 50, blocks: 12, perBlock: 40, seed: 3)
+        defer { StoreFixtures.remove(home) }
+        let source = try ChainStore.open(directory: home + "/data", readOnly: true)
+        let target = home + "/replayed"
+        var seen = [UInt64]()
+        let result = try ChainReplay.run(source: source, into: target) { height, _, _ in seen.append(height) }
+        #expect(result.blocks == 12)
+        #expect(result.transactions == 12 * 40)
+        #expect(result.appHash == head.appHash.hex)
+        #expect(seen == Array(1...12))
+    }
+
+    /// The same chain re-executed by `solventd replay` in two separate processes: each process
+    /// (with its own per-process hash seed) reaches the app hash this process computed.
+    @Test func twoProcessesReachTheSameHashes() throws {
+        let (home, head) = try buildChain(accounts: 300, blocks: 8, perBlock: 150, seed: 42)
+        defer { StoreFixtures.remove(home) }
+        let solventd = try StoreFixtures.solventd()
+        var hashes = [String]()
+        for run in 0..<2 {
+            let r = try StoreFixtures.run(solventd, ["replay", "--home", home, "--json"])
+            #expect(r.status == 0, "replay run \(run) failed: \(r.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            #expect(json?["verified_blocks"] as? Int == 8)
+            hashes.append(json?["app_hash"] as? String ?? "")
+        }
+        #expect(hashes == [head.appHash.hex, head.appHash.hex])
+    }
+
+    /// Replay refuses a chain whose stored history was altered.
+    @Test func replayCatchesATamperedBlock() throws {
+        let (home, _) = try buildChain(accounts: 10, blocks: 3, perBlock: 5, seed: 9)
+        defer { StoreFixtures.remove(home) }
+        do {
+            let store = try ChainStore.open(directory: home + "/data")
+            var block = try #require(try store.block(at: 2))
+            // Change one byte of one transaction's amount: its signature no longer verifies.
+            var tx = block.transactions[0]
+            tx[tx.count - 70] ^= 1
+            block = Block(header: block.header, signature: block.signature, transactions: [tx] + block.transactions.dropFirst())
+            try store.environment.write { txn in
+                var w = [UInt8](repeating: 0, count: 8)
+                w[7] = 2
+                try txn.put(Tables.blocks, w, block.encoded())
+            }
+        }
+        let source = try ChainStore.open(directory: home + "/data", readOnly: true)
+        #expect(throws: StoreError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
+    }
+
+    /// Replay refuses a store whose state tables were edited behind the chain's back.
+    @Test func replayCatchesTamperedState() throws {
+        let (home, _) = try buildChain(accounts: 10, blocks: 2, perBlock: 5, seed: 5)
+        defer { StoreFixtures.remove(home) }
+        do {
+            let store = try ChainStore.open(directory: home + "/data")
+            let address = Address(DevnetKeys.account(0).publicKey)
+            let account = try #require(try store.withState { state, _ in state.account(address) })
+            var richer = account
+            richer.wallet[0] += 1
+            try store.environment.write { txn in try txn.put(StateTable.accounts.name, address.key.bytes, richer.encoded()) }
+        }
+        let source = try ChainStore.open(directory: home + "/data", readOnly: true)
+        #expect(throws: StoreError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
+    }
+}
