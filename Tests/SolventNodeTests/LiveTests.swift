@@ -1,0 +1,79 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import SolventClient
+import SolventCore
+import SolventCrypto
+import SolventNode
+import Synchronization
+import Testing
+
+/// A real server on 127.0.0.1 with the block producer running.
+@Suite struct LiveTests {
+    let dev0 = DevnetKeys.account(0)
+    let dev1 = Address(DevnetKeys.account(1).publicKey)
+
+    @Test func waitForCommitReturnsTheReceipt() async throws {
+        try await NodeFixtures.withNode(mode: .automine, live: true) { _, client in
+            let tx = NodeFixtures.tx(dev0, nonce: 0, .deposit(vault: 0, asset: 1, amount: 50_000_000))
+            let reply = try await client.submit(tx, wait: true)
+            #expect(reply.status == 200)
+            #expect(reply["status"] as? String == "committed")
+            #expect(reply["hash"] as? String == tx.hash.hex)
+            #expect(reply["height"] as? Int == 1)
+            let receipt = try #require(reply["receipt"] as? [String: Any])
+            #expect(receipt["code"] as? String == "ok")
+            // A transaction that fails in its block still answers with its receipt.
+            // (Admission ran it against the state then; a later block changed that state.)
+            let second = NodeFixtures.tx(dev0, nonce: 1, .withdraw(vault: 0, asset: 1, amount: 50_000_000))
+            #expect(try await client.submit(second, wait: true)["status"] as? String == "committed")
+        }
+    }
+
+    @Test func intervalModeProducesBlocksOnItsOwn() async throws {
+        try await NodeFixtures.withNode(mode: .interval(milliseconds: 50), live: true) { node, client in
+            try await Task.sleep(for: .milliseconds(600))
+            let height = try await client.call(.get, "/v1/status")["height"] as? Int ?? 0
+            #expect(height >= 4, "only \(height) blocks in 600 ms at a 50 ms interval")
+            node.setBlockMode(.manual)
+            try await Task.sleep(for: .milliseconds(150))
+            let frozen = try await client.call(.get, "/v1/status")["height"] as? Int ?? 0
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await client.call(.get, "/v1/status")["height"] as? Int == frozen)
+        }
+    }
+
+    /// The WebSocket stream replays stored blocks from `from_height`, then continues live with
+    /// no gap and no duplicate.
+    @Test func blockStreamCatchesUpThenFollows() async throws {
+        try await NodeFixtures.withNode(mode: .manual, live: true) { node, client in
+            _ = try await client.mine(3)
+            let port = try #require(client.port)
+            let received = Mutex<[Int]>([])
+            let events = Mutex<[String]>([])
+            var logger = Logger(label: "ws")
+            logger.logLevel = .warning
+            let watcher = Task {
+                try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: 2, logger: logger) { text in
+                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+                    guard object["type"] as? String == "block", let block = object["block"] as? [String: Any] else { return true }
+                    let height = block["height"] as? Int ?? -1
+                    for tx in block["transactions"] as? [[String: Any]] ?? [] {
+                        for e in (tx["receipt"] as? [String: Any])?["events"] as? [[String: Any]] ?? [] {
+                            events.withLock { $0.append(e["type"] as? String ?? "") }
+                        }
+                    }
+                    return received.withLock { $0.append(height); return $0.count < 5 }
+                }
+            }
+            // Wait for the catch-up (blocks 2 and 3), then make two live blocks, one with a transfer.
+            for _ in 0..<100 where received.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+            _ = try await client.submit(NodeFixtures.tx(dev0, nonce: 0, .send(to: dev1, asset: 0, amount: 1)))
+            _ = try await client.mine(3)
+            try await watcher.value
+            #expect(received.withLock { $0 } == [2, 3, 4, 5, 6])
+            #expect(events.withLock { $0 } == ["transfer"])
+            #expect(node.store.genesis.chainId == DevnetKeys.devnetChainId)
+        }
+    }
+}

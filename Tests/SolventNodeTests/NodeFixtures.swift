@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SolventCore
+import SolventCrypto
+import SolventNode
+import SolventStore
+
+/// A node on a fresh temporary home, served through Hummingbird's test client.
+enum NodeFixtures {
+    static func home() -> NodeHome {
+        NodeHome(path: FileManager.default.temporaryDirectory
+            .appendingPathComponent("solvent-node-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))").path)
+    }
+
+    static var logger: Logger {
+        var l = Logger(label: "solvent.test")
+        l.logLevel = .warning
+        return l
+    }
+
+    /// Runs `body` against a node (manual blocks unless `mode` says otherwise). With `live`, a real
+    /// server listens on 127.0.0.1 on a free port and the block producer runs.
+    static func withNode<T>(genesis: Genesis = DevnetKeys.devnetGenesis(), mode: BlockMode = .manual, devnet: Bool = true,
+                            live: Bool = false, _ body: @Sendable (Node, any TestClientProtocol) async throws -> T) async throws -> T {
+        let home = home()
+        defer { try? FileManager.default.removeItem(atPath: home.path) }
+        try home.initialize(genesis: genesis)
+        let node = try Node(config: NodeConfig(home: home, rpcPort: 0, blockMode: mode, devnet: devnet, commitWaitSeconds: 10),
+                            logger: logger)
+        defer { node.close() }
+        let app = RPCServer.application(for: node, logger: logger)
+        let producer = live ? Task { await node.run() } : nil
+        defer {
+            node.stop()
+            producer?.cancel()
+        }
+        return try await app.test(live ? .live : .router) { client in try await body(node, client) }
+    }
+
+    static func tx(_ key: PrivateKey, nonce: UInt64, _ action: TxAction, chainId: String = DevnetKeys.devnetChainId) -> SignedTransaction {
+        Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
+    }
+}
+
+/// A decoded JSON reply.
+struct Reply {
+    let status: Int
+    let json: [String: Any]
+    let array: [Any]
+
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
+    subscript(key: String) -> Any? { json[key] }
+}
+
+extension TestClientProtocol {
+    func call(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil) async throws -> Reply {
+        try await execute(uri: uri, method: method, headers: [.contentType: "application/json"],
+                          body: body.map { ByteBuffer(string: $0) }) { response in
+            let data = Data(response.body.readableBytesView)
+            let object = try? JSONSerialization.jsonObject(with: data)
+            return Reply(status: Int(response.status.code), json: object as? [String: Any] ?? [:], array: object as? [Any] ?? [])
+        }
+    }
+
+    func submit(_ tx: SignedTransaction, wait: Bool = false) async throws -> Reply {
+        try await submit(hex: Hex.encode(tx.bytes), wait: wait)
+    }
+
+    func submit(hex: String, wait: Bool = false) async throws -> Reply {
+        try await call(.post, wait ? "/v1/txs?wait=commit" : "/v1/txs", body: "{\"tx\":\"\(hex)\"}")
+    }
+
+    func mine(_ blocks: Int = 1) async throws -> Reply {
+        try await call(.post, "/v1/devnet/mine", body: "{\"blocks\":\(blocks)}")
+    }
+
+    func wallet(_ address: Address) async throws -> [String: String] {
+        let reply = try await call(.get, "/v1/accounts/\(address.text)")
+        var out = [String: String]()
+        for entry in reply["wallet"] as? [[String: String]] ?? [] { out[entry["asset"]!] = entry["amount"]! }
+        return out
+    }
+}
