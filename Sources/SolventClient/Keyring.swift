@@ -117,10 +117,23 @@ public struct Keyring: Sendable {
         switch backend {
         case .file:
             let f = try decode(EncryptedFile.self, data, name)
+            try checkIdentity(name, f.name, f.address, f.publicKey)
             return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
         case .test:
             let f = try decode(PlainFile.self, data, name)
+            try checkIdentity(name, f.name, f.address, f.publicKey)
             return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
+        }
+    }
+
+    /// A key file must be the one asked for, and its address must be its public key's: a file
+    /// copied over another name, or edited, is refused before any password is asked for.
+    private func checkIdentity(_ requested: String, _ stored: String, _ address: String, _ publicKey: String) throws {
+        guard stored == requested else {
+            throw ClientError("keyring_corrupt", "\(path(requested)) holds key '\(stored)', not '\(requested)'")
+        }
+        guard let raw = Hex.decode(publicKey), let key = Bytes32(raw), Address(key).text == address else {
+            throw ClientError("keyring_corrupt", "\(path(requested)): its address does not match its public key")
         }
     }
 
@@ -140,19 +153,21 @@ public struct Keyring: Sendable {
         switch backend {
         case .file:
             let f = try decode(EncryptedFile.self, data, name)
+            try checkIdentity(name, f.name, f.address, f.publicKey)
             guard f.kdf == "argon2id13", f.cipher == "xchacha20poly1305-ietf",
                   let salt = Hex.decode(f.salt), let nonce = Hex.decode(f.nonce), let ct = Hex.decode(f.ciphertext) else {
                 throw ClientError("keyring_corrupt", "\(path(name)) is not a key file this client can read")
             }
             do {
                 seed = try SecretBox.open(SealedSecret(opsLimit: f.opsLimit, memLimit: f.memLimit, salt: salt, nonce: nonce, ciphertext: ct),
-                                          password: try password(), associatedData: Self.associatedData(name: f.name, address: f.address))
+                                          password: try password(), associatedData: Self.associatedData(name: name, address: f.address))
             } catch SecretBoxError.wrongPasswordOrCorrupt {
                 throw ClientError("wrong_password", "the password does not open key \(name)")
             }
             expectedAddress = f.address
         case .test:
             let f = try decode(PlainFile.self, data, name)
+            try checkIdentity(name, f.name, f.address, f.publicKey)
             guard let s = Hex.decode(f.privateKey) else { throw ClientError("keyring_corrupt", "\(path(name)) holds no private key") }
             seed = s
             expectedAddress = f.address

@@ -8,15 +8,19 @@ import NIOHTTP1
 public struct RPCClient: Sendable {
     public let baseURL: String
     private let timeout: TimeAmount
+    private let http: HTTPClient
 
     /// Replies larger than this are refused (a block of 20,000 transactions is about 20 MB).
     static let maxReplyBytes = 256 << 20
 
-    public init(baseURL: String, timeoutSeconds: Int64 = 60) {
+    /// `retryConnecting`: keep retrying (with backoff, up to the timeout) while the node cannot be
+    /// reached, as a long-running bot wants; otherwise fail at once, as a CLI command should.
+    public init(baseURL: String, timeoutSeconds: Int64 = 60, retryConnecting: Bool = false) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
         self.timeout = .seconds(timeoutSeconds)
+        self.http = retryConnecting ? SharedHTTPClients.retrying : SharedHTTPClients.failFast
     }
 
     public struct Reply<T: Sendable>: Sendable {
@@ -43,7 +47,7 @@ public struct RPCClient: Sendable {
         let data: Data
         let status: Int
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await http.execute(request, timeout: timeout)
             status = Int(response.status.code)
             data = Data(try await response.body.collect(upTo: Self.maxReplyBytes).readableBytesView)
         } catch let error as HTTPClientError where error == .invalidURL || error == .emptyHost || error == .emptyScheme {
@@ -97,5 +101,19 @@ public struct RPCClient: Sendable {
 
     public func mine(blocks: Int) async throws -> Reply<MinedReply> {
         try await post("/v1/devnet/mine", json: try JSONSerialization.data(withJSONObject: ["blocks": blocks]))
+    }
+}
+
+/// Process-wide HTTP clients (AsyncHTTPClient pools connections per client). They live for the
+/// whole process, so they are never shut down.
+enum SharedHTTPClients {
+    static let failFast: HTTPClient = make(retry: false)
+    static let retrying: HTTPClient = make(retry: true)
+
+    private static func make(retry: Bool) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = retry
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 }
