@@ -60,4 +60,31 @@ import Testing
         let wrongChain = Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 1, .send(to: bob, asset: 0, amount: 1), chainId: "other-chain"))
         #expect(machine.checkTx(wrongChain, state: check)?.code == .wrongChainId)
     }
+
+    /// The worked example of contracts-spec/transfers.md, step by step.
+    @Test func workedExampleFromTransfersSpec() throws {
+        let state = try Fixtures.genesisState()
+        let machine = StateMachine(chainId: DevnetKeys.devnetChainId)
+        let dev0 = Fixtures.alice
+        // 1. deposit 100 USDC into vault 0.
+        let r1 = state.commitBlock([Fixtures.tx(dev0, nonce: 0, .deposit(vault: 0, asset: Fixtures.usdc, amount: 100_000_000))])
+        #expect(r1.receipts[0].events == [
+            Event("vault_opened", [("owner", alice.text), ("vault", "0"), ("mode", "cross")]),
+            Event("deposit", [("owner", alice.text), ("vault", "0"), ("asset", "USDC"), ("amount", "100")]),
+        ])
+        #expect(state.account(alice)?.wallet[Fixtures.usdc] == 999_900_000_000)
+        // 2. withdraw 150 USDC: refused at admission, nothing changes.
+        let check = StateOverlay(base: state)
+        let refusal = machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .withdraw(vault: 0, asset: Fixtures.usdc, amount: 150_000_000))), state: check)
+        #expect(refusal == ProtocolError(.insufficientBalance, "vault 0 holds 100 USDC, 150 needed"))
+        #expect(check.changes().isEmpty)
+        // 3. deposit into vault 2: a gap.
+        #expect(machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .deposit(vault: 2, asset: Fixtures.usdc, amount: 1))), state: check)?.code == .vaultNumberGap)
+        // 4. send 2.5 BTC to dev1.
+        let r4 = state.commitBlock([Fixtures.tx(dev0, nonce: 1, .send(to: bob, asset: Fixtures.btc, amount: 250_000_000))])
+        #expect(r4.receipts[0].events == [Event("transfer", [("from", alice.text), ("to", bob.text), ("asset", "BTC"), ("amount", "2.5")])])
+        #expect(state.account(alice)?.wallet[Fixtures.btc] == 750_000_000)
+        #expect(state.account(bob)?.wallet[Fixtures.btc] == 1_250_000_000)
+        #expect(state.account(alice)?.nonce == 2)
+    }
 }
