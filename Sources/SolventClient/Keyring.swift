@@ -33,7 +33,9 @@ public struct Keyring: Sendable {
 
     public var directory: String { home + "/keyring-" + backend.rawValue }
 
-    struct EncryptedFile: Codable {
+    protocol KeyFile { var version: Int { get } }
+
+    struct EncryptedFile: Codable, KeyFile {
         var version = 1
         let name: String
         let address: String
@@ -52,7 +54,7 @@ public struct Keyring: Sendable {
         }
     }
 
-    struct PlainFile: Codable {
+    struct PlainFile: Codable, KeyFile {
         var version = 1
         let name: String
         let address: String
@@ -163,6 +165,10 @@ public struct Keyring: Sendable {
                                           password: try password(), associatedData: Self.associatedData(name: name, address: f.address))
             } catch SecretBoxError.wrongPasswordOrCorrupt {
                 throw ClientError("wrong_password", "the password does not open key \(name)")
+            } catch let SecretBoxError.badParameters(reason) {
+                throw ClientError("keyring_corrupt", "\(path(name)): \(reason)")
+            } catch SecretBoxError.keyDerivationFailed {
+                throw ClientError("keyring_corrupt", "\(path(name)): its argon2id parameters cannot be used")
             }
             expectedAddress = f.address
         case .test:
@@ -183,11 +189,16 @@ public struct Keyring: Sendable {
         try FileManager.default.removeItem(atPath: path(name))
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
+    private func decode<T: Decodable & KeyFile>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
+        let file: T
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            file = try JSONDecoder().decode(T.self, from: data)
         } catch {
             throw ClientError("keyring_corrupt", "\(path(name)) is not a valid key file")
         }
+        guard file.version == 1 else {
+            throw ClientError("keyring_corrupt", "\(path(name)) is key file version \(file.version); this client reads version 1")
+        }
+        return file
     }
 }

@@ -104,6 +104,16 @@ public final class Node: Sendable {
         return results.map { $0! }
     }
 
+    /// `submitBatch` off the Swift concurrency pool: signature checks keep every core busy for
+    /// a while, and the pool's few threads also serve the RPC and the WebSocket streams.
+    public func admit(_ items: [[UInt8]]) async -> [Result<SignedTransaction, ProtocolError>] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: self.submitBatch(items))
+            }
+        }
+    }
+
     func waitForCommit(_ hash: Bytes32) async -> CommitOutcome {
         // The transaction may have committed between admission and this call.
         if let record = try? store.transaction(hash: hash) {

@@ -45,12 +45,12 @@ public struct NodeHome: Sendable {
         if let validatorKey {
             key = validatorKey
         } else if let phrase = genesis.devnet?.seedPhrase,
-                  DevnetKeys.validator(phrase: phrase).publicKey.hex == genesis.validator.lowercased() {
+                  Address(DevnetKeys.validator(phrase: phrase).publicKey) == genesis.validatorAddress {
             key = DevnetKeys.validator(phrase: phrase)
         } else {
             throw StoreError("genesis validator \(genesis.validator) is not a devnet key: pass its private key with --validator-key-file")
         }
-        guard key.publicKey.hex == genesis.validator.lowercased() else {
+        guard Address(key.publicKey) == genesis.validatorAddress else {
             throw StoreError("the validator key does not match the genesis validator \(genesis.validator)")
         }
         let fm = FileManager.default
@@ -60,7 +60,9 @@ public struct NodeHome: Sendable {
                                        privateKey: Hex.encode(key.seed))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        fm.createFile(atPath: validatorKeyPath, contents: try encoder.encode(keyFile), attributes: [.posixPermissions: 0o600])
+        guard fm.createFile(atPath: validatorKeyPath, contents: try encoder.encode(keyFile), attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError("cannot write \(validatorKeyPath)")
+        }
         return try ChainStore.initialize(directory: dataDirectory, genesis: genesis)
     }
 

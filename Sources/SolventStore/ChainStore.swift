@@ -282,7 +282,7 @@ public final class ChainStore: @unchecked Sendable {
     }
 
     /// Recomputes the state hash from every entry of every state table (not from history) and
-    /// compares it with the stored one: the check `solventd replay --full-state` adds.
+    /// compares it with the stored one; `solventd replay` ends with this check.
     public func recomputeStateHash() throws -> (stored: StateHash, recomputed: StateHash, entries: Int) {
         try environment.read { txn in
             var hash = StateHash()

@@ -14,7 +14,9 @@ public enum GenesisFile {
         } catch let DecodingError.valueNotFound(_, context) {
             throw GenesisError("field '\(path(context.codingPath))' is null")
         } catch let DecodingError.dataCorrupted(context) {
-            throw GenesisError("\(path(context.codingPath)): \(context.debugDescription)")
+            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
+            let at = context.codingPath.isEmpty ? "the file" : "field '\(path(context.codingPath))'"
+            throw GenesisError("\(at) is not valid: \(context.debugDescription)\(underlying)")
         }
     }
 

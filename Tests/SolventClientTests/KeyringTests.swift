@@ -397,3 +397,21 @@ struct FileKeyringTests {
         }
     }
 }
+
+@Suite struct KeyringVersionTests {
+    @Test func anUnknownKeyFileVersionIsRefused() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("solvent-kr-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let ring = Keyring(home: home, backend: .test)
+        _ = try ring.add(name: "k", key: PrivateKey(seed: [UInt8](repeating: 5, count: 32))!, password: nil)
+        let path = ring.directory + "/k.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 2")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try ring.privateKey("k") { [] }
+            Issue.record("a version 2 key file was read")
+        } catch let error as ClientError {
+            #expect(error.code == "keyring_corrupt")
+        }
+    }
+}

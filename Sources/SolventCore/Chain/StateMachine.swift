@@ -125,7 +125,9 @@ public struct StateMachine: Sendable {
         decoded.reserveCapacity(block.transactions.count)
         for (i, bytes) in block.transactions.enumerated() {
             do {
-                decoded.append(try TxCodec.decode(bytes))
+                let tx = try TxCodec.decode(bytes)
+                guard tx.transaction.chainId == chainId else { return .failure(.transaction(index: i, wrongChain(tx.transaction.chainId))) }
+                decoded.append(tx)
             } catch {
                 return .failure(.transaction(index: i, error))
             }

@@ -22,7 +22,7 @@ public enum RPCServer {
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router,
-                                           configuration: .init(maxFrameSize: 1 << 20)),
+                                           configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
             configuration: .init(address: .hostname(node.config.rpcHost, port: node.config.rpcPort),
                                  serverName: "solventd"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },

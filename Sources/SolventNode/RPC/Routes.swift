@@ -169,7 +169,7 @@ struct Routes: Sendable {
         let body = try await decodeBody(request, SubmitRequest.self, limit: Self.maxSingleBody)
         let bytes = try hexTransaction(body.tx)
         let tx: SignedTransaction
-        switch node.submit(bytes) {
+        switch await node.admit([bytes])[0] {
         case .success(let t): tx = t
         case .failure(let e): throw RPCError(e)
         }
@@ -208,7 +208,7 @@ struct Routes: Sendable {
                 items.append([])
             }
         }
-        let results = node.submitBatch(items)
+        let results = await node.admit(items)
         // `?results=errors` leaves accepted transactions out of the reply (load generators).
         let errorsOnly = request.uri.queryParameters["results"] == "errors"
         var accepted = 0
