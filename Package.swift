@@ -97,26 +97,28 @@ let package = Package(
             ]
         ),
 
+        // Helpers shared by the test targets (seeded generator, running the built executables).
+        .target(name: "SolventTestSupport", path: "Tests/SolventTestSupport"),
+
         .testTarget(
             name: "SolventCryptoTests",
-            dependencies: ["SolventCrypto"]
+            dependencies: ["SolventCrypto", "SolventTestSupport"]
         ),
         .testTarget(
             name: "SolventCoreTests",
             dependencies: [
                 "SolventCore", "SolventCrypto",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ],
-            resources: []
+            ]
         ),
         .testTarget(
             name: "SolventStoreTests",
-            dependencies: ["SolventStore", "SolventCore", "SolventCrypto"]
+            dependencies: ["SolventStore", "SolventCore", "SolventCrypto", "SolventTestSupport"]
         ),
         .testTarget(
             name: "SolventNodeTests",
             dependencies: [
-                "SolventNode", "SolventStore", "SolventCore", "SolventClient",
+                "SolventNode", "SolventStore", "SolventCore", "SolventClient", "SolventTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -23,20 +23,29 @@ struct Tx: AsyncParsableCommand {
         var generateOnly = false
     }
 
+    /// AMOUNT ASSET as typed, turned into quantums of the chain's asset.
+    struct AmountArguments: ParsableArguments {
+        @Argument(help: "Amount in whole units, e.g. 100 or 0.5.") var amount: String
+        @Argument(help: "Asset symbol, e.g. USDC.") var asset: String
+
+        func resolve(_ client: RPCClient) async throws -> (AssetID, UInt128) {
+            let a = try await TransactionBuilder(client: client).asset(asset)
+            return (a.id, try TransactionBuilder.quantums(amount, a))
+        }
+    }
+
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send from your wallet to another account's wallet.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var signing: SigningOptions
         @Argument(help: "Recipient address (sv1...) or key name.") var to: String
-        @Argument(help: "Amount in whole units, e.g. 100 or 0.5.") var amount: String
-        @Argument(help: "Asset symbol, e.g. USDC.") var asset: String
+        @OptionGroup var value: AmountArguments
 
         func run() async throws {
             try await global.run {
-                let builder = TransactionBuilder(client: global.client)
-                let a = try await builder.asset(asset)
                 let recipient = try resolveAddress(to, global)
-                try await signAndSend(.send(to: recipient, asset: a.id, amount: try TransactionBuilder.quantums(amount, a)), global, signing)
+                let (asset, quantums) = try await value.resolve(global.client)
+                try await signAndSend(.send(to: recipient, asset: asset, amount: quantums), global, signing)
             }
         }
     }
@@ -45,15 +54,13 @@ struct Tx: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move collateral from your wallet into one of your vaults (opening it if it is the next number).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var signing: SigningOptions
-        @Argument(help: "Amount in whole units.") var amount: String
-        @Argument(help: "Asset symbol.") var asset: String
+        @OptionGroup var value: AmountArguments
         @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
 
         func run() async throws {
             try await global.run {
-                let builder = TransactionBuilder(client: global.client)
-                let a = try await builder.asset(asset)
-                try await signAndSend(.deposit(vault: vault, asset: a.id, amount: try TransactionBuilder.quantums(amount, a)), global, signing)
+                let (asset, quantums) = try await value.resolve(global.client)
+                try await signAndSend(.deposit(vault: vault, asset: asset, amount: quantums), global, signing)
             }
         }
     }
@@ -62,15 +69,13 @@ struct Tx: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move collateral from one of your vaults back to your wallet.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var signing: SigningOptions
-        @Argument(help: "Amount in whole units.") var amount: String
-        @Argument(help: "Asset symbol.") var asset: String
+        @OptionGroup var value: AmountArguments
         @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
 
         func run() async throws {
             try await global.run {
-                let builder = TransactionBuilder(client: global.client)
-                let a = try await builder.asset(asset)
-                try await signAndSend(.withdraw(vault: vault, asset: a.id, amount: try TransactionBuilder.quantums(amount, a)), global, signing)
+                let (asset, quantums) = try await value.resolve(global.client)
+                try await signAndSend(.withdraw(vault: vault, asset: asset, amount: quantums), global, signing)
             }
         }
     }

@@ -4,6 +4,7 @@ import SolventCore
 import SolventCrypto
 import SolventNode
 import SolventStore
+import SolventTestSupport
 import Testing
 
 /// kill -9 of a real solventd process while it commits blocks under load, several times: every
@@ -11,7 +12,7 @@ import Testing
 /// verifies it, and the node carries on from where it was.
 @Suite(.serialized) struct CrashTests {
     @Test func killNineWhileCommittingLeavesAWholeChain() async throws {
-        let solventd = try Self.solventd()
+        let solventd = try Binaries.path("solventd")
         let home = NodeFixtures.home()
         defer { try? FileManager.default.removeItem(atPath: home.path) }
         let port = 27000 + Int(ProcessInfo.processInfo.processIdentifier % 2000)
@@ -67,7 +68,7 @@ import Testing
             lastHeight = head.height
             lastAppHash = head.appHash.hex
         }
-        let replay = try Self.run(solventd, ["replay", "--home", home.path, "--json"])
+        let replay = try Binaries.run(solventd, ["replay", "--home", home.path, "--json"])
         #expect(replay.status == 0, "replay failed: \(replay.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any]
         #expect(json?["app_hash"] as? String == lastAppHash)
@@ -76,30 +77,5 @@ import Testing
 
     static func appHash(_ client: RPCClient, at height: UInt64) async throws -> String {
         try await client.block(String(height)).value.appHash
-    }
-
-    static func solventd() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["SOLVENTD_BIN"] { return path }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("solventd").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        throw StoreError("solventd is not built next to the tests; run `swift build --build-tests` (or set SOLVENTD_BIN)")
-    }
-
-    static func run(_ binary: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventTestSupport
 import Testing
 
 /// A block, its receipts, its state changes and the new head commit in one LMDB transaction:
@@ -15,7 +16,7 @@ import Testing
         let dir = StoreFixtures.temporaryDirectory()
         defer { StoreFixtures.remove(dir) }
         let genesis = StoreFixtures.genesis(accounts: 200)
-        var rng = StoreFixtures.SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         var nonces = [UInt64](repeating: 0, count: 200)
         let store = try ChainStore.initialize(directory: dir, genesis: genesis, mapSize: 1 << 20)
         var time = genesis.genesisTimeMs

@@ -2,6 +2,7 @@ import Foundation
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventTestSupport
 import Testing
 
 @Suite struct ChainStoreTests {
@@ -11,7 +12,7 @@ import Testing
         let dir = StoreFixtures.temporaryDirectory()
         defer { StoreFixtures.remove(dir) }
         let genesis = StoreFixtures.genesis(accounts: 20)
-        var rng = StoreFixtures.SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         var nonces = [UInt64](repeating: 0, count: 20)
         var committed = [CommittedBlock]()
         do {

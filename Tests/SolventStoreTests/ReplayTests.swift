@@ -2,6 +2,7 @@ import Foundation
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventTestSupport
 import Testing
 
 @Suite struct ReplayTests {
@@ -13,7 +14,7 @@ import Testing
         let home = StoreFixtures.temporaryDirectory()
         let genesis = StoreFixtures.genesis(accounts: accounts)
         let store = try ChainStore.initialize(directory: home + "/data", genesis: genesis)
-        var rng = StoreFixtures.SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         var nonces = [UInt64](repeating: 0, count: accounts)
         for h in 1...blocks {
             let txs = StoreFixtures.randomBlock(&rng, accounts: accounts, size: perBlock, nonces: &nonces, chainId: genesis.chainId)
@@ -40,10 +41,10 @@ import Testing
     @Test func twoProcessesReachTheSameHashes() throws {
         let (home, head) = try buildChain(accounts: 300, blocks: 8, perBlock: 150, seed: 42)
         defer { StoreFixtures.remove(home) }
-        let solventd = try StoreFixtures.solventd()
+        let solventd = try Binaries.path("solventd")
         var hashes = [String]()
         for run in 0..<2 {
-            let r = try StoreFixtures.run(solventd, ["replay", "--home", home, "--json"])
+            let r = try Binaries.run(solventd, ["replay", "--home", home, "--json"])
             #expect(r.status == 0, "replay run \(run) failed: \(r.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             #expect(json?["verified_blocks"] as? Int == 8)
