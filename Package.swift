@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "solventd",
             dependencies: [
-                "SolventNode", "SolventStore", "SolventCore",
+                "SolventNode", "SolventStore", "SolventCore", "SolventClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -95,12 +95,34 @@ struct ErrorReply: Decodable {
     let error: ErrorBody
 }
 
+public struct ReportReply: Decodable, Sendable {
+    public let signer: String
+    public let price: String
+    public let timestampMs: UInt64
+    enum CodingKeys: String, CodingKey { case signer, price, timestampMs = "timestamp_ms" }
+}
+
+/// A transaction's action: the fields of its kind are present, the others absent.
 public struct ActionReply: Decodable, Sendable {
     public let type: String
     public let to: String?
     public let vault: UInt32?
-    public let asset: String
-    public let amount: String
+    public let asset: String?
+    public let amount: String?
+    public let market: String?
+    public let reports: [ReportReply]?
+    public let signer: String?
+
+    /// One line for people: "send 100 USDC to sv1...", "oracle_update BTC-USD (3 reports)".
+    public var summary: String {
+        var parts = [type]
+        if let amount, let asset { parts.append("\(amount) \(asset)") }
+        if let to { parts.append("to \(to)") }
+        if let vault { parts.append("vault \(vault)") }
+        if let market { parts.append("\(market) (\(reports?.count ?? 0) reports)") }
+        if let signer { parts.append(signer) }
+        return parts.joined(separator: " ")
+    }
 }
 
 public struct TransactionReply: Decodable, Sendable {
@@ -136,4 +158,45 @@ public struct MinedReply: Decodable, Sendable {
     public let height: UInt64
     public let appHash: String
     enum CodingKeys: String, CodingKey { case mined, height, appHash = "app_hash" }
+}
+
+public struct OracleSettingsReply: Codable, Sendable {
+    public let quorum: Int
+    public let maxReportAgeMs: UInt64
+    public let maxFutureSkewMs: UInt64
+    public let minUpdateIntervalMs: UInt64
+    public let maxMovePpm: UInt32
+    public let staleAfterMs: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case quorum, maxReportAgeMs = "max_report_age_ms", maxFutureSkewMs = "max_future_skew_ms"
+        case minUpdateIntervalMs = "min_update_interval_ms", maxMovePpm = "max_move_ppm", staleAfterMs = "stale_after_ms"
+    }
+}
+
+public struct OracleMarketReply: Decodable, Sendable {
+    public let id: UInt32
+    public let symbol: String
+    public let asset: String?
+    public let price: String?
+    public let median: String?
+    public let status: String
+    public let updatedAt: String?
+    public let ageMs: UInt64?
+    public let lastReportMs: UInt64
+    public let reports: [ReportReply]
+
+    enum CodingKeys: String, CodingKey {
+        case id, symbol, asset, price, median, status, updatedAt = "updated_at", ageMs = "age_ms", lastReportMs = "last_report_ms", reports
+    }
+}
+
+public struct OracleReply: Decodable, Sendable {
+    public let height: UInt64
+    public let blockTimeMs: UInt64
+    public let config: OracleSettingsReply
+    public let signers: [String]
+    public let markets: [OracleMarketReply]
+
+    enum CodingKeys: String, CodingKey { case height, blockTimeMs = "block_time_ms", config, signers, markets }
 }

@@ -99,6 +99,9 @@ public struct RPCClient: Sendable {
         try await post(errorsOnly ? "/v1/txs/batch?results=errors" : "/v1/txs/batch", json: body)
     }
 
+    public func oracle() async throws -> Reply<OracleReply> { try await get("/v1/oracle") }
+    public func oracleMarket(_ market: String) async throws -> Reply<OracleMarketReply> { try await get("/v1/oracle/\(market)") }
+
     public func mine(blocks: Int) async throws -> Reply<MinedReply> {
         try await post("/v1/devnet/mine", json: try JSONSerialization.data(withJSONObject: ["blocks": blocks]))
     }

@@ -55,13 +55,35 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let vaultNumberGap = Code(307, "vault_number_gap")
         public static let vaultLimit = Code(308, "vault_limit")
         public static let selfTransfer = Code(309, "self_transfer")
+        public static let unauthorized = Code(310, "unauthorized")
+
+        // Oracle (4xx): price updates and their guards.
+        public static let unknownOracleMarket = Code(400, "unknown_oracle_market")
+        public static let oracleQuorumNotMet = Code(401, "oracle_quorum_not_met")
+        public static let oracleUnknownSigner = Code(402, "oracle_unknown_signer")
+        public static let oracleDuplicateSigner = Code(403, "oracle_duplicate_signer")
+        public static let oracleBadSignature = Code(404, "oracle_bad_signature")
+        public static let oracleWrongChain = Code(405, "oracle_wrong_chain")
+        public static let oracleWrongMarket = Code(406, "oracle_wrong_market")
+        public static let oracleReportTooOld = Code(407, "oracle_report_too_old")
+        public static let oracleReportInFuture = Code(408, "oracle_report_in_future")
+        public static let oracleReportReplayed = Code(409, "oracle_report_replayed")
+        public static let oracleReportNotNewer = Code(410, "oracle_report_not_newer")
+        public static let oracleUpdateTooSoon = Code(411, "oracle_update_too_soon")
+        public static let oracleStale = Code(412, "oracle_stale")
+        public static let oracleNoPrice = Code(413, "oracle_no_price")
+        public static let oracleSignerExists = Code(414, "oracle_signer_exists")
+        public static let invalidOracleConfig = Code(415, "invalid_oracle_config")
 
         /// Every code, in number order: the table in contracts-spec/errors.md lists the same.
         public static let all: [Code] = [
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
             wrongChainId, badSignature, nonceTooLow, nonceTooHigh, alreadyKnown, mempoolFull, senderPendingLimit,
             accountNotFound, insufficientBalance, balanceOverflow, amountZero, amountTooLarge, unknownAsset,
-            vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer,
+            vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer, unauthorized,
+            unknownOracleMarket, oracleQuorumNotMet, oracleUnknownSigner, oracleDuplicateSigner, oracleBadSignature,
+            oracleWrongChain, oracleWrongMarket, oracleReportTooOld, oracleReportInFuture, oracleReportReplayed,
+            oracleReportNotNewer, oracleUpdateTooSoon, oracleStale, oracleNoPrice, oracleSignerExists, invalidOracleConfig,
         ]
 
         private static let byNumber: [UInt16: Code] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })

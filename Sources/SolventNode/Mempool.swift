@@ -42,8 +42,9 @@ final class Mempool: Sendable {
 
     var count: Int { pool.withLock { $0.queue.count } }
 
-    /// Admits a transaction whose signature has been verified; returns the refusal, if any.
-    func admit(_ tx: VerifiedTransaction) -> ProtocolError? {
+    /// Admits a transaction whose signatures have been verified, checking it in `context` (the
+    /// expected next block); returns the refusal, if any.
+    func admit(_ tx: VerifiedTransaction, context: BlockContext) -> ProtocolError? {
         pool.withLock { p in
             if p.hashes.contains(tx.hash) {
                 return ProtocolError(.alreadyKnown, "transaction \(tx.hash) is already waiting in the mempool")
@@ -58,7 +59,7 @@ final class Mempool: Sendable {
             guard p.perSender[sender, default: 0] < limits.maxPerSender else {
                 return ProtocolError(.senderPendingLimit, "sender already has \(limits.maxPerSender) transactions waiting")
             }
-            if let refusal = machine.checkTx(tx, state: p.checkState) { return refusal }
+            if let refusal = machine.checkTx(tx, state: p.checkState, context: context) { return refusal }
             p.queue.append(tx)
             p.hashes.insert(tx.hash)
             p.perSender[sender, default: 0] += 1
@@ -83,12 +84,14 @@ final class Mempool: Sendable {
     /// Called after a block holding the first `included` candidates was committed: drops them and
     /// moves the check state onto `snapshot` (the new committed state).
     ///
-    /// When every included transaction succeeded, the block did exactly what admission did, so
-    /// new committed state + remaining transactions = the current check state, and the check state
-    /// is simply rebased (its writes kept, its cached reads dropped). Otherwise, or when it has
-    /// grown large, it is rebuilt: the remaining transactions are checked again on the new state
-    /// and any that no longer pass are evicted and returned with the reason.
-    func blockCommitted(included: Int, allSucceeded: Bool, snapshot: StateSnapshot) -> [(Bytes32, ProtocolError)] {
+    /// When every included transaction succeeded and nothing in the block depended on its time
+    /// or height, the block did exactly what admission did, so new committed state + remaining
+    /// transactions = the current check state, and the check state is simply rebased (its writes
+    /// kept, its cached reads dropped). Otherwise, or when it has grown large, it is rebuilt: the
+    /// remaining transactions are checked again on the new state in `next` (the next block's
+    /// expected context) and any that no longer pass are evicted and returned with the reason.
+    func blockCommitted(included: Int, sameAsAdmission: Bool, snapshot: StateSnapshot,
+                        next: BlockContext) -> [(Bytes32, ProtocolError)] {
         pool.withLock { p in
             for tx in p.queue.prefix(included) { p.forget(tx) }
             p.queue.removeFirst(min(included, p.queue.count))
@@ -98,7 +101,7 @@ final class Mempool: Sendable {
                 p.checkState = StateOverlay(base: snapshot)
                 return []
             }
-            if allSucceeded, p.checkState.entryCount < Self.maxCheckStateEntries {
+            if sameAsAdmission, p.checkState.entryCount < Self.maxCheckStateEntries {
                 p.checkState.rebase(onto: snapshot)
                 return []
             }
@@ -107,7 +110,7 @@ final class Mempool: Sendable {
             p.checkState = StateOverlay(base: snapshot)
             var evicted = [(Bytes32, ProtocolError)]()
             for tx in remaining {
-                if let refusal = machine.checkTx(tx, state: p.checkState) {
+                if let refusal = machine.checkTx(tx, state: p.checkState, context: next) {
                     evicted.append((tx.hash, refusal))
                     p.forget(tx)
                 } else {

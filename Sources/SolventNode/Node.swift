@@ -22,9 +22,12 @@ public final class Node: Sendable {
     let bus = EventBus<CommittedBlock>()
     let metrics = NodeMetrics()
     let assets: AssetBook
+    let oracleMarkets: OracleMarketBook
     let logger: Logger
 
     private let mode: Mutex<BlockMode>
+    /// The last committed block's head, kept so admission can estimate the next block cheaply.
+    private let cachedHead: Mutex<ChainHead>
     private let wake = WakeSignal()
     /// Blocks are produced on this serial queue only, so production never runs twice at once and
     /// never blocks the threads that serve RPC.
@@ -41,8 +44,10 @@ public final class Node: Sendable {
         }
         self.mempool = try Mempool(store: store, limits: config.mempool)
         self.assets = AssetBook(try store.assets())
+        self.oracleMarkets = OracleMarketBook(try store.oracleMarkets())
         self.mode = Mutex(config.blockMode)
         let head = try store.head()
+        self.cachedHead = Mutex(head)
         metrics.height.record(Int64(head.height))
     }
 
@@ -84,14 +89,18 @@ public final class Node: Sendable {
             }
         }
         let verified = VerifiedTransaction.verifyAll(decoded)
+        let context = nextBlockContext()
         var admittedAny = false
-        for (k, v) in verified.enumerated() {
+        for (k, result) in verified.enumerated() {
             let i = positions[k]
-            guard let v else {
-                results[i] = .failure(ProtocolError(.badSignature, "the signature does not verify for sender \(decoded[k].transaction.sender)"))
+            let v: VerifiedTransaction
+            switch result {
+            case .success(let ok): v = ok
+            case .failure(let error):
+                results[i] = .failure(error)
                 continue
             }
-            if let refusal = mempool.admit(v) {
+            if let refusal = mempool.admit(v, context: context) {
                 results[i] = .failure(refusal)
             } else {
                 results[i] = .success(v.signed)
@@ -123,6 +132,18 @@ public final class Node: Sendable {
         return await waiters.wait(for: hash, timeoutSeconds: config.commitWaitSeconds)
     }
 
+    /// What the next block will most likely be: the next height, at the current wall-clock time
+    /// but no earlier than the next slot in interval mode (or 1 ms after the last block), which
+    /// is how the producer times blocks.
+    func nextBlockContext() -> BlockContext {
+        let h = cachedHead.withLock { $0 }
+        var earliest = h.timeMs + 1
+        if case .interval(let ms) = blockMode { earliest = h.timeMs + UInt64(max(1, ms)) }
+        return BlockContext(height: h.height + 1, timeMs: max(Self.wallClockMs(), earliest), proposer: store.validator)
+    }
+
+    public var latestHead: ChainHead { cachedHead.withLock { $0 } }
+
     // MARK: Block production
 
     /// Produces `count` blocks now, whatever the block mode (devnet `mine`).
@@ -150,8 +171,11 @@ public final class Node: Sendable {
         let head = try store.head()
         let time = max(Self.wallClockMs(), head.timeMs + 1)
         let committed = try store.produceBlock(transactions: chosen, timeMs: time, proposerKey: validatorKey)
-        let evicted = mempool.blockCommitted(included: chosen.count, allSucceeded: committed.receipts.allSatisfy(\.succeeded),
-                                             snapshot: try store.snapshot())
+        cachedHead.withLock { $0 = ChainHead(height: committed.height, blockHash: committed.hash, timeMs: time, appHash: committed.block.header.appHash) }
+        let evicted = mempool.blockCommitted(
+            included: chosen.count,
+            sameAsAdmission: committed.receipts.allSatisfy(\.succeeded) && !committed.contextDependent,
+            snapshot: try store.snapshot(), next: nextBlockContext())
         waiters.resolve(committed)
         for (hash, error) in evicted { waiters.evict(hash, error) }
         bus.publish(committed)
@@ -164,13 +188,15 @@ public final class Node: Sendable {
         metrics.blockTransactions.record(Int64(committed.receipts.count))
         metrics.mempoolSize.record(Int64(mempool.count))
         metrics.blockCommit.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
-        if !committed.receipts.isEmpty || committed.height % 60 == 0 {
+        // Quiet by default: a heartbeat every 60 blocks and any block with a failed transaction;
+        // every block at debug level.
+        if failed > 0 || committed.height % 60 == 0 {
             logger.info("committed block", metadata: [
                 "height": "\(committed.height)", "txs": "\(committed.receipts.count)", "failed": "\(failed)",
                 "app_hash": "\(committed.block.header.appHash.hex.prefix(16))",
             ])
         } else {
-            logger.debug("committed empty block", metadata: ["height": "\(committed.height)"])
+            logger.debug("committed block", metadata: ["height": "\(committed.height)", "txs": "\(committed.receipts.count)"])
         }
         return committed
     }

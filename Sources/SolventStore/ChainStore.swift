@@ -15,6 +15,13 @@ public struct ChainHead: Sendable, Equatable {
     public let blockHash: Bytes32
     public let timeMs: UInt64
     public let appHash: Bytes32
+
+    public init(height: UInt64, blockHash: Bytes32, timeMs: UInt64, appHash: Bytes32) {
+        self.height = height
+        self.blockHash = blockHash
+        self.timeMs = timeMs
+        self.appHash = appHash
+    }
 }
 
 /// A block as committed, with what clients need to see of it.
@@ -22,6 +29,8 @@ public struct CommittedBlock: Sendable {
     public let block: Block
     public let receipts: [Receipt]
     public let transactions: [SignedTransaction]
+    /// Whether executing the block depended on its time or height (see `FinalizedBlock`).
+    public let contextDependent: Bool
     public var hash: Bytes32 { block.hash }
     public var height: UInt64 { block.header.height }
 }
@@ -138,7 +147,8 @@ public final class ChainStore: @unchecked Sendable {
             let block = Block(header: header, signature: proposerKey.sign(header.signBytes),
                               transactions: transactions.map(\.signed.bytes))
             try write(block, finalized, txn)
-            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: transactions.map(\.signed))
+            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: transactions.map(\.signed),
+                                  contextDependent: finalized.contextDependent)
         }
     }
 
@@ -164,7 +174,8 @@ public final class ChainStore: @unchecked Sendable {
                 throw StoreError("block \(block.header.height): receipts root mismatch")
             }
             try write(block, finalized, txn)
-            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: verified.map(\.signed))
+            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: verified.map(\.signed),
+                                  contextDependent: finalized.contextDependent)
         }
     }
 
@@ -263,6 +274,18 @@ public final class ChainStore: @unchecked Sendable {
             try txn.scan(StateTable.assets.name) { key, value in
                 let id = Keys.readIndex(key, at: 0)
                 if let asset = try? Asset.decode(id: id, value) { out.append(asset) }
+                return true
+            }
+            return out
+        }
+    }
+
+    /// Every oracle market record, in id order.
+    public func oracleMarkets() throws -> [OracleMarket] {
+        try environment.read { txn in
+            var out = [OracleMarket]()
+            try txn.scan(StateTable.oraclePrices.name) { key, value in
+                if let m = try? OracleMarket.decode(id: Keys.readIndex(key, at: 0), value) { out.append(m) }
                 return true
             }
             return out

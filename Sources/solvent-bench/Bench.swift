@@ -31,7 +31,7 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Also print the in-process cost of each stage per transaction.") var stages = false
 
     func run() async throws {
-        let cores = ParallelVerify.coreCount
+        let cores = Parallel.coreCount
         print("solvent-bench: \(cores) cores")
         let keys = (0..<accounts).map { DevnetKeys.account($0) }
 
@@ -44,7 +44,7 @@ struct Bench: AsyncParsableCommand {
         var rawRates = [Double]()
         for _ in 0..<3 {
             let start = DispatchTime.now().uptimeNanoseconds
-            let ok = ParallelVerify.map(count: rawTxs.count) { rawTxs[$0].verifySignature() }
+            let ok = Parallel.map(count: rawTxs.count) { rawTxs[$0].verifySignature() }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             precondition(ok.allSatisfy { $0 }, "a benchmark signature failed to verify")
             rawRates.append(Double(rawTxs.count) / seconds)

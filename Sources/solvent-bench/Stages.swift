@@ -32,7 +32,7 @@ enum Stages {
         var decoded = [SignedTransaction]()
         try time("TxCodec.decode + SHA-256 hash") { decoded = try raw.map { try TxCodec.decode($0) } }
         var verified = [VerifiedTransaction]()
-        time("Ed25519 verify (one core)") { verified = decoded.map { VerifiedTransaction.verify($0)! } }
+        try time("Ed25519 verify (one core)") { verified = try decoded.map { try VerifiedTransaction.verify($0).get() } }
 
         let dir = NSTemporaryDirectory() + "solvent-stages-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -40,11 +40,12 @@ enum Stages {
         let machine = store.stateMachine
         let snapshot = try store.snapshot()
         let check = StateOverlay(base: snapshot)
+        let head = try store.head()
+        let next = BlockContext(height: head.height + 1, timeMs: head.timeMs + 1, proposer: store.validator)
         time("CheckTx (mempool admission)") {
-            for v in verified { precondition(machine.checkTx(v, state: check) == nil) }
+            for v in verified { precondition(machine.checkTx(v, state: check, context: next) == nil) }
         }
         snapshot.close()
-        let head = try store.head()
         var finalized: FinalizedBlock?
         try store.withState { state, _ in
             let prev = try store.environment.read { txn in StateHash(bytes: txn.get(Tables.meta, Array("state_hash".utf8))!)! }

@@ -7,7 +7,7 @@ import SolventCore
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read chain state and history.",
-        subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self])
+        subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self, OracleQuery.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Chain id, height, app hash and block time.")
@@ -43,7 +43,7 @@ struct Query: AsyncParsableCommand {
                 let b = reply.value
                 print("block \(b.height) \(b.hash)\n  time      \(b.time)\n  app hash  \(b.appHash)\n  previous  \(b.previousHash)\n  txs       \(b.txCount)")
                 for t in b.transactions {
-                    print("  \(t.hash) \(t.action.type) \(t.action.amount) \(t.action.asset) from \(t.sender): \(t.receipt?.code ?? "?")")
+                    print("  \(t.hash) \(t.action.summary) from \(t.sender): \(t.receipt?.code ?? "?")")
                 }
             }
         }
@@ -59,11 +59,8 @@ struct Query: AsyncParsableCommand {
                 let reply = try await global.client.transaction(hash)
                 if global.output == .json { return global.printJSON(reply.json) }
                 let t = reply.value
-                var target = ""
-                if let to = t.action.to { target = " to \(to)" }
-                if let v = t.action.vault { target = " vault \(v)" }
                 print("tx \(t.hash)\n  block     \(t.height.map(String.init) ?? "-") (\(t.blockTime ?? "-"))\n  sender    \(t.sender) nonce \(t.nonce)")
-                print("  action    \(t.action.type) \(t.action.amount) \(t.action.asset)\(target)")
+                print("  action    \(t.action.summary)")
                 if let r = t.receipt {
                     print("  result    \(r.code)\(r.message.isEmpty ? "" : ": \(r.message)")")
                     for e in r.events {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import SolventClient
 import SolventCore
 import SolventCrypto
 import SolventNode
@@ -161,6 +162,12 @@ struct Devnet: AsyncParsableCommand {
     @Flag(name: .long, help: "Delete the home's chain first and start again from genesis.")
     var reset = false
 
+    @Flag(name: .customLong("no-feeder"), help: "Do not run the built-in oracle feeder (prices then go stale unless you feed them).")
+    var noFeeder = false
+
+    @Option(name: .customLong("feeder-interval-ms"), help: "How often the built-in feeder sends price updates.")
+    var feederIntervalMs: Int = 1000
+
     func run() async throws {
         let logger = options.logger()
         let home = home.resolve(default: "~/.solventd/devnet")
@@ -173,19 +180,21 @@ struct Devnet: AsyncParsableCommand {
             try home.initialize(genesis: g)
             logger.info("initialised devnet home", metadata: ["home": "\(home.path)", "genesis": "\(file ?? "built-in")"])
         }
-        let store = try home.openStore(readOnly: true)
-        let accounts = DevAccounts.list(genesis: store.genesis)
-        let chainId = store.genesis.chainId
+        let genesis = try home.openStore(readOnly: true).genesis
         let configOut = configOut
+        let feeder = noFeeder ? nil : FeederTask(intervalMs: feederIntervalMs, logger: logger)
+        defer { feeder?.stop() }
         try await runNode(home: home, options: options, devnet: true, logger: logger) { url in
-            DevAccounts.print(accounts, chainId: chainId, rpc: url)
+            let config = DevnetConfig.derive(from: genesis, rpc: url)
+            FileHandle.standardOutput.write(Data((config.banner + "\n").utf8))
             if let configOut {
                 do {
-                    try DevAccounts.writeConfig(accounts, chainId: chainId, rpc: url, to: configOut)
+                    try config.write(to: configOut)
                 } catch {
                     logger.error("cannot write --config-out", metadata: ["file": "\(configOut)", "error": "\(error)"])
                 }
             }
+            feeder?.start(config: config)
         }
     }
 }
@@ -250,4 +259,42 @@ struct GenesisCommand: ParsableCommand {
             print("\(file): valid genesis for chain \(g.chainId); genesis app hash \(hash.appHash.hex)")
         }
     }
+}
+
+/// The devnet's built-in oracle feeder: the devnet signer keys report a seeded GBM price path
+/// through the node's own RPC, so prices move out of the box.
+final class FeederTask: @unchecked Sendable {
+    let intervalMs: Int
+    let logger: Logger
+    private var task: Task<Void, Never>?
+
+    init(intervalMs: Int, logger: Logger) {
+        self.intervalMs = intervalMs
+        self.logger = logger
+    }
+
+    func start(config: DevnetConfig) {
+        guard let relayer = try? config.oracle.relayer?.key(), !config.oracle.signers.isEmpty,
+              let signers = try? config.oracle.signers.map({ try $0.key() }) else {
+            logger.warning("no devnet oracle keys in this genesis: the built-in feeder is off")
+            return
+        }
+        var options = OracleFeeder.Options()
+        options.intervalMs = intervalMs
+        let logger = logger
+        let feeder = OracleFeeder(client: RPCClient(baseURL: config.rpc, timeoutSeconds: 10, retryConnecting: true),
+                                  signers: signers, relayer: relayer, options: options) { line in
+            logger.debug("\(line)", metadata: ["component": "feeder"])
+        }
+        task = Task {
+            do {
+                try await feeder.run()
+            } catch {
+                logger.error("oracle feeder stopped", metadata: ["error": "\(error)"])
+            }
+        }
+        logger.info("oracle feeder started", metadata: ["signers": "\(signers.count)", "interval_ms": "\(intervalMs)"])
+    }
+
+    func stop() { task?.cancel() }
 }

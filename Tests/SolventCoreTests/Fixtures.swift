@@ -22,8 +22,12 @@ enum Fixtures {
         Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
     }
 
+    /// A block context for admission checks that do not depend on time.
+    static let context = BlockContext(height: 1, timeMs: DevnetKeys.devnetGenesis().genesisTimeMs + 1_000,
+                                      proposer: Address(DevnetKeys.validator().publicKey))
+
     static func verified(_ tx: SignedTransaction) -> VerifiedTransaction {
-        VerifiedTransaction.verify(tx)!
+        try! VerifiedTransaction.verify(tx).get()
     }
 }
 
@@ -46,13 +50,16 @@ final class MemoryState: StateReader {
     }
 
     /// Executes and "commits" a block of transactions.
+    /// Executes and "commits" a block of transactions, 1 s after the previous block unless `at` says when.
     @discardableResult
-    func commitBlock(_ txs: [SignedTransaction], machine: StateMachine = StateMachine(chainId: DevnetKeys.devnetChainId)) -> FinalizedBlock {
+    func commitBlock(_ txs: [SignedTransaction], at time: UInt64? = nil,
+                     machine: StateMachine = StateMachine(chainId: DevnetKeys.devnetChainId)) -> FinalizedBlock {
         height += 1
-        timeMs += 1000
+        timeMs = time ?? timeMs + 1000
         let result = machine.finalizeBlock(
             BlockContext(height: height, timeMs: timeMs, proposer: Address(DevnetKeys.validator().publicKey)),
             transactions: txs.map(Fixtures.verified), state: self, previousStateHash: stateHash)
+        precondition(result.receipts.count == txs.count)
         apply(result.changes)
         stateHash = result.stateHash
         return result

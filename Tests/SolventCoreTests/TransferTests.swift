@@ -38,12 +38,12 @@ import Testing
         let carol = Address(Fixtures.carol.publicKey)
         let machine = StateMachine(chainId: genesis.chainId)
         let check = StateOverlay(base: state)
-        let overflow = machine.checkTx(Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 0, .send(to: carol, asset: Fixtures.usdc, amount: 1))), state: check)
+        let overflow = machine.checkTx(Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 0, .send(to: carol, asset: Fixtures.usdc, amount: 1))), state: check, context: Fixtures.context)
         #expect(overflow?.code == .balanceOverflow)
         #expect(check.changes().isEmpty)
 
         let stranger = Address(PrivateKey(seed: [UInt8](repeating: 7, count: 32))!.publicKey)
-        let ok = machine.checkTx(Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 0, .send(to: stranger, asset: Fixtures.btc, amount: 5))), state: check)
+        let ok = machine.checkTx(Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 0, .send(to: stranger, asset: Fixtures.btc, amount: 5))), state: check, context: Fixtures.context)
         #expect(ok == nil)
         #expect(check.account(stranger)?.wallet[Fixtures.btc] == 5)
     }
@@ -53,12 +53,12 @@ import Testing
         let machine = StateMachine(chainId: DevnetKeys.devnetChainId)
         let check = StateOverlay(base: state)
         let t0 = Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 0, .send(to: bob, asset: 0, amount: 1)))
-        #expect(machine.checkTx(t0, state: check) == nil)
-        #expect(machine.checkTx(t0, state: check)?.code == .nonceTooLow)
+        #expect(machine.checkTx(t0, state: check, context: Fixtures.context) == nil)
+        #expect(machine.checkTx(t0, state: check, context: Fixtures.context)?.code == .nonceTooLow)
         let t5 = Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 5, .send(to: bob, asset: 0, amount: 1)))
-        #expect(machine.checkTx(t5, state: check)?.code == .nonceTooHigh)
+        #expect(machine.checkTx(t5, state: check, context: Fixtures.context)?.code == .nonceTooHigh)
         let wrongChain = Fixtures.verified(Fixtures.tx(Fixtures.alice, nonce: 1, .send(to: bob, asset: 0, amount: 1), chainId: "other-chain"))
-        #expect(machine.checkTx(wrongChain, state: check)?.code == .wrongChainId)
+        #expect(machine.checkTx(wrongChain, state: check, context: Fixtures.context)?.code == .wrongChainId)
     }
 
     /// The worked example of contracts-spec/transfers.md, step by step.
@@ -75,11 +75,11 @@ import Testing
         #expect(state.account(alice)?.wallet[Fixtures.usdc] == 999_900_000_000)
         // 2. withdraw 150 USDC: refused at admission, nothing changes.
         let check = StateOverlay(base: state)
-        let refusal = machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .withdraw(vault: 0, asset: Fixtures.usdc, amount: 150_000_000))), state: check)
+        let refusal = machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .withdraw(vault: 0, asset: Fixtures.usdc, amount: 150_000_000))), state: check, context: Fixtures.context)
         #expect(refusal == ProtocolError(.insufficientBalance, "vault 0 holds 100 USDC, 150 needed"))
         #expect(check.changes().isEmpty)
         // 3. deposit into vault 2: a gap.
-        #expect(machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .deposit(vault: 2, asset: Fixtures.usdc, amount: 1))), state: check)?.code == .vaultNumberGap)
+        #expect(machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .deposit(vault: 2, asset: Fixtures.usdc, amount: 1))), state: check, context: Fixtures.context)?.code == .vaultNumberGap)
         // 4. send 2.5 BTC to dev1.
         let r4 = state.commitBlock([Fixtures.tx(dev0, nonce: 1, .send(to: bob, asset: Fixtures.btc, amount: 250_000_000))])
         #expect(r4.receipts[0].events == [Event("transfer", [("from", alice.text), ("to", bob.text), ("asset", "BTC"), ("amount", "2.5")])])

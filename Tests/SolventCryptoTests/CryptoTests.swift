@@ -537,10 +537,10 @@ struct SecretBoxTests {
     }
 }
 
-// MARK: - ParallelVerify
+// MARK: - Parallel
 
-@Suite("ParallelVerify")
-struct ParallelVerifyTests {
+@Suite("Parallel")
+struct ParallelTests {
     @Test("200 signatures, every 7th corrupted: exactly those are false, in index order")
     func signatures() throws {
         var rng = SplitMix64(seed: 7)
@@ -559,7 +559,7 @@ struct ParallelVerifyTests {
             publicKeys.append(key.publicKey)
         }
         let ms = messages, ss = signatures, pks = publicKeys
-        let results = ParallelVerify.map(count: count) { i in
+        let results = Parallel.map(count: count) { i in
             Ed25519.verify(signature: ss[i], message: ms[i], publicKey: pks[i])
         }
         #expect(results.count == count)
@@ -569,11 +569,11 @@ struct ParallelVerifyTests {
             #expect(results[i] == (i % 7 != 0), "index \(i)")
         }
         // Same answer with one chunk per element and with a single chunk.
-        let fine = ParallelVerify.map(count: count, minimumPerChunk: 1) { i in
+        let fine = Parallel.map(count: count, minimumPerChunk: 1) { i in
             Ed25519.verify(signature: ss[i], message: ms[i], publicKey: pks[i])
         }
         #expect(fine == results)
-        let serial = ParallelVerify.map(count: count, minimumPerChunk: 1000) { i in
+        let serial = Parallel.map(count: count, minimumPerChunk: 1000) { i in
             Ed25519.verify(signature: ss[i], message: ms[i], publicKey: pks[i])
         }
         #expect(serial == results)
@@ -583,15 +583,15 @@ struct ParallelVerifyTests {
     func indexOrder(_ count: Int) {
         let pattern: @Sendable (Int) -> Bool = { i in (i &* 2_654_435_761) % 5 < 2 }
         let expected = (0..<count).map(pattern)
-        #expect(ParallelVerify.map(count: count, pattern) == expected)
-        #expect(ParallelVerify.map(count: count, minimumPerChunk: 1, pattern) == expected)
+        #expect(Parallel.map(count: count, pattern) == expected)
+        #expect(Parallel.map(count: count, minimumPerChunk: 1, pattern) == expected)
     }
 
     @Test("every index is checked exactly once")
     func exactlyOnce() {
         let count = 5000
         let counter = Counter(count: count)
-        let results = ParallelVerify.map(count: count, minimumPerChunk: 1) { i in
+        let results = Parallel.map(count: count, minimumPerChunk: 1) { i in
             counter.hit(i)
             return true
         }
@@ -601,7 +601,7 @@ struct ParallelVerifyTests {
 
     @Test("core count is positive")
     func cores() {
-        #expect(ParallelVerify.coreCount >= 1)
+        #expect(Parallel.coreCount >= 1)
     }
 }
 

@@ -51,8 +51,11 @@ import Testing
         defer { StoreFixtures.remove(dir) }
         let store = try ChainStore.initialize(directory: dir, genesis: DevnetKeys.devnetGenesis())
         let counts = try store.environment.read { txn in try Tables.all.map { ($0, try txn.entryCount($0)) } }
-        #expect(counts.map(\.0) == ["params", "assets", "accounts", "vaults", "meta", "blocks", "block_hashes", "txs", "receipts", "changesets"])
-        #expect(counts.first { $0.0 == "accounts" }?.1 == 10)
+        #expect(counts.map(\.0) == ["params", "assets", "accounts", "vaults", "oracle_config", "oracle_prices",
+                                     "meta", "blocks", "block_hashes", "txs", "receipts", "changesets"])
+        // dev0 ... dev9, admin, oracle-relayer.
+        #expect(counts.first { $0.0 == "accounts" }?.1 == 12)
+        #expect(counts.first { $0.0 == "oracle_prices" }?.1 == 3)
         #expect(counts.first { $0.0 == "assets" }?.1 == 3)
     }
 

@@ -40,7 +40,7 @@ enum StoreFixtures {
             }
             let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonces[a], action: action).signed(with: key)
             nonces[a] += 1
-            return VerifiedTransaction.verify(tx)!
+            return try! VerifiedTransaction.verify(tx).get()
         }
     }
 }

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from solvent_client import public_key_from_address  # noqa: E402
 
-TABLE_PARAMS, TABLE_ASSETS, TABLE_ACCOUNTS, TABLE_VAULTS = 1, 2, 3, 4
+TABLE_PARAMS, TABLE_ASSETS, TABLE_ACCOUNTS, TABLE_VAULTS, TABLE_ORACLE_CONFIG, TABLE_ORACLE_PRICES = 1, 2, 3, 4, 5, 6
 LANES = 1024
 
 
@@ -66,6 +66,28 @@ def genesis_entries(genesis):
             totals[asset_id] = totals.get(asset_id, 0) + quantums
         value = struct.pack("<BQI", 1, 0, 0) + balances(totals.items())
         entries.append((TABLE_ACCOUNTS, public_key_from_address(account["address"]), value))
+    entries.append((TABLE_PARAMS, b"admin", b"\x01" + bytes.fromhex(genesis["admin"])))
+    entries += oracle_entries(genesis, assets)
+    return entries
+
+
+def oracle_entries(genesis, assets):
+    """oracle.md, "State": the oracle configuration and one price record per market."""
+    o = genesis["oracle"]
+    signers = sorted(bytes.fromhex(k) for k in o["signers"])
+    config = (struct.pack("<BBQQQIQ", 1, o["quorum"], o["max_report_age_ms"], o["max_future_skew_ms"],
+                          o["min_update_interval_ms"], o["max_move_ppm"], o["stale_after_ms"])
+              + struct.pack("<H", len(signers)) + b"".join(signers))
+    entries = [(TABLE_ORACLE_CONFIG, b"config", config)]
+    for m in o["markets"]:
+        symbol = m["symbol"].encode()
+        value = struct.pack("<B", 1) + struct.pack("<B", len(symbol)) + symbol
+        value += (b"\x01" + struct.pack("<I", assets[m["asset"]][0])) if m.get("asset") else b"\x00"
+        price = int(Decimal(m["initial_price"]) * 10 ** 8) if m.get("initial_price") else 0
+        updated = genesis["genesis_time_ms"] if price else 0
+        # price, median, updated_at, last_report, clamped, no reports, no signer timestamps
+        value += struct.pack("<QQQQBBH", price, price, updated, 0, 0, 0, 0)
+        entries.append((TABLE_ORACLE_PRICES, struct.pack(">I", m["id"]), value))
     return entries
 
 

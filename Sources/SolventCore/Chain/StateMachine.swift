@@ -23,6 +23,9 @@ public struct FinalizedBlock: Sendable {
     public let appHash: Bytes32
     public let txRoot: Bytes32
     public let receiptsRoot: Bytes32
+    /// Whether anything in the block depended on the block's time or height (not only on state
+    /// and transactions): the mempool cannot assume its admission checks saw what the block did.
+    public let contextDependent: Bool
 }
 
 /// The deterministic state machine, shaped like CometBFT's ABCI++ so that a BFT engine could
@@ -50,8 +53,9 @@ public struct StateMachine: Sendable {
     // MARK: CheckTx
 
     /// Mempool admission: runs the transaction against `state` (committed state plus everything
-    /// already admitted) and keeps its effect there when it succeeds. A refusal changes nothing.
-    public func checkTx(_ tx: VerifiedTransaction, state: StateOverlay) -> ProtocolError? {
+    /// already admitted), in `context` (the node's estimate of the next block), and keeps its
+    /// effect there when it succeeds. A refusal changes nothing.
+    public func checkTx(_ tx: VerifiedTransaction, state: StateOverlay, context: BlockContext) -> ProtocolError? {
         let t = tx.transaction
         guard t.chainId == chainId else { return wrongChain(t.chainId) }
         guard let account = state.account(t.sender) else {
@@ -60,7 +64,7 @@ public struct StateMachine: Sendable {
         if let error = nonceError(t.nonce, expected: account.nonce) { return error }
         state.begin()
         do {
-            _ = try apply(t, state: state)
+            _ = try apply(t, context: context, state: state)
         } catch {
             state.rollback()
             return error
@@ -135,12 +139,13 @@ public struct StateMachine: Sendable {
         guard MerkleRoot.of(decoded.map(\.hash)) == h.txRoot else {
             return .failure(.header("block \(h.height) transaction root does not match its transactions"))
         }
-        let verified = VerifiedTransaction.verifyAll(decoded)
         var out = [VerifiedTransaction]()
-        out.reserveCapacity(verified.count)
-        for (i, v) in verified.enumerated() {
-            guard let v else { return .failure(.transaction(index: i, ProtocolError(.badSignature, "signature does not verify"))) }
-            out.append(v)
+        out.reserveCapacity(decoded.count)
+        for (i, result) in VerifiedTransaction.verifyAll(decoded).enumerated() {
+            switch result {
+            case .success(let v): out.append(v)
+            case .failure(let e): return .failure(.transaction(index: i, e))
+            }
         }
         return .success(out)
     }
@@ -163,7 +168,8 @@ public struct StateMachine: Sendable {
         return FinalizedBlock(
             receipts: receipts, changes: changes, stateHash: hash, appHash: hash.appHash,
             txRoot: MerkleRoot.of(transactions.map(\.hash)),
-            receiptsRoot: MerkleRoot.of(receipts.map { SHA256.hash($0.encoded()) }))
+            receiptsRoot: MerkleRoot.of(receipts.map { SHA256.hash($0.encoded()) }),
+            contextDependent: transactions.contains { $0.transaction.action.dependsOnBlockContext })
     }
 
     /// One transaction inside a block. A transaction with the wrong chain or nonce changes
@@ -179,7 +185,7 @@ public struct StateMachine: Sendable {
         state.begin()
         let receipt: Receipt
         do {
-            receipt = .success(tx.hash, try apply(t, state: state))
+            receipt = .success(tx.hash, try apply(t, context: context, state: state))
             state.commit()
         } catch {
             state.rollback()
@@ -189,7 +195,7 @@ public struct StateMachine: Sendable {
         return receipt
     }
 
-    private func apply(_ t: Transaction, state: StateOverlay) throws(ProtocolError) -> [Event] {
+    private func apply(_ t: Transaction, context: BlockContext, state: StateOverlay) throws(ProtocolError) -> [Event] {
         switch t.action {
         case let .send(to, asset, amount):
             return try Transfers.send(from: t.sender, to: to, assetID: asset, amount: amount, state: state)
@@ -197,6 +203,14 @@ public struct StateMachine: Sendable {
             return try Transfers.deposit(owner: t.sender, number: vault, assetID: asset, amount: amount, state: state)
         case let .withdraw(vault, asset, amount):
             return try Transfers.withdraw(owner: t.sender, number: vault, assetID: asset, amount: amount, state: state)
+        case let .oracleUpdate(market, reports):
+            return try OracleUpdate.apply(market: market, reports: reports, context: context, state: state)
+        case let .oracleAddSigner(signer):
+            return try OracleAdmin.addSigner(signer, by: t.sender, state: state)
+        case let .oracleRemoveSigner(signer):
+            return try OracleAdmin.removeSigner(signer, by: t.sender, state: state)
+        case let .oracleSetSettings(settings):
+            return try OracleAdmin.setSettings(settings, by: t.sender, state: state)
         }
     }
 

@@ -5,8 +5,11 @@ import SolventCrypto
 /// anything they hold on any chain can be taken by anyone.
 ///
 ///     seed(label) = SHA-256(ASCII(phrase + "/" + label))
-///     dev account i:  label = "dev/" + i      (i = 0, 1, 2, ...)
-///     validator:      label = "validator"
+///     dev account i:   label = "dev/" + i          (i = 0, 1, 2, ...)
+///     validator:       label = "validator"
+///     admin:           label = "admin"
+///     oracle signer j: label = "oracle/" + j       (j = 0 ... 4)
+///     oracle relayer:  label = "oracle/relayer"    (the account the devnet feeder sends updates from)
 public enum DevnetKeys {
     public static let seedPhrase = "solvent devnet insecure seed: these keys are public, never hold value with them"
     public static let warning =
@@ -24,13 +27,27 @@ public enum DevnetKeys {
         key(phrase: phrase, label: "validator")
     }
 
+    public static func admin(phrase: String = seedPhrase) -> PrivateKey {
+        key(phrase: phrase, label: "admin")
+    }
+
+    public static func oracleSigner(_ index: Int, phrase: String = seedPhrase) -> PrivateKey {
+        key(phrase: phrase, label: "oracle/\(index)")
+    }
+
+    public static func oracleRelayer(phrase: String = seedPhrase) -> PrivateKey {
+        key(phrase: phrase, label: "oracle/relayer")
+    }
+
+    public static let oracleSignerCount = 5
+
     public static let devnetChainId = "solvent-devnet-1"
     public static let accountCount = 10
 
     /// The genesis `genesis/devnet.json` holds; a test keeps the file and this function equal, and
     /// `solventd genesis devnet` prints it.
     public static func devnetGenesis() -> Genesis {
-        let accounts = (0..<accountCount).map { i in
+        var accounts = (0..<accountCount).map { i in
             Genesis.GenesisAccount(
                 name: "dev\(i)",
                 address: Address(account(i).publicKey).text,
@@ -40,10 +57,15 @@ public enum DevnetKeys {
                     .init(asset: "ETH", amount: "100"),
                 ])
         }
+        // The admin and the feeder's relayer send transactions, so they need accounts.
+        accounts.append(.init(name: "admin", address: Address(admin().publicKey).text, wallet: [.init(asset: "USDC", amount: "1000")]))
+        accounts.append(.init(name: "oracle-relayer", address: Address(oracleRelayer().publicKey).text,
+                              wallet: [.init(asset: "USDC", amount: "1000")]))
         return Genesis(
             chainId: devnetChainId,
             genesisTimeMs: 1_767_225_600_000,  // 2026-01-01T00:00:00Z
             validator: validator().publicKey.hex,
+            admin: admin().publicKey.hex,
             assets: [
                 .init(id: 0, symbol: "USDC", decimals: 6),
                 .init(id: 1, symbol: "BTC", decimals: 8),
@@ -51,6 +73,15 @@ public enum DevnetKeys {
             ],
             params: Params(),
             accounts: accounts,
+            oracle: .init(
+                signers: (0..<oracleSignerCount).map { oracleSigner($0).publicKey.hex },
+                settings: OracleSettings(quorum: 3, maxReportAgeMs: 30_000, maxFutureSkewMs: 5_000, minUpdateIntervalMs: 500,
+                                         maxMovePpm: 100_000, staleAfterMs: 60_000),
+                markets: [
+                    .init(id: 1, symbol: "BTC-USD", asset: "BTC", initialPrice: "60000"),
+                    .init(id: 2, symbol: "ETH-USD", asset: "ETH", initialPrice: "3000"),
+                    .init(id: 3, symbol: "SOL-USD", asset: nil, initialPrice: "150"),
+                ]),
             devnet: .init(seedPhrase: seedPhrase, warning: warning))
     }
 }

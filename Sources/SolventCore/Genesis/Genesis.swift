@@ -8,9 +8,12 @@ public struct Genesis: Codable, Equatable, Sendable {
     public var genesisTimeMs: UInt64
     /// The single validator's Ed25519 public key, hex.
     public var validator: String
+    /// The admin's Ed25519 public key, hex: the only key that may change the oracle's signers and limits.
+    public var admin: String
     public var assets: [AssetSpec]
     public var params: Params
     public var accounts: [GenesisAccount]
+    public var oracle: OracleGenesis
     /// Present in devnet genesis files: how the dev keys were derived, so the node can print them.
     public var devnet: DevnetInfo?
 
@@ -49,20 +52,71 @@ public struct Genesis: Codable, Equatable, Sendable {
         }
     }
 
+    /// The oracle: whitelisted signers, limits, and one market per priced asset.
+    public struct OracleGenesis: Codable, Equatable, Sendable {
+        public var signers: [String]
+        public var settings: OracleSettings
+        public var markets: [OracleMarketSpec]
+
+        public init(signers: [String], settings: OracleSettings, markets: [OracleMarketSpec]) {
+            self.signers = signers
+            self.settings = settings
+            self.markets = markets
+        }
+
+        enum CodingKeys: String, CodingKey { case signers, markets }
+
+        // The settings sit beside `signers` and `markets` in the same JSON object.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            signers = try c.decode([String].self, forKey: .signers)
+            markets = try c.decode([OracleMarketSpec].self, forKey: .markets)
+            settings = try OracleSettings(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try settings.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(signers, forKey: .signers)
+            try c.encode(markets, forKey: .markets)
+        }
+    }
+
+    public struct OracleMarketSpec: Codable, Equatable, Sendable {
+        public var id: UInt32
+        /// "BTC-USD": the base, a dash, USD.
+        public var symbol: String
+        /// The chain asset this market prices, by symbol (absent for a market with no asset, like SOL-USD).
+        public var asset: String?
+        /// A starting price in whole dollars, dated at genesis time (absent: no price until the first update).
+        public var initialPrice: String?
+
+        public init(id: UInt32, symbol: String, asset: String?, initialPrice: String?) {
+            self.id = id
+            self.symbol = symbol
+            self.asset = asset
+            self.initialPrice = initialPrice
+        }
+
+        enum CodingKeys: String, CodingKey { case id, symbol, asset, initialPrice = "initial_price" }
+    }
+
     enum CodingKeys: String, CodingKey {
         case chainId = "chain_id"
         case genesisTimeMs = "genesis_time_ms"
-        case validator, assets, params, accounts, devnet
+        case validator, admin, assets, params, accounts, oracle, devnet
     }
 
-    public init(chainId: String, genesisTimeMs: UInt64, validator: String, assets: [AssetSpec],
-                params: Params, accounts: [GenesisAccount], devnet: DevnetInfo?) {
+    public init(chainId: String, genesisTimeMs: UInt64, validator: String, admin: String, assets: [AssetSpec],
+                params: Params, accounts: [GenesisAccount], oracle: OracleGenesis, devnet: DevnetInfo?) {
         self.chainId = chainId
         self.genesisTimeMs = genesisTimeMs
         self.validator = validator
+        self.admin = admin
         self.assets = assets
         self.params = params
         self.accounts = accounts
+        self.oracle = oracle
         self.devnet = devnet
     }
 }
@@ -88,6 +142,9 @@ extension Genesis {
         guard genesisTimeMs > 0 else { throw GenesisError("genesis_time_ms must be positive") }
         guard validatorAddress != nil else {
             throw GenesisError("validator must be a 32-byte Ed25519 public key in hex")
+        }
+        guard let admin = Hex.decode(admin).flatMap({ Bytes32($0) }).map(Address.init) else {
+            throw GenesisError("admin must be a 32-byte Ed25519 public key in hex")
         }
         guard params.maxBlockTransactions > 0, params.maxBlockBytes >= UInt32(TxCodec.maxTransactionBytes) else {
             throw GenesisError("params: max_block_transactions must be positive and max_block_bytes at least \(TxCodec.maxTransactionBytes)")
@@ -139,6 +196,57 @@ extension Genesis {
             }
             state.putAccount(address, account)
         }
+        state.putAdmin(admin)
+        try initialOracle(bySymbol: bySymbol, state: state)
         return state
+    }
+
+    private func initialOracle(bySymbol: [String: Asset], state: StateOverlay) throws(GenesisError) {
+        var signers = [Bytes32]()
+        for text in oracle.signers {
+            guard let key = Hex.decode(text).flatMap({ Bytes32($0) }) else {
+                throw GenesisError("oracle signer '\(text)' must be a 32-byte Ed25519 public key in hex")
+            }
+            guard !signers.contains(key) else { throw GenesisError("oracle signer \(text) appears twice") }
+            signers.append(key)
+        }
+        guard signers.count <= 64 else { throw GenesisError("oracle: at most 64 signers") }
+        do {
+            try oracle.settings.validate(signerCount: signers.count)
+        } catch {
+            throw GenesisError("oracle: \(error.message)")
+        }
+        state.putOracleConfig(OracleConfig(settings: oracle.settings, signers: signers))
+        var ids = Set<UInt32>(), symbols = Set<String>(), priced = Set<AssetID>()
+        for spec in oracle.markets {
+            let parts = spec.symbol.split(separator: "-")
+            guard parts.count == 2, parts[1] == "USD", !parts[0].isEmpty, parts[0].utf8.count <= 16,
+                  parts[0].utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else {
+                throw GenesisError("oracle market symbol '\(spec.symbol)' must look like BTC-USD")
+            }
+            guard ids.insert(spec.id).inserted, symbols.insert(spec.symbol).inserted else {
+                throw GenesisError("oracle market id \(spec.id) or symbol \(spec.symbol) appears twice")
+            }
+            var base: AssetID?
+            if let symbol = spec.asset {
+                guard let asset = bySymbol[symbol], symbol != "USDC" else {
+                    throw GenesisError("oracle market \(spec.symbol): '\(symbol)' is not a priceable asset (USDC is 1 by definition)")
+                }
+                guard priced.insert(asset.id).inserted else {
+                    throw GenesisError("oracle market \(spec.symbol): asset \(symbol) already has a market")
+                }
+                base = asset.id
+            }
+            var market = OracleMarket(id: spec.id, symbol: spec.symbol, baseAsset: base)
+            if let text = spec.initialPrice {
+                guard let price = OraclePrice.parse(text) else {
+                    throw GenesisError("oracle market \(spec.symbol): initial_price '\(text)' is not a positive price with at most 8 decimals")
+                }
+                market.price = price
+                market.median = price
+                market.updatedAtMs = genesisTimeMs
+            }
+            state.putOracleMarket(market)
+        }
     }
 }

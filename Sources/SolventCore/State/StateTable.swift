@@ -6,6 +6,8 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
     case assets = 2
     case accounts = 3
     case vaults = 4
+    case oracleConfig = 5
+    case oraclePrices = 6
 
     public var name: String {
         switch self {
@@ -13,6 +15,8 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
         case .assets: return "assets"
         case .accounts: return "accounts"
         case .vaults: return "vaults"
+        case .oracleConfig: return "oracle_config"
+        case .oraclePrices: return "oracle_prices"
         }
     }
 

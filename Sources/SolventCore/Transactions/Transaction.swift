@@ -9,13 +9,32 @@ public enum TxAction: Equatable, Sendable {
     case deposit(vault: UInt32, asset: AssetID, amount: UInt128)
     /// Vault to wallet.
     case withdraw(vault: UInt32, asset: AssetID, amount: UInt128)
+    /// Signed price reports for one oracle market; anyone may relay them.
+    case oracleUpdate(market: UInt32, reports: [OracleReport])
+    /// Admin: whitelist an oracle signer.
+    case oracleAddSigner(Bytes32)
+    /// Admin: remove an oracle signer.
+    case oracleRemoveSigner(Bytes32)
+    /// Admin: change the oracle's quorum and limits.
+    case oracleSetSettings(OracleSettings)
 
     public var kind: TxKind {
         switch self {
         case .send: return .send
         case .deposit: return .deposit
         case .withdraw: return .withdraw
+        case .oracleUpdate: return .oracleUpdate
+        case .oracleAddSigner: return .oracleAddSigner
+        case .oracleRemoveSigner: return .oracleRemoveSigner
+        case .oracleSetSettings: return .oracleSetSettings
         }
+    }
+
+    /// Whether executing it depends on the block's time or height as well as on state: such a
+    /// transaction may do something different in its block than on admission to the mempool.
+    public var dependsOnBlockContext: Bool {
+        if case .oracleUpdate = self { return true }
+        return false
     }
 }
 
@@ -23,12 +42,20 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
     case send = 1
     case deposit = 2
     case withdraw = 3
+    case oracleUpdate = 16
+    case oracleAddSigner = 17
+    case oracleRemoveSigner = 18
+    case oracleSetSettings = 19
 
     public var name: String {
         switch self {
         case .send: return "send"
         case .deposit: return "deposit"
         case .withdraw: return "withdraw"
+        case .oracleUpdate: return "oracle_update"
+        case .oracleAddSigner: return "oracle_add_signer"
+        case .oracleRemoveSigner: return "oracle_remove_signer"
+        case .oracleSetSettings: return "oracle_set_config"
         }
     }
 }
@@ -86,8 +113,9 @@ public struct SignedTransaction: Equatable, Sendable {
     }
 }
 
-/// A transaction whose signature has been checked. Only `verify` creates one, so execution can
-/// rely on it without checking again.
+/// A transaction whose signatures have been checked: the sender's, and those of any oracle
+/// reports it carries. Only `verify` creates one, so execution can rely on it without checking
+/// again. These checks are pure, so they run in parallel across cores before execution.
 public struct VerifiedTransaction: Sendable {
     public let signed: SignedTransaction
 
@@ -96,13 +124,19 @@ public struct VerifiedTransaction: Sendable {
 
     private init(_ signed: SignedTransaction) { self.signed = signed }
 
-    public static func verify(_ tx: SignedTransaction) -> VerifiedTransaction? {
-        tx.verifySignature() ? VerifiedTransaction(tx) : nil
+    public static func verify(_ tx: SignedTransaction) -> Result<VerifiedTransaction, ProtocolError> {
+        guard tx.verifySignature() else {
+            return .failure(ProtocolError(.badSignature, "the signature does not verify for sender \(tx.transaction.sender)"))
+        }
+        if case let .oracleUpdate(market, reports) = tx.transaction.action,
+           let error = OracleUpdate.verify(chainId: tx.transaction.chainId, market: market, reports: reports) {
+            return .failure(error)
+        }
+        return .success(VerifiedTransaction(tx))
     }
 
-    /// Verifies many transactions across all cores; nil where the signature is bad.
-    public static func verifyAll(_ txs: [SignedTransaction]) -> [VerifiedTransaction?] {
-        let ok = ParallelVerify.map(count: txs.count) { txs[$0].verifySignature() }
-        return zip(txs, ok).map { $1 ? VerifiedTransaction($0) : nil }
+    /// Verifies many transactions across all cores, results in input order.
+    public static func verifyAll(_ txs: [SignedTransaction]) -> [Result<VerifiedTransaction, ProtocolError>] {
+        Parallel.map(count: txs.count) { verify(txs[$0]) }
     }
 }

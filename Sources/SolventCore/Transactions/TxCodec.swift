@@ -34,6 +34,14 @@ public enum TxCodec {
             w.u32(vault)
             w.u32(asset)
             w.u128(amount)
+        case let .oracleUpdate(market, reports):
+            w.u32(market)
+            w.u8(UInt8(reports.count))
+            for r in reports { r.encode(into: &w) }
+        case let .oracleAddSigner(signer), let .oracleRemoveSigner(signer):
+            w.bytes32(signer)
+        case let .oracleSetSettings(settings):
+            settings.encode(into: &w)
         }
         return w.bytes
     }
@@ -63,6 +71,21 @@ public enum TxCodec {
             action = .deposit(vault: try r.u32("vault"), asset: try r.u32("asset"), amount: try r.u128("amount"))
         case .withdraw:
             action = .withdraw(vault: try r.u32("vault"), asset: try r.u32("asset"), amount: try r.u128("amount"))
+        case .oracleUpdate:
+            let market = try r.u32("market")
+            let count = Int(try r.u8("report count"))
+            guard count <= OracleUpdate.maxReports else {
+                throw ProtocolError(.fieldTooLong, "an update carries at most \(OracleUpdate.maxReports) reports, this one \(count)")
+            }
+            var reports = [OracleReport]()
+            for _ in 0..<count { reports.append(try OracleReport.decode(from: &r)) }
+            action = .oracleUpdate(market: market, reports: reports)
+        case .oracleAddSigner:
+            action = .oracleAddSigner(try r.bytes32("signer"))
+        case .oracleRemoveSigner:
+            action = .oracleRemoveSigner(try r.bytes32("signer"))
+        case .oracleSetSettings:
+            action = .oracleSetSettings(try OracleSettings.decode(from: &r))
         }
         let bodyLength = r.offset
         _ = try r.raw(64, "signature")

@@ -81,7 +81,7 @@ struct BlockStream: Sendable {
                     guard committed.height > lastSent else { continue }
                     lastSent = committed.height
                     let view = BlockView(committed.block, transactions: committed.transactions,
-                                         receipts: committed.receipts, assets: node.assets)
+                                         receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
                     try await send(BlockMessage(block: view), outbound)
                 }
                 // The bus ended this stream: the node is stopping, or this subscriber lagged.

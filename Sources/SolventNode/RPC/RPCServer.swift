@@ -11,6 +11,7 @@ public enum RPCServer {
         router.middlewares.add(ErrorShapingMiddleware())
         let routes = Routes(node: node)
         routes.register(on: router)
+        OracleRoutes(node: node).register(on: router)
         BlockStream(routes: routes).register(on: router)
         return router
     }

@@ -73,7 +73,7 @@ struct Routes: Sendable {
         guard let block = try node.store.block(at: height) else { return nil }
         let receipts = try node.store.receipts(at: height)
         let txs = try block.transactions.map { try TxCodec.decode($0) }
-        return BlockView(block, transactions: txs, receipts: receipts, assets: node.assets)
+        return BlockView(block, transactions: txs, receipts: receipts, assets: node.assets, markets: node.oracleMarkets)
     }
 
     func transaction(_ hashText: String) throws -> Response {
@@ -81,7 +81,7 @@ struct Routes: Sendable {
             throw RPCError.badRequest("invalid_hash", "'\(hashText)' is not a transaction hash (64 hex characters)")
         }
         if let record = try node.store.transaction(hash: hash) {
-            return .json(TransactionView(record.transaction, assets: node.assets, height: record.height, index: record.index,
+            return .json(TransactionView(record.transaction, assets: node.assets, markets: node.oracleMarkets, height: record.height, index: record.index,
                                          blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
         }
         throw RPCError.notFound("no committed transaction \(hash.hex)")

@@ -57,22 +57,49 @@ struct ReceiptView: Encodable {
     enum CodingKeys: String, CodingKey { case code, codeNumber = "code_number", message, events }
 }
 
+struct ReportView: Encodable {
+    let signer: String
+    let price: String
+    let timestampMs: UInt64
+    enum CodingKeys: String, CodingKey { case signer, price, timestampMs = "timestamp_ms" }
+}
+
+/// A transaction's action; only the fields of its kind are present.
 struct ActionView: Encodable {
     let type: String
-    let to: String?
-    let vault: UInt32?
-    let asset: String
-    let amount: String
+    var to: String?
+    var vault: UInt32?
+    var asset: String?
+    var amount: String?
+    var market: String?
+    var marketId: UInt32?
+    var reports: [ReportView]?
+    var signer: String?
+    var config: OracleSettings?
 
-    init(_ action: TxAction, _ assets: AssetBook) {
+    enum CodingKeys: String, CodingKey {
+        case type, to, vault, asset, amount, market, marketId = "market_id", reports, signer, config
+    }
+
+    init(_ action: TxAction, _ assets: AssetBook, _ markets: OracleMarketBook) {
         type = action.kind.name
         switch action {
         case let .send(to, asset, amount):
-            self.to = to.text; vault = nil
-            self.asset = assets.symbol(asset); self.amount = assets.format(amount, asset)
+            self.to = to.text
+            self.asset = assets.symbol(asset)
+            self.amount = assets.format(amount, asset)
         case let .deposit(vault, asset, amount), let .withdraw(vault, asset, amount):
-            to = nil; self.vault = vault
-            self.asset = assets.symbol(asset); self.amount = assets.format(amount, asset)
+            self.vault = vault
+            self.asset = assets.symbol(asset)
+            self.amount = assets.format(amount, asset)
+        case let .oracleUpdate(market, reports):
+            self.market = markets.symbol(market)
+            marketId = market
+            self.reports = reports.map { ReportView(signer: $0.signer.hex, price: OraclePrice.format($0.price), timestampMs: $0.timestampMs) }
+        case let .oracleAddSigner(signer), let .oracleRemoveSigner(signer):
+            self.signer = signer.hex
+        case let .oracleSetSettings(settings):
+            config = settings
         }
     }
 }
@@ -93,13 +120,13 @@ struct TransactionView: Encodable {
         case hash, sender, nonce, chainId = "chain_id", action, height, index, blockTime = "block_time", status, receipt
     }
 
-    init(_ tx: SignedTransaction, assets: AssetBook, height: UInt64?, index: UInt32?, blockTimeMs: UInt64?,
+    init(_ tx: SignedTransaction, assets: AssetBook, markets: OracleMarketBook, height: UInt64?, index: UInt32?, blockTimeMs: UInt64?,
          status: String, receipt: Receipt?) {
         hash = tx.hash.hex
         sender = tx.transaction.sender.text
         nonce = tx.transaction.nonce
         chainId = tx.transaction.chainId
-        action = ActionView(tx.transaction.action, assets)
+        action = ActionView(tx.transaction.action, assets, markets)
         self.height = height
         self.index = index
         blockTime = blockTimeMs.map(Timestamps.rfc3339)
@@ -129,7 +156,7 @@ struct BlockView: Encodable {
         case txCount = "tx_count", transactions
     }
 
-    init(_ block: Block, transactions: [SignedTransaction], receipts: [Receipt], assets: AssetBook) {
+    init(_ block: Block, transactions: [SignedTransaction], receipts: [Receipt], assets: AssetBook, markets: OracleMarketBook) {
         let h = block.header
         height = h.height
         hash = block.hash.hex
@@ -144,7 +171,7 @@ struct BlockView: Encodable {
         signature = Hex.encode(block.signature)
         txCount = h.txCount
         self.transactions = zip(transactions, receipts).enumerated().map { i, pair in
-            TransactionView(pair.0, assets: assets, height: h.height, index: UInt32(i), blockTimeMs: h.timeMs,
+            TransactionView(pair.0, assets: assets, markets: markets, height: h.height, index: UInt32(i), blockTimeMs: h.timeMs,
                             status: "committed", receipt: pair.1)
         }
     }

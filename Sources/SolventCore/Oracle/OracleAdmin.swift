@@ -1,0 +1,47 @@
+import SolventCrypto
+
+/// The admin's oracle controls (contracts-spec/oracle.md, "Administration"). Every change is an
+/// event, and no change may leave the configuration invalid (for example fewer signers than the quorum).
+enum OracleAdmin {
+    static func addSigner(_ signer: Bytes32, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        try AdminKey.require(sender, state, to: "add oracle signers")
+        var config = try existingConfig(state)
+        guard !config.isSigner(signer) else {
+            throw ProtocolError(.oracleSignerExists, "\(signer.hex) is already an oracle signer")
+        }
+        guard config.signers.count < 64 else { throw ProtocolError(.invalidOracleConfig, "the oracle has the maximum of 64 signers") }
+        config.add(signer)
+        state.putOracleConfig(config)
+        return [Event("oracle_signer_added", [("signer", signer.hex), ("signers", String(config.signers.count))])]
+    }
+
+    static func removeSigner(_ signer: Bytes32, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        try AdminKey.require(sender, state, to: "remove oracle signers")
+        var config = try existingConfig(state)
+        guard config.isSigner(signer) else {
+            throw ProtocolError(.oracleUnknownSigner, "\(signer.hex) is not an oracle signer")
+        }
+        config.remove(signer)
+        try config.settings.validate(signerCount: config.signers.count)
+        state.putOracleConfig(config)
+        return [Event("oracle_signer_removed", [("signer", signer.hex), ("signers", String(config.signers.count))])]
+    }
+
+    static func setSettings(_ settings: OracleSettings, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        try AdminKey.require(sender, state, to: "change the oracle's limits")
+        var config = try existingConfig(state)
+        try settings.validate(signerCount: config.signers.count)
+        config.settings = settings
+        state.putOracleConfig(config)
+        return [Event("oracle_config_changed", [
+            ("quorum", String(settings.quorum)), ("max_report_age_ms", String(settings.maxReportAgeMs)),
+            ("max_future_skew_ms", String(settings.maxFutureSkewMs)), ("min_update_interval_ms", String(settings.minUpdateIntervalMs)),
+            ("max_move_ppm", String(settings.maxMovePpm)), ("stale_after_ms", String(settings.staleAfterMs)),
+        ])]
+    }
+
+    private static func existingConfig(_ state: some StateReader) throws(ProtocolError) -> OracleConfig {
+        guard let config = state.oracleConfig() else { throw ProtocolError(.unknownOracleMarket, "this chain has no oracle") }
+        return config
+    }
+}

@@ -1,0 +1,29 @@
+/// The genesis admin: the one key allowed to change the oracle's signers and limits (and, in
+/// later mechanisms, to list markets and change their parameters). Stored in the `params` table
+/// under the key "admin": record version u8, then the 32-byte public key.
+public enum AdminKey {
+    static let key: [UInt8] = Array("admin".utf8)
+    static let recordVersion: UInt8 = 1
+
+    static func encode(_ admin: Address) -> [UInt8] { [recordVersion] + admin.key.bytes }
+
+    /// Refuses anyone but the admin with `unauthorized`.
+    static func require(_ sender: Address, _ state: some StateReader, to what: String) throws(ProtocolError) {
+        guard let admin = state.admin(), admin == sender else {
+            throw ProtocolError(.unauthorized, "only the admin key may \(what)")
+        }
+    }
+}
+
+extension StateReader {
+    public func admin() -> Address? {
+        guard let bytes = get(.params, AdminKey.key), bytes.count == 33, bytes[0] == AdminKey.recordVersion else { return nil }
+        return Address(Bytes32(bytes[1...])!)
+    }
+}
+
+extension StateOverlay {
+    public func putAdmin(_ admin: Address) { put(.params, AdminKey.key, AdminKey.encode(admin)) }
+}
+
+import SolventCrypto
