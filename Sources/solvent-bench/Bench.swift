@@ -157,8 +157,13 @@ struct Bench: AsyncParsableCommand {
         }
         print("  checked: all \(accounts) senders' nonces equal the transactions they sent")
         print(String(format: "ratio end-to-end / raw verification: %.2f (target >= 0.50, later goal 0.80)", ratio))
+        // 4. Oracle price updates.
+        let oracle = try OracleBench.run()
+        print(String(format: "oracle price updates (%d signed reports each: verified on all cores, median taken, committed): %d in %.2f s = %.0f updates/s",
+                     oracle.reportsPerUpdate, oracle.updates, oracle.seconds, oracle.perSecond))
         if let json {
             let result: [String: Any] = [
+                "oracle_updates_per_second": Int(oracle.perSecond), "oracle_reports_per_update": oracle.reportsPerUpdate,
                 "cores": cores, "raw_verifications_per_second": Int(raw), "end_to_end_tx_per_second": Int(e2e),
                 "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
                 "blocks": Int(status.height - startHeight), "batch": batch, "connections": connections, "block_time_ms": blockTime,

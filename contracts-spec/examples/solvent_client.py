@@ -6,6 +6,7 @@ transaction hash, bech32m addresses and the devnet key derivation; and it talks 
 over the JSON RPC (rpc.md). It needs only Python 3 and the `cryptography` package.
 
     python3 solvent_client.py vectors                 # print the worked examples as JSON
+    python3 solvent_client.py oracle-vectors          # print the oracle worked example as JSON
     python3 solvent_client.py send --node URL --key HEX --to ADDRESS --asset 0 --quantums 1000000 [--nonce N]
     python3 solvent_client.py address --key HEX
 
@@ -23,7 +24,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 VERSION = 1
 SIGN_DOMAIN = b"SOLVENT_TX"
+ORACLE_DOMAIN = b"SOLVENT_ORACLE_V1"
 KIND_SEND, KIND_DEPOSIT, KIND_WITHDRAW = 1, 2, 3
+KIND_ORACLE_UPDATE, KIND_ORACLE_ADD_SIGNER, KIND_ORACLE_REMOVE_SIGNER, KIND_ORACLE_SET_CONFIG = 16, 17, 18, 19
 DEV_SEED_PHRASE = "solvent devnet insecure seed: these keys are public, never hold value with them"
 
 # --- bech32m (BIP-350), HRP "sv" -------------------------------------------------------------
@@ -117,6 +120,33 @@ def vault_payload(vault: int, asset: int, quantums: int) -> bytes:
     return struct.pack("<I", vault) + struct.pack("<I", asset) + u128(quantums)
 
 
+# --- oracle (oracle.md) --------------------------------------------------------------------------
+
+def string8(text: str) -> bytes:
+    raw = text.encode("ascii")
+    return struct.pack("<B", len(raw)) + raw
+
+
+def report_message(chain_id: str, market: int, price: int, timestamp_ms: int) -> bytes:
+    return ORACLE_DOMAIN + string8(chain_id) + struct.pack("<IQQ", market, price, timestamp_ms)
+
+
+def signed_report(seed: bytes, chain_id: str, market: int, price: int, timestamp_ms: int) -> bytes:
+    """A report as it sits in an oracle_update: chain_id, market, signer, price, timestamp, signature."""
+    signature = Ed25519PrivateKey.from_private_bytes(seed).sign(report_message(chain_id, market, price, timestamp_ms))
+    return (string8(chain_id) + struct.pack("<I", market) + public_key(seed)
+            + struct.pack("<QQ", price, timestamp_ms) + signature)
+
+
+def oracle_update_payload(market: int, reports) -> bytes:
+    return struct.pack("<IB", market, len(reports)) + b"".join(reports)
+
+
+def median(prices):
+    """The lower median: sorted[(n - 1) // 2]."""
+    return sorted(prices)[(len(prices) - 1) // 2]
+
+
 def sign(seed: bytes, body: bytes):
     signature = Ed25519PrivateKey.from_private_bytes(seed).sign(SIGN_DOMAIN + body)
     signed = body + signature
@@ -160,6 +190,39 @@ def examples():
     return out
 
 
+def oracle_examples():
+    """Worked examples of oracle.md: three devnet signers report BTC-USD; one lies."""
+    chain, market, t = "solvent-devnet-1", 1, 1_767_225_660_000  # genesis time + 60 s
+    prices = [60_000_50000000, 60_010_00000000, 90_000_00000000]  # the third signer lies
+    signers = [dev_key("oracle/%d" % i) for i in range(3)]
+    reports = []
+    for seed, price in zip(signers, prices):
+        body = signed_report(seed, chain, market, price, t)
+        reports.append({
+            "signer_private_key": seed.hex(),
+            "signer": public_key(seed).hex(),
+            "price": str(price),
+            "timestamp_ms": str(t),
+            "signed_message": report_message(chain, market, price, t).hex(),
+            "report": body.hex(),
+        })
+    relayer = dev_key("oracle/relayer")
+    body = encode_body(chain, public_key(relayer), 0, KIND_ORACLE_UPDATE,
+                       oracle_update_payload(market, [bytes.fromhex(r["report"]) for r in reports]))
+    signed, signature, tx_hash = sign(relayer, body)
+    return {
+        "chain_id": chain,
+        "market": market,
+        "reports": reports,
+        "median": str(median(prices)),
+        "relayer_private_key": relayer.hex(),
+        "update_unsigned_body": body.hex(),
+        "update_signature": signature.hex(),
+        "update_signed_transaction": signed.hex(),
+        "update_hash": tx_hash.hex(),
+    }
+
+
 # --- RPC --------------------------------------------------------------------------------------
 
 def rpc(node: str, method: str, path: str, body=None):
@@ -174,12 +237,15 @@ def rpc(node: str, method: str, path: str, body=None):
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] not in ("vectors", "send", "address"):
+    if len(argv) < 2 or argv[1] not in ("vectors", "oracle-vectors", "send", "address"):
         print(__doc__)
         return 2
     args = dict(zip(argv[2::2], argv[3::2]))
     if argv[1] == "vectors":
         print(json.dumps(examples(), indent=2))
+        return 0
+    if argv[1] == "oracle-vectors":
+        print(json.dumps(oracle_examples(), indent=2))
         return 0
     seed = bytes.fromhex(args["--key"])
     if argv[1] == "address":

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+import SolventCore
+import SolventCrypto
+import SolventStore
+
+/// The rate of oracle price updates a node processes: each update's transaction signature and
+/// report signatures verified (in parallel across cores, as a block's are), then executed in
+/// order (whitelist, timestamps, median, move limit) and committed to LMDB.
+enum OracleBench {
+    struct Result {
+        let updates: Int
+        let reportsPerUpdate: Int
+        let seconds: Double
+        var perSecond: Double { Double(updates) / seconds }
+    }
+
+    static func run(markets: Int = 200, blocks: Int = 10, reportsPerUpdate: Int = 5) throws -> Result {
+        let signers = (0..<reportsPerUpdate).map { DevnetKeys.oracleSigner($0) }
+        let relayer = DevnetKeys.oracleRelayer()
+        var genesis = DevnetKeys.devnetGenesis()
+        genesis.oracle.signers = signers.map(\.publicKey.hex)
+        genesis.oracle.settings.quorum = UInt8(reportsPerUpdate | 1)
+        genesis.oracle.settings.minUpdateIntervalMs = 0
+        genesis.oracle.markets = (0..<markets).map { .init(id: UInt32($0 + 1), symbol: "TOK\($0)-USD", asset: nil, initialPrice: "100") }
+        let dir = NSTemporaryDirectory() + "solvent-oracle-bench-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try ChainStore.initialize(directory: dir, genesis: genesis)
+        let validator = DevnetKeys.validator()
+
+        // Sign everything first: the measurement is the node's work, not the signers'.
+        var time = genesis.genesisTimeMs
+        var nonce: UInt64 = 0
+        var blockBytes = [[SignedTransaction]]()
+        for b in 0..<blocks {
+            time += 1_000
+            var txs = [SignedTransaction]()
+            for m in 0..<markets {
+                let price = UInt64(100 + (b + m) % 7) * OraclePrice.one
+                let reports = signers.map {
+                    OracleReport.sign(chainId: genesis.chainId, market: UInt32(m + 1), price: price, timestampMs: time - 100, key: $0)
+                }
+                txs.append(Transaction(chainId: genesis.chainId, sender: Address(relayer.publicKey), nonce: nonce,
+                                       action: .oracleUpdate(market: UInt32(m + 1), reports: reports)).signed(with: relayer))
+                nonce += 1
+            }
+            blockBytes.append(txs)
+        }
+        time = genesis.genesisTimeMs
+        let start = DispatchTime.now().uptimeNanoseconds
+        for txs in blockBytes {
+            time += 1_000
+            let verified = try VerifiedTransaction.verifyAll(txs).map { try $0.get() }
+            let committed = try store.produceBlock(transactions: verified, timeMs: time, proposerKey: validator)
+            guard committed.receipts.allSatisfy(\.succeeded) else {
+                throw StoreError("an oracle update failed: \(committed.receipts.first { !$0.succeeded }!.message)")
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Result(updates: markets * blocks, reportsPerUpdate: reportsPerUpdate, seconds: seconds)
+    }
+}
