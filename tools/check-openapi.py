@@ -2,7 +2,7 @@
 """Checks contracts-spec/openapi.yaml against the node's router.
 
 1. Validates the document as OpenAPI (openapi-spec-validator).
-2. Compares the routes registered in Sources/SolventNode/RPC/Routes.swift and BlockStream.swift
+2. Compares the routes registered in every Swift file of Sources/SolventNode/RPC
    (router.get/post/put/patch/delete/head/ws("...") calls, ":param" read as "{param}") with the
    document's paths and operations, both ways, and prints whatever is missing.
 
@@ -19,10 +19,7 @@ import sys
 import yaml
 from openapi_spec_validator import validate
 
-ROUTE_FILES = [
-    "Sources/SolventNode/RPC/Routes.swift",
-    "Sources/SolventNode/RPC/BlockStream.swift",
-]
+ROUTE_DIR = "Sources/SolventNode/RPC"
 # router.get("/v1/status") ... ; router.ws("/v1/ws", shouldUpgrade: ...) is an HTTP GET.
 ROUTE_CALL = re.compile(r'\brouter\s*\.\s*(get|post|put|patch|delete|head|ws)\s*\(\s*"([^"]*)"')
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -31,8 +28,11 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 def swift_routes(root):
     """(METHOD, path) pairs registered in the Swift router files."""
     routes = set()
-    for rel in ROUTE_FILES:
-        path = os.path.join(root, rel)
+    directory = os.path.join(root, ROUTE_DIR)
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".swift"):
+            continue
+        path = os.path.join(directory, name)
         with open(path, encoding="utf-8") as f:
             text = f.read()
         # Ignore whole-line comments so commented-out routes do not count.

@@ -222,3 +222,20 @@ import Testing
         #expect(try OracleConfig.decode(config.encoded()) == config)
     }
 }
+
+@Suite struct OracleHostileInputTests {
+    /// Timestamps and prices at the edges of their types are refused, never a trap.
+    @Test func extremeTimestampsAndPricesAreRefusedCleanly() throws {
+        let state = try Fixtures.genesisState()
+        let t = Fixtures.genesis.genesisTimeMs + 10_000
+        let signers = (0..<3).map { DevnetKeys.oracleSigner($0) }
+        let machine = StateMachine(chainId: DevnetKeys.devnetChainId)
+        for (time, price) in [(UInt64.max, UInt64.max), (UInt64.max - 1, 1), (0, UInt64.max)] {
+            let reports = signers.map { OracleReport.sign(chainId: DevnetKeys.devnetChainId, market: 1, price: price, timestampMs: time, key: $0) }
+            let tx = Fixtures.tx(DevnetKeys.oracleRelayer(), nonce: 0, .oracleUpdate(market: 1, reports: reports))
+            let code = machine.checkTx(Fixtures.verified(tx), state: StateOverlay(base: state),
+                                       context: BlockContext(height: 1, timeMs: t, proposer: Address(DevnetKeys.validator().publicKey)))?.code
+            #expect(code == (time == 0 ? .oracleReportNotNewer : .oracleReportInFuture))
+        }
+    }
+}

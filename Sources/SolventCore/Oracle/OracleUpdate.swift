@@ -77,11 +77,12 @@ public enum OracleUpdate {
                 throw ProtocolError(.oracleReportNotNewer,
                     "report \(i) at \(r.timestampMs) ms is not newer than the last accepted report (\(market.lastReportMs) ms)")
             }
-            guard r.timestampMs + s.maxReportAgeMs >= context.timeMs else {
+            // Written as a difference so that no timestamp, however large, can overflow.
+            guard context.timeMs <= r.timestampMs || context.timeMs - r.timestampMs <= s.maxReportAgeMs else {
                 throw ProtocolError(.oracleReportTooOld,
                     "report \(i) is \(context.timeMs - r.timestampMs) ms old at block time; the limit is \(s.maxReportAgeMs) ms")
             }
-            guard r.timestampMs <= context.timeMs + s.maxFutureSkewMs else {
+            guard r.timestampMs <= context.timeMs || r.timestampMs - context.timeMs <= s.maxFutureSkewMs else {
                 throw ProtocolError(.oracleReportInFuture,
                     "report \(i) is \(r.timestampMs - context.timeMs) ms ahead of block time; the limit is \(s.maxFutureSkewMs) ms")
             }
