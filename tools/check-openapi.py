@@ -83,7 +83,7 @@ def main():
         print(f"FAIL: cannot read the router sources: {e}")
         return 1
     if not code:
-        failures.append("no router.get/post/ws(...) calls found in " + ", ".join(ROUTE_FILES))
+        failures.append("no router.get/post/ws(...) calls found in " + ROUTE_DIR)
     spec = spec_routes(doc if isinstance(doc, dict) else {})
 
     code_paths = {p for _, p in code}

@@ -58,9 +58,10 @@ public struct DevnetConfig: Codable, Sendable {
         }
         var signers = [DevKey]()
         if let phrase {
+            let whitelisted = Set(genesis.oracle.signers.compactMap { Hex.decode($0).flatMap { Bytes32($0) } })
             for j in 0..<max(genesis.oracle.signers.count, DevnetKeys.oracleSignerCount) {
                 let key = DevnetKeys.oracleSigner(j, phrase: phrase)
-                if genesis.oracle.signers.map({ $0.lowercased() }).contains(key.publicKey.hex) {
+                if whitelisted.contains(key.publicKey) {
                     signers.append(DevKey(name: "oracle\(j)", key: key))
                 }
             }

@@ -51,7 +51,7 @@ public struct PricePath: Sendable {
 
     /// Advances by `seconds` and returns the new price.
     public mutating func next(seconds: Double) -> Double {
-        step += 1
+        defer { step += 1 }
         switch spec {
         case .constant:
             break

@@ -40,7 +40,8 @@ public struct CommittedBlock: Sendable {
 /// its receipts, its transaction index entries, its changeset and the new head are written
 /// together or not at all, so a crash at any instant leaves the previous block or this one.
 public final class ChainStore: @unchecked Sendable {
-    public static let formatVersion: UInt32 = 1
+    /// 1: accounts and vaults; 2: adds the oracle tables and the admin entry (genesis gains `admin` and `oracle`).
+    public static let formatVersion: UInt32 = 2
 
     public let environment: LMDBEnvironment
     public let genesis: Genesis

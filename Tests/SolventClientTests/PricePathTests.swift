@@ -28,7 +28,7 @@ import Testing
         try "timestamp,price\n1,100\n2,90\n3,80.5\n".write(to: file, atomically: true, encoding: .utf8)
         var replay = PricePath(spec: try PricePathSpec.csv(contentsOf: file.path), start: 1, market: 1)
         #expect(replay.price == 100)
-        #expect((0..<4).map { _ in replay.next(seconds: 1) } == [90, 80.5, 80.5, 80.5])
+        #expect((0..<4).map { _ in replay.next(seconds: 1) } == [100, 90, 80.5, 80.5])
 
         try "1,100\nnot a row\n".write(to: file, atomically: true, encoding: .utf8)
         #expect(throws: ClientError.self) { try PricePathSpec.csv(contentsOf: file.path) }

@@ -34,5 +34,11 @@ import Testing
         #expect(try #require(refusal { $0.assets.removeAll { $0.symbol == "USDC" } }).contains("USDC"))
         #expect(try #require(refusal { $0.assets[1].symbol = "USDC" }).contains("appears twice"))
         #expect(try #require(refusal { $0.params.maxBlockTransactions = 0 }).contains("max_block_transactions"))
+        #expect(try #require(refusal { $0.admin = "zz" }).contains("admin"))
+        #expect(try #require(refusal { $0.oracle.settings.quorum = 2 }).contains("quorum must be odd"))
+        #expect(try #require(refusal { $0.oracle.signers.append($0.oracle.signers[0]) }).contains("appears twice"))
+        #expect(try #require(refusal { $0.oracle.markets[0].symbol = "XYZ-USD" }).contains("its symbol must be BTC-USD"))
+        #expect(try #require(refusal { $0.oracle.markets[1].asset = "BTC"; $0.oracle.markets[1].symbol = "BTC-USD" }) != "")
+        #expect(try #require(refusal { $0.oracle.markets[0].initialPrice = "0" }).contains("initial_price"))
     }
 }

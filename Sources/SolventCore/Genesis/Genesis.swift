@@ -232,6 +232,9 @@ extension Genesis {
                 guard let asset = bySymbol[symbol], symbol != "USDC" else {
                     throw GenesisError("oracle market \(spec.symbol): '\(symbol)' is not a priceable asset (USDC is 1 by definition)")
                 }
+                guard parts[0] == symbol else {
+                    throw GenesisError("oracle market \(spec.symbol) prices \(symbol): its symbol must be \(symbol)-USD")
+                }
                 guard priced.insert(asset.id).inserted else {
                     throw GenesisError("oracle market \(spec.symbol): asset \(symbol) already has a market")
                 }
