@@ -329,3 +329,13 @@ struct TransactionState: StateReader {
     let txn: LMDBTransaction
     func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { txn.get(table.name, key) }
 }
+
+extension TransactionState {
+    func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
+        do {
+            try txn.scan(table.name, prefix: prefix, from: start, visit)
+        } catch {
+            fatalError("state is unreadable: scanning \(table.name) failed (\(error))")
+        }
+    }
+}

@@ -144,7 +144,7 @@ public struct LMDBTransaction {
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(txn, environment.dbi(table), &cursor), "opening a cursor on \(table)")
         defer { mdb_cursor_close(cursor) }
-        let seek = start ?? prefix
+        let seek = start.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
         var kv = MDB_val()
         var dv = MDB_val()
         var rc: Int32 = seek.withUnsafeBytes { s in

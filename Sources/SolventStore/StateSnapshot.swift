@@ -21,6 +21,15 @@ public final class StateSnapshot: StateReader, @unchecked Sendable {
         return LMDBTransaction(txn: txn, environment: environment).get(table.name, key)
     }
 
+    public func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
+        guard let txn else { preconditionFailure("snapshot used after close") }
+        do {
+            try LMDBTransaction(txn: txn, environment: environment).scan(table.name, prefix: prefix, from: start, visit)
+        } catch {
+            fatalError("state is unreadable: scanning \(table.name) failed (\(error))")
+        }
+    }
+
     /// Whether a transaction with this hash is in a committed block (as of the snapshot).
     public func isCommitted(_ hash: Bytes32) -> Bool {
         guard let txn else { preconditionFailure("snapshot used after close") }

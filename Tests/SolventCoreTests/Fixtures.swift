@@ -45,6 +45,13 @@ final class MemoryState: StateReader {
 
     func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { entries[StateKey(table, key)] }
 
+    func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
+        let first = start ?? prefix
+        for key in entries.keys.filter({ $0.table == table && $0.key.starts(with: prefix) && !$0.key.lexicographicallyPrecedes(first) }).sorted() {
+            if !visit(key.key, entries[key]!) { return }
+        }
+    }
+
     func apply(_ changes: [StateChange]) {
         for c in changes { entries[c.key] = c.new }
     }

@@ -1,3 +1,4 @@
+import PropertyBased
 import SolventCore
 import Testing
 
@@ -5,6 +6,56 @@ import Testing
     final class Base: StateReader {
         var data: [StateKey: [UInt8]] = [StateKey(.accounts, [1]): [10], StateKey(.accounts, [2]): [20]]
         func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { data[StateKey(table, key)] }
+        func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
+            let first = start ?? prefix
+            for key in data.keys.filter({ $0.table == table && $0.key.starts(with: prefix) && !$0.key.lexicographicallyPrecedes(first) }).sorted() {
+                if !visit(key.key, data[key]!) { return }
+            }
+        }
+    }
+
+    /// A merged scan of the overlay equals a scan of the state its writes describe, for any mix of
+    /// base entries, writes, deletions, rollbacks, prefixes and start keys.
+    @Test func scanMergesWritesOverTheBase() async {
+        await propertyCheck(count: 200, input: Gen.uint64(), Gen.uint8().array(of: 0...60)) { seed, ops in
+            var rng = seed
+            func next() -> UInt64 { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return rng >> 33 }
+            let base = Base()
+            base.data = [:]
+            func key() -> [UInt8] { (0..<Int(1 + next() % 3)).map { _ in UInt8(next() % 4) } }
+            for _ in 0..<Int(next() % 12) { base.data[StateKey(.accounts, key())] = [UInt8(next() % 200)] }
+            var model = base.data.filter { _ in true }
+            let o = StateOverlay(base: base)
+            for op in ops {
+                let k = key()
+                switch op % 5 {
+                case 0, 1:
+                    o.put(.accounts, k, [op]); model[StateKey(.accounts, k)] = [op]
+                case 2:
+                    o.delete(.accounts, k); model[StateKey(.accounts, k)] = nil
+                case 3:
+                    // A write that is rolled back leaves no trace.
+                    o.begin(); o.put(.accounts, key(), [255]); o.delete(.accounts, k); o.rollback()
+                default:
+                    _ = o.get(.accounts, k)
+                }
+            }
+            let prefix: [UInt8] = next() % 2 == 0 ? [] : [UInt8(next() % 4)]
+            let start: [UInt8]? = next() % 2 == 0 ? nil : key()
+            var got = [[UInt8]]()
+            o.scan(.accounts, prefix: prefix, from: start) { k, v in
+                got.append(k)
+                #expect(model[StateKey(.accounts, k)] == v)
+                return true
+            }
+            let first = start.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
+            let expected = model.keys.filter { $0.key.starts(with: prefix) && !$0.key.lexicographicallyPrecedes(first) }.sorted().map(\.key)
+            #expect(got == expected)
+            // Stopping early stops.
+            var count = 0
+            o.scan(.accounts, prefix: prefix, from: start) { _, _ in count += 1; return count < 2 }
+            #expect(count == min(2, expected.count))
+        }
     }
 
     @Test func rollbackUndoesOnlyTheOpenTransaction() {

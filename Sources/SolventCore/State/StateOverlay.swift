@@ -18,6 +18,9 @@ public final class StateOverlay: StateReader {
 
     private var base: any StateReader
     private var entries: [StateKey: Entry] = [:]
+    /// Per table, every key ever written here, sorted: the overlay's side of a merged scan. A key
+    /// whose write was rolled back stays listed; the scan then finds it unwritten and uses the base.
+    private var writtenKeys: [StateTable: [[UInt8]]] = [:]
     /// Entries as they were before the open transaction first touched them (nil: not present).
     private var journal: [(StateKey, Entry?)]?
 
@@ -41,8 +44,73 @@ public final class StateOverlay: StateReader {
     private func write(_ k: StateKey, _ value: [UInt8]?) {
         let previous = entries[k]
         journal?.append((k, previous))
+        if previous?.written != true { noteWritten(k) }
         let original = previous.map(\.original) ?? base.get(k.table, k.key)
         entries[k] = Entry(original: original, current: value, written: true)
+    }
+
+    private func noteWritten(_ k: StateKey) {
+        var keys = writtenKeys[k.table, default: []]
+        let at = Self.lowerBound(keys, k.key)
+        if at == keys.count || keys[at] != k.key {
+            keys.insert(k.key, at: at)
+            writtenKeys[k.table] = keys
+        }
+    }
+
+    /// The first index whose key is not below `key`.
+    private static func lowerBound(_ keys: [[UInt8]], _ key: [UInt8]) -> Int {
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    // MARK: Scans
+
+    /// The base's entries merged with this overlay's writes, in key order: a written value
+    /// replaces the base's, a deletion hides it, a new key appears in its place.
+    public func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
+        let first = start.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
+        let keys = writtenKeys[table] ?? []
+        var i = Self.lowerBound(keys, first)
+        var stopped = false
+        /// The overlay's value for its i-th key, if that key is written and has the prefix.
+        func overlayValue(_ key: [UInt8]) -> (written: Bool, value: [UInt8]?) {
+            guard let e = entries[StateKey(table, key)], e.written else { return (false, nil) }
+            return (true, e.current)
+        }
+        base.scan(table, prefix: prefix, from: first) { baseKey, baseValue in
+            while i < keys.count, keys[i].lexicographicallyPrecedes(baseKey) {
+                let key = keys[i]
+                i += 1
+                guard key.starts(with: prefix) else { continue }
+                let (written, value) = overlayValue(key)
+                if written, let value, !visit(key, value) { stopped = true; return false }
+            }
+            if i < keys.count, keys[i] == baseKey {
+                i += 1
+                let (written, value) = overlayValue(baseKey)
+                if written {
+                    if let value, !visit(baseKey, value) { stopped = true; return false }
+                    return true
+                }
+            }
+            if !visit(baseKey, baseValue) { stopped = true; return false }
+            return true
+        }
+        guard !stopped else { return }
+        while i < keys.count {
+            let key = keys[i]
+            i += 1
+            guard key.starts(with: prefix) else {
+                if prefix.lexicographicallyPrecedes(key) { break } else { continue }
+            }
+            let (written, value) = overlayValue(key)
+            if written, let value, !visit(key, value) { return }
+        }
     }
 
     // MARK: Transactions

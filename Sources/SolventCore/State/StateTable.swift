@@ -51,6 +51,20 @@ public struct StateKey: Hashable, Comparable, Sendable {
 /// tests implement it over a sorted in-memory map.
 public protocol StateReader {
     func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]?
+
+    /// Visits the entries of `table` whose key starts with `prefix`, in ascending byte order of
+    /// key, beginning at `start` (or at the prefix), until `visit` returns false. This order is
+    /// the same in every process, so iterating a scan is deterministic.
+    func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool)
+}
+
+extension StateReader {
+    /// Every entry with the prefix, in key order.
+    public func entries(_ table: StateTable, prefix: [UInt8]) -> [(key: [UInt8], value: [UInt8])] {
+        var out = [(key: [UInt8], value: [UInt8])]()
+        scan(table, prefix: prefix, from: nil) { out.append(($0, $1)); return true }
+        return out
+    }
 }
 
 /// One entry's change over a block: `old` is the value before the block, `new` after (nil = absent).
@@ -70,4 +84,5 @@ public struct StateChange: Equatable, Sendable {
 public struct EmptyState: StateReader {
     public init() {}
     public func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { nil }
+    public func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {}
 }
