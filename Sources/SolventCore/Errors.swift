@@ -75,6 +75,23 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let oracleSignerExists = Code(414, "oracle_signer_exists")
         public static let invalidOracleConfig = Code(415, "invalid_oracle_config")
 
+        // Markets (5xx): orders, positions and margin.
+        public static let unknownMarket = Code(500, "unknown_market")
+        public static let invalidMarket = Code(501, "invalid_market")
+        public static let marketPaused = Code(502, "market_paused")
+        public static let invalidOrderSize = Code(503, "invalid_order_size")
+        public static let invalidOrderPrice = Code(504, "invalid_order_price")
+        public static let postOnlyWouldCross = Code(505, "post_only_would_cross")
+        public static let reduceOnlyWouldIncrease = Code(506, "reduce_only_would_increase")
+        public static let orderNotFound = Code(507, "order_not_found")
+        public static let notOrderOwner = Code(508, "not_order_owner")
+        public static let insufficientMargin = Code(509, "insufficient_margin")
+        public static let vaultMarketMismatch = Code(510, "vault_market_mismatch")
+        public static let assetNotCollateral = Code(511, "asset_not_collateral")
+        public static let positionTooLarge = Code(512, "position_too_large")
+        public static let vaultExists = Code(513, "vault_exists")
+        public static let invalidOrder = Code(514, "invalid_order")
+
         /// Every code, in number order: the table in contracts-spec/errors.md lists the same.
         public static let all: [Code] = [
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
@@ -84,6 +101,9 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             unknownOracleMarket, oracleQuorumNotMet, oracleUnknownSigner, oracleDuplicateSigner, oracleBadSignature,
             oracleWrongChain, oracleWrongMarket, oracleReportTooOld, oracleReportInFuture, oracleReportReplayed,
             oracleReportNotNewer, oracleUpdateTooSoon, oracleStale, oracleNoPrice, oracleSignerExists, invalidOracleConfig,
+            unknownMarket, invalidMarket, marketPaused, invalidOrderSize, invalidOrderPrice, postOnlyWouldCross,
+            reduceOnlyWouldIncrease, orderNotFound, notOrderOwner, insufficientMargin, vaultMarketMismatch,
+            assetNotCollateral, positionTooLarge, vaultExists, invalidOrder,
         ]
 
         private static let byNumber: [UInt16: Code] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })

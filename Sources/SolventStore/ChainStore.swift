@@ -27,6 +27,8 @@ public struct ChainHead: Sendable, Equatable {
 /// A block as committed, with what clients need to see of it.
 public struct CommittedBlock: Sendable {
     public let block: Block
+    /// Events of the block's own work (funding), before its transactions.
+    public let blockEvents: [Event]
     public let receipts: [Receipt]
     public let transactions: [SignedTransaction]
     /// Whether executing the block depended on its time or height (see `FinalizedBlock`).
@@ -148,7 +150,8 @@ public final class ChainStore: @unchecked Sendable {
             let block = Block(header: header, signature: proposerKey.sign(header.signBytes),
                               transactions: transactions.map(\.signed.bytes))
             try write(block, finalized, txn)
-            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: transactions.map(\.signed),
+            return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
+                                  transactions: transactions.map(\.signed),
                                   contextDependent: finalized.contextDependent)
         }
     }
@@ -175,7 +178,8 @@ public final class ChainStore: @unchecked Sendable {
                 throw StoreError("block \(block.header.height): receipts root mismatch")
             }
             try write(block, finalized, txn)
-            return CommittedBlock(block: block, receipts: finalized.receipts, transactions: verified.map(\.signed),
+            return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
+                                  transactions: verified.map(\.signed),
                                   contextDependent: finalized.contextDependent)
         }
     }
@@ -199,6 +203,9 @@ public final class ChainStore: @unchecked Sendable {
             try txn.put(Tables.receipts, location, receipt.encoded(), append: true)
         }
         try txn.put(Tables.changesets, Keys.height(h), Changeset.encode(finalized.changes), append: true)
+        if !finalized.blockEvents.isEmpty {
+            try txn.put(Tables.blockEvents, Keys.height(h), StateMachine.blockReceipt(finalized.blockEvents).encoded(), append: true)
+        }
         try Self.writeHead(txn, ChainHead(height: h, blockHash: block.hash, timeMs: block.header.timeMs,
                                           appHash: finalized.appHash), finalized.stateHash)
     }
@@ -235,6 +242,11 @@ public final class ChainStore: @unchecked Sendable {
             if let failure { throw failure }
             return out
         }
+    }
+
+    /// The events of the block's own work at `height` (empty for most blocks).
+    public func blockEvents(at height: UInt64) throws -> [Event] {
+        try environment.read { txn in try txn.get(Tables.blockEvents, Keys.height(height)).map { try Receipt.decode($0).events } ?? [] }
     }
 
     public struct TransactionRecord: Sendable {

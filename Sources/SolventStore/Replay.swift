@@ -31,7 +31,7 @@ public enum ChainReplay {
             guard let block = try source.block(at: height) else { throw StoreError("block \(height) is missing from the store") }
             let committed = try fresh.applyBlock(block)
             let storedReceipts = try source.receipts(at: height)
-            guard storedReceipts == committed.receipts else {
+            guard storedReceipts == committed.receipts, try source.blockEvents(at: height) == committed.blockEvents else {
                 throw StoreError("block \(height): stored receipts differ from re-executed ones")
             }
             transactions += block.transactions.count

@@ -15,8 +15,11 @@ public enum Tables {
     public static let receipts = "receipts"
     /// height (u64 BE) -> the block's state changes with old and new values (an undo log).
     public static let changesets = "changesets"
+    /// height (u64 BE) -> the block receipt (events of the block's own work, such as funding);
+    /// only for blocks that have one.
+    public static let blockEvents = "block_events"
 
-    public static let history = [meta, blocks, blockHashes, txs, receipts, changesets]
+    public static let history = [meta, blocks, blockHashes, txs, receipts, changesets, blockEvents]
     public static var all: [String] { StateTable.allCases.map(\.name) + history }
 }
 

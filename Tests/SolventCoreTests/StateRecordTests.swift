@@ -18,7 +18,8 @@ import Testing
         let vaultKey = VaultID(owner: dev0, number: 0).key
         #expect(Hex.encode(vaultKey) == dev0.key.hex + "00000000")
         let vault = try #require(state.get(.vaults, vaultKey))
-        #expect(Hex.encode(vault) == "01" + "00" + "0100" + "00000000" + "00e1f505000000000000000000000000")
+        // version, mode 0 (cross), quote i128 = 100 USDC, no other collateral.
+        #expect(Hex.encode(vault) == "01" + "00" + "00e1f505000000000000000000000000" + "0000")
         let account = try #require(state.account(dev0))
         #expect(account.vaultCount == 1 && account.wallet[0] == 999_900_000_000)
     }

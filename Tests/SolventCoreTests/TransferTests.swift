@@ -13,7 +13,7 @@ import Testing
         #expect(state.account(alice)?.wallet[Fixtures.usdc] == 999_900_000_000)
         #expect(state.account(alice)?.vaultCount == 1)
         #expect(state.account(alice)?.nonce == 1)
-        #expect(state.vault(VaultID(owner: alice, number: 0))?.collateral[Fixtures.usdc] == 100_000_000)
+        #expect(state.vault(VaultID(owner: alice, number: 0))?.quote == 100_000_000)
         #expect(result.receipts[0].events.map(\.type) == ["vault_opened", "deposit"])
         #expect(result.receipts[0].events[1]["amount"] == "100")
     }

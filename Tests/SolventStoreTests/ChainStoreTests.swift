@@ -52,7 +52,8 @@ import Testing
         let store = try ChainStore.initialize(directory: dir, genesis: DevnetKeys.devnetGenesis())
         let counts = try store.environment.read { txn in try Tables.all.map { ($0, try txn.entryCount($0)) } }
         #expect(counts.map(\.0) == ["params", "assets", "accounts", "vaults", "oracle_config", "oracle_prices",
-                                     "meta", "blocks", "block_hashes", "txs", "receipts", "changesets"])
+                                     "perp_markets", "positions", "orders", "order_ids", "owner_orders", "protocol",
+                                     "meta", "blocks", "block_hashes", "txs", "receipts", "changesets", "block_events"])
         // dev0 ... dev9, admin, oracle-relayer.
         #expect(counts.first { $0.0 == "accounts" }?.1 == 12)
         #expect(counts.first { $0.0 == "oracle_prices" }?.1 == 3)

@@ -20,6 +20,7 @@ sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from solvent_client import public_key_from_address  # noqa: E402
 
 TABLE_PARAMS, TABLE_ASSETS, TABLE_ACCOUNTS, TABLE_VAULTS, TABLE_ORACLE_CONFIG, TABLE_ORACLE_PRICES = 1, 2, 3, 4, 5, 6
+TABLE_PERP_MARKETS, TABLE_PROTOCOL = 7, 12
 LANES = 1024
 
 
@@ -53,10 +54,13 @@ def genesis_entries(genesis):
     entries = [(TABLE_PARAMS, b"chain", struct.pack("<BIII", 1, p["max_vaults_per_account"],
                                                     p["max_block_transactions"], p["max_block_bytes"]))]
     assets = {}
+    oracle_of = {m["asset"]: m["id"] for m in genesis["oracle"]["markets"] if m.get("asset")}
     for a in genesis["assets"]:
         symbol = a["symbol"].encode()
-        entries.append((TABLE_ASSETS, struct.pack(">I", a["id"]),
-                        struct.pack("<B", 1) + struct.pack("<B", len(symbol)) + symbol + struct.pack("<B", a["decimals"])))
+        value = struct.pack("<B", 1) + struct.pack("<B", len(symbol)) + symbol + struct.pack("<B", a["decimals"])
+        for optional in (a.get("collateral_haircut_ppm"), oracle_of.get(a["symbol"])):
+            value += (b"\x01" + struct.pack("<I", optional)) if optional is not None else b"\x00"
+        entries.append((TABLE_ASSETS, struct.pack(">I", a["id"]), value))
         assets[a["symbol"]] = (a["id"], a["decimals"])
     for account in genesis["accounts"]:
         totals = {}
@@ -68,6 +72,34 @@ def genesis_entries(genesis):
         entries.append((TABLE_ACCOUNTS, public_key_from_address(account["address"]), value))
     entries.append((TABLE_PARAMS, b"admin", b"\x01" + bytes.fromhex(genesis["admin"])))
     entries += oracle_entries(genesis, assets)
+    entries += perp_entries(genesis)
+    return entries
+
+
+def units(text, decimals):
+    return int(Decimal(text) * 10 ** decimals)
+
+
+def perp_entries(genesis):
+    """markets.md, "State": one record per market, and the fee split in the protocol table."""
+    perps = genesis["perps"]
+    entries = [(TABLE_PROTOCOL, b"perp_settings", struct.pack("<BI", 1, perps["insurance_fee_share_ppm"]))]
+    oracle_ids = {m["symbol"]: m["id"] for m in genesis["oracle"]["markets"]}
+    t0 = genesis["genesis_time_ms"]
+    for m in perps["markets"]:
+        symbol = m["symbol"].encode()
+        params = struct.pack("<B", len(symbol)) + symbol + struct.pack(
+            "<IQQQII", oracle_ids[m["oracle_market"]], units(m["tick_size"], 8), units(m["step_size"], 8),
+            units(m["min_order_size"], 8), m["maker_fee_ppm"], m["taker_fee_ppm"])
+        params += struct.pack("<B", len(m["margin_tiers"]))
+        for t in m["margin_tiers"]:
+            cap = units(t["max_notional"], 6) if t.get("max_notional") else 0
+            params += cap.to_bytes(16, "little") + struct.pack("<II", t["initial_ppm"], t["maintenance_ppm"])
+        params += struct.pack("<QQI", m["funding_interval_ms"], m["funding_sample_interval_ms"], m["funding_rate_cap_ppm"])
+        params += units(m["impact_notional"], 6).to_bytes(16, "little") + b"\x01"  # active
+        running = (struct.pack("<Q", 0) + (0).to_bytes(16, "little") * 2
+                   + struct.pack("<QQqIqQ", t0 + m["funding_interval_ms"], t0 + m["funding_sample_interval_ms"], 0, 0, 0, 0))
+        entries.append((TABLE_PERP_MARKETS, struct.pack(">I", m["id"]), b"\x01" + params + running))
     return entries
 
 

@@ -16,6 +16,8 @@ public struct BlockContext: Sendable {
 
 /// The result of executing a block, before it is committed.
 public struct FinalizedBlock: Sendable {
+    /// Events of the block's own work (funding), before its transactions; empty in most blocks.
+    public let blockEvents: [Event]
     public let receipts: [Receipt]
     /// Every state entry the block changed, sorted by (table, key).
     public let changes: [StateChange]
@@ -157,6 +159,8 @@ public struct StateMachine: Sendable {
     public func finalizeBlock(_ context: BlockContext, transactions: [VerifiedTransaction], state: any StateReader,
                               previousStateHash: StateHash) -> FinalizedBlock {
         let block = StateOverlay(base: state)
+        // Begin-block: funding samples and payments fall due by block time, before any transaction.
+        let blockEvents = Funding.beginBlock(context, state: block)
         var receipts = [Receipt]()
         receipts.reserveCapacity(transactions.count)
         for tx in transactions {
@@ -166,10 +170,23 @@ public struct StateMachine: Sendable {
         var hash = previousStateHash
         for change in changes { hash.apply(change) }
         return FinalizedBlock(
-            receipts: receipts, changes: changes, stateHash: hash, appHash: hash.appHash,
+            blockEvents: blockEvents, receipts: receipts, changes: changes, stateHash: hash, appHash: hash.appHash,
             txRoot: MerkleRoot.of(transactions.map(\.hash)),
-            receiptsRoot: MerkleRoot.of(receipts.map { SHA256.hash($0.encoded()) }),
-            contextDependent: transactions.contains { $0.transaction.action.dependsOnBlockContext })
+            receiptsRoot: Self.receiptsRoot(blockEvents: blockEvents, receipts: receipts),
+            contextDependent: !blockEvents.isEmpty || transactions.contains { $0.transaction.action.dependsOnBlockContext })
+    }
+
+    /// The receipts root (blocks.md): RFC 6962 root over SHA-256 of each encoded receipt, preceded,
+    /// when the block's own work emitted events, by the block receipt (transaction hash of 32 zero
+    /// bytes, success, those events).
+    public static func receiptsRoot(blockEvents: [Event], receipts: [Receipt]) -> Bytes32 {
+        var leaves = receipts.map { SHA256.hash($0.encoded()) }
+        if !blockEvents.isEmpty { leaves.insert(SHA256.hash(blockReceipt(blockEvents).encoded()), at: 0) }
+        return MerkleRoot.of(leaves)
+    }
+
+    public static func blockReceipt(_ events: [Event]) -> Receipt {
+        Receipt(txHash: .zero, code: nil, message: "", events: events)
     }
 
     /// One transaction inside a block. A transaction with the wrong chain or nonce changes
@@ -202,7 +219,7 @@ public struct StateMachine: Sendable {
         case let .deposit(vault, asset, amount):
             return try Transfers.deposit(owner: t.sender, number: vault, assetID: asset, amount: amount, state: state)
         case let .withdraw(vault, asset, amount):
-            return try Transfers.withdraw(owner: t.sender, number: vault, assetID: asset, amount: amount, state: state)
+            return try Transfers.withdraw(owner: t.sender, number: vault, assetID: asset, amount: amount, context: context, state: state)
         case let .oracleUpdate(market, reports):
             return try OracleUpdate.apply(market: market, reports: reports, context: context, state: state)
         case let .oracleAddSigner(signer):
@@ -211,6 +228,18 @@ public struct StateMachine: Sendable {
             return try OracleAdmin.removeSigner(signer, by: t.sender, state: state)
         case let .oracleSetSettings(settings):
             return try OracleAdmin.setSettings(settings, by: t.sender, state: state)
+        case let .vaultOpen(vault, mode):
+            return try Transfers.openVault(owner: t.sender, number: vault, mode: mode, state: state)
+        case let .orderPlace(request):
+            return try Matching.place(request, owner: t.sender, context: context, state: state)
+        case let .orderCancel(id):
+            return try Matching.cancel(id: id, by: t.sender, state: state)
+        case let .orderCancelAll(vault, market):
+            return try Matching.cancelAll(vault: vault, market: market, by: t.sender, state: state)
+        case let .marketList(params):
+            return try MarketAdmin.list(params, by: t.sender, context: context, state: state)
+        case let .marketUpdate(params):
+            return try MarketAdmin.update(params, by: t.sender, state: state)
         }
     }
 

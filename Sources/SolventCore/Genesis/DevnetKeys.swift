@@ -42,6 +42,17 @@ public enum DevnetKeys {
     public static let oracleSignerCount = 5
 
     public static let devnetChainId = "solvent-devnet-1"
+
+    /// A devnet market: 0.02% maker, 0.05% taker, hourly funding sampled every minute, capped at
+    /// 0.5% per hour, with a 10,000 USDC impact notional.
+    static func perp(_ id: UInt32, _ symbol: String, oracle: String, tick: String, step: String, min: String,
+                     tiers: [(String?, UInt32, UInt32)]) -> Genesis.PerpMarketSpec {
+        Genesis.PerpMarketSpec(
+            id: id, symbol: symbol, oracleMarket: oracle, tickSize: tick, stepSize: step, minOrderSize: min,
+            makerFeePpm: 200, takerFeePpm: 500,
+            marginTiers: tiers.map { .init(maxNotional: $0.0, initialPpm: $0.1, maintenancePpm: $0.2) },
+            fundingIntervalMs: 3_600_000, fundingSampleIntervalMs: 60_000, fundingRateCapPpm: 5_000, impactNotional: "10000")
+    }
     public static let accountCount = 10
 
     /// The genesis `genesis/devnet.json` holds; a test keeps the file and this function equal, and
@@ -68,8 +79,8 @@ public enum DevnetKeys {
             admin: admin().publicKey.hex,
             assets: [
                 .init(id: 0, symbol: "USDC", decimals: 6),
-                .init(id: 1, symbol: "BTC", decimals: 8),
-                .init(id: 2, symbol: "ETH", decimals: 18),
+                .init(id: 1, symbol: "BTC", decimals: 8, collateralHaircutPpm: 100_000),
+                .init(id: 2, symbol: "ETH", decimals: 18, collateralHaircutPpm: 150_000),
             ],
             params: Params(),
             accounts: accounts,
@@ -82,6 +93,14 @@ public enum DevnetKeys {
                     .init(id: 2, symbol: "ETH-USD", asset: "ETH", initialPrice: "3000"),
                     .init(id: 3, symbol: "SOL-USD", asset: nil, initialPrice: "150"),
                 ]),
+            perps: .init(insuranceFeeSharePpm: 500_000, markets: [
+                perp(1, "BTC-PERP", oracle: "BTC-USD", tick: "1", step: "0.0001", min: "0.001",
+                     tiers: [("1000000", 50_000, 30_000), ("5000000", 100_000, 50_000), (nil, 200_000, 100_000)]),
+                perp(2, "ETH-PERP", oracle: "ETH-USD", tick: "0.01", step: "0.001", min: "0.01",
+                     tiers: [("500000", 50_000, 30_000), ("2500000", 100_000, 50_000), (nil, 200_000, 100_000)]),
+                perp(3, "SOL-PERP", oracle: "SOL-USD", tick: "0.001", step: "0.1", min: "1",
+                     tiers: [("250000", 100_000, 50_000), (nil, 200_000, 100_000)]),
+            ]),
             devnet: .init(seedPhrase: seedPhrase, warning: warning))
     }
 }

@@ -14,6 +14,7 @@ public struct Genesis: Codable, Equatable, Sendable {
     public var params: Params
     public var accounts: [GenesisAccount]
     public var oracle: OracleGenesis
+    public var perps: PerpsGenesis
     /// Present in devnet genesis files: how the dev keys were derived, so the node can print them.
     public var devnet: DevnetInfo?
 
@@ -21,8 +22,99 @@ public struct Genesis: Codable, Equatable, Sendable {
         public var id: AssetID
         public var symbol: String
         public var decimals: UInt8
-        public init(id: AssetID, symbol: String, decimals: UInt8) {
-            self.id = id; self.symbol = symbol; self.decimals = decimals
+        /// Accepted as vault collateral at oracle price × (1 − haircut) when present (not for USDC).
+        public var collateralHaircutPpm: UInt32?
+        public init(id: AssetID, symbol: String, decimals: UInt8, collateralHaircutPpm: UInt32? = nil) {
+            self.id = id; self.symbol = symbol; self.decimals = decimals; self.collateralHaircutPpm = collateralHaircutPpm
+        }
+        enum CodingKeys: String, CodingKey { case id, symbol, decimals, collateralHaircutPpm = "collateral_haircut_ppm" }
+    }
+
+    /// Perpetual markets and the trading fee split.
+    public struct PerpsGenesis: Codable, Equatable, Sendable {
+        /// The share of every trading fee that goes to the insurance fund; the rest stays in the fee pool.
+        public var insuranceFeeSharePpm: UInt32
+        public var markets: [PerpMarketSpec]
+        public init(insuranceFeeSharePpm: UInt32, markets: [PerpMarketSpec]) {
+            self.insuranceFeeSharePpm = insuranceFeeSharePpm
+            self.markets = markets
+        }
+        enum CodingKeys: String, CodingKey { case insuranceFeeSharePpm = "insurance_fee_share_ppm", markets }
+    }
+
+    /// A market in human units: prices and ticks in dollars, sizes in base units, notionals in USDC.
+    public struct PerpMarketSpec: Codable, Equatable, Sendable {
+        public struct Tier: Codable, Equatable, Sendable {
+            /// Upper end of the band in USDC; absent for the last tier.
+            public var maxNotional: String?
+            public var initialPpm: UInt32
+            public var maintenancePpm: UInt32
+            public init(maxNotional: String?, initialPpm: UInt32, maintenancePpm: UInt32) {
+                self.maxNotional = maxNotional; self.initialPpm = initialPpm; self.maintenancePpm = maintenancePpm
+            }
+            enum CodingKeys: String, CodingKey { case maxNotional = "max_notional", initialPpm = "initial_ppm", maintenancePpm = "maintenance_ppm" }
+        }
+        public var id: UInt32
+        public var symbol: String
+        /// Oracle market symbol, e.g. "BTC-USD".
+        public var oracleMarket: String
+        public var tickSize: String
+        public var stepSize: String
+        public var minOrderSize: String
+        public var makerFeePpm: UInt32
+        public var takerFeePpm: UInt32
+        public var marginTiers: [Tier]
+        public var fundingIntervalMs: UInt64
+        public var fundingSampleIntervalMs: UInt64
+        public var fundingRateCapPpm: UInt32
+        /// USDC.
+        public var impactNotional: String
+
+        public init(id: UInt32, symbol: String, oracleMarket: String, tickSize: String, stepSize: String, minOrderSize: String,
+                    makerFeePpm: UInt32, takerFeePpm: UInt32, marginTiers: [Tier], fundingIntervalMs: UInt64,
+                    fundingSampleIntervalMs: UInt64, fundingRateCapPpm: UInt32, impactNotional: String) {
+            self.id = id; self.symbol = symbol; self.oracleMarket = oracleMarket; self.tickSize = tickSize; self.stepSize = stepSize
+            self.minOrderSize = minOrderSize; self.makerFeePpm = makerFeePpm; self.takerFeePpm = takerFeePpm; self.marginTiers = marginTiers
+            self.fundingIntervalMs = fundingIntervalMs; self.fundingSampleIntervalMs = fundingSampleIntervalMs
+            self.fundingRateCapPpm = fundingRateCapPpm; self.impactNotional = impactNotional
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, symbol, oracleMarket = "oracle_market", tickSize = "tick_size", stepSize = "step_size", minOrderSize = "min_order_size"
+            case makerFeePpm = "maker_fee_ppm", takerFeePpm = "taker_fee_ppm", marginTiers = "margin_tiers"
+            case fundingIntervalMs = "funding_interval_ms", fundingSampleIntervalMs = "funding_sample_interval_ms"
+            case fundingRateCapPpm = "funding_rate_cap_ppm", impactNotional = "impact_notional"
+        }
+
+        /// The market in protocol units.
+        func params(oracleMarkets: [String: UInt32]) throws(GenesisError) -> PerpMarketParams {
+            func price(_ t: String, _ what: String) throws(GenesisError) -> UInt64 {
+                guard let v = OraclePrice.parse(t) else { throw GenesisError("market \(symbol): \(what) '\(t)' is not a positive price with at most 8 decimals") }
+                return v
+            }
+            func size(_ t: String, _ what: String) throws(GenesisError) -> UInt64 {
+                guard let v = try? Amount.parse(t, decimals: PerpUnits.sizeDecimals), v > 0, v <= UInt128(Int64.max) else {
+                    throw GenesisError("market \(symbol): \(what) '\(t)' is not a positive size with at most 8 decimals")
+                }
+                return UInt64(v)
+            }
+            func usdc(_ t: String, _ what: String) throws(GenesisError) -> UInt128 {
+                guard let v = try? Amount.parse(t, decimals: 6), v > 0 else { throw GenesisError("market \(symbol): \(what) '\(t)' is not a positive USDC amount") }
+                return v
+            }
+            guard let oracle = oracleMarkets[oracleMarket] else { throw GenesisError("market \(symbol): no oracle market \(oracleMarket)") }
+            var tiers = [MarginTier]()
+            for (i, t) in marginTiers.enumerated() {
+                let max: UInt128?
+                if let text = t.maxNotional { max = try usdc(text, "tier \(i) max_notional") } else { max = nil }
+                tiers.append(MarginTier(maxNotional: max, initialPpm: t.initialPpm, maintenancePpm: t.maintenancePpm))
+            }
+            return PerpMarketParams(
+                id: id, symbol: symbol, oracleMarket: oracle, tickSize: try price(tickSize, "tick_size"),
+                stepSize: try size(stepSize, "step_size"), minOrderSize: try size(minOrderSize, "min_order_size"),
+                makerFeePpm: makerFeePpm, takerFeePpm: takerFeePpm, tiers: tiers, fundingIntervalMs: fundingIntervalMs,
+                fundingSampleIntervalMs: fundingSampleIntervalMs, fundingRateCapPpm: fundingRateCapPpm,
+                impactNotional: try usdc(impactNotional, "impact_notional"))
         }
     }
 
@@ -104,11 +196,11 @@ public struct Genesis: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case chainId = "chain_id"
         case genesisTimeMs = "genesis_time_ms"
-        case validator, admin, assets, params, accounts, oracle, devnet
+        case validator, admin, assets, params, accounts, oracle, perps, devnet
     }
 
     public init(chainId: String, genesisTimeMs: UInt64, validator: String, admin: String, assets: [AssetSpec],
-                params: Params, accounts: [GenesisAccount], oracle: OracleGenesis, devnet: DevnetInfo?) {
+                params: Params, accounts: [GenesisAccount], oracle: OracleGenesis, perps: PerpsGenesis, devnet: DevnetInfo?) {
         self.chainId = chainId
         self.genesisTimeMs = genesisTimeMs
         self.validator = validator
@@ -117,6 +209,7 @@ public struct Genesis: Codable, Equatable, Sendable {
         self.params = params
         self.accounts = accounts
         self.oracle = oracle
+        self.perps = perps
         self.devnet = devnet
     }
 }
@@ -159,10 +252,15 @@ extension Genesis {
                 throw GenesisError("asset symbol '\(spec.symbol)' must be 1 to 16 characters A-Z or 0-9")
             }
             guard spec.decimals <= 30 else { throw GenesisError("asset \(spec.symbol): decimals must be at most 30") }
+            if let haircut = spec.collateralHaircutPpm {
+                guard spec.symbol != "USDC", haircut < 1_000_000 else {
+                    throw GenesisError("asset \(spec.symbol): collateral_haircut_ppm must be below 1000000, and USDC has none")
+                }
+            }
             guard ids.insert(spec.id).inserted, bySymbol[spec.symbol] == nil else {
                 throw GenesisError("asset id \(spec.id) or symbol \(spec.symbol) appears twice")
             }
-            bySymbol[spec.symbol] = Asset(id: spec.id, symbol: spec.symbol, decimals: spec.decimals)
+            bySymbol[spec.symbol] = Asset(id: spec.id, symbol: spec.symbol, decimals: spec.decimals, haircutPpm: spec.collateralHaircutPpm)
         }
         guard let usdc = bySymbol["USDC"], usdc.decimals == 6 else {
             throw GenesisError("assets must include USDC with 6 decimals (the quote asset)")
@@ -198,7 +296,30 @@ extension Genesis {
         }
         state.putAdmin(admin)
         try initialOracle(bySymbol: bySymbol, state: state)
+        try initialPerps(state: state)
         return state
+    }
+
+    private func initialPerps(state: StateOverlay) throws(GenesisError) {
+        guard perps.insuranceFeeSharePpm <= 1_000_000 else { throw GenesisError("perps: insurance_fee_share_ppm is at most 1000000") }
+        state.setInsuranceFeeSharePpm(perps.insuranceFeeSharePpm)
+        let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })
+        var ids = Set<UInt32>(), symbols = Set<String>()
+        for spec in perps.markets {
+            let params = try spec.params(oracleMarkets: oracleMarkets)
+            do {
+                try params.validate()
+            } catch {
+                throw GenesisError(error.message)
+            }
+            guard ids.insert(params.id).inserted, symbols.insert(params.symbol).inserted else {
+                throw GenesisError("market id \(params.id) or symbol \(params.symbol) appears twice")
+            }
+            var market = PerpMarket(params: params)
+            market.nextSampleMs = genesisTimeMs + params.fundingSampleIntervalMs
+            market.nextFundingMs = genesisTimeMs + params.fundingIntervalMs
+            state.putPerpMarket(market)
+        }
     }
 
     private func initialOracle(bySymbol: [String: Asset], state: StateOverlay) throws(GenesisError) {
@@ -239,6 +360,9 @@ extension Genesis {
                     throw GenesisError("oracle market \(spec.symbol): asset \(symbol) already has a market")
                 }
                 base = asset.id
+                var linked = asset
+                linked.oracleMarket = spec.id
+                state.putAsset(linked)
             }
             var market = OracleMarket(id: spec.id, symbol: spec.symbol, baseAsset: base)
             if let text = spec.initialPrice {
@@ -250,6 +374,9 @@ extension Genesis {
                 market.updatedAtMs = genesisTimeMs
             }
             state.putOracleMarket(market)
+        }
+        for spec in assets where spec.collateralHaircutPpm != nil && !priced.contains(spec.id) {
+            throw GenesisError("asset \(spec.symbol) is collateral but no oracle market prices it")
         }
     }
 }

@@ -6,12 +6,20 @@ public struct Asset: Equatable, Sendable {
     public let symbol: String
     /// Quantums per whole unit = 10^decimals.
     public let decimals: UInt8
+    /// Non-USDC collateral counts at oracle price × (1 − haircut); nil: not accepted as collateral.
+    public var haircutPpm: UInt32?
+    /// The oracle market pricing this asset (set from the oracle market that names it).
+    public var oracleMarket: UInt32?
 
-    public init(id: AssetID, symbol: String, decimals: UInt8) {
+    public init(id: AssetID, symbol: String, decimals: UInt8, haircutPpm: UInt32? = nil, oracleMarket: UInt32? = nil) {
         self.id = id
         self.symbol = symbol
         self.decimals = decimals
+        self.haircutPpm = haircutPpm
+        self.oracleMarket = oracleMarket
     }
+
+    public var isQuote: Bool { symbol == "USDC" }
 
     public func format(_ quantums: UInt128) -> String { Amount.format(quantums, decimals: Int(decimals)) }
 }

@@ -68,11 +68,21 @@ extension Asset {
          UInt8(truncatingIfNeeded: id >> 8), UInt8(truncatingIfNeeded: id)]
     }
 
+    /// Stored encoding: version u8, symbol string8, decimals u8, then a presence byte and u32 for
+    /// the haircut (ppm) and for the oracle market.
     public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 24)
+        var w = ByteWriter(capacity: 32)
         w.u8(Self.recordVersion)
         w.shortString(symbol)
         w.u8(decimals)
+        for v in [haircutPpm, oracleMarket] {
+            if let v {
+                w.u8(1)
+                w.u32(v)
+            } else {
+                w.u8(0)
+            }
+        }
         return w.bytes
     }
 
@@ -81,9 +91,12 @@ extension Asset {
         guard try r.u8("asset version") == recordVersion else {
             throw ProtocolError(.unknownVersion, "asset record version")
         }
-        let asset = Asset(id: id, symbol: try r.shortString("symbol", maxLength: 16), decimals: try r.u8("decimals"))
+        let symbol = try r.shortString("symbol", maxLength: 16)
+        let decimals = try r.u8("decimals")
+        let haircut: UInt32? = try r.bool("has haircut") ? try r.u32("haircut") : nil
+        let oracle: UInt32? = try r.bool("has oracle market") ? try r.u32("oracle market") : nil
         try r.expectEnd()
-        return asset
+        return Asset(id: id, symbol: symbol, decimals: decimals, haircutPpm: haircut, oracleMarket: oracle)
     }
 }
 

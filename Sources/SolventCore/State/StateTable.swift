@@ -8,6 +8,12 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
     case vaults = 4
     case oracleConfig = 5
     case oraclePrices = 6
+    case perpMarkets = 7
+    case positions = 8
+    case orders = 9
+    case orderIds = 10
+    case ownerOrders = 11
+    case protocolAccounts = 12
 
     public var name: String {
         switch self {
@@ -17,6 +23,12 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
         case .vaults: return "vaults"
         case .oracleConfig: return "oracle_config"
         case .oraclePrices: return "oracle_prices"
+        case .perpMarkets: return "perp_markets"
+        case .positions: return "positions"
+        case .orders: return "orders"
+        case .orderIds: return "order_ids"
+        case .ownerOrders: return "owner_orders"
+        case .protocolAccounts: return "protocol"
         }
     }
 

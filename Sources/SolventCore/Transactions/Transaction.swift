@@ -17,6 +17,18 @@ public enum TxAction: Equatable, Sendable {
     case oracleRemoveSigner(Bytes32)
     /// Admin: change the oracle's quorum and limits.
     case oracleSetSettings(OracleSettings)
+    /// Opens the sender's next vault in the given mode (deposits open cross vaults by themselves).
+    case vaultOpen(vault: UInt32, mode: VaultMode)
+    /// Places an order on a perpetual market's book.
+    case orderPlace(OrderRequest)
+    /// Cancels one of the sender's resting orders.
+    case orderCancel(orderID: UInt64)
+    /// Cancels all the sender's resting orders of one vault in one market.
+    case orderCancelAll(vault: UInt32, market: UInt32)
+    /// Admin: lists a new perpetual market.
+    case marketList(PerpMarketParams)
+    /// Admin: changes a market's parameters (fees, tiers, funding, ticks, active).
+    case marketUpdate(PerpMarketParams)
 
     public var kind: TxKind {
         switch self {
@@ -27,14 +39,22 @@ public enum TxAction: Equatable, Sendable {
         case .oracleAddSigner: return .oracleAddSigner
         case .oracleRemoveSigner: return .oracleRemoveSigner
         case .oracleSetSettings: return .oracleSetSettings
+        case .vaultOpen: return .vaultOpen
+        case .orderPlace: return .orderPlace
+        case .orderCancel: return .orderCancel
+        case .orderCancelAll: return .orderCancelAll
+        case .marketList: return .marketList
+        case .marketUpdate: return .marketUpdate
         }
     }
 
     /// Whether executing it depends on the block's time or height as well as on state: such a
     /// transaction may do something different in its block than on admission to the mempool.
     public var dependsOnBlockContext: Bool {
-        if case .oracleUpdate = self { return true }
-        return false
+        switch self {
+        case .oracleUpdate, .orderPlace: return true
+        default: return false
+        }
     }
 }
 
@@ -46,6 +66,12 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
     case oracleAddSigner = 17
     case oracleRemoveSigner = 18
     case oracleSetSettings = 19
+    case vaultOpen = 32
+    case orderPlace = 33
+    case orderCancel = 34
+    case orderCancelAll = 35
+    case marketList = 36
+    case marketUpdate = 37
 
     public var name: String {
         switch self {
@@ -56,6 +82,12 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
         case .oracleAddSigner: return "oracle_add_signer"
         case .oracleRemoveSigner: return "oracle_remove_signer"
         case .oracleSetSettings: return "oracle_set_config"
+        case .vaultOpen: return "vault_open"
+        case .orderPlace: return "order_place"
+        case .orderCancel: return "order_cancel"
+        case .orderCancelAll: return "order_cancel_all"
+        case .marketList: return "market_list"
+        case .marketUpdate: return "market_update"
         }
     }
 }

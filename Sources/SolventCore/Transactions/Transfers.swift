@@ -22,12 +22,16 @@ enum Transfers {
         ])]
     }
 
-    /// `deposit`: sender's wallet into the sender's vault `number`, opening it when `number` is
-    /// the next unused vault number.
+    /// `deposit`: sender's wallet into the sender's vault `number`, opening it (cross) when
+    /// `number` is the next unused vault number. USDC goes to the vault's quote balance; other
+    /// assets are collateral and must have a haircut and an oracle market.
     static func deposit(owner: Address, number: UInt32, assetID: AssetID, amount: UInt128,
                         state: StateOverlay) throws(ProtocolError) -> [Event] {
         let asset = try knownAsset(assetID, state)
         try checkAmount(amount, asset)
+        guard asset.isQuote || (asset.haircutPpm != nil && asset.oracleMarket != nil) else {
+            throw ProtocolError(.assetNotCollateral, "\(asset.symbol) is not accepted as vault collateral")
+        }
         var account = try existingAccount(owner, state)
         let id = VaultID(owner: owner, number: number)
         var events = [Event]()
@@ -35,10 +39,7 @@ enum Transfers {
         if number < account.vaultCount {
             vault = state.vault(id) ?? Vault()
         } else if number == account.vaultCount {
-            let limit = state.params().maxVaultsPerAccount
-            guard number < limit else {
-                throw ProtocolError(.vaultLimit, "an account may open at most \(limit) vaults (numbers 0 to \(limit - 1))")
-            }
+            try checkVaultLimit(number, state)
             vault = Vault()
             account.vaultCount += 1
             events.append(Event("vault_opened", [("owner", owner.text), ("vault", String(number)), ("mode", vault.mode.name)]))
@@ -47,7 +48,15 @@ enum Transfers {
                 "vault \(number) cannot be opened: the next vault number for this account is \(account.vaultCount)")
         }
         try account.wallet.debit(asset, amount, what: "wallet of \(owner)")
-        try vault.collateral.credit(asset, amount, what: "vault \(number)")
+        if asset.isQuote {
+            let (sum, overflow) = vault.quote.addingReportingOverflow(Int128(amount))
+            guard !overflow, sum <= Int128(Amount.max) else {
+                throw ProtocolError(.balanceOverflow, "vault \(number)'s USDC would exceed the maximum amount")
+            }
+            vault.quote = sum
+        } else {
+            try vault.collateral.credit(asset, amount, what: "vault \(number)")
+        }
         state.putAccount(owner, account)
         state.putVault(id, vault)
         events.append(Event("deposit", [
@@ -57,10 +66,11 @@ enum Transfers {
         return events
     }
 
-    /// `withdraw`: the sender's vault `number` back to the sender's wallet. Later mechanisms add
-    /// the margin check (a withdrawal may not leave the vault under its initial requirement).
+    /// `withdraw`: the sender's vault `number` back to the sender's wallet. USDC comes from the
+    /// quote balance (which must cover it: nothing is lent). A vault with positions or a negative
+    /// quote must still meet its initial margin afterwards, at fresh prices (margin.md).
     static func withdraw(owner: Address, number: UInt32, assetID: AssetID, amount: UInt128,
-                         state: StateOverlay) throws(ProtocolError) -> [Event] {
+                         context: BlockContext, state: StateOverlay) throws(ProtocolError) -> [Event] {
         let asset = try knownAsset(assetID, state)
         try checkAmount(amount, asset)
         var account = try existingAccount(owner, state)
@@ -68,14 +78,59 @@ enum Transfers {
         guard number < account.vaultCount, var vault = state.vault(id) else {
             throw ProtocolError(.vaultNotFound, "account \(owner) has no vault \(number)")
         }
-        try vault.collateral.debit(asset, amount, what: "vault \(number)")
+        let exposed = vault.quote < 0 || !state.positions(of: id).isEmpty
+        if asset.isQuote {
+            guard vault.quote >= Int128(amount) else {
+                throw ProtocolError(.insufficientBalance,
+                    "vault \(number) holds \(PerpUnits.formatQuote(vault.quote)) USDC, \(asset.format(amount)) needed")
+            }
+            vault.quote -= Int128(amount)
+        } else {
+            try vault.collateral.debit(asset, amount, what: "vault \(number)")
+        }
         try account.wallet.credit(asset, amount, what: "wallet of \(owner)")
         state.putAccount(owner, account)
         state.putVault(id, vault)
+        if exposed {
+            // Always adds risk: the vault must end at or above its initial requirement.
+            let after = try Margin.risk(of: id, state: state, at: context.timeMs, prices: .freshOnly)
+            guard after.equity >= Int128(after.initial) else {
+                throw ProtocolError(.insufficientMargin,
+                    "the withdrawal would leave equity \(PerpUnits.formatQuote(after.equity)) USDC under the initial requirement of \(PerpUnits.formatQuote(Int128(after.initial))) USDC")
+            }
+        }
         return [Event("withdraw", [
             ("owner", owner.text), ("vault", String(number)),
             ("asset", asset.symbol), ("amount", asset.format(amount)),
         ])]
+    }
+
+    /// `vault_open`: the sender's next vault, in the given mode, with nothing in it.
+    static func openVault(owner: Address, number: UInt32, mode: VaultMode, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        var account = try existingAccount(owner, state)
+        guard number >= account.vaultCount else {
+            throw ProtocolError(.vaultExists, "vault \(number) is already open")
+        }
+        guard number == account.vaultCount else {
+            throw ProtocolError(.vaultNumberGap, "the next vault number for this account is \(account.vaultCount)")
+        }
+        try checkVaultLimit(number, state)
+        var attributes = [("owner", owner.text), ("vault", String(number)), ("mode", mode.name)]
+        if case .isolated(let market) = mode {
+            guard let m = state.perpMarket(market) else { throw ProtocolError(.unknownMarket, "market \(market) does not exist") }
+            attributes.append(("market", m.params.symbol))
+        }
+        account.vaultCount += 1
+        state.putAccount(owner, account)
+        state.putVault(VaultID(owner: owner, number: number), Vault(mode: mode))
+        return [Event("vault_opened", attributes)]
+    }
+
+    static func checkVaultLimit(_ number: UInt32, _ state: some StateReader) throws(ProtocolError) {
+        let limit = state.params().maxVaultsPerAccount
+        guard number < limit else {
+            throw ProtocolError(.vaultLimit, "an account may open at most \(limit) vaults (numbers 0 to \(limit - 1))")
+        }
     }
 
     static func knownAsset(_ id: AssetID, _ state: some StateReader) throws(ProtocolError) -> Asset {

@@ -42,6 +42,26 @@ public enum TxCodec {
             w.bytes32(signer)
         case let .oracleSetSettings(settings):
             settings.encode(into: &w)
+        case let .vaultOpen(vault, mode):
+            w.u32(vault)
+            switch mode {
+            case .cross:
+                w.u8(0)
+                w.u32(0)
+            case .isolated(let market):
+                w.u8(1)
+                w.u32(market)
+            }
+        case let .orderPlace(request):
+            request.encode(into: &w)
+        case let .orderCancel(id):
+            w.u64(id)
+        case let .orderCancelAll(vault, market):
+            w.u32(vault)
+            w.u32(market)
+        case let .marketList(params), let .marketUpdate(params):
+            w.u32(params.id)
+            params.encode(into: &w)
         }
         return w.bytes
     }
@@ -86,6 +106,27 @@ public enum TxCodec {
             action = .oracleRemoveSigner(try r.bytes32("signer"))
         case .oracleSetSettings:
             action = .oracleSetSettings(try OracleSettings.decode(from: &r))
+        case .vaultOpen:
+            let vault = try r.u32("vault")
+            let mode = try r.u8("mode")
+            let market = try r.u32("market")
+            switch mode {
+            case 0:
+                guard market == 0 else { throw ProtocolError(.invalidField, "a cross vault names no market (0)") }
+                action = .vaultOpen(vault: vault, mode: .cross)
+            case 1: action = .vaultOpen(vault: vault, mode: .isolated(market: market))
+            default: throw ProtocolError(.invalidField, "vault mode must be 0 (cross) or 1 (isolated)")
+            }
+        case .orderPlace:
+            action = .orderPlace(try OrderRequest.decode(from: &r))
+        case .orderCancel:
+            action = .orderCancel(orderID: try r.u64("order id"))
+        case .orderCancelAll:
+            action = .orderCancelAll(vault: try r.u32("vault"), market: try r.u32("market"))
+        case .marketList, .marketUpdate:
+            let id = try r.u32("market id")
+            let params = try PerpMarketParams.decode(id: id, from: &r)
+            action = kind == .marketList ? .marketList(params) : .marketUpdate(params)
         }
         let bodyLength = r.offset
         _ = try r.raw(64, "signature")

@@ -80,7 +80,7 @@ struct BlockStream: Sendable {
                 for await committed in subscription.messages {
                     guard committed.height > lastSent else { continue }
                     lastSent = committed.height
-                    let view = BlockView(committed.block, transactions: committed.transactions,
+                    let view = BlockView(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
                                          receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
                     try await send(BlockMessage(block: view), outbound)
                 }

@@ -12,6 +12,7 @@ public enum RPCServer {
         let routes = Routes(node: node)
         routes.register(on: router)
         OracleRoutes(node: node).register(on: router)
+        MarketRoutes(node: node).register(on: router)
         BlockStream(routes: routes).register(on: router)
         return router
     }

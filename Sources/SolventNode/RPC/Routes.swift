@@ -73,7 +73,8 @@ struct Routes: Sendable {
         guard let block = try node.store.block(at: height) else { return nil }
         let receipts = try node.store.receipts(at: height)
         let txs = try block.transactions.map { try TxCodec.decode($0) }
-        return BlockView(block, transactions: txs, receipts: receipts, assets: node.assets, markets: node.oracleMarkets)
+        return BlockView(block, blockEvents: try node.store.blockEvents(at: height), transactions: txs, receipts: receipts,
+                         assets: node.assets, markets: node.oracleMarkets)
     }
 
     func transaction(_ hashText: String) throws -> Response {
@@ -107,27 +108,28 @@ struct Routes: Sendable {
             vaults: Array(0..<a.vaultCount), height: head.height))
     }
 
-    func vaultView(_ owner: Address, _ number: UInt32, _ vault: Vault, _ height: UInt64) -> VaultView {
-        VaultView(owner: owner.text, vault: number, mode: vault.mode.name,
-                  collateral: vault.collateral.entries.map {
-                      AmountView(asset: node.assets.symbol($0.asset), amount: node.assets.format($0.amount, $0.asset))
-                  }, height: height)
-    }
-
     func vault(_ addressText: String, _ numberText: String) throws -> Response {
         let owner = try parseAddress(addressText)
         guard let number = UInt32(numberText) else {
             throw RPCError.badRequest("invalid_vault", "'\(numberText)' is not a vault number")
         }
-        let (vault, head) = try node.store.withState { state, head in (state.vault(VaultID(owner: owner, number: number)), head) }
-        guard let vault else { throw RPCError.notFound("account \(owner) has no vault \(number)") }
-        return .json(vaultView(owner, number, vault, head.height))
+        let id = VaultID(owner: owner, number: number)
+        return try node.store.withState { state, head in
+            guard let vault = state.vault(id) else { throw RPCError.notFound("account \(owner) has no vault \(number)") }
+            return .json(VaultView(id, vault, state: state, head: head, assets: node.assets))
+        }
     }
 
     func vaults(_ addressText: String) throws -> Response {
         let owner = try parseAddress(addressText)
-        let head = try node.store.head()
-        return .json(try node.store.vaults(of: owner).map { vaultView(owner, $0.0, $0.1, head.height) })
+        return try node.store.withState { state, head in
+            let count = state.account(owner)?.vaultCount ?? 0
+            let views = (0..<count).compactMap { n -> VaultView? in
+                let id = VaultID(owner: owner, number: n)
+                return state.vault(id).map { VaultView(id, $0, state: state, head: head, assets: node.assets) }
+            }
+            return .json(views)
+        }
     }
 
     // MARK: Submission

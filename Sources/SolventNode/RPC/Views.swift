@@ -76,9 +76,20 @@ struct ActionView: Encodable {
     var reports: [ReportView]?
     var signer: String?
     var config: OracleSettings?
+    var mode: String?
+    var side: String?
+    var orderKind: String?
+    var timeInForce: String?
+    var reduceOnly: Bool?
+    var size: String?
+    var price: String?
+    var orderId: UInt64?
+    var marketParams: MarketParamsView?
 
     enum CodingKeys: String, CodingKey {
-        case type, to, vault, asset, amount, market, marketId = "market_id", reports, signer, config
+        case type, to, vault, asset, amount, market, marketId = "market_id", reports, signer, config, mode, side
+        case orderKind = "order_kind", timeInForce = "time_in_force", reduceOnly = "reduce_only", size, price
+        case orderId = "order_id", marketParams = "market_params"
     }
 
     init(_ action: TxAction, _ assets: AssetBook, _ markets: OracleMarketBook) {
@@ -100,6 +111,27 @@ struct ActionView: Encodable {
             self.signer = signer.hex
         case let .oracleSetSettings(settings):
             config = settings
+        case let .vaultOpen(vault, mode):
+            self.vault = vault
+            self.mode = mode.name
+            if case .isolated(let market) = mode { marketId = market }
+        case let .orderPlace(r):
+            vault = r.vault
+            marketId = r.market
+            side = r.side.name
+            orderKind = r.kind == .limit ? "limit" : "market"
+            timeInForce = r.timeInForce.name
+            reduceOnly = r.reduceOnly
+            size = PerpUnits.formatSize(Int64(clamping: r.size))
+            price = OraclePrice.format(r.price)
+        case let .orderCancel(id):
+            orderId = id
+        case let .orderCancelAll(vault, market):
+            self.vault = vault
+            marketId = market
+        case let .marketList(p), let .marketUpdate(p):
+            marketId = p.id
+            marketParams = MarketParamsView(p)
         }
     }
 }
@@ -148,15 +180,17 @@ struct BlockView: Encodable {
     let proposer: String
     let signature: String
     let txCount: UInt32
+    /// Events of the block's own work (funding), which happen before its transactions.
+    let events: [EventView]
     let transactions: [TransactionView]
 
     enum CodingKeys: String, CodingKey {
         case height, hash, time, timeMs = "time_ms", chainId = "chain_id", previousHash = "previous_hash"
         case txRoot = "tx_root", receiptsRoot = "receipts_root", appHash = "app_hash", proposer, signature
-        case txCount = "tx_count", transactions
+        case txCount = "tx_count", events, transactions
     }
 
-    init(_ block: Block, transactions: [SignedTransaction], receipts: [Receipt], assets: AssetBook, markets: OracleMarketBook) {
+    init(_ block: Block, blockEvents: [Event], transactions: [SignedTransaction], receipts: [Receipt], assets: AssetBook, markets: OracleMarketBook) {
         let h = block.header
         height = h.height
         hash = block.hash.hex
@@ -170,6 +204,7 @@ struct BlockView: Encodable {
         proposer = h.proposer.text
         signature = Hex.encode(block.signature)
         txCount = h.txCount
+        events = blockEvents.map(EventView.init)
         self.transactions = zip(transactions, receipts).enumerated().map { i, pair in
             TransactionView(pair.0, assets: assets, markets: markets, height: h.height, index: UInt32(i), blockTimeMs: h.timeMs,
                             status: "committed", receipt: pair.1)
@@ -197,14 +232,6 @@ struct MinedView: Encodable {
     let appHash: String
     let blockHashes: [String]
     enum CodingKeys: String, CodingKey { case mined, height, appHash = "app_hash", blockHashes = "block_hashes" }
-}
-
-struct VaultView: Encodable {
-    let owner: String
-    let vault: UInt32
-    let mode: String
-    let collateral: [AmountView]
-    let height: UInt64
 }
 
 struct SubmitView: Encodable {

@@ -1,0 +1,214 @@
+/// Vault margin (contracts-spec/margin.md): what a vault is worth at oracle prices, what its
+/// positions require, and whether an action may leave it where it leaves it.
+///
+///     equity      = quote + Σ collateral × price × (1 − haircut) + Σ size × price − Σ unsettled funding
+///     notional    = |size| × price                     (per position, at the oracle price)
+///     requirement = Σ over tiers of rate × the part of the notional in the tier's band
+///     free        = equity − initial requirement
+///
+/// Every value rounds against the vault: collateral and position values down, notionals,
+/// requirements and funding owed up.
+public struct PositionRisk: Sendable {
+    public let market: UInt32
+    public let symbol: String
+    public let size: Int64
+    public let oraclePrice: UInt64
+    /// |size| × price, rounded up (USDC quantums).
+    public let notional: UInt128
+    /// size × price, rounded down (USDC quantums, signed).
+    public let value: Int128
+    public let initial: UInt128
+    public let maintenance: UInt128
+    /// Funding the position owes since it last settled (negative: is owed), rounded up.
+    public let unsettledFunding: Int128
+    public let position: Position
+
+    /// Entry price in price units (|cost basis| ÷ |size|), rounded down.
+    public var entryPrice: UInt64 {
+        guard size != 0 else { return 0 }
+        let p = FixedPoint.mulDiv(position.costBasis.magnitude, PerpUnits.notionalDivisor, UInt128(size.magnitude), .down) ?? 0
+        return UInt64(clamping: p)
+    }
+
+    /// Mark-to-oracle profit or loss of the open size: value − cost basis.
+    public var unrealizedPnl: Int128 { value - position.costBasis }
+}
+
+public struct CollateralRisk: Sendable {
+    public let asset: Asset
+    public let amount: UInt128
+    public let oraclePrice: UInt64
+    /// amount × price × (1 − haircut), rounded down (USDC quantums).
+    public let value: UInt128
+}
+
+public struct VaultRisk: Sendable {
+    public let quote: Int128
+    public let collateral: [CollateralRisk]
+    public let positions: [PositionRisk]
+
+    public var collateralValue: UInt128 { collateral.reduce(0) { $0 + $1.value } }
+    public var positionsValue: Int128 { positions.reduce(0) { $0 + $1.value } }
+    public var unsettledFunding: Int128 { positions.reduce(0) { $0 + $1.unsettledFunding } }
+    public var equity: Int128 { quote + Int128(collateralValue) + positionsValue - unsettledFunding }
+    public var initial: UInt128 { positions.reduce(0) { $0 + $1.initial } }
+    public var maintenance: UInt128 { positions.reduce(0) { $0 + $1.maintenance } }
+    public var freeCollateral: Int128 { equity - Int128(initial) }
+    /// Equity ÷ maintenance requirement in ppm (nil without positions); below 1,000,000 the vault is liquidatable.
+    public var marginRatioPpm: Int128? {
+        maintenance == 0 ? nil : FixedPoint.mulDiv(equity, 1_000_000, Int128(maintenance), .down)
+    }
+    public var isLiquidatable: Bool { maintenance > 0 && equity < Int128(maintenance) }
+}
+
+public enum Margin {
+    /// Which oracle prices a computation may use.
+    public enum Prices: Sendable {
+        /// Fresh prices only: for checks on actions that add risk (stale or missing: refused).
+        case freshOnly
+        /// The latest price whatever its age: for queries.
+        case latest
+    }
+
+    /// A hypothetical change to a position, for checking an order as if it had filled.
+    public struct Adjustment: Sendable {
+        public let market: UInt32
+        public let size: Int64
+        public let quote: Int128
+    }
+
+    /// Progressive tier requirement: each tier's rate applies to the part of the notional inside
+    /// its band; one rounding, up, at the end. Continuous in the notional by construction.
+    public static func requirement(notional: UInt128, tiers: [MarginTier], initial: Bool) -> UInt128 {
+        var lower: UInt128 = 0
+        var sum: UInt128 = 0
+        for tier in tiers {
+            let upper = tier.maxNotional ?? UInt128.max
+            let rate = UInt128(initial ? tier.initialPpm : tier.maintenancePpm)
+            if notional > lower {
+                sum += (min(notional, upper) - lower) * rate
+            }
+            guard notional > upper else { break }
+            lower = upper
+        }
+        return sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1)
+    }
+
+    static func price(_ market: UInt32, _ state: some StateReader, _ time: UInt64, _ mode: Prices) throws(ProtocolError) -> UInt64 {
+        switch mode {
+        case .freshOnly:
+            return try OracleGuard.priceForRiskIncrease(market: market, state: state, at: time)
+        case .latest:
+            guard let m = state.oracleMarket(market), m.hasPrice else {
+                throw ProtocolError(.oracleNoPrice, "oracle market \(market) has no price")
+            }
+            return m.price
+        }
+    }
+
+    /// The vault's margin at oracle prices, optionally with one position changed as if an order had filled.
+    public static func risk(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices,
+                            adjust: Adjustment? = nil) throws(ProtocolError) -> VaultRisk {
+        guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
+        var collateral = [CollateralRisk]()
+        for entry in vault.collateral.entries {
+            guard let asset = state.asset(entry.asset), let oracle = asset.oracleMarket, let haircut = asset.haircutPpm else {
+                throw ProtocolError(.assetNotCollateral, "vault \(id) holds asset \(entry.asset), which is not collateral")
+            }
+            let p = try price(oracle, state, time, mode)
+            let divisor = Amount.pow10(Int(asset.decimals) + 2) * 1_000_000
+            let value = FixedPoint.mulDiv(entry.amount, UInt128(p) * UInt128(1_000_000 - haircut), divisor, .down) ?? 0
+            collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
+        }
+        var held = state.positions(of: id)
+        if let adjust {
+            if let i = held.firstIndex(where: { $0.market == adjust.market }) {
+                held[i].position.size += adjust.size
+            } else {
+                held.append((adjust.market, Position(size: adjust.size, fundingIndex: state.perpMarket(adjust.market)?.fundingIndex ?? 0)))
+            }
+        }
+        var positions = [PositionRisk]()
+        for (marketID, position) in held where position.size != 0 {
+            guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
+            let p = try price(market.params.oracleMarket, state, time, mode)
+            positions.append(positionRisk(market, position, price: p))
+        }
+        let quote = vault.quote + (adjust?.quote ?? 0)
+        return VaultRisk(quote: quote, collateral: collateral, positions: positions)
+    }
+
+    static func positionRisk(_ market: PerpMarket, _ position: Position, price p: UInt64) -> PositionRisk {
+        let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(p), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+        let value = FixedPoint.mulDiv(Int128(position.size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) ?? 0
+        return PositionRisk(
+            market: market.id, symbol: market.params.symbol, size: position.size, oraclePrice: p, notional: notional, value: value,
+            initial: requirement(notional: notional, tiers: market.params.tiers, initial: true),
+            maintenance: requirement(notional: notional, tiers: market.params.tiers, initial: false),
+            unsettledFunding: Funding.owed(position, index: market.fundingIndex), position: position)
+    }
+
+    /// The initial-margin rule for anything that can add risk: the vault must end at or above its
+    /// initial requirement, or else be no riskier than before: its maintenance requirement did not
+    /// rise and equity ÷ maintenance did not fall (margin.md, "No riskier").
+    public static func requireInitial(after: VaultRisk, before: VaultRisk, action: String) throws(ProtocolError) {
+        if after.equity >= Int128(after.initial) { return }
+        let mmAfter = after.maintenance, mmBefore = before.maintenance
+        let noRiskier = mmAfter <= mmBefore
+            && compareProducts(after.equity, Int128(mmBefore), before.equity, Int128(mmAfter)) >= 0
+        guard noRiskier else {
+            throw ProtocolError(.insufficientMargin,
+                "\(action) would leave equity \(PerpUnits.formatQuote(after.equity)) USDC under the initial requirement of \(PerpUnits.formatQuote(Int128(after.initial))) USDC")
+        }
+    }
+
+    /// Sign of a × b − c × d, computed at full width.
+    static func compareProducts(_ a: Int128, _ b: Int128, _ c: Int128, _ d: Int128) -> Int {
+        let x = a.multipliedFullWidth(by: b), y = c.multipliedFullWidth(by: d)
+        if x.high != y.high { return x.high < y.high ? -1 : 1 }
+        if x.low != y.low { return x.low < y.low ? -1 : 1 }
+        return 0
+    }
+
+    /// The oracle price at which this position alone would take the vault to its maintenance
+    /// requirement, everything else unchanged (margin.md, "Liquidation price"); nil when no
+    /// positive price does. Rounded towards the side of caution: up for longs, down for shorts.
+    public static func liquidationPrice(of p: PositionRisk, in vault: VaultRisk, tiers: [MarginTier]) -> UInt64? {
+        guard p.size != 0 else { return nil }
+        // Equity and requirement without this position's own value and maintenance.
+        let otherEquity = vault.equity - p.value
+        let otherMaintenance = Int128(vault.maintenance) - Int128(p.maintenance)
+        let size = Int128(p.size)
+        var lower: UInt128 = 0
+        var deduction: Int128 = 0   // × 10^6: Σ over lower tiers of (rate_k − rate_j) × band_j
+        for (k, tier) in tiers.enumerated() {
+            let rate = Int128(tier.maintenancePpm)
+            if k > 0 {
+                let previous = tiers[k - 1]
+                deduction += (rate - Int128(previous.maintenancePpm)) * Int128(lower)
+            }
+            // equity(P) = otherEquity + size·P/10^10 and mm(P) = (rate·|size|·P/10^10 − deduction) / 10^6:
+            // P = (otherMaintenance·10^6 − deduction − otherEquity·10^6) · 10^10 / (size·10^6 − rate·|size|)
+            let numerator = (otherMaintenance - otherEquity) * 1_000_000 - deduction
+            let denominator = size * 1_000_000 - rate * size.magnitude.asInt128
+            // Rounded so that the final price errs towards liquidating earlier: up for a long
+            // (positive denominator), and for a short the negated quotient rounds down.
+            if denominator != 0, let quotient = FixedPoint.mulDiv(numerator, Int128(PerpUnits.notionalDivisor), denominator.magnitude.asInt128, .up) {
+                let signed = denominator > 0 ? quotient : -quotient
+                if signed > 0, signed <= Int128(UInt64.max) {
+                    let candidate = UInt64(signed)
+                    let notional = FixedPoint.mulDiv(UInt128(p.size.magnitude), UInt128(candidate), PerpUnits.notionalDivisor, .down) ?? 0
+                    let upper = tier.maxNotional ?? UInt128.max
+                    if notional >= lower, notional <= upper { return candidate }
+                }
+            }
+            guard let upper = tier.maxNotional else { break }
+            lower = upper
+        }
+        return nil
+    }
+}
+
+extension UInt128 {
+    var asInt128: Int128 { Int128(clamping: self) }
+}

@@ -1,0 +1,46 @@
+/// The admin's market controls (contracts-spec/markets.md, "Listing"): list a market, change its
+/// parameters. Every change is an event; a market whose parameters break the listing rules is refused.
+enum MarketAdmin {
+    static func list(_ params: PerpMarketParams, by sender: Address, context: BlockContext, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        try AdminKey.require(sender, state, to: "list markets")
+        guard state.perpMarket(params.id) == nil else {
+            throw ProtocolError(.invalidMarket, "market \(params.id) already exists")
+        }
+        guard !state.perpMarkets().contains(where: { $0.params.symbol == params.symbol }) else {
+            throw ProtocolError(.invalidMarket, "a market named \(params.symbol) already exists")
+        }
+        try checked(params, state)
+        var market = PerpMarket(params: params)
+        market.nextSampleMs = context.timeMs + params.fundingSampleIntervalMs
+        market.nextFundingMs = context.timeMs + params.fundingIntervalMs
+        state.putPerpMarket(market)
+        return [Event("market_listed", describe(params))]
+    }
+
+    static func update(_ params: PerpMarketParams, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        try AdminKey.require(sender, state, to: "change markets")
+        guard var market = state.perpMarket(params.id) else { throw ProtocolError(.unknownMarket, "market \(params.id) does not exist") }
+        guard params.symbol == market.params.symbol, params.oracleMarket == market.params.oracleMarket else {
+            throw ProtocolError(.invalidMarket, "a market's symbol and oracle market cannot change")
+        }
+        try checked(params, state)
+        market.params = params
+        state.putPerpMarket(market)
+        return [Event("market_updated", describe(params))]
+    }
+
+    static func checked(_ params: PerpMarketParams, _ state: some StateReader) throws(ProtocolError) {
+        try params.validate()
+        guard state.oracleMarket(params.oracleMarket) != nil else {
+            throw ProtocolError(.invalidMarket, "\(params.symbol): oracle market \(params.oracleMarket) does not exist")
+        }
+    }
+
+    static func describe(_ p: PerpMarketParams) -> [(String, String)] {
+        [("market", p.symbol), ("id", String(p.id)), ("oracle_market", String(p.oracleMarket)),
+         ("tick_size", OraclePrice.format(p.tickSize)), ("step_size", PerpUnits.formatSize(Int64(p.stepSize))),
+         ("maker_fee_ppm", String(p.makerFeePpm)), ("taker_fee_ppm", String(p.takerFeePpm)),
+         ("tiers", p.tiers.map { "\($0.maxNotional.map { Amount.format($0, decimals: 6) } ?? "inf"):\($0.initialPpm)/\($0.maintenancePpm)" }.joined(separator: ",")),
+         ("active", p.active ? "true" : "false")]
+    }
+}

@@ -1,0 +1,266 @@
+/// Placing, matching and cancelling orders (contracts-spec/markets.md, "Matching").
+///
+/// Orders match in block order against the resting book at the resting order's price, best price
+/// first and, at one price, oldest first. Self-trades are prevented by cancelling the resting
+/// order. Fills pay the maker fee (resting side) and the taker fee (incoming side).
+public struct OrderRequest: Equatable, Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// Rests at `price` (subject to the time in force).
+        case limit = 0
+        /// Fills at once at prices no worse than `price`; never rests.
+        case market = 1
+    }
+
+    public let vault: UInt32
+    public let market: UInt32
+    public let side: Side
+    public let kind: Kind
+    public let timeInForce: TimeInForce
+    public let reduceOnly: Bool
+    /// Size units; a multiple of the market's step, at least its minimum order.
+    public let size: UInt64
+    /// The limit price, or for a market order the worst acceptable price; a multiple of the tick.
+    public let price: UInt64
+
+    public init(vault: UInt32, market: UInt32, side: Side, kind: Kind, timeInForce: TimeInForce, reduceOnly: Bool,
+                size: UInt64, price: UInt64) {
+        self.vault = vault
+        self.market = market
+        self.side = side
+        self.kind = kind
+        self.timeInForce = timeInForce
+        self.reduceOnly = reduceOnly
+        self.size = size
+        self.price = price
+    }
+
+    func encode(into w: inout ByteWriter) {
+        w.u32(vault)
+        w.u32(market)
+        w.u8(side.rawValue)
+        w.u8(kind.rawValue)
+        w.u8(timeInForce.rawValue)
+        w.bool(reduceOnly)
+        w.u64(size)
+        w.u64(price)
+    }
+
+    static func decode(from r: inout ByteReader) throws(ProtocolError) -> OrderRequest {
+        let vault = try r.u32("vault"), market = try r.u32("market")
+        guard let side = Side(rawValue: try r.u8("side")) else { throw ProtocolError(.invalidField, "side must be 0 (buy) or 1 (sell)") }
+        guard let kind = Kind(rawValue: try r.u8("order kind")) else { throw ProtocolError(.invalidField, "order kind must be 0 (limit) or 1 (market)") }
+        guard let tif = TimeInForce(rawValue: try r.u8("time in force")) else {
+            throw ProtocolError(.invalidField, "time in force must be 0 (gtc), 1 (ioc) or 2 (post only)")
+        }
+        return OrderRequest(vault: vault, market: market, side: side, kind: kind, timeInForce: tif, reduceOnly: try r.bool("reduce only"),
+                            size: try r.u64("size"), price: try r.u64("price"))
+    }
+}
+
+enum Matching {
+    static func place(_ req: OrderRequest, owner: Address, context: BlockContext, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        guard var market = state.perpMarket(req.market) else { throw ProtocolError(.unknownMarket, "market \(req.market) does not exist") }
+        let p = market.params
+        let vaultID = VaultID(owner: owner, number: req.vault)
+        guard let account = state.account(owner), req.vault < account.vaultCount, let vault = state.vault(vaultID) else {
+            throw ProtocolError(.vaultNotFound, "account \(owner) has no vault \(req.vault)")
+        }
+        if case .isolated(let only) = vault.mode, only != req.market {
+            throw ProtocolError(.vaultMarketMismatch, "vault \(req.vault) is isolated to market \(only); open another vault for \(p.symbol)")
+        }
+        // Size and price rules.
+        guard req.size >= p.minOrderSize, req.size % p.stepSize == 0, req.size <= UInt64(Int64.max) else {
+            throw ProtocolError(.invalidOrderSize,
+                "size \(PerpUnits.formatSize(Int64(clamping: req.size))) must be a multiple of \(PerpUnits.formatSize(Int64(p.stepSize))) and at least \(PerpUnits.formatSize(Int64(p.minOrderSize)))")
+        }
+        guard req.price > 0, req.price % p.tickSize == 0 else {
+            throw ProtocolError(.invalidOrderPrice, "price \(OraclePrice.format(req.price)) must be a positive multiple of the tick \(OraclePrice.format(p.tickSize))")
+        }
+        if req.kind == .market, req.timeInForce != .immediateOrCancel {
+            throw ProtocolError(.invalidOrder, "a market order is immediate-or-cancel; its price is the worst acceptable price")
+        }
+        // Reduce-only: only the part that shrinks the current position.
+        var size = req.size
+        let current = state.position(vaultID, req.market)?.size ?? 0
+        if req.reduceOnly {
+            guard current != 0, (current > 0) != (req.side == .buy) else {
+                throw ProtocolError(.reduceOnlyWouldIncrease, "a reduce-only \(req.side.name) would not reduce the position (\(PerpUnits.formatSize(current)))")
+            }
+            size = min(size, UInt64(current.magnitude))
+        } else {
+            guard p.active else { throw ProtocolError(.marketPaused, "\(p.symbol) is paused: only cancellations and reduce-only orders") }
+            // Adding risk needs a fresh price (and the margin checks below need it too).
+            _ = try OracleGuard.priceForRiskIncrease(market: p.oracleMarket, state: state, at: context.timeMs)
+        }
+        if req.timeInForce == .postOnly, crosses(req, market: market, state: state) {
+            throw ProtocolError(.postOnlyWouldCross, "the post-only order at \(OraclePrice.format(req.price)) would fill at once")
+        }
+        // Initial margin, as if the whole order filled at its price with the taker fee.
+        let before = req.reduceOnly ? nil : try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly)
+        if let before {
+            let quote = UInt128(size) * UInt128(req.price) / PerpUnits.notionalDivisor
+            let worst = Margin.Adjustment(market: req.market, size: Int64(size) * req.side.sign,
+                                          quote: (req.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(Fills.fee(quote, ppm: p.takerFeePpm)))
+            let after = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly, adjust: worst)
+            try Margin.requireInitial(after: after, before: before, action: "this order")
+        }
+
+        let id = state.nextOrderID()
+        state.setNextOrderID(id + 1)
+        var events = [Event("order_placed", [
+            ("order_id", String(id)), ("owner", owner.text), ("vault", String(req.vault)), ("market", p.symbol),
+            ("side", req.side.name), ("kind", req.kind == .limit ? "limit" : "market"), ("time_in_force", req.timeInForce.name),
+            ("reduce_only", req.reduceOnly ? "true" : "false"), ("price", OraclePrice.format(req.price)),
+            ("size", PerpUnits.formatSize(Int64(size))),
+        ])]
+        var remaining = size
+        if req.timeInForce != .postOnly {
+            remaining = try match(req, id: id, owner: owner, size: size, market: &market, context: context, state: state, events: &events)
+        }
+        state.putPerpMarket(market)
+        if remaining > 0 {
+            if req.kind == .limit, req.timeInForce != .immediateOrCancel {
+                OrderBook.insert(Order(id: id, owner: owner, vault: req.vault, market: req.market, side: req.side, price: req.price,
+                                       size: size, remaining: remaining, reduceOnly: req.reduceOnly, placedAtHeight: context.height), state)
+                events.append(Event("order_rested", [("order_id", String(id)), ("remaining", PerpUnits.formatSize(Int64(remaining)))]))
+            } else {
+                events.append(Event("order_canceled", [("order_id", String(id)), ("reason", "immediate_or_cancel"),
+                                                       ("remaining", PerpUnits.formatSize(Int64(remaining)))]))
+            }
+        }
+        // The margin the order actually left (its fills may differ from the worst case above).
+        if let before, remaining < size {
+            let after = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly)
+            try Margin.requireInitial(after: after, before: before, action: "this order")
+        }
+        return events
+    }
+
+    static func crosses(_ req: OrderRequest, market: PerpMarket, state: some StateReader) -> Bool {
+        var crosses = false
+        OrderBook.scan(market: market.id, side: req.side.opposite, state: state) { best in
+            crosses = req.side == .buy ? best.price <= req.price : best.price >= req.price
+            return false
+        }
+        return crosses
+    }
+
+    /// Matches against the opposite side; returns the size left unfilled. Resting orders are read
+    /// in batches (the book is not written while it is being scanned); an order that cannot fill
+    /// now and stays on the book is remembered so the next batch passes over it.
+    static func match(_ req: OrderRequest, id: UInt64, owner: Address, size: UInt64, market: inout PerpMarket, context: BlockContext,
+                      state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> UInt64 {
+        var remaining = size
+        let takerVault = VaultID(owner: owner, number: req.vault)
+        var passedOver = Set<UInt64>()
+        while remaining > 0 {
+            var batch = [Order]()
+            var moreBeyondBatch = false
+            OrderBook.scan(market: market.id, side: req.side.opposite, state: state) { o in
+                let crosses = req.side == .buy ? o.price <= req.price : o.price >= req.price
+                guard crosses else { return false }
+                if passedOver.contains(o.id) { return true }
+                if batch.count == 64 {
+                    moreBeyondBatch = true
+                    return false
+                }
+                batch.append(o)
+                return true
+            }
+            if batch.isEmpty { break }
+            for var maker in batch {
+                guard remaining > 0 else { break }
+                if maker.owner == owner {
+                    // Self-trade prevention: the resting order is cancelled, the incoming one goes on.
+                    OrderBook.remove(maker, state)
+                    events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", "self_trade")]))
+                    continue
+                }
+                var fill = min(remaining, maker.remaining)
+                if maker.reduceOnly {
+                    let held = state.position(maker.vaultID, market.id)?.size ?? 0
+                    let reducible = held != 0 && (held > 0) == (maker.side == .sell) ? UInt64(held.magnitude) : 0
+                    fill = min(fill, reducible)
+                    if fill == 0 {
+                        OrderBook.remove(maker, state)
+                        events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", "reduce_only")]))
+                        continue
+                    }
+                }
+                let quote = UInt128(fill) * UInt128(maker.price) / PerpUnits.notionalDivisor
+                // The resting side must still be able to carry the fill.
+                switch makerMargin(maker, fill: fill, quote: quote, market: market, context: context, state: state) {
+                case .ok:
+                    break
+                case .insufficient:
+                    OrderBook.remove(maker, state)
+                    events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", "insufficient_margin")]))
+                    continue
+                case .priceUnavailable:
+                    // Stale price: a resting order that would add risk waits on the book.
+                    passedOver.insert(maker.id)
+                    continue
+                }
+                let makerResult = try Fills.apply(vault: maker.vaultID, side: maker.side, size: fill, price: maker.price, quote: quote,
+                                                  feePpm: market.params.makerFeePpm, market: &market, state: state)
+                let takerResult = try Fills.apply(vault: takerVault, side: req.side, size: fill, price: maker.price, quote: quote,
+                                                  feePpm: market.params.takerFeePpm, market: &market, state: state)
+                maker.remaining -= fill
+                remaining -= fill
+                if maker.remaining == 0 { OrderBook.remove(maker, state) } else { OrderBook.update(maker, state) }
+                market.lastTradePrice = maker.price
+                events.append(Event("fill", [
+                    ("market", market.params.symbol), ("price", OraclePrice.format(maker.price)), ("size", PerpUnits.formatSize(Int64(fill))),
+                    ("quote", PerpUnits.formatQuote(Int128(quote))), ("taker_side", req.side.name),
+                    ("maker", maker.owner.text), ("maker_vault", String(maker.vault)), ("maker_order", String(maker.id)),
+                    ("maker_fee", PerpUnits.formatQuote(Int128(makerResult.fee))),
+                    ("taker", owner.text), ("taker_vault", String(req.vault)), ("taker_order", String(id)),
+                    ("taker_fee", PerpUnits.formatQuote(Int128(takerResult.fee))),
+                ]))
+            }
+            if !moreBeyondBatch { break }
+        }
+        return remaining
+    }
+
+    enum MakerCheck { case ok, insufficient, priceUnavailable }
+
+    /// Whether the maker's vault may take the fill: at or above initial margin after it, or no riskier.
+    static func makerMargin(_ maker: Order, fill: UInt64, quote: UInt128, market: PerpMarket, context: BlockContext,
+                            state: some StateReader) -> MakerCheck {
+        do {
+            let before = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: .freshOnly)
+            let fee = Fills.fee(quote, ppm: market.params.makerFeePpm)
+            let change = Margin.Adjustment(market: market.id, size: Int64(fill) * maker.side.sign,
+                                           quote: (maker.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(fee))
+            let after = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: .freshOnly, adjust: change)
+            try Margin.requireInitial(after: after, before: before, action: "the fill")
+            return .ok
+        } catch let error where error.code == .oracleStale || error.code == .oracleNoPrice {
+            // Without a fresh price only a fill that shrinks the maker's position goes ahead.
+            let held = state.position(maker.vaultID, market.id)?.size ?? 0
+            let reduces = held != 0 && (held > 0) == (maker.side == .sell) && fill <= UInt64(held.magnitude)
+            return reduces ? .ok : .priceUnavailable
+        } catch {
+            return .insufficient
+        }
+    }
+
+    static func cancel(id: UInt64, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        guard let order = OrderBook.order(id: id, state: state) else {
+            throw ProtocolError(.orderNotFound, "no resting order \(id) (it may have filled or been cancelled)")
+        }
+        guard order.owner == sender else { throw ProtocolError(.notOrderOwner, "order \(id) belongs to \(order.owner)") }
+        OrderBook.remove(order, state)
+        return [Event("order_canceled", [("order_id", String(id)), ("reason", "canceled"),
+                                          ("remaining", PerpUnits.formatSize(Int64(order.remaining)))])]
+    }
+
+    static func cancelAll(vault: UInt32, market: UInt32, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        guard state.perpMarket(market) != nil else { throw ProtocolError(.unknownMarket, "market \(market) does not exist") }
+        let orders = OrderBook.orders(owner: sender, vault: vault, market: market, state: state)
+        for o in orders { OrderBook.remove(o, state) }
+        return [Event("orders_canceled", [("owner", sender.text), ("vault", String(vault)),
+                                          ("market", state.perpMarket(market)!.params.symbol), ("count", String(orders.count))])]
+    }
+}

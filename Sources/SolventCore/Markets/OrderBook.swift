@@ -1,0 +1,182 @@
+/// The order book's storage (contracts-spec/markets.md, "Order book"). Resting orders live in
+/// table `orders` under keys that sort in matching order, so a range scan from the start of a
+/// side yields the best price first and, at one price, the oldest order first:
+///
+///     orders        market u32 ‖ side u8 ‖ price key u64 ‖ order id u64     (all big-endian)
+///                   price key = price for asks, 2^64 − 1 − price for bids
+///     order_ids     order id u64                         → the `orders` key
+///     owner_orders  owner ‖ vault u32 ‖ market u32 ‖ order id u64 → empty
+public enum Side: UInt8, Sendable {
+    case buy = 0
+    case sell = 1
+
+    public var opposite: Side { self == .buy ? .sell : .buy }
+    public var name: String { self == .buy ? "buy" : "sell" }
+    /// +1 for buy (a long grows), −1 for sell.
+    var sign: Int64 { self == .buy ? 1 : -1 }
+}
+
+public enum TimeInForce: UInt8, Sendable {
+    /// Rests on the book until filled or cancelled.
+    case goodTillCancelled = 0
+    /// Fills what it can at once; the rest is cancelled.
+    case immediateOrCancel = 1
+    /// Refused if it would fill at once; otherwise rests (always the maker).
+    case postOnly = 2
+
+    public var name: String {
+        switch self {
+        case .goodTillCancelled: return "gtc"
+        case .immediateOrCancel: return "ioc"
+        case .postOnly: return "post_only"
+        }
+    }
+}
+
+/// A resting order.
+public struct Order: Equatable, Sendable {
+    public let id: UInt64
+    public let owner: Address
+    public let vault: UInt32
+    public let market: UInt32
+    public let side: Side
+    /// Limit price, price units.
+    public let price: UInt64
+    public let size: UInt64
+    public var remaining: UInt64
+    public let reduceOnly: Bool
+    public let placedAtHeight: UInt64
+
+    public var vaultID: VaultID { VaultID(owner: owner, number: vault) }
+
+    static let recordVersion: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 80)
+        w.u8(Self.recordVersion)
+        w.u64(id)
+        w.bytes32(owner.key)
+        w.u32(vault)
+        w.u32(market)
+        w.u8(side.rawValue)
+        w.u64(price)
+        w.u64(size)
+        w.u64(remaining)
+        w.bool(reduceOnly)
+        w.u64(placedAtHeight)
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Order {
+        var r = ByteReader(bytes)
+        guard try r.u8("order version") == recordVersion else { throw ProtocolError(.unknownVersion, "order version") }
+        let id = try r.u64("id")
+        let owner = Address(try r.bytes32("owner"))
+        let vault = try r.u32("vault"), market = try r.u32("market")
+        guard let side = Side(rawValue: try r.u8("side")) else { throw ProtocolError(.invalidField, "order side") }
+        let order = Order(id: id, owner: owner, vault: vault, market: market, side: side, price: try r.u64("price"),
+                          size: try r.u64("size"), remaining: try r.u64("remaining"), reduceOnly: try r.bool("reduce only"),
+                          placedAtHeight: try r.u64("height"))
+        try r.expectEnd()
+        return order
+    }
+}
+
+public enum OrderBook {
+    static func priceKey(_ side: Side, _ price: UInt64) -> UInt64 { side == .buy ? UInt64.max - price : price }
+
+    static func sidePrefix(_ market: UInt32, _ side: Side) -> [UInt8] { BigEndian.u32(market) + [side.rawValue] }
+
+    static func bookKey(_ o: Order) -> [UInt8] {
+        sidePrefix(o.market, o.side) + BigEndian.u64(priceKey(o.side, o.price)) + BigEndian.u64(o.id)
+    }
+
+    static func ownerKey(_ o: Order) -> [UInt8] {
+        o.owner.key.bytes + BigEndian.u32(o.vault) + BigEndian.u32(o.market) + BigEndian.u64(o.id)
+    }
+
+    static func insert(_ o: Order, _ state: StateOverlay) {
+        let key = bookKey(o)
+        state.put(.orders, key, o.encoded())
+        state.put(.orderIds, BigEndian.u64(o.id), key)
+        state.put(.ownerOrders, ownerKey(o), [])
+    }
+
+    /// Rewrites a resting order whose remaining size changed (its key does not change).
+    static func update(_ o: Order, _ state: StateOverlay) { state.put(.orders, bookKey(o), o.encoded()) }
+
+    static func remove(_ o: Order, _ state: StateOverlay) {
+        state.delete(.orders, bookKey(o))
+        state.delete(.orderIds, BigEndian.u64(o.id))
+        state.delete(.ownerOrders, ownerKey(o))
+    }
+
+    /// Visits one side's orders best first (price, then age) until `visit` returns false.
+    public static func scan(market: UInt32, side: Side, state: some StateReader, _ visit: (Order) -> Bool) {
+        state.scan(.orders, prefix: sidePrefix(market, side), from: nil) { _, value in
+            visit(decodeStored(value, "order", Order.decode))
+        }
+    }
+
+    public static func order(id: UInt64, state: some StateReader) -> Order? {
+        guard let key = state.get(.orderIds, BigEndian.u64(id)), let value = state.get(.orders, key) else { return nil }
+        return decodeStored(value, "order \(id)", Order.decode)
+    }
+
+    /// The owner's resting orders (optionally one vault, one market), in vault, market, id order.
+    public static func orders(owner: Address, vault: UInt32? = nil, market: UInt32? = nil, state: some StateReader) -> [Order] {
+        var prefix = owner.key.bytes
+        if let vault {
+            prefix += BigEndian.u32(vault)
+            if let market { prefix += BigEndian.u32(market) }
+        }
+        return state.entries(.ownerOrders, prefix: prefix).compactMap { e -> Order? in
+            let id = BigEndian.readU64(e.key, at: e.key.count - 8)
+            let marketOfKey = BigEndian.readU32(e.key, at: 36)
+            if let market, marketOfKey != market { return nil }
+            return order(id: id, state: state)
+        }
+    }
+
+    /// Aggregated depth: up to `levels` price levels per side, best first, with total remaining size.
+    public static func depth(market: UInt32, side: Side, levels: Int, state: some StateReader) -> [(price: UInt64, size: UInt64, orders: Int)] {
+        var out = [(price: UInt64, size: UInt64, orders: Int)]()
+        scan(market: market, side: side, state: state) { o in
+            if let last = out.last, last.price == o.price {
+                out[out.count - 1].size += o.remaining
+                out[out.count - 1].orders += 1
+                return true
+            }
+            guard out.count < levels else { return false }
+            out.append((o.price, o.remaining, 1))
+            return true
+        }
+        return out
+    }
+
+    /// The average price at which a market order of the market's impact notional would fill
+    /// against `side` (the bids for `.buy`, the asks for `.sell`), rounded towards the oracle
+    /// side (down for bids, up for asks); nil if that side cannot absorb the notional.
+    public static func impactPrice(market: PerpMarket, side: Side, state: some StateReader) -> UInt64? {
+        let target = market.params.impactNotional
+        var notional: UInt128 = 0, size: UInt128 = 0
+        var done = false
+        scan(market: market.id, side: side, state: state) { o in
+            let orderNotional = UInt128(o.remaining) * UInt128(o.price) / PerpUnits.notionalDivisor
+            if notional + orderNotional >= target {
+                // The part of this order that completes the impact notional.
+                let needed = target - notional
+                size += needed * PerpUnits.notionalDivisor / UInt128(o.price)
+                notional = target
+                done = true
+                return false
+            }
+            notional += orderNotional
+            size += UInt128(o.remaining)
+            return true
+        }
+        guard done, size > 0 else { return nil }
+        let average = FixedPoint.mulDiv(notional, PerpUnits.notionalDivisor, size, side == .buy ? .down : .up) ?? 0
+        return UInt64(clamping: average)
+    }
+}

@@ -1,0 +1,245 @@
+/// Perpetual futures markets (contracts-spec/markets.md).
+///
+/// Units: sizes are base units with 8 decimals ("size units", 1 BTC = 100_000_000), prices are US
+/// dollars with 8 decimals (like oracle prices), quote amounts are USDC quantums (6 decimals).
+/// So a trade of `size` at `price` is worth size × price / 10^10 USDC quantums; markets are listed
+/// only with tick × step a multiple of 10^10, which makes every fill's quote amount exact.
+public enum PerpUnits {
+    public static let sizeDecimals = 8
+    /// size units × price units / notionalDivisor = USDC quantums.
+    public static let notionalDivisor: UInt128 = 10_000_000_000
+
+    public static func formatSize(_ size: Int64) -> String {
+        (size < 0 ? "-" : "") + Amount.format(UInt128(size.magnitude), decimals: sizeDecimals)
+    }
+
+    public static func formatQuote(_ q: Int128) -> String {
+        (q < 0 ? "-" : "") + Amount.format(q.magnitude, decimals: 6)
+    }
+}
+
+/// A margin tier: the rates that apply to the part of a position's notional that lies in this
+/// tier's band (contracts-spec/margin.md, "Tiers").
+public struct MarginTier: Equatable, Sendable {
+    /// Upper end of the band in USDC quantums; nil for the last, unbounded tier.
+    public var maxNotional: UInt128?
+    public var initialPpm: UInt32
+    public var maintenancePpm: UInt32
+
+    public init(maxNotional: UInt128?, initialPpm: UInt32, maintenancePpm: UInt32) {
+        self.maxNotional = maxNotional
+        self.initialPpm = initialPpm
+        self.maintenancePpm = maintenancePpm
+    }
+}
+
+/// A market's listing parameters: set in genesis or by the admin.
+public struct PerpMarketParams: Equatable, Sendable {
+    public var id: UInt32
+    /// "BTC-PERP".
+    public var symbol: String
+    /// The oracle market whose price marks this market.
+    public var oracleMarket: UInt32
+    /// Prices are multiples of this (price units).
+    public var tickSize: UInt64
+    /// Sizes are multiples of this (size units).
+    public var stepSize: UInt64
+    public var minOrderSize: UInt64
+    public var makerFeePpm: UInt32
+    public var takerFeePpm: UInt32
+    public var tiers: [MarginTier]
+    /// Funding is applied every `fundingIntervalMs` of block time from premium samples taken
+    /// every `fundingSampleIntervalMs`; the rate per interval is capped at ± `fundingRateCapPpm`.
+    public var fundingIntervalMs: UInt64
+    public var fundingSampleIntervalMs: UInt64
+    public var fundingRateCapPpm: UInt32
+    /// The notional (USDC quantums) whose average fill price defines the impact bid and ask.
+    public var impactNotional: UInt128
+    /// A paused market accepts only cancellations and reduce-only orders.
+    public var active: Bool
+
+    public init(id: UInt32, symbol: String, oracleMarket: UInt32, tickSize: UInt64, stepSize: UInt64, minOrderSize: UInt64,
+                makerFeePpm: UInt32, takerFeePpm: UInt32, tiers: [MarginTier], fundingIntervalMs: UInt64,
+                fundingSampleIntervalMs: UInt64, fundingRateCapPpm: UInt32, impactNotional: UInt128, active: Bool = true) {
+        self.id = id
+        self.symbol = symbol
+        self.oracleMarket = oracleMarket
+        self.tickSize = tickSize
+        self.stepSize = stepSize
+        self.minOrderSize = minOrderSize
+        self.makerFeePpm = makerFeePpm
+        self.takerFeePpm = takerFeePpm
+        self.tiers = tiers
+        self.fundingIntervalMs = fundingIntervalMs
+        self.fundingSampleIntervalMs = fundingSampleIntervalMs
+        self.fundingRateCapPpm = fundingRateCapPpm
+        self.impactNotional = impactNotional
+        self.active = active
+    }
+
+    /// The listing rules (markets.md, "Listing"): what makes a market's arithmetic exact and its
+    /// margin schedule sound.
+    public func validate() throws(ProtocolError) {
+        func bad(_ m: String) -> ProtocolError { ProtocolError(.invalidMarket, "\(symbol): \(m)") }
+        let parts = symbol.split(separator: "-")
+        guard parts.count == 2, parts[1] == "PERP", !parts[0].isEmpty, parts[0].utf8.count <= 16,
+              parts[0].utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else {
+            throw bad("the symbol must look like BTC-PERP")
+        }
+        guard tickSize > 0, stepSize > 0, minOrderSize >= stepSize, minOrderSize % stepSize == 0 else {
+            throw bad("tick and step must be positive and the minimum order a positive multiple of the step")
+        }
+        guard (UInt128(tickSize) * UInt128(stepSize)) % PerpUnits.notionalDivisor == 0 else {
+            throw bad("tick × step must be a multiple of 10^10 so that every fill's quote amount is exact")
+        }
+        guard makerFeePpm <= 100_000, takerFeePpm <= 100_000 else { throw bad("fees are at most 10%") }
+        guard !tiers.isEmpty, tiers.last!.maxNotional == nil else { throw bad("the last margin tier must be unbounded") }
+        var previous = MarginTier(maxNotional: 0, initialPpm: 0, maintenancePpm: 0)
+        for (i, t) in tiers.enumerated() {
+            guard t.maintenancePpm > 0, t.maintenancePpm <= t.initialPpm, t.initialPpm <= 1_000_000 else {
+                throw bad("tier \(i): 0 < maintenance ≤ initial ≤ 100%")
+            }
+            guard t.initialPpm >= previous.initialPpm, t.maintenancePpm >= previous.maintenancePpm else {
+                throw bad("tier \(i): rates may not fall as notional grows")
+            }
+            if i < tiers.count - 1 {
+                guard let max = t.maxNotional, max > (previous.maxNotional ?? 0) else {
+                    throw bad("tier \(i): bands must have increasing upper ends")
+                }
+            }
+            previous = t
+        }
+        guard fundingIntervalMs >= 1_000, fundingSampleIntervalMs >= 1, fundingSampleIntervalMs <= fundingIntervalMs else {
+            throw bad("funding interval at least 1 s, sample interval between 1 ms and the funding interval")
+        }
+        guard fundingRateCapPpm <= 1_000_000, impactNotional > 0 else {
+            throw bad("funding rate cap at most 100% and impact notional positive")
+        }
+    }
+
+    func encode(into w: inout ByteWriter) {
+        w.shortString(symbol)
+        w.u32(oracleMarket)
+        w.u64(tickSize)
+        w.u64(stepSize)
+        w.u64(minOrderSize)
+        w.u32(makerFeePpm)
+        w.u32(takerFeePpm)
+        w.u8(UInt8(tiers.count))
+        for t in tiers {
+            w.u128(t.maxNotional ?? 0)
+            w.u32(t.initialPpm)
+            w.u32(t.maintenancePpm)
+        }
+        w.u64(fundingIntervalMs)
+        w.u64(fundingSampleIntervalMs)
+        w.u32(fundingRateCapPpm)
+        w.u128(impactNotional)
+        w.bool(active)
+    }
+
+    static func decode(id: UInt32, from r: inout ByteReader) throws(ProtocolError) -> PerpMarketParams {
+        let symbol = try r.shortString("symbol", maxLength: 32)
+        let oracle = try r.u32("oracle market")
+        let tick = try r.u64("tick size"), step = try r.u64("step size"), minSize = try r.u64("min order size")
+        let maker = try r.u32("maker fee"), taker = try r.u32("taker fee")
+        let n = Int(try r.u8("tier count"))
+        guard n >= 1, n <= 16 else { throw ProtocolError(.fieldTooLong, "a market has 1 to 16 margin tiers") }
+        var tiers = [MarginTier]()
+        for i in 0..<n {
+            let max = try r.u128("tier max notional")
+            tiers.append(MarginTier(maxNotional: i == n - 1 ? nil : max, initialPpm: try r.u32("initial"), maintenancePpm: try r.u32("maintenance")))
+        }
+        return PerpMarketParams(
+            id: id, symbol: symbol, oracleMarket: oracle, tickSize: tick, stepSize: step, minOrderSize: minSize,
+            makerFeePpm: maker, takerFeePpm: taker, tiers: tiers, fundingIntervalMs: try r.u64("funding interval"),
+            fundingSampleIntervalMs: try r.u64("sample interval"), fundingRateCapPpm: try r.u32("rate cap"),
+            impactNotional: try r.u128("impact notional"), active: try r.bool("active"))
+    }
+}
+
+/// A market's record: its parameters and its running state (table `perp_markets`).
+public struct PerpMarket: Equatable, Sendable {
+    public var params: PerpMarketParams
+    /// Total size of all long positions (= total size of all short positions), size units.
+    public var openInterest: UInt64 = 0
+    /// Cumulative funding per size unit, in USDC quantums × 10^16 (funding.md).
+    public var fundingIndex: Int128 = 0
+    /// Funding settled by positions and not yet paid out to others (USDC quantums); the
+    /// protocol owns whatever rounding leaves in it.
+    public var fundingPool: Int128 = 0
+    public var nextFundingMs: UInt64 = 0
+    public var nextSampleMs: UInt64 = 0
+    /// Premium samples (ppm) taken since the last funding.
+    public var premiumSumPpm: Int64 = 0
+    public var premiumSamples: UInt32 = 0
+    /// The rate applied at the last funding, ppm per interval (positive: longs pay shorts).
+    public var lastFundingRatePpm: Int64 = 0
+    public var lastTradePrice: UInt64 = 0
+
+    public init(params: PerpMarketParams) { self.params = params }
+
+    public var id: UInt32 { params.id }
+
+    static func key(_ id: UInt32) -> [UInt8] { BigEndian.u32(id) }
+    static let recordVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 256)
+        w.u8(Self.recordVersion)
+        params.encode(into: &w)
+        w.u64(openInterest)
+        w.i128(fundingIndex)
+        w.i128(fundingPool)
+        w.u64(nextFundingMs)
+        w.u64(nextSampleMs)
+        w.i64(premiumSumPpm)
+        w.u32(premiumSamples)
+        w.i64(lastFundingRatePpm)
+        w.u64(lastTradePrice)
+        return w.bytes
+    }
+
+    public static func decode(id: UInt32, _ bytes: [UInt8]) throws(ProtocolError) -> PerpMarket {
+        var r = ByteReader(bytes)
+        guard try r.u8("market version") == recordVersion else { throw ProtocolError(.unknownVersion, "perp market version") }
+        var m = PerpMarket(params: try PerpMarketParams.decode(id: id, from: &r))
+        m.openInterest = try r.u64("open interest")
+        m.fundingIndex = try r.i128("funding index")
+        m.fundingPool = try r.i128("funding pool")
+        m.nextFundingMs = try r.u64("next funding")
+        m.nextSampleMs = try r.u64("next sample")
+        m.premiumSumPpm = try r.i64("premium sum")
+        m.premiumSamples = try r.u32("premium samples")
+        m.lastFundingRatePpm = try r.i64("last funding rate")
+        m.lastTradePrice = try r.u64("last trade price")
+        try r.expectEnd()
+        return m
+    }
+}
+
+extension StateReader {
+    public func perpMarket(_ id: UInt32) -> PerpMarket? {
+        get(.perpMarkets, PerpMarket.key(id)).map { b in decodeStored(b, "perp market \(id)") { (x) throws(ProtocolError) in try PerpMarket.decode(id: id, x) } }
+    }
+
+    /// Every market in id order.
+    public func perpMarkets() -> [PerpMarket] {
+        entries(.perpMarkets, prefix: []).map { e in
+            let id = BigEndian.readU32(e.key, at: 0)
+            return decodeStored(e.value, "perp market \(id)") { (x) throws(ProtocolError) in try PerpMarket.decode(id: id, x) }
+        }
+    }
+}
+
+extension StateOverlay {
+    public func putPerpMarket(_ m: PerpMarket) { put(.perpMarkets, PerpMarket.key(m.id), m.encoded()) }
+}
+
+/// Big-endian keys: byte order is numeric order.
+enum BigEndian {
+    static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * $0)) } }
+    static func u64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * $0)) } }
+    static func readU32(_ b: [UInt8], at o: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(b[o + $1]) } }
+    static func readU64(_ b: [UInt8], at o: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(b[o + $1]) } }
+}

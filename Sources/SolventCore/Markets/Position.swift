@@ -1,0 +1,122 @@
+/// A vault's position in one market (table `positions`, key = vault key ‖ market u32 big-endian).
+public struct Position: Equatable, Sendable {
+    /// Signed size in size units: positive long, negative short.
+    public var size: Int64
+    /// What the open size cost, in USDC quantums, signed like the size (entry price =
+    /// costBasis × 10^10 / size). For display and realized PnL only: the vault's quote balance is
+    /// what the accounting uses.
+    public var costBasis: Int128
+    /// Profit and loss realized by reducing the position, USDC quantums.
+    public var realizedPnl: Int128
+    /// The market's funding index when this position last settled funding.
+    public var fundingIndex: Int128
+    /// Funding this position has paid (positive) or received (negative) so far, USDC quantums.
+    public var fundingPaid: Int128
+
+    public init(size: Int64 = 0, costBasis: Int128 = 0, realizedPnl: Int128 = 0, fundingIndex: Int128 = 0, fundingPaid: Int128 = 0) {
+        self.size = size
+        self.costBasis = costBasis
+        self.realizedPnl = realizedPnl
+        self.fundingIndex = fundingIndex
+        self.fundingPaid = fundingPaid
+    }
+
+    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndian.u32(market) }
+    static let recordVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 80)
+        w.u8(Self.recordVersion)
+        w.i64(size)
+        w.i128(costBasis)
+        w.i128(realizedPnl)
+        w.i128(fundingIndex)
+        w.i128(fundingPaid)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Position {
+        var r = ByteReader(bytes)
+        guard try r.u8("position version") == recordVersion else { throw ProtocolError(.unknownVersion, "position version") }
+        let p = Position(size: try r.i64("size"), costBasis: try r.i128("cost basis"), realizedPnl: try r.i128("realized pnl"),
+                         fundingIndex: try r.i128("funding index"), fundingPaid: try r.i128("funding paid"))
+        try r.expectEnd()
+        return p
+    }
+}
+
+extension StateReader {
+    public func position(_ vault: VaultID, _ market: UInt32) -> Position? {
+        get(.positions, Position.key(vault, market)).map { decodeStored($0, "position \(vault) \(market)", Position.decode) }
+    }
+
+    /// The vault's positions in market order (a position record exists only while its size is not zero).
+    public func positions(of vault: VaultID) -> [(market: UInt32, position: Position)] {
+        entries(.positions, prefix: vault.key).map { e in
+            (BigEndian.readU32(e.key, at: 36), decodeStored(e.value, "position of \(vault)", Position.decode))
+        }
+    }
+}
+
+extension StateOverlay {
+    /// Stores the position, or removes it when its size is zero (its realized figures are then in events).
+    public func putPosition(_ vault: VaultID, _ market: UInt32, _ p: Position) {
+        if p.size == 0 {
+            delete(.positions, Position.key(vault, market))
+        } else {
+            put(.positions, Position.key(vault, market), p.encoded())
+        }
+    }
+}
+
+/// The protocol's own balances (table `protocol`): the fee pool and the insurance fund, in USDC
+/// quantums, and the next order id.
+public enum ProtocolAccounts {
+    static let feePoolKey: [UInt8] = Array("fee_pool".utf8)
+    static let insuranceKey: [UInt8] = Array("insurance_fund".utf8)
+    static let nextOrderKey: [UInt8] = Array("next_order_id".utf8)
+    static let settingsKey: [UInt8] = Array("perp_settings".utf8)
+
+    static func readU128(_ state: some StateReader, _ key: [UInt8]) -> UInt128 {
+        guard let b = state.get(.protocolAccounts, key), b.count == 16 else { return 0 }
+        return b.withUnsafeBytes { UInt128(littleEndian: $0.loadUnaligned(as: UInt128.self)) }
+    }
+
+    static func writeU128(_ state: StateOverlay, _ key: [UInt8], _ v: UInt128) {
+        var w = ByteWriter(capacity: 16)
+        w.u128(v)
+        state.put(.protocolAccounts, key, w.bytes)
+    }
+}
+
+extension StateReader {
+    public func feePool() -> UInt128 { ProtocolAccounts.readU128(self, ProtocolAccounts.feePoolKey) }
+    public func insuranceFund() -> UInt128 { ProtocolAccounts.readU128(self, ProtocolAccounts.insuranceKey) }
+
+    /// The share of every trading fee that goes to the insurance fund (ppm); the rest stays in the fee pool.
+    public func insuranceFeeSharePpm() -> UInt32 {
+        guard let b = get(.protocolAccounts, ProtocolAccounts.settingsKey), b.count == 5, b[0] == 1 else { return 0 }
+        return UInt32(b[1]) | UInt32(b[2]) << 8 | UInt32(b[3]) << 16 | UInt32(b[4]) << 24
+    }
+
+    public func nextOrderID() -> UInt64 {
+        guard let b = get(.protocolAccounts, ProtocolAccounts.nextOrderKey), b.count == 8 else { return 1 }
+        return b.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    }
+}
+
+extension StateOverlay {
+    public func setFeePool(_ v: UInt128) { ProtocolAccounts.writeU128(self, ProtocolAccounts.feePoolKey, v) }
+    public func setInsuranceFund(_ v: UInt128) { ProtocolAccounts.writeU128(self, ProtocolAccounts.insuranceKey, v) }
+    public func setNextOrderID(_ v: UInt64) {
+        var w = ByteWriter(capacity: 8)
+        w.u64(v)
+        put(.protocolAccounts, ProtocolAccounts.nextOrderKey, w.bytes)
+    }
+    public func setInsuranceFeeSharePpm(_ v: UInt32) {
+        var w = ByteWriter(capacity: 5)
+        w.u8(1)
+        w.u32(v)
+        put(.protocolAccounts, ProtocolAccounts.settingsKey, w.bytes)
+    }
+}
