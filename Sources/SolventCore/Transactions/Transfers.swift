@@ -66,9 +66,10 @@ enum Transfers {
         return events
     }
 
-    /// `withdraw`: the sender's vault `number` back to the sender's wallet. USDC comes from the
-    /// quote balance (which must cover it: nothing is lent). A vault with positions or a negative
-    /// quote must still meet its initial margin afterwards, at fresh prices (margin.md).
+    /// `withdraw`: the sender's vault `number` back to the sender's wallet. A vault with positions
+    /// may take its quote below zero (its positions back it) but must meet its initial margin
+    /// afterwards, at fresh prices (margin.md); a vault without positions lends nothing: its USDC
+    /// must cover the amount, and with a negative quote no collateral may leave without the check.
     static func withdraw(owner: Address, number: UInt32, assetID: AssetID, amount: UInt128,
                          context: BlockContext, state: StateOverlay) throws(ProtocolError) -> [Event] {
         let asset = try knownAsset(assetID, state)
@@ -78,9 +79,10 @@ enum Transfers {
         guard number < account.vaultCount, var vault = state.vault(id) else {
             throw ProtocolError(.vaultNotFound, "account \(owner) has no vault \(number)")
         }
-        let exposed = vault.quote < 0 || !state.positions(of: id).isEmpty
+        let hasPositions = !state.positions(of: id).isEmpty
+        let exposed = vault.quote < 0 || hasPositions
         if asset.isQuote {
-            guard vault.quote >= Int128(amount) else {
+            guard hasPositions || vault.quote >= Int128(amount) else {
                 throw ProtocolError(.insufficientBalance,
                     "vault \(number) holds \(PerpUnits.formatQuote(vault.quote)) USDC, \(asset.format(amount)) needed")
             }
