@@ -55,12 +55,11 @@ public enum Funding {
                 market.nextFundingMs = context.timeMs + p.fundingIntervalMs
             }
             let price = try? OracleGuard.priceForRiskIncrease(market: p.oracleMarket, state: state, at: context.timeMs)
-            if context.timeMs >= market.nextSampleMs {
-                // One sample per block, however many slots a jump in block time skipped.
-                if let price {
-                    market.premiumSumPpm += premiumPpm(market: market, oraclePrice: price, state: state)
-                    market.premiumSamples += 1
-                }
+            if context.timeMs >= market.nextSampleMs, let price {
+                // One sample per block, however many slots a jump in block time skipped; without a
+                // fresh price the sample waits for the first block that has one.
+                market.premiumSumPpm += premiumPpm(market: market, oraclePrice: price, state: state)
+                market.premiumSamples += 1
                 market.nextSampleMs = context.timeMs + p.fundingSampleIntervalMs
             }
             if context.timeMs >= market.nextFundingMs {

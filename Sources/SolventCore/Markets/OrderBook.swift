@@ -154,29 +154,22 @@ public enum OrderBook {
         return out
     }
 
-    /// The average price at which a market order of the market's impact notional would fill
-    /// against `side` (the bids for `.buy`, the asks for `.sell`), rounded towards the oracle
-    /// side (down for bids, up for asks); nil if that side cannot absorb the notional.
+    /// The impact price of one side: the price of the order at which a market order of the
+    /// market's impact notional, filling against `side` (the bids for `.buy`, the asks for
+    /// `.sell`) best first, reaches that notional; nil if the side cannot absorb it. An exact
+    /// book price, so every implementation finds the same one.
     public static func impactPrice(market: PerpMarket, side: Side, state: some StateReader) -> UInt64? {
         let target = market.params.impactNotional
-        var notional: UInt128 = 0, size: UInt128 = 0
-        var done = false
+        var notional: UInt128 = 0
+        var reached: UInt64?
         scan(market: market.id, side: side, state: state) { o in
-            let orderNotional = UInt128(o.remaining) * UInt128(o.price) / PerpUnits.notionalDivisor
-            if notional + orderNotional >= target {
-                // The part of this order that completes the impact notional.
-                let needed = target - notional
-                size += needed * PerpUnits.notionalDivisor / UInt128(o.price)
-                notional = target
-                done = true
+            notional += UInt128(o.remaining) * UInt128(o.price) / PerpUnits.notionalDivisor
+            if notional >= target {
+                reached = o.price
                 return false
             }
-            notional += orderNotional
-            size += UInt128(o.remaining)
             return true
         }
-        guard done, size > 0 else { return nil }
-        let average = FixedPoint.mulDiv(notional, PerpUnits.notionalDivisor, size, side == .buy ? .down : .up) ?? 0
-        return UInt64(clamping: average)
+        return reached
     }
 }
