@@ -44,8 +44,17 @@ public struct VaultReply: Decodable, Sendable {
     public let owner: String
     public let vault: UInt32
     public let mode: String
+    public let market: String?
+    public let quote: String
     public let collateral: [AmountReply]
+    public let positions: [PositionReply]
+    public let margin: MarginReply?
+    public let openOrders: Int
     public let height: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case owner, vault, mode, market, quote, collateral, positions, margin, openOrders = "open_orders", height
+    }
 }
 
 public struct EventReply: Decodable, Sendable {
@@ -112,6 +121,18 @@ public struct ActionReply: Decodable, Sendable {
     public let market: String?
     public let reports: [ReportReply]?
     public let signer: String?
+    public let side: String?
+    public let size: String?
+    public let price: String?
+    public let orderKind: String?
+    public let orderId: UInt64?
+    public let mode: String?
+    public let marketId: UInt32?
+
+    enum CodingKeys: String, CodingKey {
+        case type, to, vault, asset, amount, market, reports, signer, side, size, price, orderKind = "order_kind"
+        case orderId = "order_id", mode, marketId = "market_id"
+    }
 
     /// One line for people: "send 100 USDC to sv1...", "oracle_update BTC-USD (3 reports)".
     public var summary: String {
@@ -121,6 +142,9 @@ public struct ActionReply: Decodable, Sendable {
         if let vault { parts.append("vault \(vault)") }
         if let market { parts.append("\(market) (\(reports?.count ?? 0) reports)") }
         if let signer { parts.append(signer) }
+        if let side, let size, let price { parts.append("\(side) \(size) @ \(price) in market \(marketId ?? 0)") }
+        if let orderId { parts.append("order \(orderId)") }
+        if let mode { parts.append(mode) }
         return parts.joined(separator: " ")
     }
 }
@@ -199,4 +223,118 @@ public struct OracleReply: Decodable, Sendable {
     public let markets: [OracleMarketReply]
 
     enum CodingKeys: String, CodingKey { case height, blockTimeMs = "block_time_ms", config, signers, markets }
+}
+
+public struct MarketParamsReply: Decodable, Sendable {
+    public let id: UInt32
+    public let symbol: String
+    public let oracleMarket: UInt32
+    public let tickSize: String
+    public let stepSize: String
+    public let minOrderSize: String
+    public let makerFeePpm: UInt32
+    public let takerFeePpm: UInt32
+    public let active: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, symbol, oracleMarket = "oracle_market", tickSize = "tick_size", stepSize = "step_size"
+        case minOrderSize = "min_order_size", makerFeePpm = "maker_fee_ppm", takerFeePpm = "taker_fee_ppm", active
+    }
+}
+
+public struct LevelReply: Decodable, Sendable {
+    public let price: String
+    public let size: String
+    public let orders: Int
+}
+
+public struct FundingReply: Decodable, Sendable {
+    public let index: String
+    public let pool: String
+    public let lastRatePpm: Int64
+    public let nextFundingMs: UInt64
+    public let premiumSamples: UInt32
+    public let averagePremiumPpm: Int64
+    public let currentPremiumPpm: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case index, pool, lastRatePpm = "last_rate_ppm", nextFundingMs = "next_funding_ms", premiumSamples = "premium_samples"
+        case averagePremiumPpm = "average_premium_ppm", currentPremiumPpm = "current_premium_ppm"
+    }
+}
+
+public struct MarketReply: Decodable, Sendable {
+    public let params: MarketParamsReply
+    public let oraclePrice: String?
+    public let oracleStatus: String
+    public let openInterest: String
+    public let lastTradePrice: String?
+    public let bestBid: String?
+    public let bestAsk: String?
+    public let funding: FundingReply
+    public let bids: [LevelReply]?
+    public let asks: [LevelReply]?
+
+    enum CodingKeys: String, CodingKey {
+        case params, oraclePrice = "oracle_price", oracleStatus = "oracle_status", openInterest = "open_interest"
+        case lastTradePrice = "last_trade_price", bestBid = "best_bid", bestAsk = "best_ask", funding, bids, asks
+    }
+}
+
+public struct OrderReply: Decodable, Sendable {
+    public let orderId: UInt64
+    public let owner: String
+    public let vault: UInt32
+    public let market: String
+    public let side: String
+    public let price: String
+    public let size: String
+    public let remaining: String
+    public let reduceOnly: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case orderId = "order_id", owner, vault, market, side, price, size, remaining, reduceOnly = "reduce_only"
+    }
+}
+
+public struct PositionReply: Decodable, Sendable {
+    public let market: String
+    public let size: String
+    public let side: String
+    public let entryPrice: String
+    public let oraclePrice: String
+    public let notional: String
+    public let unrealizedPnl: String
+    public let realizedPnl: String
+    public let unsettledFunding: String
+    public let initialRequirement: String
+    public let maintenanceRequirement: String
+    public let liquidationPrice: String?
+
+    enum CodingKeys: String, CodingKey {
+        case market, size, side, entryPrice = "entry_price", oraclePrice = "oracle_price", notional, unrealizedPnl = "unrealized_pnl"
+        case realizedPnl = "realized_pnl", unsettledFunding = "unsettled_funding", initialRequirement = "initial_requirement"
+        case maintenanceRequirement = "maintenance_requirement", liquidationPrice = "liquidation_price"
+    }
+}
+
+public struct MarginReply: Decodable, Sendable {
+    public let equity: String
+    public let initialRequirement: String
+    public let maintenanceRequirement: String
+    public let freeCollateral: String
+    public let marginRatio: String?
+    public let liquidatable: Bool
+    public let pricesFresh: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case equity, initialRequirement = "initial_requirement", maintenanceRequirement = "maintenance_requirement"
+        case freeCollateral = "free_collateral", marginRatio = "margin_ratio", liquidatable, pricesFresh = "prices_fresh"
+    }
+}
+
+public struct ProtocolReply: Decodable, Sendable {
+    public let feePool: String
+    public let insuranceFund: String
+    enum CodingKeys: String, CodingKey { case feePool = "fee_pool", insuranceFund = "insurance_fund" }
 }

@@ -102,6 +102,11 @@ public struct RPCClient: Sendable {
     public func oracle() async throws -> Reply<OracleReply> { try await get("/v1/oracle") }
     public func oracleMarket(_ market: String) async throws -> Reply<OracleMarketReply> { try await get("/v1/oracle/\(market)") }
 
+    public func markets() async throws -> Reply<[MarketReply]> { try await get("/v1/markets") }
+    public func market(_ market: String, depth: Int = 20) async throws -> Reply<MarketReply> { try await get("/v1/markets/\(market)?depth=\(depth)") }
+    public func orders(_ address: String) async throws -> Reply<[OrderReply]> { try await get("/v1/orders/\(address)") }
+    public func protocolAccounts() async throws -> Reply<ProtocolReply> { try await get("/v1/protocol") }
+
     public func mine(blocks: Int) async throws -> Reply<MinedReply> {
         try await post("/v1/devnet/mine", json: try JSONSerialization.data(withJSONObject: ["blocks": blocks]))
     }

@@ -7,7 +7,8 @@ import SolventCore
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read chain state and history.",
-        subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self, OracleQuery.self])
+        subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self, OracleQuery.self,
+                      MarketsQuery.self, MarketQuery.self, OrdersQuery.self, ProtocolQuery.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Chain id, height, app hash and block time.")
@@ -103,8 +104,17 @@ struct Query: AsyncParsableCommand {
                 let reply = try await global.client.vault(address.text, vault)
                 if global.output == .json { return global.printJSON(reply.json) }
                 let v = reply.value
-                print("vault       \(v.owner)/\(v.vault) (\(v.mode))")
-                print("collateral  " + (v.collateral.isEmpty ? "empty" : v.collateral.map { "\($0.amount) \($0.asset)" }.joined(separator: "\n            ")))
+                print("vault       \(v.owner)/\(v.vault) (\(v.mode)\(v.market.map { " " + $0 } ?? ""))")
+                print("collateral  " + v.collateral.map { "\($0.amount) \($0.asset)" }.joined(separator: "\n            "))
+                if let m = v.margin {
+                    print("equity      \(m.equity) USDC\(m.pricesFresh ? "" : " (some prices are stale)")")
+                    print("initial     \(m.initialRequirement) USDC    maintenance \(m.maintenanceRequirement) USDC")
+                    print("free        \(m.freeCollateral) USDC    margin ratio \(m.marginRatio ?? "-")\(m.liquidatable ? "  LIQUIDATABLE" : "")")
+                }
+                for p in v.positions {
+                    print("position    \(p.market) \(p.size) (\(p.side)) entry \(p.entryPrice), oracle \(p.oraclePrice), unrealized \(p.unrealizedPnl), liquidation \(p.liquidationPrice ?? "none")")
+                }
+                if v.openOrders > 0 { print("orders      \(v.openOrders) resting") }
                 print("height      \(v.height)")
             }
         }

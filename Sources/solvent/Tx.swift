@@ -7,7 +7,7 @@ import SolventCrypto
 struct Tx: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign and send transactions.",
-        subcommands: [Send.self, Deposit.self, Withdraw.self, Broadcast.self, OracleAdminCommand.self])
+        subcommands: [Send.self, Deposit.self, Withdraw.self, OrderCommand.self, VaultCommand.self, Broadcast.self, OracleAdminCommand.self])
 
     struct SigningOptions: ParsableArguments {
         @Option(name: .long, help: "Name of the key that signs (see `solvent keys list`).")

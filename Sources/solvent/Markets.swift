@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import SolventClient
+import SolventCore
+import SolventCrypto
+
+/// Finds a market by symbol (any case) or id.
+func resolveMarket(_ text: String, _ global: GlobalOptions) async throws -> MarketReply {
+    let markets = try await global.client.markets().value
+    if let id = UInt32(text), let m = markets.first(where: { $0.params.id == id }) { return m }
+    guard let m = markets.first(where: { $0.params.symbol == text.uppercased() }) else {
+        throw ClientError("unknown_market", "no market '\(text)' (known: \(markets.map(\.params.symbol).joined(separator: ", ")))")
+    }
+    return m
+}
+
+func parseSize(_ text: String) throws -> UInt64 {
+    guard let v = try? Amount.parse(text, decimals: PerpUnits.sizeDecimals), v > 0, v <= UInt128(Int64.max) else {
+        throw ClientError("invalid_size", "'\(text)' is not a positive size with at most 8 decimals")
+    }
+    return UInt64(v)
+}
+
+func parsePrice(_ text: String) throws -> UInt64 {
+    guard let p = OraclePrice.parse(text) else { throw ClientError("invalid_price", "'\(text)' is not a positive price with at most 8 decimals") }
+    return p
+}
+
+extension Tx {
+    struct OrderCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "order", abstract: "Place and cancel orders on the perpetual markets.",
+            subcommands: [Place.self, Cancel.self, CancelAll.self])
+
+        struct Place: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Place an order: a limit order with --price, else a market order.",
+                discussion: """
+                    A limit order rests until filled or cancelled (--ioc: fill what it can now, cancel the rest; \
+                    --post-only: refused if it would fill now). Without --price it is a market order that fills \
+                    at once at prices no worse than --worst-price, or than the oracle price moved by --max-slippage.
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "Market symbol or id, e.g. BTC-PERP.") var market: String
+            @Argument(help: "buy or sell.") var side: String
+            @Argument(help: "Size in base units, e.g. 0.5.") var size: String
+            @Option(help: "Limit price.") var price: String?
+            @Flag(help: "Immediate or cancel.") var ioc = false
+            @Flag(name: .customLong("post-only"), help: "Only rest on the book (refused if it would fill at once).") var postOnly = false
+            @Flag(name: .customLong("reduce-only"), help: "Never increase the position: only the part that reduces it fills.") var reduceOnly = false
+            @Option(help: "Vault number.") var vault: UInt32 = 0
+            @Option(name: .customLong("worst-price"), help: "Market orders: the worst acceptable price.") var worstPrice: String?
+            @Option(name: .customLong("max-slippage"), help: "Market orders without --worst-price: the worst price as a fraction away from the oracle.")
+            var maxSlippage = 0.01
+
+            func run() async throws {
+                try await global.run {
+                    guard let side = ["buy": Side.buy, "sell": Side.sell][side.lowercased()] else {
+                        throw ClientError("invalid_argument", "side must be buy or sell")
+                    }
+                    guard !(ioc && postOnly) else { throw ClientError("invalid_argument", "choose one of --ioc and --post-only") }
+                    let m = try await resolveMarket(market, global)
+                    let size = try parseSize(self.size)
+                    let request: OrderRequest
+                    if let price {
+                        request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .limit,
+                                               timeInForce: ioc ? .immediateOrCancel : postOnly ? .postOnly : .goodTillCancelled,
+                                               reduceOnly: reduceOnly, size: size, price: try parsePrice(price))
+                    } else {
+                        guard !postOnly else { throw ClientError("invalid_argument", "a market order cannot be post-only") }
+                        let tick = try parsePrice(m.params.tickSize)
+                        var worst: UInt64
+                        if let worstPrice {
+                            worst = try parsePrice(worstPrice)
+                        } else {
+                            guard let oracleText = m.oraclePrice, let oracle = Double(oracleText), maxSlippage >= 0, maxSlippage < 1 else {
+                                throw ClientError("invalid_argument", "give --worst-price (the market has no oracle price to slip from)")
+                            }
+                            worst = UInt64((oracle * (side == .buy ? 1 + maxSlippage : 1 - maxSlippage) * Double(OraclePrice.one)).rounded())
+                        }
+                        // Round to the tick, towards the side that keeps the limit.
+                        worst = side == .buy ? (worst / tick) * tick : ((worst + tick - 1) / tick) * tick
+                        request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .market, timeInForce: .immediateOrCancel,
+                                               reduceOnly: reduceOnly, size: size, price: max(worst, tick))
+                    }
+                    try await signAndSend(.orderPlace(request), global, signing)
+                }
+            }
+        }
+
+        struct Cancel: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Cancel one of your resting orders.")
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "Order id.") var id: UInt64
+            func run() async throws {
+                try await global.run { try await signAndSend(.orderCancel(orderID: id), global, signing) }
+            }
+        }
+
+        struct CancelAll: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "cancel-all", abstract: "Cancel all your resting orders in a market (one vault).")
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "Market symbol or id.") var market: String
+            @Option(help: "Vault number.") var vault: UInt32 = 0
+            func run() async throws {
+                try await global.run {
+                    let m = try await resolveMarket(market, global)
+                    try await signAndSend(.orderCancelAll(vault: vault, market: m.params.id), global, signing)
+                }
+            }
+        }
+    }
+
+    struct VaultCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vault", abstract: "Open vaults.", subcommands: [Open.self])
+
+        struct Open: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Open your next vault: cross (many markets, shared collateral) or --isolated MARKET (one market only).")
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Option(help: "Isolate the vault to this market.") var isolated: String?
+
+            func run() async throws {
+                try await global.run {
+                    let keyring = try global.keyring(holding: signing.from)
+                    let info = try keyring.info(signing.from)
+                    let number = UInt32(try await global.client.account(info.address).value.vaults.count)
+                    var mode = VaultMode.cross
+                    if let isolated { mode = .isolated(market: try await resolveMarket(isolated, global).params.id) }
+                    try await signAndSend(.vaultOpen(vault: number, mode: mode), global, signing)
+                }
+            }
+        }
+    }
+}
+
+extension Query {
+    struct MarketsQuery: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "markets", abstract: "The perpetual markets.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.markets()
+                if global.output == .json { return global.printJSON(reply.json) }
+                print("market     oracle             bid           ask           open interest  funding (last rate)")
+                for m in reply.value {
+                    print("\(m.params.symbol.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                        + "\((m.oraclePrice ?? "-").padding(toLength: 18, withPad: " ", startingAt: 0)) "
+                        + "\((m.bestBid ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)) "
+                        + "\((m.bestAsk ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)) "
+                        + "\(m.openInterest.padding(toLength: 14, withPad: " ", startingAt: 0)) "
+                        + "\(Double(m.funding.lastRatePpm) / 10_000)%/h")
+                }
+            }
+        }
+    }
+
+    struct MarketQuery: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "market", abstract: "One market: book depth, open interest, funding.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Market symbol or id.") var market: String
+        @Option(help: "Price levels per side.") var depth = 10
+
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.market(market, depth: depth)
+                if global.output == .json { return global.printJSON(reply.json) }
+                let m = reply.value
+                print("\(m.params.symbol): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus)), open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
+                print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), fees maker \(Double(m.params.makerFeePpm) / 10_000)% taker \(Double(m.params.takerFeePpm) / 10_000)%")
+                print("funding: last rate \(Double(m.funding.lastRatePpm) / 10_000)%/h, \(m.funding.premiumSamples) samples averaging \(Double(m.funding.averagePremiumPpm) / 10_000)%, current premium \(m.funding.currentPremiumPpm.map { "\(Double($0) / 10_000)%" } ?? "-")")
+                print("asks (price, size, orders):")
+                for l in (m.asks ?? []).reversed() { print("  \(l.price.padding(toLength: 16, withPad: " ", startingAt: 0)) \(l.size.padding(toLength: 14, withPad: " ", startingAt: 0)) \(l.orders)") }
+                print("bids:")
+                for l in m.bids ?? [] { print("  \(l.price.padding(toLength: 16, withPad: " ", startingAt: 0)) \(l.size.padding(toLength: 14, withPad: " ", startingAt: 0)) \(l.orders)") }
+            }
+        }
+    }
+
+    struct OrdersQuery: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "orders", abstract: "An account's resting orders.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Address or key name.") var who: String
+
+        func run() async throws {
+            try await global.run {
+                let address = try resolveAddress(who, global)
+                let reply = try await global.client.orders(address.text)
+                if global.output == .json { return global.printJSON(reply.json) }
+                if reply.value.isEmpty { print("no resting orders") }
+                for o in reply.value {
+                    print("order \(o.orderId)  vault \(o.vault)  \(o.market)  \(o.side) \(o.remaining)/\(o.size) @ \(o.price)\(o.reduceOnly ? " reduce-only" : "")")
+                }
+            }
+        }
+    }
+
+    struct ProtocolQuery: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "protocol", abstract: "The fee pool and the insurance fund.")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await global.run {
+                let reply = try await global.client.protocolAccounts()
+                if global.output == .json { return global.printJSON(reply.json) }
+                print("fee pool        \(reply.value.feePool) USDC\ninsurance fund  \(reply.value.insuranceFund) USDC")
+            }
+        }
+    }
+}
