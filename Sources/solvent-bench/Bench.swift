@@ -161,8 +161,17 @@ struct Bench: AsyncParsableCommand {
         let oracle = try OracleBench.run()
         print(String(format: "oracle price updates (%d signed reports each: verified on all cores, median taken, committed): %d in %.2f s = %.0f updates/s",
                      oracle.reportsPerUpdate, oracle.updates, oracle.seconds, oracle.perSecond))
+
+        // 5. Orders: execution only, then end to end through a second node.
+        let matching = try MarketBench.executionOnly()
+        print(String(format: "order placement and matching, execution only (verify, match, commit): %d orders (%d fills) in %.2f s = %.0f orders/s",
+                     matching.orders, matching.fills, matching.seconds, matching.perSecond))
+        let marketE2E = try await marketEndToEnd(binary: binary, home: home)
+        print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
+                     marketE2E.orders, marketE2E.fills, marketE2E.seconds, marketE2E.perSecond))
         if let json {
             let result: [String: Any] = [
+                "orders_per_second_execution": Int(matching.perSecond), "orders_per_second_end_to_end": Int(marketE2E.perSecond),
                 "oracle_updates_per_second": Int(oracle.perSecond), "oracle_reports_per_update": oracle.reportsPerUpdate,
                 "cores": cores, "raw_verifications_per_second": Int(raw), "end_to_end_tx_per_second": Int(e2e),
                 "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
@@ -171,6 +180,27 @@ struct Bench: AsyncParsableCommand {
             try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
                 .write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// A second node whose genesis keeps prices fresh, for the order benchmark.
+    func marketEndToEnd(binary: String, home: String) async throws -> MarketBench.Result {
+        let keys = (0..<1_000).map { DevnetKeys.account($0) }
+        let genesis = MarketBench.genesis(accounts: keys)
+        let path = home + "/market-genesis.json"
+        try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: path))
+        try runTool(binary, ["init", "--home", home + "/market-node", "--genesis", path])
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: binary)
+        node.arguments = ["start", "--home", home + "/market-node", "--rpc", "127.0.0.1:\(port + 1)", "--block-time", String(blockTime),
+                          "--log-level", "warning"]
+        try node.run()
+        defer {
+            node.terminate()
+            node.waitUntilExit()
+        }
+        let client = RPCClient(baseURL: "http://127.0.0.1:\(port + 1)", timeoutSeconds: 300)
+        try await waitForNode(client)
+        return try await MarketBench.endToEnd(client: client, accounts: keys, chainId: genesis.chainId, pairs: 10_000, batch: batch)
     }
 
     func runTool(_ binary: String, _ arguments: [String]) throws {

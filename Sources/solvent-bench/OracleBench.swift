@@ -22,7 +22,9 @@ enum OracleBench {
         genesis.oracle.signers = signers.map(\.publicKey.hex)
         genesis.oracle.settings.quorum = UInt8(reportsPerUpdate | 1)
         genesis.oracle.settings.minUpdateIntervalMs = 0
-        genesis.oracle.markets = (0..<markets).map { .init(id: UInt32($0 + 1), symbol: "TOK\($0)-USD", asset: nil, initialPrice: "100") }
+        // The devnet's markets stay (its assets and perps need them); the benchmark's come after.
+        let first: UInt32 = 100
+        genesis.oracle.markets += (0..<markets).map { .init(id: first + UInt32($0), symbol: "TOK\($0)-USD", asset: nil, initialPrice: "100") }
         let dir = NSTemporaryDirectory() + "solvent-oracle-bench-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try ChainStore.initialize(directory: dir, genesis: genesis)
@@ -38,10 +40,10 @@ enum OracleBench {
             for m in 0..<markets {
                 let price = UInt64(100 + (b + m) % 7) * OraclePrice.one
                 let reports = signers.map {
-                    OracleReport.sign(chainId: genesis.chainId, market: UInt32(m + 1), price: price, timestampMs: time - 100, key: $0)
+                    OracleReport.sign(chainId: genesis.chainId, market: first + UInt32(m), price: price, timestampMs: time - 100, key: $0)
                 }
                 txs.append(Transaction(chainId: genesis.chainId, sender: Address(relayer.publicKey), nonce: nonce,
-                                       action: .oracleUpdate(market: UInt32(m + 1), reports: reports)).signed(with: relayer))
+                                       action: .oracleUpdate(market: first + UInt32(m), reports: reports)).signed(with: relayer))
                 nonce += 1
             }
             blockBytes.append(txs)

@@ -1,0 +1,125 @@
+import Dispatch
+import Foundation
+import SolventClient
+import SolventCore
+import SolventCrypto
+import SolventStore
+
+/// Order placement and matching throughput: pairs of orders, a post-only ask that rests and an
+/// immediate-or-cancel bid that fills against it, so every pair is one trade.
+enum MarketBench {
+    struct Result {
+        let orders: Int
+        let fills: Int
+        let seconds: Double
+        var perSecond: Double { Double(orders) / seconds }
+    }
+
+    /// A genesis whose prices stay fresh for the whole run (genesis dated now, prices valid a year).
+    static func genesis(accounts: [PrivateKey]) -> Genesis {
+        var g = DevnetKeys.devnetGenesis()
+        g.genesisTimeMs = UInt64(Date().timeIntervalSince1970 * 1000) - 1_000
+        g.oracle.settings.staleAfterMs = 365 * 86_400_000
+        g.oracle.settings.maxReportAgeMs = 365 * 86_400_000
+        g.accounts = accounts.enumerated().map { i, key in
+            Genesis.GenesisAccount(name: "trader\(i)", address: Address(key.publicKey).text, wallet: [.init(asset: "USDC", amount: "1000000")])
+        }
+        return g
+    }
+
+    /// Pair i: maker account 2i rests a 0.01 BTC post-only ask, taker account 2i+1 buys it IOC.
+    static func orders(accounts: [PrivateKey], pairs: Int, chainId: String, firstNonce: UInt64) -> [SignedTransaction] {
+        var out = [SignedTransaction]()
+        out.reserveCapacity(2 * pairs)
+        var nonces = [UInt64](repeating: firstNonce, count: accounts.count)
+        for i in 0..<pairs {
+            let maker = (2 * i) % accounts.count, taker = (2 * i + 1) % accounts.count
+            let price = UInt64(60_000 + (i % 50)) * OraclePrice.one
+            for (a, side, tif) in [(maker, Side.sell, TimeInForce.postOnly), (taker, Side.buy, TimeInForce.immediateOrCancel)] {
+                let request = OrderRequest(vault: 0, market: 1, side: side, kind: .limit, timeInForce: tif, reduceOnly: false,
+                                           size: 1_000_000, price: price)
+                out.append(Transaction(chainId: chainId, sender: Address(accounts[a].publicKey), nonce: nonces[a],
+                                       action: .orderPlace(request)).signed(with: accounts[a]))
+                nonces[a] += 1
+            }
+        }
+        return out
+    }
+
+    /// In-process: signatures verified in parallel, orders matched and committed to LMDB, no RPC.
+    static func executionOnly(accounts count: Int = 1_000, pairs: Int = 10_000, perBlock: Int = 2_000) throws -> Result {
+        let keys = (0..<count).map { DevnetKeys.account($0) }
+        let genesis = genesis(accounts: keys)
+        let dir = NSTemporaryDirectory() + "solvent-market-bench-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try ChainStore.initialize(directory: dir, genesis: genesis)
+        let validator = DevnetKeys.validator()
+        var time = genesis.genesisTimeMs
+        let deposits = keys.map {
+            Transaction(chainId: genesis.chainId, sender: Address($0.publicKey), nonce: 0,
+                        action: .deposit(vault: 0, asset: 0, amount: 100_000_000_000)).signed(with: $0)
+        }
+        time += 1
+        _ = try store.produceBlock(transactions: try VerifiedTransaction.verifyAll(deposits).map { try $0.get() }, timeMs: time, proposerKey: validator)
+        let all = orders(accounts: keys, pairs: pairs, chainId: genesis.chainId, firstNonce: 1)
+        var fills = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for chunk in stride(from: 0, to: all.count, by: perBlock) {
+            let block = Array(all[chunk..<min(chunk + perBlock, all.count)])
+            time += 1
+            let committed = try store.produceBlock(transactions: try VerifiedTransaction.verifyAll(block).map { try $0.get() },
+                                                   timeMs: time, proposerKey: validator)
+            if let failed = committed.receipts.first(where: { !$0.succeeded }) { throw StoreError("an order failed: \(failed.message)") }
+            fills += committed.receipts.reduce(0) { $0 + $1.events.filter { $0.type == "fill" }.count }
+        }
+        return Result(orders: all.count, fills: fills, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Through a running node: pre-signed orders submitted in HTTP batches, timed until the
+    /// mempool is empty (every order in a committed block).
+    static func endToEnd(client: RPCClient, accounts keys: [PrivateKey], chainId: String, pairs: Int, batch: Int) async throws -> Result {
+        // Vault deposits first (untimed).
+        let deposits = keys.map {
+            Hex.encode(Transaction(chainId: chainId, sender: Address($0.publicKey), nonce: 0,
+                                   action: .deposit(vault: 0, asset: 0, amount: 100_000_000_000)).signed(with: $0).bytes)
+        }
+        for chunk in stride(from: 0, to: deposits.count, by: batch) {
+            _ = try await client.submitBatch(hex: Array(deposits[chunk..<min(chunk + batch, deposits.count)]), errorsOnly: true)
+        }
+        try await waitForEmptyMempool(client)
+        let startHeight = try await client.status().value.height
+        let hexes = orders(accounts: keys, pairs: pairs, chainId: chainId, firstNonce: 1).map { Hex.encode($0.bytes) }
+        let bodies = try stride(from: 0, to: hexes.count, by: batch).map { try RPCClient.batchBody(Array(hexes[$0..<min($0 + batch, hexes.count)])) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for body in bodies {
+            while true {
+                let reply = try await client.submitBatch(body: body, errorsOnly: true).value
+                if reply.rejected == 0 { break }
+                guard let bad = reply.results.first(where: { $0.error?.code != "mempool_full" && $0.error?.code != "already_known" }) else {
+                    try await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
+                throw ClientError("bench", "order refused: \(bad.error!.code): \(bad.error!.message)")
+            }
+        }
+        try await waitForEmptyMempool(client)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        // Outside the clock: count the fills.
+        var fills = 0
+        let endHeight = try await client.status().value.height
+        var h = startHeight + 1
+        while h <= endHeight {
+            let block = try await client.block(String(h)).value
+            for t in block.transactions {
+                if t.receipt?.succeeded == false { throw ClientError("bench", "order \(t.hash) failed: \(t.receipt!.message)") }
+                fills += t.receipt?.events.filter { $0.type == "fill" }.count ?? 0
+            }
+            h += 1
+        }
+        return Result(orders: hexes.count, fills: fills, seconds: seconds)
+    }
+
+    static func waitForEmptyMempool(_ client: RPCClient) async throws {
+        while try await client.status().value.mempoolSize > 0 { try await Task.sleep(for: .milliseconds(5)) }
+    }
+}
