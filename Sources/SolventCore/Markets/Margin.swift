@@ -47,6 +47,12 @@ public struct VaultRisk: Sendable {
     public let collateral: [CollateralRisk]
     public let positions: [PositionRisk]
 
+    public init(quote: Int128, collateral: [CollateralRisk], positions: [PositionRisk]) {
+        self.quote = quote
+        self.collateral = collateral
+        self.positions = positions
+    }
+
     public var collateralValue: UInt128 { collateral.reduce(0) { $0 + $1.value } }
     public var positionsValue: Int128 { positions.reduce(0) { $0 + $1.value } }
     public var unsettledFunding: Int128 { positions.reduce(0) { $0 + $1.unsettledFunding } }
@@ -136,6 +142,11 @@ public enum Margin {
         }
         let quote = vault.quote + (adjust?.quote ?? 0)
         return VaultRisk(quote: quote, collateral: collateral, positions: positions)
+    }
+
+    /// The risk of one position at a given price (for tests and tools that price hypotheticals).
+    public static func positionRiskForTesting(_ market: PerpMarket, _ position: Position, price p: UInt64) -> PositionRisk {
+        positionRisk(market, position, price: p)
     }
 
     static func positionRisk(_ market: PerpMarket, _ position: Position, price p: UInt64) -> PositionRisk {
