@@ -42,8 +42,10 @@ public struct CommittedBlock: Sendable {
 /// its receipts, its transaction index entries, its changeset and the new head are written
 /// together or not at all, so a crash at any instant leaves the previous block or this one.
 public final class ChainStore: @unchecked Sendable {
-    /// 1: accounts and vaults; 2: adds the oracle tables and the admin entry (genesis gains `admin` and `oracle`).
-    public static let formatVersion: UInt32 = 2
+    /// 1: accounts and vaults; 2: adds the oracle tables and the admin entry (genesis gains `admin`
+    /// and `oracle`); 3: adds the markets (perp_markets, positions, orders, order_ids, owner_orders,
+    /// protocol, block_events; new vault and asset records; genesis gains `perps`).
+    public static let formatVersion: UInt32 = 3
 
     public let environment: LMDBEnvironment
     public let genesis: Genesis

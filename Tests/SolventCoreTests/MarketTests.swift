@@ -244,3 +244,55 @@ import Testing
         #expect(h.position(dev0) == 0 && h.position(dev1) == 0)
     }
 }
+
+@Suite struct MarketRulesTests {
+    let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1)
+
+    /// Closing at a ruinous price would push the vault below zero and leave the loss to the
+    /// protocol: refused even for a reduce-only order.
+    @Test func reduceOnlyCannotDumpALossOnTheProtocol() throws {
+        let h = try MarketHarness()
+        _ = h.deposit(dev0, "5000"); _ = h.deposit(dev1, "100000")
+        _ = h.run(dev1, h.order(dev1, .sell, "1", at: "60000"))
+        _ = h.run(dev0, h.order(dev0, .buy, "1", at: "60000"))
+        // dev1 bids 1,000 for the BTC dev0 holds; selling into it would lose 59,000 of 4,970 equity.
+        _ = h.run(dev1, h.order(dev1, .buy, "1", at: "1000"))
+        let dump = h.run(dev0, h.order(dev0, .sell, "1", at: "1000", tif: .immediateOrCancel, reduceOnly: true))
+        #expect(dump.code == .insufficientMargin, "\(dump.message)")
+        #expect(h.position(dev0) == 100_000_000)
+        // At a fair price the same order closes the position.
+        _ = h.run(dev1, .orderCancelAll(vault: 0, market: MarketHarness.btc))
+        _ = h.run(dev1, h.order(dev1, .buy, "1", at: "59990"))
+        #expect(h.run(dev0, h.order(dev0, .sell, "1", at: "59990", tif: .immediateOrCancel, reduceOnly: true)).succeeded)
+        #expect(h.position(dev0) == 0)
+    }
+
+    @Test func listingAndUpdatingMarkets() throws {
+        let h = try MarketHarness()
+        let admin = DevnetKeys.admin()
+        var p = h.state.perpMarket(MarketHarness.btc)!.params
+        // More than 16 tiers, or a changed tick, are refused; a fee change is not.
+        var many = p
+        many.tiers = (0..<16).map { MarginTier(maxNotional: UInt128($0 + 1) * 1_000_000_000_000, initialPpm: 50_000, maintenancePpm: 30_000) }
+            + [MarginTier(maxNotional: nil, initialPpm: 50_000, maintenancePpm: 30_000)]
+        #expect(h.run(admin, .marketUpdate(many)).code == .invalidMarket)
+        var tick = p
+        tick.tickSize = 1_000_000_000
+        #expect(h.run(admin, .marketUpdate(tick)).code == .invalidMarket)
+        p.takerFeePpm = 700
+        #expect(h.run(dev0, .marketUpdate(p)).code == .unauthorized)
+        let updated = h.run(admin, .marketUpdate(p))
+        #expect(updated.succeeded && updated.events.first?.type == "market_updated")
+        #expect(h.state.perpMarket(MarketHarness.btc)!.params.takerFeePpm == 700)
+        var doge = p
+        doge.id = 9
+        doge.symbol = "DOGE-PERP"
+        doge.oracleMarket = 3
+        #expect(h.run(admin, .marketList(doge)).succeeded)
+        #expect(h.run(admin, .marketList(doge)).code == .invalidMarket)
+        p.active = false
+        _ = h.run(admin, .marketUpdate(p))
+        _ = h.deposit(dev0, "100000")
+        #expect(h.run(dev0, h.order(dev0, .buy, "0.1", at: "60000")).code == .marketPaused)
+    }
+}

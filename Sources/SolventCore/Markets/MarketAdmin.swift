@@ -20,8 +20,11 @@ enum MarketAdmin {
     static func update(_ params: PerpMarketParams, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
         try AdminKey.require(sender, state, to: "change markets")
         guard var market = state.perpMarket(params.id) else { throw ProtocolError(.unknownMarket, "market \(params.id) does not exist") }
-        guard params.symbol == market.params.symbol, params.oracleMarket == market.params.oracleMarket else {
-            throw ProtocolError(.invalidMarket, "a market's symbol and oracle market cannot change")
+        guard params.symbol == market.params.symbol, params.oracleMarket == market.params.oracleMarket,
+              params.tickSize == market.params.tickSize, params.stepSize == market.params.stepSize else {
+            // Resting orders and positions sit on the tick and step grid: changing it would break
+            // the exact quote amount of their fills.
+            throw ProtocolError(.invalidMarket, "a market's symbol, oracle market, tick size and step size cannot change")
         }
         try checked(params, state)
         market.params = params

@@ -95,9 +95,13 @@ enum Matching {
         if req.timeInForce == .postOnly, crosses(req, market: market, state: state) {
             throw ProtocolError(.postOnlyWouldCross, "the post-only order at \(OraclePrice.format(req.price)) would fill at once")
         }
-        // Initial margin, as if the whole order filled at its price with the taker fee.
-        let before = req.reduceOnly ? nil : try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly)
-        if let before {
+        // Initial margin, as if the whole order filled at its price with the taker fee. A
+        // reduce-only order is checked after its fills only, at the latest prices (they may be
+        // stale: reducing stays allowed), so that closing at a ruinous price cannot push a vault
+        // below zero and leave its loss to the protocol.
+        let prices: Margin.Prices = req.reduceOnly ? .latest : .freshOnly
+        let before = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: prices)
+        if !req.reduceOnly {
             let quote = UInt128(size) * UInt128(req.price) / PerpUnits.notionalDivisor
             let worst = Margin.Adjustment(market: req.market, size: Int64(size) * req.side.sign,
                                           quote: (req.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(Fills.fee(quote, ppm: p.takerFeePpm)))
@@ -129,8 +133,8 @@ enum Matching {
             }
         }
         // The margin the order actually left (its fills may differ from the worst case above).
-        if let before, remaining < size {
-            let after = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly)
+        if remaining < size {
+            let after = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: prices)
             try Margin.requireInitial(after: after, before: before, action: "this order")
         }
         return events
@@ -192,9 +196,9 @@ enum Matching {
                 switch makerMargin(maker, fill: fill, quote: quote, market: market, context: context, state: state) {
                 case .ok:
                     break
-                case .insufficient:
+                case .refused(let code):
                     OrderBook.remove(maker, state)
-                    events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", "insufficient_margin")]))
+                    events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", code.name)]))
                     continue
                 case .priceUnavailable:
                     // Stale price: a resting order that would add risk waits on the book.
@@ -223,26 +227,36 @@ enum Matching {
         return remaining
     }
 
-    enum MakerCheck { case ok, insufficient, priceUnavailable }
+    enum MakerCheck { case ok, refused(ProtocolError.Code), priceUnavailable }
 
-    /// Whether the maker's vault may take the fill: at or above initial margin after it, or no riskier.
+    /// Whether the maker's vault may take the fill: at or above initial margin after it, or no
+    /// riskier. Without a fresh price only a fill that shrinks the maker's position goes ahead,
+    /// checked at the latest prices.
     static func makerMargin(_ maker: Order, fill: UInt64, quote: UInt128, market: PerpMarket, context: BlockContext,
                             state: some StateReader) -> MakerCheck {
-        do {
-            let before = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: .freshOnly)
-            let fee = Fills.fee(quote, ppm: market.params.makerFeePpm)
-            let change = Margin.Adjustment(market: market.id, size: Int64(fill) * maker.side.sign,
-                                           quote: (maker.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(fee))
-            let after = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: .freshOnly, adjust: change)
+        let fee = Fills.fee(quote, ppm: market.params.makerFeePpm)
+        let change = Margin.Adjustment(market: market.id, size: Int64(fill) * maker.side.sign,
+                                       quote: (maker.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(fee))
+        func check(_ prices: Margin.Prices) throws(ProtocolError) {
+            let before = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: prices)
+            let after = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: prices, adjust: change)
             try Margin.requireInitial(after: after, before: before, action: "the fill")
+        }
+        do {
+            try check(.freshOnly)
             return .ok
         } catch let error where error.code == .oracleStale || error.code == .oracleNoPrice {
-            // Without a fresh price only a fill that shrinks the maker's position goes ahead.
             let held = state.position(maker.vaultID, market.id)?.size ?? 0
             let reduces = held != 0 && (held > 0) == (maker.side == .sell) && fill <= UInt64(held.magnitude)
-            return reduces ? .ok : .priceUnavailable
+            guard reduces else { return .priceUnavailable }
+            do {
+                try check(.latest)
+                return .ok
+            } catch {
+                return error.code == .oracleNoPrice ? .priceUnavailable : .refused(error.code)
+            }
         } catch {
-            return .insufficient
+            return .refused(error.code)
         }
     }
 

@@ -93,7 +93,9 @@ public struct PerpMarketParams: Equatable, Sendable {
             throw bad("tick × step must be a multiple of 10^10 so that every fill's quote amount is exact")
         }
         guard makerFeePpm <= 100_000, takerFeePpm <= 100_000 else { throw bad("fees are at most 10%") }
-        guard !tiers.isEmpty, tiers.last!.maxNotional == nil else { throw bad("the last margin tier must be unbounded") }
+        guard !tiers.isEmpty, tiers.count <= 16, tiers.last!.maxNotional == nil else {
+            throw bad("1 to 16 margin tiers, the last one unbounded")
+        }
         var previous = MarginTier(maxNotional: 0, initialPpm: 0, maintenancePpm: 0)
         for (i, t) in tiers.enumerated() {
             guard t.maintenancePpm > 0, t.maintenancePpm <= t.initialPpm, t.initialPpm <= 1_000_000 else {
@@ -148,6 +150,8 @@ public struct PerpMarketParams: Equatable, Sendable {
         var tiers = [MarginTier]()
         for i in 0..<n {
             let max = try r.u128("tier max notional")
+            // The last tier is unbounded and encodes its bound as 0: one encoding per market.
+            if i == n - 1, max != 0 { throw ProtocolError(.invalidField, "the last margin tier's max_notional must be encoded as 0") }
             tiers.append(MarginTier(maxNotional: i == n - 1 ? nil : max, initialPpm: try r.u32("initial"), maintenancePpm: try r.u32("maintenance")))
         }
         return PerpMarketParams(

@@ -77,13 +77,15 @@ public enum ProtocolAccounts {
     static let nextOrderKey: [UInt8] = Array("next_order_id".utf8)
     static let settingsKey: [UInt8] = Array("perp_settings".utf8)
 
+    /// Records here are version u8 (1) then the value, little-endian.
     static func readU128(_ state: some StateReader, _ key: [UInt8]) -> UInt128 {
-        guard let b = state.get(.protocolAccounts, key), b.count == 16 else { return 0 }
-        return b.withUnsafeBytes { UInt128(littleEndian: $0.loadUnaligned(as: UInt128.self)) }
+        guard let b = state.get(.protocolAccounts, key), b.count == 17, b[0] == 1 else { return 0 }
+        return b.withUnsafeBytes { UInt128(littleEndian: $0.loadUnaligned(fromByteOffset: 1, as: UInt128.self)) }
     }
 
     static func writeU128(_ state: StateOverlay, _ key: [UInt8], _ v: UInt128) {
-        var w = ByteWriter(capacity: 16)
+        var w = ByteWriter(capacity: 17)
+        w.u8(1)
         w.u128(v)
         state.put(.protocolAccounts, key, w.bytes)
     }
@@ -100,8 +102,8 @@ extension StateReader {
     }
 
     public func nextOrderID() -> UInt64 {
-        guard let b = get(.protocolAccounts, ProtocolAccounts.nextOrderKey), b.count == 8 else { return 1 }
-        return b.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard let b = get(.protocolAccounts, ProtocolAccounts.nextOrderKey), b.count == 9, b[0] == 1 else { return 1 }
+        return b.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 1, as: UInt64.self)) }
     }
 }
 
@@ -109,7 +111,8 @@ extension StateOverlay {
     public func setFeePool(_ v: UInt128) { ProtocolAccounts.writeU128(self, ProtocolAccounts.feePoolKey, v) }
     public func setInsuranceFund(_ v: UInt128) { ProtocolAccounts.writeU128(self, ProtocolAccounts.insuranceKey, v) }
     public func setNextOrderID(_ v: UInt64) {
-        var w = ByteWriter(capacity: 8)
+        var w = ByteWriter(capacity: 9)
+        w.u8(1)
         w.u64(v)
         put(.protocolAccounts, ProtocolAccounts.nextOrderKey, w.bytes)
     }
