@@ -92,6 +92,15 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let vaultExists = Code(513, "vault_exists")
         public static let invalidOrder = Code(514, "invalid_order")
 
+        // Liquidations (6xx): the liquidation transaction, the insurance fund and ADL.
+        public static let vaultNotLiquidatable = Code(600, "vault_not_liquidatable")
+        public static let positionNotFound = Code(601, "position_not_found")
+        public static let alreadyLiquidated = Code(602, "already_liquidated")
+        public static let liquidationCapReached = Code(603, "liquidation_cap_reached")
+        public static let invalidLiquidation = Code(604, "invalid_liquidation")
+        public static let keeperInsufficientMargin = Code(605, "keeper_insufficient_margin")
+        public static let invalidLiquidationConfig = Code(606, "invalid_liquidation_config")
+
         /// Every code, in number order: the table in contracts-spec/errors.md lists the same.
         public static let all: [Code] = [
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
@@ -104,6 +113,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             unknownMarket, invalidMarket, marketPaused, invalidOrderSize, invalidOrderPrice, postOnlyWouldCross,
             reduceOnlyWouldIncrease, orderNotFound, notOrderOwner, insufficientMargin, vaultMarketMismatch,
             assetNotCollateral, positionTooLarge, vaultExists, invalidOrder,
+            vaultNotLiquidatable, positionNotFound, alreadyLiquidated, liquidationCapReached, invalidLiquidation,
+            keeperInsufficientMargin, invalidLiquidationConfig,
         ]
 
         private static let byNumber: [UInt16: Code] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })

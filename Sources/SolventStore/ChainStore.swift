@@ -45,7 +45,7 @@ public final class ChainStore: @unchecked Sendable {
     /// 1: accounts and vaults; 2: adds the oracle tables and the admin entry (genesis gains `admin`
     /// and `oracle`); 3: adds the markets (perp_markets, positions, orders, order_ids, owner_orders,
     /// protocol, block_events; new vault and asset records; genesis gains `perps`).
-    public static let formatVersion: UInt32 = 3
+    public static let formatVersion: UInt32 = 4
 
     public let environment: LMDBEnvironment
     public let genesis: Genesis

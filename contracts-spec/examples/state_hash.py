@@ -84,6 +84,18 @@ def perp_entries(genesis):
     """markets.md, "State": one record per market, and the fee split in the protocol table."""
     perps = genesis["perps"]
     entries = [(TABLE_PROTOCOL, b"perp_settings", struct.pack("<BI", 1, perps["insurance_fee_share_ppm"]))]
+    # liquidation.md, "Parameters" and insurance-and-adl.md, "State": the settings, the fund's
+    # starting balance and its totals (seeded = the starting balance, every other total 0).
+    liq = perps["liquidation"]
+    u128 = lambda text: units(text, 6).to_bytes(16, "little")
+    settings = (struct.pack("<BI", 1, liq["fee_ppm"]) + u128(liq["max_fee"]) + u128(liq["keeper_tip"])
+                + struct.pack("<I", liq["keeper_share_ppm"]) + u128(liq["max_bounty"]) + struct.pack("<I", liq["buffer_ppm"])
+                + u128(liq["max_position_notional_per_block"]) + u128(liq["max_vault_notional_per_block"])
+                + struct.pack("<I", liq["backstop_discount_ppm"]))
+    entries.append((TABLE_PROTOCOL, b"liquidation_settings", settings))
+    seed = u128(perps["insurance_fund"])
+    entries.append((TABLE_PROTOCOL, b"insurance_fund", b"\x01" + seed))
+    entries.append((TABLE_PROTOCOL, b"insurance_stats", b"\x01" + seed + bytes(16 * 5) + struct.pack("<Q", 0)))
     oracle_ids = {m["symbol"]: m["id"] for m in genesis["oracle"]["markets"]}
     t0 = genesis["genesis_time_ms"]
     for m in perps["markets"]:

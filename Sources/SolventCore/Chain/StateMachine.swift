@@ -240,7 +240,22 @@ public struct StateMachine: Sendable {
             return try MarketAdmin.list(params, by: t.sender, context: context, state: state)
         case let .marketUpdate(params):
             return try MarketAdmin.update(params, by: t.sender, state: state)
+        case let .liquidate(owner, vault, market, keeperVault):
+            return try Liquidation.liquidate(owner: owner, vault: vault, market: market, keeperVault: keeperVault, sender: t.sender,
+                                             context: context, state: state)
+        case let .liquidationSetConfig(settings):
+            return try LiquidationAdmin.setSettings(settings, by: t.sender, state: state)
         }
+    }
+
+    // MARK: Simulation
+
+    /// What `tx` would do on top of `state` in `context`: its receipt and the changes it would
+    /// make, with nothing written anywhere (the RPC's dry run).
+    public func simulate(_ tx: VerifiedTransaction, context: BlockContext, state: any StateReader) -> (receipt: Receipt, changes: [StateChange]) {
+        let overlay = StateOverlay(base: state)
+        let receipt = deliverTx(tx, context: context, state: overlay)
+        return (receipt, overlay.changes())
     }
 
     private func bumpNonce(_ sender: Address, _ state: StateOverlay) {

@@ -55,6 +55,13 @@ public enum DevnetKeys {
     }
     public static let accountCount = 10
 
+    /// Devnet liquidations: a 1% fee capped at 50,000 USDC; the keeper gets 1 USDC plus 20% of the
+    /// fee, at most 5,000 USDC; positions close to 10% above maintenance, at most 2,000,000 USDC
+    /// of a position and 5,000,000 USDC of a vault per block; backstops at 1% off the oracle.
+    public static let devnetLiquidation = Genesis.LiquidationSpec(
+        feePpm: 10_000, maxFee: "50000", keeperTip: "1", keeperSharePpm: 200_000, maxBounty: "5000", bufferPpm: 100_000,
+        maxPositionNotionalPerBlock: "2000000", maxVaultNotionalPerBlock: "5000000", backstopDiscountPpm: 10_000)
+
     /// The genesis `genesis/devnet.json` holds; a test keeps the file and this function equal, and
     /// `solventd genesis devnet` prints it.
     public static func devnetGenesis() -> Genesis {
@@ -93,7 +100,7 @@ public enum DevnetKeys {
                     .init(id: 2, symbol: "ETH-USD", asset: "ETH", initialPrice: "3000"),
                     .init(id: 3, symbol: "SOL-USD", asset: nil, initialPrice: "150"),
                 ]),
-            perps: .init(insuranceFeeSharePpm: 500_000, markets: [
+            perps: .init(insuranceFeeSharePpm: 500_000, insuranceFund: "0", liquidation: devnetLiquidation, markets: [
                 perp(1, "BTC-PERP", oracle: "BTC-USD", tick: "1", step: "0.0001", min: "0.001",
                      tiers: [("1000000", 50_000, 30_000), ("5000000", 100_000, 50_000), (nil, 200_000, 100_000)]),
                 perp(2, "ETH-PERP", oracle: "ETH-USD", tick: "0.01", step: "0.001", min: "0.01",

@@ -30,16 +30,71 @@ public struct Genesis: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey { case id, symbol, decimals, collateralHaircutPpm = "collateral_haircut_ppm" }
     }
 
-    /// Perpetual markets and the trading fee split.
+    /// Perpetual markets, the trading fee split, the insurance fund and the liquidation rules.
     public struct PerpsGenesis: Codable, Equatable, Sendable {
         /// The share of every trading fee that goes to the insurance fund; the rest stays in the fee pool.
         public var insuranceFeeSharePpm: UInt32
+        /// The insurance fund's starting balance, USDC (created at genesis, part of the USDC supply).
+        public var insuranceFund: String
+        public var liquidation: LiquidationSpec
         public var markets: [PerpMarketSpec]
-        public init(insuranceFeeSharePpm: UInt32, markets: [PerpMarketSpec]) {
+        public init(insuranceFeeSharePpm: UInt32, insuranceFund: String, liquidation: LiquidationSpec, markets: [PerpMarketSpec]) {
             self.insuranceFeeSharePpm = insuranceFeeSharePpm
+            self.insuranceFund = insuranceFund
+            self.liquidation = liquidation
             self.markets = markets
         }
-        enum CodingKeys: String, CodingKey { case insuranceFeeSharePpm = "insurance_fee_share_ppm", markets }
+        enum CodingKeys: String, CodingKey {
+            case insuranceFeeSharePpm = "insurance_fee_share_ppm", insuranceFund = "insurance_fund", liquidation, markets
+        }
+    }
+
+    /// The liquidation parameters with amounts in USDC (contracts-spec/liquidation.md, "Parameters").
+    public struct LiquidationSpec: Codable, Equatable, Sendable {
+        public var feePpm: UInt32
+        public var maxFee: String
+        public var keeperTip: String
+        public var keeperSharePpm: UInt32
+        public var maxBounty: String
+        public var bufferPpm: UInt32
+        public var maxPositionNotionalPerBlock: String
+        public var maxVaultNotionalPerBlock: String
+        public var backstopDiscountPpm: UInt32
+
+        public init(feePpm: UInt32, maxFee: String, keeperTip: String, keeperSharePpm: UInt32, maxBounty: String, bufferPpm: UInt32,
+                    maxPositionNotionalPerBlock: String, maxVaultNotionalPerBlock: String, backstopDiscountPpm: UInt32) {
+            self.feePpm = feePpm; self.maxFee = maxFee; self.keeperTip = keeperTip; self.keeperSharePpm = keeperSharePpm
+            self.maxBounty = maxBounty; self.bufferPpm = bufferPpm; self.maxPositionNotionalPerBlock = maxPositionNotionalPerBlock
+            self.maxVaultNotionalPerBlock = maxVaultNotionalPerBlock; self.backstopDiscountPpm = backstopDiscountPpm
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case feePpm = "fee_ppm", maxFee = "max_fee", keeperTip = "keeper_tip", keeperSharePpm = "keeper_share_ppm"
+            case maxBounty = "max_bounty", bufferPpm = "buffer_ppm"
+            case maxPositionNotionalPerBlock = "max_position_notional_per_block"
+            case maxVaultNotionalPerBlock = "max_vault_notional_per_block"
+            case backstopDiscountPpm = "backstop_discount_ppm"
+        }
+
+        /// The settings in protocol units.
+        public func settings() throws(GenesisError) -> LiquidationSettings {
+            func usdc(_ t: String, _ what: String) throws(GenesisError) -> UInt128 {
+                guard let v = try? Amount.parse(t, decimals: 6) else { throw GenesisError("liquidation: \(what) '\(t)' is not a USDC amount") }
+                return v
+            }
+            let s = LiquidationSettings(
+                feePpm: feePpm, maxFee: try usdc(maxFee, "max_fee"), keeperTip: try usdc(keeperTip, "keeper_tip"),
+                keeperSharePpm: keeperSharePpm, maxBounty: try usdc(maxBounty, "max_bounty"), bufferPpm: bufferPpm,
+                maxPositionNotionalPerBlock: try usdc(maxPositionNotionalPerBlock, "max_position_notional_per_block"),
+                maxVaultNotionalPerBlock: try usdc(maxVaultNotionalPerBlock, "max_vault_notional_per_block"),
+                backstopDiscountPpm: backstopDiscountPpm)
+            do {
+                try s.validate()
+            } catch {
+                throw GenesisError("liquidation: \(error.message)")
+            }
+            return s
+        }
     }
 
     /// A market in human units: prices and ticks in dollars, sizes in base units, notionals in USDC.
@@ -303,6 +358,11 @@ extension Genesis {
     private func initialPerps(state: StateOverlay) throws(GenesisError) {
         guard perps.insuranceFeeSharePpm <= 1_000_000 else { throw GenesisError("perps: insurance_fee_share_ppm is at most 1000000") }
         state.setInsuranceFeeSharePpm(perps.insuranceFeeSharePpm)
+        state.setLiquidationSettings(try perps.liquidation.settings())
+        guard let seed = try? Amount.parse(perps.insuranceFund, decimals: 6), seed <= LiquidationSettings.maxAmount else {
+            throw GenesisError("perps: insurance_fund '\(perps.insuranceFund)' is not a USDC amount")
+        }
+        InsuranceFund.seed(seed, state: state)
         let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })
         var ids = Set<UInt32>(), symbols = Set<String>()
         for spec in perps.markets {
@@ -314,6 +374,11 @@ extension Genesis {
             }
             guard ids.insert(params.id).inserted, symbols.insert(params.symbol).inserted else {
                 throw GenesisError("market id \(params.id) or symbol \(params.symbol) appears twice")
+            }
+            do {
+                try state.liquidationSettings().checkFee(against: [params])
+            } catch {
+                throw GenesisError(error.message)
             }
             var market = PerpMarket(params: params)
             market.nextSampleMs = genesisTimeMs + params.fundingSampleIntervalMs

@@ -63,7 +63,7 @@ enum Fills {
     static func collect(_ fee: UInt128, state: StateOverlay) {
         guard fee > 0 else { return }
         let toInsurance = fee * UInt128(state.insuranceFeeSharePpm()) / 1_000_000
-        state.setInsuranceFund(state.insuranceFund() + toInsurance)
+        InsuranceFund.receiveTradingFee(toInsurance, state: state)
         state.setFeePool(state.feePool() + fee - toInsurance)
     }
 }

@@ -34,6 +34,11 @@ enum MarketAdmin {
 
     static func checked(_ params: PerpMarketParams, _ state: some StateReader) throws(ProtocolError) {
         try params.validate()
+        do {
+            try state.liquidationSettings().checkFee(against: [params])
+        } catch {
+            throw ProtocolError(.invalidMarket, error.message)
+        }
         guard state.oracleMarket(params.oracleMarket) != nil else {
             throw ProtocolError(.invalidMarket, "\(params.symbol): oracle market \(params.oracleMarket) does not exist")
         }

@@ -119,7 +119,8 @@ enum Matching {
         ])]
         var remaining = size
         if req.timeInForce != .postOnly {
-            remaining = try match(req, id: id, owner: owner, size: size, market: &market, context: context, state: state, events: &events)
+            let taker = Taker(vault: vaultID, side: req.side, limit: req.price, feePpm: p.takerFeePpm, order: String(id))
+            remaining = try match(taker, size: size, market: &market, context: context, state: state, events: &events).remaining
         }
         state.putPerpMarket(market)
         if remaining > 0 {
@@ -149,19 +150,32 @@ enum Matching {
         return crosses
     }
 
-    /// Matches against the opposite side; returns the size left unfilled. Resting orders are read
-    /// in batches (the book is not written while it is being scanned); an order that cannot fill
-    /// now and stays on the book is remembered so the next batch passes over it.
-    static func match(_ req: OrderRequest, id: UInt64, owner: Address, size: UInt64, market: inout PerpMarket, context: BlockContext,
-                      state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> UInt64 {
+    /// The incoming side of a match: an order, or a liquidation closing a position.
+    struct Taker {
+        let vault: VaultID
+        let side: Side
+        /// The worst price it accepts.
+        let limit: UInt64
+        let feePpm: UInt32
+        /// Its order id in fill events ("liquidation" for a liquidation, which has no order).
+        let order: String
+    }
+
+    /// Matches against the opposite side; returns the size left unfilled and the quote amount of
+    /// what filled. Resting orders are read in batches (the book is not written while it is being
+    /// scanned); an order that cannot fill now and stays on the book is remembered so the next
+    /// batch passes over it.
+    static func match(_ taker: Taker, size: UInt64, market: inout PerpMarket, context: BlockContext,
+                      state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> (remaining: UInt64, quote: UInt128) {
         var remaining = size
-        let takerVault = VaultID(owner: owner, number: req.vault)
+        var filledQuote: UInt128 = 0
+        let owner = taker.vault.owner
         var passedOver = Set<UInt64>()
         while remaining > 0 {
             var batch = [Order]()
             var moreBeyondBatch = false
-            OrderBook.scan(market: market.id, side: req.side.opposite, state: state) { o in
-                let crosses = req.side == .buy ? o.price <= req.price : o.price >= req.price
+            OrderBook.scan(market: market.id, side: taker.side.opposite, state: state) { o in
+                let crosses = taker.side == .buy ? o.price <= taker.limit : o.price >= taker.limit
                 guard crosses else { return false }
                 if passedOver.contains(o.id) { return true }
                 if batch.count == 64 {
@@ -207,24 +221,25 @@ enum Matching {
                 }
                 let makerResult = try Fills.apply(vault: maker.vaultID, side: maker.side, size: fill, price: maker.price, quote: quote,
                                                   feePpm: market.params.makerFeePpm, market: &market, state: state)
-                let takerResult = try Fills.apply(vault: takerVault, side: req.side, size: fill, price: maker.price, quote: quote,
-                                                  feePpm: market.params.takerFeePpm, market: &market, state: state)
+                let takerResult = try Fills.apply(vault: taker.vault, side: taker.side, size: fill, price: maker.price, quote: quote,
+                                                  feePpm: taker.feePpm, market: &market, state: state)
                 maker.remaining -= fill
                 remaining -= fill
+                filledQuote += quote
                 if maker.remaining == 0 { OrderBook.remove(maker, state) } else { OrderBook.update(maker, state) }
                 market.lastTradePrice = maker.price
                 events.append(Event("fill", [
                     ("market", market.params.symbol), ("price", OraclePrice.format(maker.price)), ("size", PerpUnits.formatSize(Int64(fill))),
-                    ("quote", PerpUnits.formatQuote(Int128(quote))), ("taker_side", req.side.name),
+                    ("quote", PerpUnits.formatQuote(Int128(quote))), ("taker_side", taker.side.name),
                     ("maker", maker.owner.text), ("maker_vault", String(maker.vault)), ("maker_order", String(maker.id)),
                     ("maker_fee", PerpUnits.formatQuote(Int128(makerResult.fee))),
-                    ("taker", owner.text), ("taker_vault", String(req.vault)), ("taker_order", String(id)),
+                    ("taker", owner.text), ("taker_vault", String(taker.vault.number)), ("taker_order", taker.order),
                     ("taker_fee", PerpUnits.formatQuote(Int128(takerResult.fee))),
                 ]))
             }
             if !moreBeyondBatch { break }
         }
-        return remaining
+        return (remaining, filledQuote)
     }
 
     enum MakerCheck { case ok, refused(ProtocolError.Code), priceUnavailable }

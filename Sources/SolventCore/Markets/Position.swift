@@ -58,9 +58,29 @@ extension StateReader {
     }
 }
 
+/// Every position by market and side (table `market_positions`, key = market u32 big-endian ‖
+/// side u8 (0 long, 1 short) ‖ vault key, empty value): how auto-deleveraging finds the other
+/// side of a market without reading every vault.
+public enum MarketPositions {
+    static func key(_ market: UInt32, long: Bool, _ vault: VaultID) -> [UInt8] {
+        BigEndian.u32(market) + [long ? 0 : 1] + vault.key
+    }
+
+    /// The vaults holding a long (or short) position in `market`, in vault key order.
+    public static func vaults(market: UInt32, long: Bool, state: some StateReader) -> [VaultID] {
+        state.entries(.marketPositions, prefix: BigEndian.u32(market) + [long ? 0 : 1]).map { VaultID.decodeKey($0.key, at: 5) }
+    }
+}
+
 extension StateOverlay {
-    /// Stores the position, or removes it when its size is zero (its realized figures are then in events).
+    /// Stores the position, or removes it when its size is zero (its realized figures are then in
+    /// events), and keeps `market_positions` in step with the position's side.
     public func putPosition(_ vault: VaultID, _ market: UInt32, _ p: Position) {
+        let old = position(vault, market)?.size ?? 0
+        if old.signum() != p.size.signum() {
+            if old != 0 { delete(.marketPositions, MarketPositions.key(market, long: old > 0, vault)) }
+            if p.size != 0 { put(.marketPositions, MarketPositions.key(market, long: p.size > 0, vault), []) }
+        }
         if p.size == 0 {
             delete(.positions, Position.key(vault, market))
         } else {

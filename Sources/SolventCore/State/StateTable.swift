@@ -14,6 +14,9 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
     case orderIds = 10
     case ownerOrders = 11
     case protocolAccounts = 12
+    case marketPositions = 13
+    case liquidationMarks = 14
+    case insuranceLog = 15
 
     public var name: String {
         switch self {
@@ -29,6 +32,9 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
         case .orderIds: return "order_ids"
         case .ownerOrders: return "owner_orders"
         case .protocolAccounts: return "protocol"
+        case .marketPositions: return "market_positions"
+        case .liquidationMarks: return "liquidation_marks"
+        case .insuranceLog: return "insurance_log"
         }
     }
 

@@ -29,6 +29,11 @@ public enum TxAction: Equatable, Sendable {
     case marketList(PerpMarketParams)
     /// Admin: changes a market's parameters (fees, tiers, funding, ticks, active).
     case marketUpdate(PerpMarketParams)
+    /// Liquidates part of `owner`'s vault `vault` in `market`; the bounty (and any position taken
+    /// over as the backstop) goes to the sender's vault `keeperVault`.
+    case liquidate(owner: Address, vault: UInt32, market: UInt32, keeperVault: UInt32)
+    /// Admin: changes the liquidation parameters.
+    case liquidationSetConfig(LiquidationSettings)
 
     public var kind: TxKind {
         switch self {
@@ -45,6 +50,8 @@ public enum TxAction: Equatable, Sendable {
         case .orderCancelAll: return .orderCancelAll
         case .marketList: return .marketList
         case .marketUpdate: return .marketUpdate
+        case .liquidate: return .liquidate
+        case .liquidationSetConfig: return .liquidationSetConfig
         }
     }
 
@@ -52,7 +59,7 @@ public enum TxAction: Equatable, Sendable {
     /// transaction may do something different in its block than on admission to the mempool.
     public var dependsOnBlockContext: Bool {
         switch self {
-        case .oracleUpdate, .orderPlace: return true
+        case .oracleUpdate, .orderPlace, .liquidate: return true
         default: return false
         }
     }
@@ -72,6 +79,8 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
     case orderCancelAll = 35
     case marketList = 36
     case marketUpdate = 37
+    case liquidate = 48
+    case liquidationSetConfig = 49
 
     public var name: String {
         switch self {
@@ -88,6 +97,8 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
         case .orderCancelAll: return "order_cancel_all"
         case .marketList: return "market_list"
         case .marketUpdate: return "market_update"
+        case .liquidate: return "liquidate"
+        case .liquidationSetConfig: return "liquidation_set_config"
         }
     }
 }

@@ -62,6 +62,13 @@ public enum TxCodec {
         case let .marketList(params), let .marketUpdate(params):
             w.u32(params.id)
             params.encode(into: &w)
+        case let .liquidate(owner, vault, market, keeperVault):
+            w.bytes32(owner.key)
+            w.u32(vault)
+            w.u32(market)
+            w.u32(keeperVault)
+        case let .liquidationSetConfig(settings):
+            settings.encode(into: &w)
         }
         return w.bytes
     }
@@ -127,6 +134,11 @@ public enum TxCodec {
             let id = try r.u32("market id")
             let params = try PerpMarketParams.decode(id: id, from: &r)
             action = kind == .marketList ? .marketList(params) : .marketUpdate(params)
+        case .liquidate:
+            action = .liquidate(owner: Address(try r.bytes32("owner")), vault: try r.u32("vault"), market: try r.u32("market"),
+                                keeperVault: try r.u32("keeper vault"))
+        case .liquidationSetConfig:
+            action = .liquidationSetConfig(try LiquidationSettings.decode(from: &r))
         }
         let bodyLength = r.offset
         _ = try r.raw(64, "signature")

@@ -85,11 +85,15 @@ struct ActionView: Encodable {
     var price: String?
     var orderId: UInt64?
     var marketParams: MarketParamsView?
+    var owner: String?
+    var keeperVault: UInt32?
+    var liquidationConfig: LiquidationConfigView?
 
     enum CodingKeys: String, CodingKey {
         case type, to, vault, asset, amount, market, marketId = "market_id", reports, signer, config, mode, side
         case orderKind = "order_kind", timeInForce = "time_in_force", reduceOnly = "reduce_only", size, price
-        case orderId = "order_id", marketParams = "market_params"
+        case orderId = "order_id", marketParams = "market_params", owner, keeperVault = "keeper_vault"
+        case liquidationConfig = "liquidation_config"
     }
 
     init(_ action: TxAction, _ assets: AssetBook, _ markets: OracleMarketBook) {
@@ -132,6 +136,13 @@ struct ActionView: Encodable {
         case let .marketList(p), let .marketUpdate(p):
             marketId = p.id
             marketParams = MarketParamsView(p)
+        case let .liquidate(owner, vault, market, keeperVault):
+            self.owner = owner.text
+            self.vault = vault
+            marketId = market
+            self.keeperVault = keeperVault
+        case let .liquidationSetConfig(settings):
+            liquidationConfig = LiquidationConfigView(settings)
         }
     }
 }

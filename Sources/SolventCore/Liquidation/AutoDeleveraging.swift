@@ -1,0 +1,86 @@
+/// Auto-deleveraging (contracts-spec/insurance-and-adl.md, "Auto-deleveraging"): when the
+/// insurance fund cannot pay the deficit a keeper's backstop would leave, the rest of the
+/// bankrupt position is closed against positions on the other side of the market, at the
+/// bankrupt vault's bankruptcy price, in the order of their ADL score (the BitMEX/Bybit rule):
+///
+///     profit   = ⌊ unrealized PnL × 10^6 / |cost basis| ⌋             (ppm, at the oracle price)
+///     leverage = ⌊ notional × 10^6 / vault equity ⌋                   (ppm)
+///     score    = ⌊ profit × leverage / 10^6 ⌋                          (ppm)
+///
+/// Only positions in profit, in vaults with positive equity, are deleveraged, highest score
+/// first and ties in vault key order; a vault without an open position never shares a loss.
+public enum AutoDeleveraging {
+    /// One position's place in its side's queue.
+    public struct Standing: Equatable, Sendable {
+        public let vault: VaultID
+        public let size: Int64
+        public let unrealizedPnl: Int128
+        public let equity: Int128
+        public let notional: UInt128
+        public let profitPpm: Int128
+        public let leveragePpm: Int128
+        public let score: Int128
+        /// In profit in a vault with positive equity: in the queue.
+        public let eligible: Bool
+        /// 5 for the first fifth of the queue down to 1 for the last; 0 when not in the queue.
+        public var rank: Int = 0
+    }
+
+    /// Every position on one side (`long`) of `market`, ranked: the queue first (highest score
+    /// first, ties by vault key), then the positions not in it, in vault key order. Prices are
+    /// the latest whatever their age (ranking only orders; the liquidation that calls on it has
+    /// already required a fresh price for its own market).
+    public static func ranking(market: UInt32, long: Bool, state: some StateReader, at time: UInt64) -> [Standing] {
+        var all = [Standing]()
+        for vault in MarketPositions.vaults(market: market, long: long, state: state) {
+            guard let risk = try? Margin.risk(of: vault, state: state, at: time, prices: .latest),
+                  let p = risk.positions.first(where: { $0.market == market }) else { continue }
+            all.append(standing(vault: vault, position: p, equity: risk.equity))
+        }
+        var queue = all.filter(\.eligible).sorted { a, b in a.score != b.score ? a.score > b.score : a.vault < b.vault }
+        let n = queue.count
+        for i in queue.indices { queue[i].rank = 5 - (5 * i) / n }
+        return queue + all.filter { !$0.eligible }
+    }
+
+    static func standing(vault: VaultID, position p: PositionRisk, equity: Int128) -> Standing {
+        let pnl = p.unrealizedPnl
+        let basis = p.position.costBasis.magnitude
+        let profit = basis > 0 ? FixedPoint.mulDiv(pnl, 1_000_000, Int128(clamping: basis), .down) ?? 0 : 0
+        let leverage = equity > 0 ? FixedPoint.mulDiv(Int128(clamping: p.notional), 1_000_000, equity, .down) ?? Int128.max / 2 : 0
+        let eligible = pnl > 0 && equity > 0
+        let score = eligible ? FixedPoint.mulDiv(profit, leverage, 1_000_000, .down) ?? Int128.max / 2 : 0
+        return Standing(vault: vault, size: p.size, unrealizedPnl: pnl, equity: equity, notional: p.notional, profitPpm: profit,
+                        leveragePpm: leverage, score: score, eligible: eligible)
+    }
+
+    /// Closes up to `size` of `bankrupt`'s position (it trades on `closing`) against the queue on
+    /// the other side at `price`, no fees. Returns the size closed and its quote amount; less
+    /// than `size` only if the queue runs out.
+    static func deleverage(bankrupt: VaultID, closing: Side, size: UInt64, price: UInt64, market: inout PerpMarket, context: BlockContext,
+                           state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> (filled: UInt64, quote: UInt128) {
+        // The bankrupt vault sells (closing a long): the counterparties are shorts that buy back.
+        let queue = ranking(market: market.id, long: closing == .buy, state: state, at: context.timeMs)
+        var remaining = size
+        var quote: UInt128 = 0
+        for s in queue where s.eligible && s.vault != bankrupt {
+            guard remaining > 0 else { break }
+            let take = min(remaining, UInt64(s.size.magnitude))
+            let q = UInt128(take) * UInt128(price) / PerpUnits.notionalDivisor
+            _ = try Fills.apply(vault: bankrupt, side: closing, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
+            _ = try Fills.apply(vault: s.vault, side: closing.opposite, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
+            events.append(Event("adl", [
+                ("market", market.params.symbol), ("bankrupt_vault", bankrupt.description), ("vault", s.vault.description),
+                ("side", closing.opposite.name), ("size", PerpUnits.formatSize(Int64(take))), ("price", OraclePrice.format(price)),
+                ("quote", PerpUnits.formatQuote(Int128(q))), ("score_ppm", String(s.score)), ("rank", String(s.rank)),
+            ]))
+            remaining -= take
+            quote += q
+        }
+        if remaining > 0 {
+            events.append(Event("adl_exhausted", [("market", market.params.symbol), ("vault", bankrupt.description),
+                                                  ("unfilled", PerpUnits.formatSize(Int64(remaining)))]))
+        }
+        return (size - remaining, quote)
+    }
+}

@@ -1,0 +1,190 @@
+/// The insurance fund (contracts-spec/insurance-and-adl.md, "The fund"): a USDC balance in table
+/// `protocol` ("insurance_fund") that takes its share of trading fees and the part of each
+/// liquidation fee the keeper does not get, and pays the deficits of bankrupt vaults and the part
+/// of a bounty the fee cannot cover.
+///
+/// Its history is kept in state: cumulative totals per flow (`protocol`, "insurance_stats"), which
+/// always satisfy balance = seeded + trading fees + liquidation fees − bounties − deficits, and one
+/// log entry per liquidation flow (table `insurance_log`, key = sequence number u64 big-endian).
+/// Trading-fee inflows happen on every fill, so they are counted, not logged.
+public struct InsuranceStats: Equatable, Sendable {
+    public var seeded: UInt128 = 0
+    public var tradingFeesIn: UInt128 = 0
+    public var liquidationFeesIn: UInt128 = 0
+    public var bountiesPaid: UInt128 = 0
+    public var deficitsPaid: UInt128 = 0
+    /// Deficits the fund could not pay: closed by auto-deleveraging instead (USDC at the bankruptcy price).
+    public var deficitsDeleveraged: UInt128 = 0
+    /// Entries in `insurance_log`; the next entry's sequence number.
+    public var logCount: UInt64 = 0
+
+    public init() {}
+
+    static let key: [UInt8] = Array("insurance_stats".utf8)
+    static let recordVersion: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 105)
+        w.u8(Self.recordVersion)
+        for v in [seeded, tradingFeesIn, liquidationFeesIn, bountiesPaid, deficitsPaid, deficitsDeleveraged] { w.u128(v) }
+        w.u64(logCount)
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> InsuranceStats {
+        var r = ByteReader(bytes)
+        guard try r.u8("insurance stats version") == recordVersion else { throw ProtocolError(.unknownVersion, "insurance stats version") }
+        var s = InsuranceStats()
+        s.seeded = try r.u128("seeded")
+        s.tradingFeesIn = try r.u128("trading fees in")
+        s.liquidationFeesIn = try r.u128("liquidation fees in")
+        s.bountiesPaid = try r.u128("bounties paid")
+        s.deficitsPaid = try r.u128("deficits paid")
+        s.deficitsDeleveraged = try r.u128("deficits deleveraged")
+        s.logCount = try r.u64("log count")
+        try r.expectEnd()
+        return s
+    }
+}
+
+/// One liquidation flow through the fund.
+public struct InsuranceLogEntry: Equatable, Sendable {
+    public enum Flow: UInt8, Sendable {
+        /// In: the part of a liquidation fee left after the keeper's bounty.
+        case liquidationFee = 1
+        /// Out: the part of a keeper's bounty the fee did not cover.
+        case bountyTopUp = 2
+        /// Out: a bankrupt vault's deficit.
+        case deficit = 3
+        /// Neither in nor out: a deficit the fund could not pay, closed by auto-deleveraging.
+        case deleveraged = 4
+
+        public var name: String {
+            switch self {
+            case .liquidationFee: return "liquidation_fee"
+            case .bountyTopUp: return "bounty_top_up"
+            case .deficit: return "deficit"
+            case .deleveraged: return "deleveraged"
+            }
+        }
+    }
+
+    public let sequence: UInt64
+    public let height: UInt64
+    public let flow: Flow
+    public let amount: UInt128
+    public let balanceAfter: UInt128
+    /// The liquidated vault.
+    public let vault: VaultID
+    public let market: UInt32
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 90)
+        w.u8(1)
+        w.u64(height)
+        w.u8(flow.rawValue)
+        w.u128(amount)
+        w.u128(balanceAfter)
+        w.bytes32(vault.owner.key)
+        w.u32(vault.number)
+        w.u32(market)
+        return w.bytes
+    }
+
+    static func decode(sequence: UInt64, _ bytes: [UInt8]) throws(ProtocolError) -> InsuranceLogEntry {
+        var r = ByteReader(bytes)
+        guard try r.u8("insurance log version") == 1 else { throw ProtocolError(.unknownVersion, "insurance log version") }
+        let height = try r.u64("height")
+        guard let flow = Flow(rawValue: try r.u8("flow")) else { throw ProtocolError(.invalidField, "insurance flow") }
+        let amount = try r.u128("amount"), after = try r.u128("balance after")
+        let vault = VaultID(owner: Address(try r.bytes32("owner")), number: try r.u32("vault"))
+        let e = InsuranceLogEntry(sequence: sequence, height: height, flow: flow, amount: amount, balanceAfter: after,
+                                  vault: vault, market: try r.u32("market"))
+        try r.expectEnd()
+        return e
+    }
+}
+
+extension StateReader {
+    public func insuranceStats() -> InsuranceStats {
+        guard let b = get(.protocolAccounts, InsuranceStats.key) else { return InsuranceStats() }
+        return decodeStored(b, "insurance stats", InsuranceStats.decode)
+    }
+
+    /// Log entries newest first, starting below `before` (exclusive; nil: from the newest).
+    public func insuranceLog(before: UInt64? = nil, limit: Int) -> [InsuranceLogEntry] {
+        let end = min(before ?? UInt64.max, insuranceStats().logCount)
+        var out = [InsuranceLogEntry]()
+        var seq = end
+        while seq > 0, out.count < limit {
+            seq -= 1
+            guard let b = get(.insuranceLog, BigEndian.u64(seq)) else { continue }
+            out.append(decodeStored(b, "insurance log \(seq)") { (x) throws(ProtocolError) in try InsuranceLogEntry.decode(sequence: seq, x) })
+        }
+        return out
+    }
+}
+
+/// The fund's movements. Every movement of its balance goes through here, so the totals in
+/// `insurance_stats` always account for the balance.
+enum InsuranceFund {
+    static func seed(_ amount: UInt128, state: StateOverlay) {
+        var stats = state.insuranceStats()
+        stats.seeded += amount
+        state.putInsuranceStats(stats)
+        state.setInsuranceFund(state.insuranceFund() + amount)
+    }
+
+    /// The fund's share of a trading fee.
+    static func receiveTradingFee(_ amount: UInt128, state: StateOverlay) {
+        guard amount > 0 else { return }
+        var stats = state.insuranceStats()
+        stats.tradingFeesIn += amount
+        state.putInsuranceStats(stats)
+        state.setInsuranceFund(state.insuranceFund() + amount)
+    }
+
+    /// The fee a liquidation left after the bounty.
+    static func receiveLiquidationFee(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext, state: StateOverlay) {
+        guard amount > 0 else { return }
+        var stats = state.insuranceStats()
+        stats.liquidationFeesIn += amount
+        let balance = state.insuranceFund() + amount
+        state.setInsuranceFund(balance)
+        log(.liquidationFee, amount, balance: balance, vault: vault, market: market, context: context, stats: &stats, state: state)
+    }
+
+    /// Pays up to `amount` out for `flow` (a bounty top-up or a deficit); returns what it paid.
+    static func pay(_ amount: UInt128, for flow: InsuranceLogEntry.Flow, vault: VaultID, market: UInt32, context: BlockContext,
+                    state: StateOverlay) -> UInt128 {
+        let balance = state.insuranceFund()
+        let paid = min(amount, balance)
+        guard paid > 0 else { return 0 }
+        var stats = state.insuranceStats()
+        if flow == .deficit { stats.deficitsPaid += paid } else { stats.bountiesPaid += paid }
+        state.setInsuranceFund(balance - paid)
+        log(flow, paid, balance: balance - paid, vault: vault, market: market, context: context, stats: &stats, state: state)
+        return paid
+    }
+
+    /// A deficit auto-deleveraging absorbed instead of the fund: recorded, the balance unchanged.
+    static func recordDeleveraged(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext, state: StateOverlay) {
+        guard amount > 0 else { return }
+        var stats = state.insuranceStats()
+        stats.deficitsDeleveraged += amount
+        log(.deleveraged, amount, balance: state.insuranceFund(), vault: vault, market: market, context: context, stats: &stats, state: state)
+    }
+
+    private static func log(_ flow: InsuranceLogEntry.Flow, _ amount: UInt128, balance: UInt128, vault: VaultID, market: UInt32,
+                            context: BlockContext, stats: inout InsuranceStats, state: StateOverlay) {
+        let entry = InsuranceLogEntry(sequence: stats.logCount, height: context.height, flow: flow, amount: amount,
+                                      balanceAfter: balance, vault: vault, market: market)
+        state.put(.insuranceLog, BigEndian.u64(stats.logCount), entry.encoded())
+        stats.logCount += 1
+        state.putInsuranceStats(stats)
+    }
+}
+
+extension StateOverlay {
+    func putInsuranceStats(_ s: InsuranceStats) { put(.protocolAccounts, InsuranceStats.key, s.encoded()) }
+}

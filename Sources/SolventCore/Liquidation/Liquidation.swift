@@ -1,0 +1,353 @@
+import SolventCrypto
+
+/// Keeper liquidations (contracts-spec/liquidation.md). Anyone may close part of a position of a
+/// vault whose equity is under its maintenance requirement, and is paid a bounty for it:
+///
+/// 1. **Checks**: fresh prices, the vault liquidatable, one liquidation per (vault, market) per
+///    block, the per-block notional caps.
+/// 2. **Size**: the least whole number of steps that brings equity back to (1 + buffer) ×
+///    maintenance at the oracle price, else the whole position; then the caps.
+/// 3. **Bankruptcy price**: the closed part takes its share of the vault's equity, in proportion
+///    to the maintenance it releases; closing at this price leaves the rest of the vault exactly
+///    where it was in equity ÷ maintenance terms, and closing everything leaves equity 0.
+/// 4. **Close**: against the book at prices no worse than the bankruptcy price (no taker fee),
+///    then the keeper's vault takes over what is left at the oracle price less a discount, the
+///    insurance fund paying any deficit; what the fund cannot pay is auto-deleveraged against the
+///    most profitable, most leveraged positions on the other side at the bankruptcy price.
+/// 5. **Fee and bounty**: fee = min(notional × fee rate, max fee, what the fills beat the
+///    bankruptcy price by); bounty = min(tip + share × fee, max bounty), from the fee first, then
+///    the fund; the rest of the fee goes to the fund.
+public enum Liquidation {
+    /// What one liquidation did.
+    public struct Outcome: Equatable, Sendable {
+        public let vault: VaultID
+        public let market: UInt32
+        public let keeper: VaultID
+        public let oraclePrice: UInt64
+        public let equityBefore: Int128
+        public let maintenanceBefore: UInt128
+        public let positionBefore: Int64
+        /// The size the buffer rule asks for, and the size after the caps.
+        public let neededSize: UInt64
+        public let plannedSize: UInt64
+        public let bankruptcyPrice: UInt64
+        public let bookSize: UInt64
+        public let bookQuote: UInt128
+        public let backstopSize: UInt64
+        public let backstopPrice: UInt64
+        public let adlSize: UInt64
+        public let closedSize: UInt64
+        /// |closed| × oracle price, rounded up.
+        public let closedNotional: UInt128
+        /// What the fills beat the bankruptcy price by (negative: the deficit).
+        public let surplus: Int128
+        public let fee: UInt128
+        public let bounty: UInt128
+        public let deficitPaid: UInt128
+        /// The deficit auto-deleveraging spared the fund: adl size × (bankruptcy − backstop price).
+        public let deficitDeleveraged: UInt128
+        public let fundBefore: UInt128
+        public let fundAfter: UInt128
+        public let events: [Event]
+
+        /// Quote amount closed by auto-deleveraging, at the bankruptcy price.
+        public var adlNotional: UInt128 { UInt128(adlSize) * UInt128(bankruptcyPrice) / PerpUnits.notionalDivisor }
+    }
+
+    /// The `liquidate` transaction: `sender` liquidates `owner`'s vault in `market` and takes the
+    /// bounty (and any backstop) into its own vault `keeperVault`.
+    static func liquidate(owner: Address, vault: UInt32, market: UInt32, keeperVault: UInt32, sender: Address, context: BlockContext,
+                          state: StateOverlay) throws(ProtocolError) -> [Event] {
+        let keeper = VaultID(owner: sender, number: keeperVault)
+        guard let account = state.account(sender), keeperVault < account.vaultCount, state.vault(keeper) != nil else {
+            throw ProtocolError(.vaultNotFound, "you have no vault \(keeperVault) to take the bounty; deposit into it first")
+        }
+        return try execute(target: VaultID(owner: owner, number: vault), market: market, keeper: keeper, context: context, state: state).events
+    }
+
+    /// Liquidates `target` in `marketID` for `keeper`. Writes to `state` only on success (the
+    /// caller's journal rolls back a refusal).
+    public static func execute(target: VaultID, market marketID: UInt32, keeper: VaultID, context: BlockContext,
+                               state: StateOverlay) throws(ProtocolError) -> Outcome {
+        let settings = state.liquidationSettings()
+        guard target != keeper else { throw ProtocolError(.invalidLiquidation, "a vault cannot liquidate itself; name another vault for the bounty") }
+        guard var market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
+        let symbol = market.params.symbol
+        guard state.vault(target) != nil else { throw ProtocolError(.vaultNotFound, "account \(target.owner) has no vault \(target.number)") }
+        guard let held = state.position(target, marketID), held.size != 0 else {
+            throw ProtocolError(.positionNotFound, "vault \(target) has no position in \(symbol)")
+        }
+        guard let keeperVault = state.vault(keeper) else { throw ProtocolError(.vaultNotFound, "keeper vault \(keeper) does not exist") }
+        if case .isolated(let only) = keeperVault.mode, only != marketID {
+            throw ProtocolError(.vaultMarketMismatch, "keeper vault \(keeper.number) is isolated to market \(only) and cannot take a \(symbol) position")
+        }
+        let mark = state.liquidationMark(target)
+        let usedThisBlock = mark.height == context.height ? mark.notional : 0
+        if mark.height == context.height, mark.markets.contains(marketID) {
+            throw ProtocolError(.alreadyLiquidated, "vault \(target) was already liquidated in \(symbol) in this block; try again in the next one")
+        }
+
+        // 1. Liquidatable at fresh prices (a stale or missing price refuses with its own code).
+        let risk = try Margin.risk(of: target, state: state, at: context.timeMs, prices: .freshOnly)
+        guard risk.isLiquidatable else {
+            throw ProtocolError(.vaultNotLiquidatable,
+                "vault \(target) is not liquidatable: equity \(PerpUnits.formatQuote(risk.equity)) USDC is not below its maintenance requirement of \(PerpUnits.formatQuote(Int128(risk.maintenance))) USDC")
+        }
+        let position = risk.positions.first { $0.market == marketID }!
+        let p = market.params, price = position.oraclePrice
+        let closing: Side = position.size > 0 ? .sell : .buy
+
+        // 2. Size: what restores the buffer, within the caps.
+        let needed = closeSize(vault: risk, position: position, tiers: p.tiers, settings: settings, step: p.stepSize)
+        let cap = min(settings.maxPositionNotionalPerBlock,
+                      settings.maxVaultNotionalPerBlock > usedThisBlock ? settings.maxVaultNotionalPerBlock - usedThisBlock : 0)
+        let capSize = UInt64(clamping: (FixedPoint.mulDiv(cap, PerpUnits.notionalDivisor, UInt128(price), .down) ?? UInt128(UInt64.max)) / UInt128(p.stepSize) * UInt128(p.stepSize))
+        let planned = min(needed, capSize)
+        guard planned > 0 else {
+            throw ProtocolError(.liquidationCapReached,
+                "vault \(target) has used its liquidation cap for this block (\(PerpUnits.formatQuote(Int128(usedThisBlock))) USDC closed); try again in the next one")
+        }
+
+        // 3. Bankruptcy price of the planned close.
+        let bankruptcy = bankruptcyPrice(vault: risk, position: position, closing: planned, tiers: p.tiers, tick: p.tickSize)
+
+        var events = [Event]()
+        // The vault's resting orders go first: they could add risk to a vault being closed out.
+        for o in OrderBook.orders(owner: target.owner, vault: target.number, state: state) {
+            OrderBook.remove(o, state)
+            events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "liquidation"),
+                                                   ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
+        }
+        let fundBefore = state.insuranceFund()
+        let keeperBefore = Result { () throws(ProtocolError) in try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly) }
+
+        // 4a. The book, no worse than the bankruptcy price, no taker fee.
+        let taker = Matching.Taker(vault: target, side: closing, limit: bankruptcy, feePpm: 0, order: "liquidation")
+        let book = try Matching.match(taker, size: planned, market: &market, context: context, state: state, events: &events)
+        let bookSize = planned - book.remaining
+        let bookSurplus = surplus(side: closing, quote: book.quote, size: bookSize, at: bankruptcy)
+
+        // 4b. The keeper's backstop, as far as the fund can pay the deficit it leaves.
+        var rest = book.remaining
+        let backstop = backstopPrice(oracle: price, closing: closing, discountPpm: settings.backstopDiscountPpm, tick: p.tickSize)
+        let unitDeficit = closing == .sell ? Int128(bankruptcy) - Int128(backstop) : Int128(backstop) - Int128(bankruptcy)
+        var backstopSize = rest
+        if unitDeficit > 0, rest > 0 {
+            let budget = fundBefore + UInt128(max(bookSurplus, 0))
+            let affordable = FixedPoint.mulDiv(budget, PerpUnits.notionalDivisor, UInt128(unitDeficit), .down) ?? UInt128(UInt64.max)
+            backstopSize = min(rest, UInt64(clamping: affordable / UInt128(p.stepSize) * UInt128(p.stepSize)))
+        }
+        var backstopQuote: UInt128 = 0
+        if backstopSize > 0 {
+            backstopQuote = UInt128(backstopSize) * UInt128(backstop) / PerpUnits.notionalDivisor
+            _ = try Fills.apply(vault: target, side: closing, size: backstopSize, price: backstop, quote: backstopQuote, feePpm: 0,
+                                market: &market, state: state)
+            _ = try Fills.apply(vault: keeper, side: closing.opposite, size: backstopSize, price: backstop, quote: backstopQuote, feePpm: 0,
+                                market: &market, state: state)
+            events.append(Event("backstop", [
+                ("market", symbol), ("vault", target.description), ("keeper", keeper.description),
+                ("keeper_side", closing.opposite.name), ("size", PerpUnits.formatSize(Int64(backstopSize))),
+                ("price", OraclePrice.format(backstop)), ("quote", PerpUnits.formatQuote(Int128(backstopQuote))),
+            ]))
+            rest -= backstopSize
+        }
+
+        // 4c. What neither the book nor the fund can take: auto-deleveraging at the bankruptcy price.
+        var adl = (filled: UInt64(0), quote: UInt128(0))
+        if rest > 0 {
+            adl = try AutoDeleveraging.deleverage(bankrupt: target, closing: closing, size: rest, price: bankruptcy, market: &market,
+                                                  context: context, state: state, events: &events)
+        }
+        let closed = bookSize + backstopSize + adl.filled
+        guard closed > 0 else {
+            throw ProtocolError(.invalidLiquidation, "nothing could be closed: the book, the keeper's backstop and auto-deleveraging took none of it")
+        }
+
+        // 5. Fee, deficit and bounty.
+        let closedQuote = book.quote + backstopQuote + adl.quote
+        let excess = surplus(side: closing, quote: closedQuote, size: closed, at: bankruptcy)
+        let notional = FixedPoint.mulDiv(UInt128(closed), UInt128(price), PerpUnits.notionalDivisor, .up)!
+        var fee: UInt128 = 0, deficitPaid: UInt128 = 0
+        var vault = state.vault(target)!
+        if excess >= 0 {
+            fee = min(Self.fee(closing: closed, at: price, settings: settings), UInt128(excess))
+            vault.quote -= Int128(fee)
+        } else {
+            deficitPaid = InsuranceFund.pay(UInt128(-excess), for: .deficit, vault: target, market: marketID, context: context, state: state)
+            vault.quote += Int128(deficitPaid)
+        }
+        state.putVault(target, vault)
+        let deficitDeleveraged = unitDeficit > 0 ? UInt128(adl.filled) * UInt128(unitDeficit) / PerpUnits.notionalDivisor : 0
+        InsuranceFund.recordDeleveraged(deficitDeleveraged, vault: target, market: marketID, context: context, state: state)
+
+        let promised = min(settings.keeperTip + fee * UInt128(settings.keeperSharePpm) / 1_000_000, settings.maxBounty)
+        var bounty = min(promised, fee)
+        InsuranceFund.receiveLiquidationFee(fee - bounty, vault: target, market: marketID, context: context, state: state)
+        if promised > bounty {
+            bounty += InsuranceFund.pay(promised - bounty, for: .bountyTopUp, vault: target, market: marketID, context: context, state: state)
+        }
+        var keeperAfter = state.vault(keeper)!
+        keeperAfter.quote += Int128(bounty)
+        state.putVault(keeper, keeperAfter)
+
+        // The keeper's vault must carry what it took over.
+        if backstopSize > 0 {
+            do throws(ProtocolError) {
+                let before = try keeperBefore.get()
+                let after = try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly)
+                try Margin.requireInitial(after: after, before: before, action: "taking over the position")
+            } catch {
+                throw ProtocolError(.keeperInsufficientMargin,
+                    "keeper vault \(keeper) cannot take over \(PerpUnits.formatSize(Int64(backstopSize))) \(symbol) at \(OraclePrice.format(backstop)) (the book took \(PerpUnits.formatSize(Int64(bookSize)))): \(error.message)")
+            }
+        }
+
+        state.putPerpMarket(market)
+        var newMark = mark.height == context.height ? mark : LiquidationMark(height: context.height, notional: 0, markets: [])
+        newMark.notional += notional
+        newMark.markets.append(marketID)
+        state.putLiquidationMark(target, newMark)
+
+        let fundAfter = state.insuranceFund()
+        events.append(Event("liquidation", [
+            ("vault", target.description), ("market", symbol), ("keeper", keeper.description),
+            ("side", closing.name), ("position", PerpUnits.formatSize(position.size)),
+            ("oracle_price", OraclePrice.format(price)), ("equity", PerpUnits.formatQuote(risk.equity)),
+            ("maintenance", PerpUnits.formatQuote(Int128(risk.maintenance))),
+            ("needed_size", PerpUnits.formatSize(Int64(needed))), ("planned_size", PerpUnits.formatSize(Int64(planned))),
+            ("bankruptcy_price", OraclePrice.format(bankruptcy)),
+            ("book_size", PerpUnits.formatSize(Int64(bookSize))),
+            ("backstop_size", PerpUnits.formatSize(Int64(backstopSize))), ("backstop_price", OraclePrice.format(backstop)),
+            ("adl_size", PerpUnits.formatSize(Int64(adl.filled))),
+            ("closed_size", PerpUnits.formatSize(Int64(closed))), ("closed_notional", PerpUnits.formatQuote(Int128(notional))),
+            ("surplus", PerpUnits.formatQuote(excess)), ("fee", PerpUnits.formatQuote(Int128(fee))),
+            ("bounty", PerpUnits.formatQuote(Int128(bounty))), ("deficit_paid", PerpUnits.formatQuote(Int128(deficitPaid))),
+            ("deficit_deleveraged", PerpUnits.formatQuote(Int128(deficitDeleveraged))),
+            ("insurance_fund", PerpUnits.formatQuote(Int128(fundAfter))),
+        ]))
+        return Outcome(
+            vault: target, market: marketID, keeper: keeper, oraclePrice: price, equityBefore: risk.equity,
+            maintenanceBefore: risk.maintenance, positionBefore: position.size, neededSize: needed, plannedSize: planned,
+            bankruptcyPrice: bankruptcy, bookSize: bookSize, bookQuote: book.quote, backstopSize: backstopSize, backstopPrice: backstop,
+            adlSize: adl.filled, closedSize: closed, closedNotional: notional, surplus: excess, fee: fee, bounty: bounty,
+            deficitPaid: deficitPaid, deficitDeleveraged: deficitDeleveraged, fundBefore: fundBefore, fundAfter: fundAfter, events: events)
+    }
+
+    // MARK: The formulas (liquidation.md, "Size", "Bankruptcy price", "Backstop")
+
+    /// The vault's maintenance requirement if `delta` of the position were closed (at the oracle price).
+    public static func maintenance(afterClosing delta: UInt64, of p: PositionRisk, in vault: VaultRisk, tiers: [MarginTier]) -> UInt128 {
+        let left = UInt128(p.size.magnitude) - UInt128(delta)
+        let notional = FixedPoint.mulDiv(left, UInt128(p.oraclePrice), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+        return vault.maintenance - p.maintenance + Margin.requirement(notional: notional, tiers: tiers, initial: false)
+    }
+
+    /// The liquidation fee on closing `delta` at the oracle price, before the surplus cap:
+    /// min(⌈⌈delta × price / 10^10⌉ × fee rate / 10^6⌉, max fee).
+    public static func fee(closing delta: UInt64, at price: UInt64, settings: LiquidationSettings) -> UInt128 {
+        let notional = FixedPoint.mulDiv(UInt128(delta), UInt128(price), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+        return min(FixedPoint.mulDiv(notional, UInt128(settings.feePpm), 1_000_000, .up) ?? UInt128.max, settings.maxFee)
+    }
+
+    /// The least multiple of `step` whose close at the oracle price, after its fee, leaves
+    /// (equity − fee) × 10^6 ≥ (10^6 + buffer) × maintenance (closing at the oracle price does not
+    /// change equity otherwise); the whole position if no close does. The fee grows and the
+    /// maintenance falls with the size closed (the fee rate is at most any market's lowest
+    /// maintenance rate, a listing rule), so the least size is found by bisection.
+    public static func closeSize(vault: VaultRisk, position p: PositionRisk, tiers: [MarginTier], settings: LiquidationSettings,
+                                 step: UInt64) -> UInt64 {
+        let whole = UInt64(p.size.magnitude)
+        guard vault.equity > 0 else { return whole }
+        func restores(_ delta: UInt64) -> Bool {
+            let left = UInt128(vault.equity), fee = fee(closing: delta, at: p.oraclePrice, settings: settings)
+            guard left > fee else { return false }
+            let mm = maintenance(afterClosing: delta, of: p, in: vault, tiers: tiers)
+            guard let needed = FixedPoint.mulDiv(mm, UInt128(1_000_000 + UInt64(settings.bufferPpm)), 1, .up),
+                  let have = FixedPoint.mulDiv(left - fee, 1_000_000, 1, .down) else { return false }
+            return have >= needed
+        }
+        var lo: UInt64 = 1, hi = whole / step   // in steps
+        guard hi >= 1, restores(hi * step) else { return whole }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if restores(mid * step) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo * step
+    }
+
+    /// The equity the closed part takes with it: equity × (maintenance it releases ÷ the vault's
+    /// maintenance), rounded down.
+    public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, tiers: [MarginTier]) -> Int128 {
+        let released = vault.maintenance - maintenance(afterClosing: delta, of: p, in: vault, tiers: tiers)
+        return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(vault.maintenance), .down) ?? 0
+    }
+
+    /// The price at which closing `delta` leaves the vault with equity minus the closed part's
+    /// share: oracle − share × 10^10 / delta for a long (rounded up, then up to the tick), oracle
+    /// + share × 10^10 / delta for a short (rounded down, then down to the tick); at least one tick.
+    public static func bankruptcyPrice(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, tiers: [MarginTier],
+                                       tick: UInt64) -> UInt64 {
+        let share = equityShare(vault: vault, position: p, closing: delta, tiers: tiers)
+        let perUnit = FixedPoint.mulDiv(share, Int128(PerpUnits.notionalDivisor), Int128(delta), .down) ?? (share > 0 ? Int128.max / 4 : Int128.min / 4)
+        let oracle = Int128(p.oraclePrice), t = Int128(tick)
+        let raw = p.size > 0 ? oracle - perUnit : oracle + perUnit
+        let onTick = p.size > 0 ? FixedPoint.divide(raw, t, .up) * t : FixedPoint.divide(raw, t, .down) * t
+        let highest = Int128(UInt64.max) / t * t
+        return UInt64(min(max(onTick, t), highest))
+    }
+
+    /// The keeper's price for taking over: oracle × (1 − discount) when it buys a long (rounded up
+    /// to the tick), oracle × (1 + discount) when it takes a short (rounded down to the tick).
+    public static func backstopPrice(oracle: UInt64, closing: Side, discountPpm: UInt32, tick: UInt64) -> UInt64 {
+        let rate = closing == .sell ? 1_000_000 - UInt128(discountPpm) : 1_000_000 + UInt128(discountPpm)
+        let divisor = 1_000_000 * UInt128(tick)
+        let steps = FixedPoint.mulDiv(UInt128(oracle), rate, divisor, closing == .sell ? .up : .down) ?? 0
+        return UInt64(clamping: max(steps, 1) * UInt128(tick))
+    }
+
+    /// What closing `size` for `quote` beat the bankruptcy price by: received − size × bankruptcy
+    /// when selling, size × bankruptcy − paid when buying (exact: both prices are on the tick).
+    static func surplus(side: Side, quote: UInt128, size: UInt64, at bankruptcy: UInt64) -> Int128 {
+        let atBankruptcy = Int128(UInt128(size) * UInt128(bankruptcy) / PerpUnits.notionalDivisor)
+        return side == .sell ? Int128(quote) - atBankruptcy : atBankruptcy - Int128(quote)
+    }
+}
+
+/// The last block a vault was liquidated in, the notional closed and the markets (table
+/// `liquidation_marks`, key = vault key): the per-block limits read it.
+public struct LiquidationMark: Equatable, Sendable {
+    public var height: UInt64
+    public var notional: UInt128
+    public var markets: [UInt32]
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 32 + 4 * markets.count)
+        w.u8(1)
+        w.u64(height)
+        w.u128(notional)
+        w.u16(UInt16(clamping: markets.count))
+        for m in markets.prefix(Int(UInt16.max)) { w.u32(m) }
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> LiquidationMark {
+        var r = ByteReader(bytes)
+        guard try r.u8("liquidation mark version") == 1 else { throw ProtocolError(.unknownVersion, "liquidation mark version") }
+        let height = try r.u64("height"), notional = try r.u128("notional")
+        var markets = [UInt32]()
+        for _ in 0..<Int(try r.u16("market count")) { markets.append(try r.u32("market")) }
+        try r.expectEnd()
+        return LiquidationMark(height: height, notional: notional, markets: markets)
+    }
+}
+
+extension StateReader {
+    public func liquidationMark(_ vault: VaultID) -> LiquidationMark {
+        guard let b = get(.liquidationMarks, vault.key) else { return LiquidationMark(height: 0, notional: 0, markets: []) }
+        return decodeStored(b, "liquidation mark \(vault)", LiquidationMark.decode)
+    }
+}
+
+extension StateOverlay {
+    func putLiquidationMark(_ vault: VaultID, _ mark: LiquidationMark) { put(.liquidationMarks, vault.key, mark.encoded()) }
+}

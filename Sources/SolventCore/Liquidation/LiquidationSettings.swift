@@ -1,0 +1,136 @@
+/// The liquidation parameters (contracts-spec/liquidation.md, "Parameters"): set in genesis,
+/// changed by the admin, stored in table `protocol` under "liquidation_settings".
+/// Amounts are USDC quantums, rates parts per million.
+public struct LiquidationSettings: Equatable, Sendable {
+    /// The liquidation fee on the closed notional.
+    public var feePpm: UInt32
+    /// The most one liquidation's fee may be.
+    public var maxFee: UInt128
+    /// The keeper's flat tip per liquidation.
+    public var keeperTip: UInt128
+    /// The keeper's share of the fee, on top of the tip.
+    public var keeperSharePpm: UInt32
+    /// The most one liquidation's bounty (tip + share) may be.
+    public var maxBounty: UInt128
+    /// A liquidation closes until equity ≥ (1 + buffer) × maintenance, or the whole position.
+    public var bufferPpm: UInt32
+    /// The most notional one liquidation may close in one position (one per position per block).
+    public var maxPositionNotionalPerBlock: UInt128
+    /// The most notional all liquidations of one vault may close in one block.
+    public var maxVaultNotionalPerBlock: UInt128
+    /// The keeper takes over what the book cannot absorb at the oracle price less this (a long)
+    /// or plus this (a short).
+    public var backstopDiscountPpm: UInt32
+
+    public init(feePpm: UInt32, maxFee: UInt128, keeperTip: UInt128, keeperSharePpm: UInt32, maxBounty: UInt128, bufferPpm: UInt32,
+                maxPositionNotionalPerBlock: UInt128, maxVaultNotionalPerBlock: UInt128, backstopDiscountPpm: UInt32) {
+        self.feePpm = feePpm
+        self.maxFee = maxFee
+        self.keeperTip = keeperTip
+        self.keeperSharePpm = keeperSharePpm
+        self.maxBounty = maxBounty
+        self.bufferPpm = bufferPpm
+        self.maxPositionNotionalPerBlock = maxPositionNotionalPerBlock
+        self.maxVaultNotionalPerBlock = maxVaultNotionalPerBlock
+        self.backstopDiscountPpm = backstopDiscountPpm
+    }
+
+    /// Amounts stay far below 2^96 so that every product in the formulas fits 128 bits.
+    static let maxAmount: UInt128 = 1 << 96
+
+    public func validate() throws(ProtocolError) {
+        func bad(_ m: String) -> ProtocolError { ProtocolError(.invalidLiquidationConfig, m) }
+        guard feePpm <= 100_000 else { throw bad("fee_ppm is at most 100000 (10%)") }
+        guard keeperSharePpm <= 1_000_000 else { throw bad("keeper_share_ppm is at most 1000000") }
+        guard bufferPpm <= 1_000_000 else { throw bad("buffer_ppm is at most 1000000") }
+        guard backstopDiscountPpm < 500_000 else { throw bad("backstop_discount_ppm is below 500000 (50%)") }
+        guard maxPositionNotionalPerBlock > 0, maxVaultNotionalPerBlock > 0 else {
+            throw bad("the per-block notional caps must be positive")
+        }
+        guard keeperTip <= maxBounty else { throw bad("keeper_tip may not exceed max_bounty") }
+        for v in [maxFee, keeperTip, maxBounty, maxPositionNotionalPerBlock, maxVaultNotionalPerBlock] where v > Self.maxAmount {
+            throw bad("amounts are at most 2^96 quantums")
+        }
+    }
+
+    /// The fee rate may not exceed any market's lowest maintenance rate: a liquidation must be
+    /// able to pay its fee from the margin it releases, and closing more must never leave a vault
+    /// worse off (which makes the least sufficient close size well defined).
+    public func checkFee(against markets: [PerpMarketParams]) throws(ProtocolError) {
+        for m in markets where feePpm > m.tiers[0].maintenancePpm {
+            throw ProtocolError(.invalidLiquidationConfig,
+                "fee_ppm \(feePpm) is above \(m.symbol)'s lowest maintenance rate (\(m.tiers[0].maintenancePpm) ppm)")
+        }
+    }
+
+    func encode(into w: inout ByteWriter) {
+        w.u32(feePpm)
+        w.u128(maxFee)
+        w.u128(keeperTip)
+        w.u32(keeperSharePpm)
+        w.u128(maxBounty)
+        w.u32(bufferPpm)
+        w.u128(maxPositionNotionalPerBlock)
+        w.u128(maxVaultNotionalPerBlock)
+        w.u32(backstopDiscountPpm)
+    }
+
+    static func decode(from r: inout ByteReader) throws(ProtocolError) -> LiquidationSettings {
+        LiquidationSettings(
+            feePpm: try r.u32("fee_ppm"), maxFee: try r.u128("max_fee"), keeperTip: try r.u128("keeper_tip"),
+            keeperSharePpm: try r.u32("keeper_share_ppm"), maxBounty: try r.u128("max_bounty"), bufferPpm: try r.u32("buffer_ppm"),
+            maxPositionNotionalPerBlock: try r.u128("max_position_notional_per_block"),
+            maxVaultNotionalPerBlock: try r.u128("max_vault_notional_per_block"),
+            backstopDiscountPpm: try r.u32("backstop_discount_ppm"))
+    }
+
+    static let key: [UInt8] = Array("liquidation_settings".utf8)
+    static let recordVersion: UInt8 = 1
+}
+
+extension StateReader {
+    /// Present from genesis on.
+    public func liquidationSettings() -> LiquidationSettings {
+        guard let bytes = get(.protocolAccounts, LiquidationSettings.key) else {
+            fatalError("state has no liquidation settings: the store was not initialised from a genesis")
+        }
+        return decodeStored(bytes, "liquidation settings") { (b) throws(ProtocolError) in
+            var r = ByteReader(b)
+            guard try r.u8("version") == LiquidationSettings.recordVersion else {
+                throw ProtocolError(.unknownVersion, "liquidation settings version")
+            }
+            let s = try LiquidationSettings.decode(from: &r)
+            try r.expectEnd()
+            return s
+        }
+    }
+}
+
+extension StateOverlay {
+    public func setLiquidationSettings(_ s: LiquidationSettings) {
+        var w = ByteWriter(capacity: 100)
+        w.u8(LiquidationSettings.recordVersion)
+        s.encode(into: &w)
+        put(.protocolAccounts, LiquidationSettings.key, w.bytes)
+    }
+}
+
+/// The admin's control over the liquidation parameters.
+enum LiquidationAdmin {
+    static func setSettings(_ settings: LiquidationSettings, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
+        try AdminKey.require(sender, state, to: "change the liquidation parameters")
+        try settings.validate()
+        try settings.checkFee(against: state.perpMarkets().map(\.params))
+        state.setLiquidationSettings(settings)
+        return [Event("liquidation_config_set", describe(settings))]
+    }
+
+    static func describe(_ s: LiquidationSettings) -> [(String, String)] {
+        func usdc(_ v: UInt128) -> String { Amount.format(v, decimals: 6) }
+        return [("fee_ppm", String(s.feePpm)), ("max_fee", usdc(s.maxFee)), ("keeper_tip", usdc(s.keeperTip)),
+                ("keeper_share_ppm", String(s.keeperSharePpm)), ("max_bounty", usdc(s.maxBounty)), ("buffer_ppm", String(s.bufferPpm)),
+                ("max_position_notional_per_block", usdc(s.maxPositionNotionalPerBlock)),
+                ("max_vault_notional_per_block", usdc(s.maxVaultNotionalPerBlock)),
+                ("backstop_discount_ppm", String(s.backstopDiscountPpm))]
+    }
+}

@@ -1,0 +1,202 @@
+import SolventCore
+import SolventCrypto
+import Testing
+
+/// The worked examples of contracts-spec/liquidation.md and insurance-and-adl.md.
+///
+/// Common setup: dev0 (10,000 USDC) buys 2 BTC at 60,000 from dev1 (100,000 USDC): 20x notional
+/// over equity before fees. Quote −110,060 (taker fee 60); the fund holds 42 (half of the 84 of
+/// fees). dev3 keeps 100,000 USDC in vault 0 and liquidates from it.
+@Suite struct LiquidationTests {
+    let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1), dev2 = DevnetKeys.account(2), keeper = DevnetKeys.account(3)
+    static let usd = Int128(1_000_000)
+
+    func leveraged(genesis: Genesis = DevnetKeys.devnetGenesis()) throws -> MarketHarness {
+        let h = try MarketHarness(genesis: genesis)
+        #expect(h.deposit(dev0, "10000").succeeded)
+        #expect(h.deposit(dev1, "100000").succeeded)
+        #expect(h.deposit(dev2, "100000").succeeded)
+        #expect(h.deposit(keeper, "100000").succeeded)
+        #expect(h.run(dev1, h.order(dev1, .sell, "2", at: "60000")).succeeded)
+        #expect(h.run(dev0, h.order(dev0, .buy, "2", at: "60000", tif: .immediateOrCancel)).succeeded)
+        #expect(h.state.vault(h.vault(dev0))?.quote == -110_060 * Self.usd)
+        let seed = try Amount.parse(genesis.perps.insuranceFund, decimals: 6)
+        #expect(h.state.insuranceFund() == seed + 42_000_000)
+        return h
+    }
+
+    func liquidate(_ h: MarketHarness, _ target: PrivateKey, by k: PrivateKey? = nil, market: UInt32 = MarketHarness.btc,
+                   keeperVault: UInt32 = 0) -> TxAction {
+        .liquidate(owner: Address(target.publicKey), vault: 0, market: market, keeperVault: keeperVault)
+    }
+
+    @Test func healthyVaultIsRefusedAndNothingChanges() throws {
+        let h = try leveraged()
+        let before = h.state.entries(.vaults, prefix: [])
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.code == .vaultNotLiquidatable, "\(r.message)")
+        #expect(r.message.contains("equity 9940 USDC is not below its maintenance requirement of 3600 USDC"), "\(r.message)")
+        #expect(h.state.entries(.vaults, prefix: []).map(\.value) == before.map(\.value))
+        #expect(h.position(dev0) == 200_000_000)
+    }
+
+    @Test func staleOracleIsRefused() throws {
+        let h = try leveraged()
+        #expect(h.setPrice("56000").succeeded)
+        // 61 s later the price is stale (stale_after_ms 60,000): the vault cannot be judged.
+        let r = h.run(keeper, liquidate(h, dev0), at: h.time + 61_000)
+        #expect(r.code == .oracleStale, "\(r.message)")
+        #expect(h.position(dev0) == 200_000_000)
+    }
+
+    /// liquidation.md, "Worked example: against the book".
+    @Test func closesAgainstTheBookJustEnoughToRestoreTheBuffer() throws {
+        let h = try leveraged()
+        #expect(h.setPrice("56000").succeeded)
+        // Equity −110,060 + 112,000 = 1,940 under maintenance 3% × 112,000 = 3,360.
+        let risk = try h.risk(dev0)
+        #expect(risk.equity == 1_940 * Self.usd && risk.maintenance == 3_360 * Self.usd && risk.isLiquidatable)
+        #expect(h.run(dev2, h.order(dev2, .buy, "2", at: "55950")).succeeded)
+        let keeperQuote = h.state.vault(h.vault(keeper))!.quote
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.succeeded, "\(r.message)")
+        let e = try #require(r.events.first { $0.type == "liquidation" })
+        // (1,940 − fee) ≥ 1.1 × maintenance first holds at 1.3634 BTC; the fee is 1% of 76,350.40.
+        #expect(e["needed_size"] == "1.3634" && e["closed_size"] == "1.3634" && e["book_size"] == "1.3634", "\(e)")
+        #expect(e["bankruptcy_price"] == "55030" && e["backstop_size"] == "0" && e["adl_size"] == "0")
+        #expect(e["closed_notional"] == "76350.4" && e["surplus"] == "1254.328")
+        #expect(e["fee"] == "763.504" && e["bounty"] == "153.7008", "\(e)")
+        #expect(h.position(dev0) == 63_660_000)
+        #expect(h.state.vault(h.vault(keeper))!.quote == keeperQuote + 153_700_800)
+        // The fund: 42 + half of dev2's maker fee (15.256446) + 763.504 − 153.7008.
+        #expect(h.state.insuranceFund() == 42_000_000 + 7_628_223 + 609_803_200)
+        let stats = h.state.insuranceStats()
+        #expect(stats.liquidationFeesIn == 609_803_200 && stats.tradingFeesIn == 49_628_223 && stats.bountiesPaid == 0)
+        #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.liquidationFee])
+        // Equity 1,940 − 1.3634 × 50 (sold under the oracle) − 763.504 = 1,108.326 over maintenance
+        // 3% × 0.6366 × 56,000 = 1,069.488: no longer liquidatable.
+        let after = try h.risk(dev0)
+        #expect(after.equity == 1_108_326_000 && after.maintenance == 1_069_488_000 && !after.isLiquidatable)
+    }
+
+    /// liquidation.md, "Worked example: the keeper's backstop" (an empty book).
+    @Test func keeperTakesOverWhatTheBookCannot() throws {
+        let h = try leveraged()
+        #expect(h.setPrice("56000").succeeded)
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.succeeded, "\(r.message)")
+        let e = try #require(r.events.first { $0.type == "liquidation" })
+        #expect(e["book_size"] == "0" && e["backstop_size"] == "1.3634" && e["backstop_price"] == "55440", "\(e)")
+        #expect(e["surplus"] == "558.994" && e["fee"] == "558.994" && e["bounty"] == "112.7988", "\(e)")
+        #expect(h.position(keeper) == 136_340_000 && h.position(dev0) == 63_660_000)
+        #expect(h.state.vault(h.vault(keeper))!.quote == 100_000 * Self.usd - 75_586_896_000 + 112_798_800)
+    }
+
+    /// insurance-and-adl.md, "Worked example: the fund pays a deficit".
+    @Test func bankruptVaultsDeficitIsPaidByTheFund() throws {
+        var g = DevnetKeys.devnetGenesis()
+        g.perps.insuranceFund = "100000"
+        let h = try leveraged(genesis: g)
+        // A 10% gap: equity −110,060 + 108,000 = −2,060.
+        #expect(h.setPrice("54000").succeeded)
+        #expect(try h.risk(dev0).equity == -2_060 * Self.usd)
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.succeeded, "\(r.message)")
+        let e = try #require(r.events.first { $0.type == "liquidation" })
+        // All of it: bankruptcy 54,000 + 2,060 / 2 = 55,030; the keeper buys at 53,460; the fund pays 2 × 1,570.
+        #expect(e["closed_size"] == "2" && e["bankruptcy_price"] == "55030" && e["backstop_price"] == "53460", "\(e)")
+        #expect(e["surplus"] == "-3140" && e["deficit_paid"] == "3140" && e["fee"] == "0" && e["bounty"] == "1", "\(e)")
+        #expect(h.state.vault(h.vault(dev0))!.quote == 0 && h.position(dev0) == 0)
+        #expect(h.state.insuranceFund() == (100_042 - 3_140 - 1) * Self.usd)
+        let stats = h.state.insuranceStats()
+        #expect(stats.deficitsPaid == 3_140 * Self.usd && stats.bountiesPaid == 1 * Self.usd && stats.seeded == 100_000 * Self.usd)
+        #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.bountyTopUp, .deficit])
+    }
+
+    /// insurance-and-adl.md, "Worked example: auto-deleveraging".
+    @Test func whatTheFundCannotCoverIsDeleveraged() throws {
+        let h = try leveraged()
+        #expect(h.setPrice("54000").succeeded)
+        let queue = AutoDeleveraging.ranking(market: MarketHarness.btc, long: false, state: h.state, at: h.time)
+        #expect(queue.count == 1 && queue[0].vault == h.vault(dev1) && queue[0].eligible && queue[0].rank == 5)
+        // dev1: short 2 from 60,000, +12,000 (10%) on equity 111,976 (quote 219,976 − 108,000): leverage 0.964492.
+        #expect(queue[0].profitPpm == 100_000 && queue[0].leveragePpm == 964_492 && queue[0].score == 96_449, "\(queue[0])")
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.succeeded, "\(r.message)")
+        let e = try #require(r.events.first { $0.type == "liquidation" })
+        // The fund's 42 pays the deficit of 0.0267 BTC taken over at 53,460 (41.919); the other
+        // 1.9733 BTC close against dev1's short at the bankruptcy price.
+        #expect(e["backstop_size"] == "0.0267" && e["adl_size"] == "1.9733" && e["deficit_paid"] == "41.919", "\(e)")
+        #expect(e["deficit_deleveraged"] == "3098.081" && e["bounty"] == "0.081", "\(e)")
+        let adl = try #require(r.events.first { $0.type == "adl" })
+        #expect(adl["vault"] == h.vault(dev1).description && adl["price"] == "55030" && adl["size"] == "1.9733")
+        #expect(h.position(dev1) == -2_670_000 && h.position(dev0) == 0 && h.position(keeper) == 2_670_000)
+        #expect(h.state.vault(h.vault(dev0))!.quote == 0)
+        #expect(h.state.insuranceFund() == 0)
+        #expect(h.state.insuranceStats().deficitsDeleveraged == 3_098_081_000)
+    }
+
+    @Test func oneLiquidationPerVaultAndMarketPerBlock() throws {
+        let h = try leveraged()
+        #expect(h.setPrice("56000").succeeded)
+        let other = DevnetKeys.account(4)
+        _ = h.deposit(other, "100000")
+        let b = h.block([h.tx(keeper, liquidate(h, dev0)), h.tx(other, liquidate(h, dev0))])
+        #expect(b.receipts[0].succeeded, "\(b.receipts[0].message)")
+        #expect(b.receipts[1].code == .alreadyLiquidated, "\(b.receipts[1].message)")
+    }
+
+    @Test func perBlockCapsLimitTheClose() throws {
+        var g = DevnetKeys.devnetGenesis()
+        g.perps.liquidation.maxPositionNotionalPerBlock = "28000"  // 0.5 BTC at 56,000
+        let h = try leveraged(genesis: g)
+        #expect(h.setPrice("56000").succeeded)
+        let r = h.run(keeper, liquidate(h, dev0))
+        let e = try #require(r.events.first { $0.type == "liquidation" })
+        #expect(e["needed_size"] == "1.3634" && e["planned_size"] == "0.5" && e["closed_size"] == "0.5", "\(e)")
+        // The next block may close more.
+        let again = h.run(keeper, liquidate(h, dev0))
+        #expect(again.succeeded, "\(again.message)")
+    }
+
+    @Test func keeperNeedsMarginForABackstop() throws {
+        let h = try leveraged()
+        let poor = DevnetKeys.account(5)
+        #expect(h.deposit(poor, "100").succeeded)
+        #expect(h.setPrice("56000").succeeded)
+        let r = h.run(poor, liquidate(h, dev0))
+        #expect(r.code == .keeperInsufficientMargin, "\(r.message)")
+        #expect(h.position(dev0) == 200_000_000 && h.position(poor) == 0)
+    }
+
+    @Test func refusalsHaveTheirOwnCodes() throws {
+        let h = try leveraged()
+        #expect(h.setPrice("56000").succeeded)
+        #expect(h.run(dev0, .liquidate(owner: Address(dev0.publicKey), vault: 0, market: 1, keeperVault: 0)).code == .invalidLiquidation)
+        #expect(h.run(keeper, liquidate(h, dev0, market: MarketHarness.eth)).code == .positionNotFound)
+        #expect(h.run(keeper, liquidate(h, dev0, market: 99)).code == .unknownMarket)
+        #expect(h.run(keeper, liquidate(h, dev0, keeperVault: 7)).code == .vaultNotFound)
+        #expect(h.run(keeper, .liquidate(owner: Address(dev0.publicKey), vault: 3, market: 1, keeperVault: 0)).code == .vaultNotFound)
+    }
+
+    @Test func restingOrdersOfTheLiquidatedVaultAreCancelled() throws {
+        let h = try leveraged()
+        #expect(h.run(dev0, h.order(dev0, .sell, "0.1", at: "70000")).succeeded)
+        #expect(h.setPrice("56000").succeeded)
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.events.contains { $0.type == "order_canceled" && $0["reason"] == "liquidation" })
+        #expect(OrderBook.orders(owner: Address(dev0.publicKey), state: h.state).isEmpty)
+    }
+
+    @Test func adminChangesTheSettingsWithinTheRules() throws {
+        let h = try MarketHarness()
+        let admin = DevnetKeys.admin()
+        var s = h.state.liquidationSettings()
+        s.feePpm = 40_000   // above BTC-PERP's 3% maintenance
+        #expect(h.run(admin, .liquidationSetConfig(s)).code == .invalidLiquidationConfig)
+        s.feePpm = 20_000
+        #expect(h.run(dev0, .liquidationSetConfig(s)).code == .unauthorized)
+        #expect(h.run(admin, .liquidationSetConfig(s)).succeeded)
+        #expect(h.state.liquidationSettings().feePpm == 20_000)
+    }
+}
