@@ -1,0 +1,100 @@
+/// The conservation invariant (contracts-spec/insurance-and-adl.md, "Conservation"), computed by
+/// reading every account, vault, position and pool. Nothing creates or destroys value after
+/// genesis, so at every block:
+///
+/// * per asset: wallets + vault holdings (for USDC: vault quotes, which may be negative) + pools
+///   (for USDC: the fee pool, the insurance fund and every market's funding pool) = the genesis supply;
+/// * per market: longs = shorts = open interest, and the funding pool covers what positions are owed;
+/// * the insurance fund's totals account for its balance.
+///
+/// An audit, O(state): for tests, the devnet scenario and `GET /v1/supply`, not for block execution.
+public struct SupplyAudit: Sendable {
+    public struct AssetLine: Sendable, Equatable {
+        public let asset: AssetID
+        public let symbol: String
+        public let genesis: UInt128
+        public let wallets: UInt128
+        public let vaults: Int128
+        public let pools: Int128
+        public var total: Int128 { Int128(wallets) + vaults + pools }
+        public var conserved: Bool { total == Int128(genesis) }
+    }
+
+    public struct MarketLine: Sendable, Equatable {
+        public let market: UInt32
+        public let symbol: String
+        public let longs: UInt64
+        public let shorts: UInt64
+        public let openInterest: UInt64
+        /// Funding pool × 10^16 + Σ size × (index − position index): never negative.
+        public let fundingSurplus: Int128
+        /// Position records, and entries for them in the `market_positions` index.
+        public let positions: Int
+        public let indexed: Int
+        public var balanced: Bool { longs == shorts && longs == openInterest && fundingSurplus >= 0 && positions == indexed }
+    }
+
+    public let assets: [AssetLine]
+    public let markets: [MarketLine]
+    public let insurance: InsuranceStats
+    public let insuranceFund: UInt128
+
+    public var insuranceAccounted: Bool {
+        let i = insurance
+        return Int128(i.seeded + i.tradingFeesIn + i.liquidationFeesIn) - Int128(i.bountiesPaid + i.deficitsPaid) == Int128(insuranceFund)
+    }
+
+    public var holds: Bool { assets.allSatisfy(\.conserved) && markets.allSatisfy(\.balanced) && insuranceAccounted }
+
+    /// Totals per asset in `state`, for the genesis supply.
+    public static func totals(_ state: some StateReader) -> [AssetID: Int128] {
+        var totals = [AssetID: Int128]()
+        for line in audit(state, genesis: [:]).assets { totals[line.asset] = line.total }
+        return totals
+    }
+
+    public static func audit(_ state: some StateReader, genesis: [AssetID: Int128]) -> SupplyAudit {
+        var wallets = [AssetID: UInt128](), vaults = [AssetID: Int128]()
+        state.scan(.accounts, prefix: [], from: nil) { _, value in
+            for e in decodeStored(value, "account", Account.decode).wallet.entries { wallets[e.asset, default: 0] += e.amount }
+            return true
+        }
+        state.scan(.vaults, prefix: [], from: nil) { _, value in
+            let v = decodeStored(value, "vault", Vault.decode)
+            vaults[0, default: 0] += v.quote
+            for e in v.collateral.entries { vaults[e.asset, default: 0] += Int128(e.amount) }
+            return true
+        }
+        let perps = state.perpMarkets()
+        var usdcPools = Int128(state.feePool()) + Int128(state.insuranceFund())
+        for m in perps { usdcPools += m.fundingPool }
+        var assets = [AssetLine]()
+        state.scan(.assets, prefix: [], from: nil) { key, value in
+            let id = AssetID(BigEndian.readU32(key, at: 0))
+            let asset = decodeStored(value, "asset") { (b) throws(ProtocolError) in try Asset.decode(id: id, b) }
+            assets.append(AssetLine(asset: id, symbol: asset.symbol, genesis: UInt128(clamping: genesis[id] ?? 0), wallets: wallets[id] ?? 0,
+                                    vaults: vaults[id] ?? 0, pools: id == 0 ? usdcPools : 0))
+            return true
+        }
+        // Positions from the positions table itself; the market_positions index must list the same.
+        var longs = [UInt32: UInt64](), shorts = [UInt32: UInt64](), owed = [UInt32: Int128](), counts = [UInt32: Int]()
+        let index = Dictionary(uniqueKeysWithValues: perps.map { ($0.id, $0.fundingIndex) })
+        state.scan(.positions, prefix: [], from: nil) { key, value in
+            let market = BigEndian.readU32(key, at: 36)
+            let p = decodeStored(value, "position", Position.decode)
+            if p.size > 0 { longs[market, default: 0] += UInt64(p.size) } else { shorts[market, default: 0] += UInt64(p.size.magnitude) }
+            owed[market, default: 0] += Int128(p.size) * ((index[market] ?? 0) - p.fundingIndex)
+            counts[market, default: 0] += 1
+            return true
+        }
+        var markets = [MarketLine]()
+        for m in perps {
+            let indexed = MarketPositions.vaults(market: m.id, long: true, state: state).count
+                + MarketPositions.vaults(market: m.id, long: false, state: state).count
+            markets.append(MarketLine(market: m.id, symbol: m.params.symbol, longs: longs[m.id] ?? 0, shorts: shorts[m.id] ?? 0,
+                                      openInterest: m.openInterest, fundingSurplus: m.fundingPool * Funding.indexScale + (owed[m.id] ?? 0),
+                                      positions: counts[m.id] ?? 0, indexed: indexed))
+        }
+        return SupplyAudit(assets: assets, markets: markets, insurance: state.insuranceStats(), insuranceFund: state.insuranceFund())
+    }
+}

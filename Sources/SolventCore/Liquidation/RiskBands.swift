@@ -1,0 +1,137 @@
+/// Price bands for finding liquidatable vaults without revaluing every vault on every price move
+/// (contracts-spec/liquidation.md, "Finding liquidatable vaults"). Not part of consensus: nodes
+/// and keepers use it to keep an index; every answer is then checked exactly.
+///
+/// A vault's excess = equity − maintenance is split between the oracle markets it is exposed to
+/// (its positions' markets and its collateral's), in proportion to the notional each carries.
+/// Each market's band is the price range in which that market alone cannot use up more than its
+/// part of the excess. While every price stays strictly inside its band, the vault's excess
+/// stays ≥ 0, so it is not liquidatable; a vault needs looking at again only when a price leaves
+/// its band, when the vault itself changes, or when funding or market parameters change.
+///
+/// A market's contribution to the excess, as a function of its price P, is linear in P (position
+/// values, collateral values) minus the convex maintenance requirement, so it is concave, and the
+/// set of prices where it has not fallen by more than its part is an interval around the current
+/// price. The integer roundings add a few quantums of noise per term; each part is reduced by a
+/// margin of 8 quantums per term so that noise can never carry the vault past its part.
+public struct RiskBands: Sendable, Equatable {
+    public struct Band: Sendable, Equatable {
+        public let oracleMarket: UInt32
+        /// The price the band was computed at.
+        public let price: UInt64
+        /// The vault needs looking at when the price is ≤ `low` (0: no price that low)...
+        public let low: UInt64
+        /// ... or ≥ `high` (UInt64.max: no price that high).
+        public let high: UInt64
+
+        public func contains(_ p: UInt64) -> Bool { p > low && p < high }
+    }
+
+    /// Equity − maintenance at the prices used (negative: liquidatable now).
+    public let excess: Int128
+    /// One band per oracle market the vault is exposed to, in oracle market order.
+    public let bands: [Band]
+
+    public var liquidatable: Bool { excess < 0 }
+
+    /// How closely a band's ends are found, relative to the price (a band is only ever narrower
+    /// than the exact one, by at most this).
+    static let precisionDivisor: UInt64 = 10_000
+    static let highest: UInt64 = 1 << 62
+
+    /// The bands of `vault` at the latest prices; nil when it has no position (it cannot be
+    /// liquidated) or a price it needs is missing.
+    public static func compute(vault: VaultID, state: some StateReader, at time: UInt64) -> RiskBands? {
+        guard let risk = try? Margin.risk(of: vault, state: state, at: time, prices: .latest), !risk.positions.isEmpty else { return nil }
+        return compute(risk: risk, state: state)
+    }
+
+    public static func compute(risk: VaultRisk, state: some StateReader) -> RiskBands {
+        let excess = risk.equity - Int128(risk.maintenance)
+        // Exposures by oracle market.
+        var exposures = [UInt32: Exposure]()
+        for p in risk.positions {
+            guard let market = state.perpMarket(p.market) else { continue }
+            let oracle = market.params.oracleMarket
+            exposures[oracle, default: Exposure(price: p.oraclePrice)].positions.append((p.size, market.params.tiers))
+            exposures[oracle]!.weight += p.notional
+        }
+        for c in risk.collateral {
+            guard let oracle = c.asset.oracleMarket, let haircut = c.asset.haircutPpm else { continue }
+            exposures[oracle, default: Exposure(price: c.oraclePrice)].collateral.append((c.amount, c.asset.decimals, haircut))
+            exposures[oracle]!.weight += c.value
+        }
+        let total = exposures.values.reduce(UInt128(0)) { $0 + $1.weight }
+        var bands = [Band]()
+        for oracle in exposures.keys.sorted() {
+            let e = exposures[oracle]!
+            var part: Int128 = -1
+            if excess >= 0, total > 0 {
+                part = (FixedPoint.mulDiv(excess, Int128(clamping: e.weight), Int128(clamping: total), .down) ?? 0) - 8 * Int128(e.terms)
+            }
+            bands.append(e.band(oracle: oracle, part: part))
+        }
+        return RiskBands(excess: excess, bands: bands)
+    }
+
+    /// What one oracle market moves in a vault: positions valued at its price, collateral priced by it.
+    struct Exposure {
+        let price: UInt64
+        var positions: [(size: Int64, tiers: [MarginTier])] = []
+        var collateral: [(amount: UInt128, decimals: UInt8, haircutPpm: UInt32)] = []
+        var weight: UInt128 = 0
+
+        init(price: UInt64) { self.price = price }
+
+        var terms: Int { positions.count + collateral.count }
+
+        /// The exposure's contribution to equity − maintenance at price `p`, with the margin
+        /// rules' own roundings (funding owed does not depend on the price and is left out).
+        func contribution(at p: UInt64) -> Int128 {
+            var sum: Int128 = 0
+            for (size, tiers) in positions {
+                let value = FixedPoint.mulDiv(Int128(size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) ?? 0
+                let notional = FixedPoint.mulDiv(UInt128(size.magnitude), UInt128(p), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 4
+                sum += value - Int128(clamping: Margin.requirement(notional: notional, tiers: tiers, initial: false))
+            }
+            for (amount, decimals, haircut) in collateral {
+                let divisor = Amount.pow10(Int(decimals) + 2) * 1_000_000
+                sum += Int128(clamping: FixedPoint.mulDiv(amount, UInt128(p) * UInt128(1_000_000 - haircut), divisor, .down) ?? 0)
+            }
+            return sum
+        }
+
+        func band(oracle: UInt32, part: Int128) -> Band {
+            guard part >= 0 else { return Band(oracleMarket: oracle, price: price, low: price, high: price) }
+            let base = contribution(at: price)
+            func ok(_ p: UInt64) -> Bool { contribution(at: p) - base >= -part }
+            let precision = max(price / RiskBands.precisionDivisor, 1)
+            // Low end: the lowest price found to be within the part; the band starts just above it.
+            var low: UInt64 = 0
+            if !ok(1) {
+                var bad: UInt64 = 1, good = price
+                while good - bad > precision {
+                    let mid = bad + (good - bad) / 2
+                    if ok(mid) { good = mid } else { bad = mid }
+                }
+                low = good - 1
+            }
+            // High end: double until outside, then bisect.
+            var high = UInt64.max
+            var good = price, bad = price
+            var probe = max(price, 1)
+            while probe < RiskBands.highest {
+                probe = min(probe * 2, RiskBands.highest)
+                if ok(probe) { good = probe } else { bad = probe; break }
+            }
+            if bad > good {
+                while bad - good > precision {
+                    let mid = good + (bad - good) / 2
+                    if ok(mid) { good = mid } else { bad = mid }
+                }
+                high = good + 1
+            }
+            return Band(oracleMarket: oracle, price: price, low: low, high: high)
+        }
+    }
+}
