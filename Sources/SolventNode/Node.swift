@@ -24,6 +24,11 @@ public final class Node: Sendable {
     let assets: AssetBook
     let oracleMarkets: OracleMarketBook
     let logger: Logger
+    /// The liquidatable vaults, kept current block by block (liquidation.md, "Finding liquidatable vaults").
+    public let liquidationIndex: LiquidationIndex
+    /// Per asset, what genesis created: the conservation audit compares against it.
+    let genesisSupply: [AssetID: Int128]
+    let adlRankings = ADLRankings()
 
     private let mode: Mutex<BlockMode>
     /// The last committed block's head, kept so admission can estimate the next block cheaply.
@@ -49,6 +54,23 @@ public final class Node: Sendable {
         let head = try store.head()
         self.cachedHead = Mutex(head)
         metrics.height.record(Int64(head.height))
+        let store = self.store
+        self.liquidationIndex = LiquidationIndex(source: { try store.snapshot() })
+        do {
+            self.genesisSupply = SupplyAudit.totals(try store.genesis.initialState())
+        } catch {
+            throw StoreError("the stored genesis no longer builds: \(error)")
+        }
+        let started = ContinuousClock.now
+        try liquidationIndex.rebuild(height: head.height)
+        let stats = liquidationIndex.stats
+        metrics.trackedVaults.record(Int64(stats.tracked))
+        metrics.liquidatableVaults.record(Int64(stats.liquidatable))
+        if stats.tracked > 0 {
+            logger.info("liquidation index built", metadata: [
+                "vaults": "\(stats.tracked)", "liquidatable": "\(stats.liquidatable)", "took": "\(ContinuousClock.now - started)",
+            ])
+        }
     }
 
     public var chainId: String { store.genesis.chainId }
@@ -172,6 +194,19 @@ public final class Node: Sendable {
         let time = max(Self.wallClockMs(), head.timeMs + 1)
         let committed = try store.produceBlock(transactions: chosen, timeMs: time, proposerKey: validatorKey)
         cachedHead.withLock { $0 = ChainHead(height: committed.height, blockHash: committed.hash, timeMs: time, appHash: committed.block.header.appHash) }
+        // The index is brought up to this block before anyone hears of it, so a keeper that
+        // reacts to the block sees the liquidatable set it left.
+        let indexStarted = DispatchTime.now().uptimeNanoseconds
+        do {
+            try liquidationIndex.update(changes: committed.changes, height: committed.height)
+        } catch {
+            logger.error("liquidation index update failed; rebuilding", metadata: ["error": "\(error)"])
+            try? liquidationIndex.rebuild(height: committed.height)
+        }
+        metrics.liquidationIndexUpdate.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - indexStarted))
+        let indexStats = liquidationIndex.stats
+        metrics.liquidatableVaults.record(Int64(indexStats.liquidatable))
+        metrics.trackedVaults.record(Int64(indexStats.tracked))
         let evicted = mempool.blockCommitted(
             included: chosen.count,
             sameAsAdmission: committed.receipts.allSatisfy(\.succeeded) && !committed.contextDependent,

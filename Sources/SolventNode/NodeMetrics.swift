@@ -13,6 +13,9 @@ final class NodeMetrics: Sendable {
     let blockCommit: Metrics.Timer
     let blockTransactions: Metrics.Recorder
     let websocketSubscribers: Metrics.Gauge
+    let liquidationIndexUpdate: Metrics.Timer
+    let liquidatableVaults: Metrics.Gauge
+    let trackedVaults: Metrics.Gauge
 
     init() {
         let factory = PrometheusMetricsFactory(registry: registry)
@@ -24,6 +27,9 @@ final class NodeMetrics: Sendable {
         blockCommit = Metrics.Timer(label: "solvent_block_produce_seconds", factory: factory)
         blockTransactions = Metrics.Recorder(label: "solvent_block_transactions", factory: factory)
         websocketSubscribers = Metrics.Gauge(label: "solvent_websocket_subscribers", factory: factory)
+        liquidationIndexUpdate = Metrics.Timer(label: "solvent_liquidation_index_update_seconds", factory: factory)
+        liquidatableVaults = Metrics.Gauge(label: "solvent_liquidatable_vaults", factory: factory)
+        trackedVaults = Metrics.Gauge(label: "solvent_vaults_with_positions", factory: factory)
         self.factory = factory
     }
 

@@ -33,6 +33,8 @@ public struct CommittedBlock: Sendable {
     public let transactions: [SignedTransaction]
     /// Whether executing the block depended on its time or height (see `FinalizedBlock`).
     public let contextDependent: Bool
+    /// Every state entry the block changed, sorted by (table, key).
+    public let changes: [StateChange]
     public var hash: Bytes32 { block.hash }
     public var height: UInt64 { block.header.height }
 }
@@ -44,7 +46,9 @@ public struct CommittedBlock: Sendable {
 public final class ChainStore: @unchecked Sendable {
     /// 1: accounts and vaults; 2: adds the oracle tables and the admin entry (genesis gains `admin`
     /// and `oracle`); 3: adds the markets (perp_markets, positions, orders, order_ids, owner_orders,
-    /// protocol, block_events; new vault and asset records; genesis gains `perps`).
+    /// protocol, block_events; new vault and asset records; genesis gains `perps`); 4: adds
+    /// liquidations (market_positions, liquidation_marks, insurance_log; genesis gains
+    /// `perps.liquidation` and `perps.insurance_fund`).
     public static let formatVersion: UInt32 = 4
 
     public let environment: LMDBEnvironment
@@ -154,7 +158,7 @@ public final class ChainStore: @unchecked Sendable {
             try write(block, finalized, txn)
             return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
                                   transactions: transactions.map(\.signed),
-                                  contextDependent: finalized.contextDependent)
+                                  contextDependent: finalized.contextDependent, changes: finalized.changes)
         }
     }
 
@@ -182,7 +186,7 @@ public final class ChainStore: @unchecked Sendable {
             try write(block, finalized, txn)
             return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
                                   transactions: verified.map(\.signed),
-                                  contextDependent: finalized.contextDependent)
+                                  contextDependent: finalized.contextDependent, changes: finalized.changes)
         }
     }
 

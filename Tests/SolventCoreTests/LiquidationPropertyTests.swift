@@ -136,8 +136,13 @@ import Testing
             let notional = (UInt128(d) * UInt128(price) + 9_999_999_999) / 10_000_000_000
             return min((notional * UInt128(settings.feePpm) + 999_999) / 1_000_000, settings.maxFee)
         }
+        // The keeper's backstop price: the oracle less (or plus) the discount, on the tick towards the oracle.
+        let tick = UInt128(market.params.tickSize), long = e["side"] == "sell"
+        let scaled = UInt128(price) * UInt128(long ? 1_000_000 - settings.backstopDiscountPpm : 1_000_000 + settings.backstopDiscountPpm)
+        let backstop = long ? (scaled + 1_000_000 * tick - 1) / (1_000_000 * tick) * tick : scaled / (1_000_000 * tick) * tick
+        let gap = long ? UInt128(price) - backstop : backstop - UInt128(price)
         func restores(_ d: UInt64) -> Bool {
-            let f = Int128(fee(d))
+            let f = Int128(fee(d)) + Int128((UInt128(d) * gap + 9_999_999_999) / 10_000_000_000)
             guard equity > f else { return false }
             let mm = maintenance - requirement(held) + requirement(held - d)
             return UInt128(equity - f) * 1_000_000 >= UInt128(1_000_000 + UInt64(settings.bufferPpm)) * mm

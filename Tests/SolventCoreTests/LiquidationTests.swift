@@ -61,22 +61,23 @@ import Testing
         let r = h.run(keeper, liquidate(h, dev0))
         #expect(r.succeeded, "\(r.message)")
         let e = try #require(r.events.first { $0.type == "liquidation" })
-        // (1,940 − fee) ≥ 1.1 × maintenance first holds at 1.3634 BTC; the fee is 1% of 76,350.40.
+        // (1,940 − fee − slippage to the backstop price) ≥ 1.1 × maintenance first holds at 1.3634
+        // BTC; the fee is 0.5% of 76,350.40.
         #expect(e["needed_size"] == "1.3634" && e["closed_size"] == "1.3634" && e["book_size"] == "1.3634", "\(e)")
         #expect(e["bankruptcy_price"] == "55030" && e["backstop_size"] == "0" && e["adl_size"] == "0")
         #expect(e["closed_notional"] == "76350.4" && e["surplus"] == "1254.328")
-        #expect(e["fee"] == "763.504" && e["bounty"] == "153.7008", "\(e)")
+        #expect(e["fee"] == "381.752" && e["bounty"] == "77.3504", "\(e)")
         #expect(h.position(dev0) == 63_660_000)
-        #expect(h.state.vault(h.vault(keeper))!.quote == keeperQuote + 153_700_800)
-        // The fund: 42 + half of dev2's maker fee (15.256446) + 763.504 − 153.7008.
-        #expect(h.state.insuranceFund() == 42_000_000 + 7_628_223 + 609_803_200)
+        #expect(h.state.vault(h.vault(keeper))!.quote == keeperQuote + 77_350_400)
+        // The fund: 42 + half of dev2's maker fee (15.256446) + 381.752 − 77.3504.
+        #expect(h.state.insuranceFund() == 42_000_000 + 7_628_223 + 304_401_600)
         let stats = h.state.insuranceStats()
-        #expect(stats.liquidationFeesIn == 609_803_200 && stats.tradingFeesIn == 49_628_223 && stats.bountiesPaid == 0)
+        #expect(stats.liquidationFeesIn == 304_401_600 && stats.tradingFeesIn == 49_628_223 && stats.bountiesPaid == 0)
         #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.liquidationFee])
-        // Equity 1,940 − 1.3634 × 50 (sold under the oracle) − 763.504 = 1,108.326 over maintenance
+        // Equity 1,940 − 1.3634 × 50 (sold under the oracle) − 381.752 = 1,490.078 over maintenance
         // 3% × 0.6366 × 56,000 = 1,069.488: no longer liquidatable.
         let after = try h.risk(dev0)
-        #expect(after.equity == 1_108_326_000 && after.maintenance == 1_069_488_000 && !after.isLiquidatable)
+        #expect(after.equity == 1_490_078_000 && after.maintenance == 1_069_488_000 && !after.isLiquidatable)
     }
 
     /// liquidation.md, "Worked example: the keeper's backstop" (an empty book).
@@ -86,10 +87,14 @@ import Testing
         let r = h.run(keeper, liquidate(h, dev0))
         #expect(r.succeeded, "\(r.message)")
         let e = try #require(r.events.first { $0.type == "liquidation" })
-        #expect(e["book_size"] == "0" && e["backstop_size"] == "1.3634" && e["backstop_price"] == "55440", "\(e)")
-        #expect(e["surplus"] == "558.994" && e["fee"] == "558.994" && e["bounty"] == "112.7988", "\(e)")
+        #expect(e["book_size"] == "0" && e["backstop_size"] == "1.3634" && e["backstop_price"] == "55720", "\(e)")
+        #expect(e["surplus"] == "940.746" && e["fee"] == "381.752" && e["bounty"] == "77.3504", "\(e)")
         #expect(h.position(keeper) == 136_340_000 && h.position(dev0) == 63_660_000)
-        #expect(h.state.vault(h.vault(keeper))!.quote == 100_000 * Self.usd - 75_586_896_000 + 112_798_800)
+        #expect(h.state.vault(h.vault(keeper))!.quote == 100_000 * Self.usd - 75_968_648_000 + 77_350_400)
+        // Even executed at the backstop price the close restores the buffer: 1,940 − 381.752 −
+        // 381.752 = 1,176.496 ≥ 1.1 × 1,069.488.
+        let after = try h.risk(dev0)
+        #expect(after.equity == 1_176_496_000 && !after.isLiquidatable)
     }
 
     /// insurance-and-adl.md, "Worked example: the fund pays a deficit".
@@ -103,13 +108,13 @@ import Testing
         let r = h.run(keeper, liquidate(h, dev0))
         #expect(r.succeeded, "\(r.message)")
         let e = try #require(r.events.first { $0.type == "liquidation" })
-        // All of it: bankruptcy 54,000 + 2,060 / 2 = 55,030; the keeper buys at 53,460; the fund pays 2 × 1,570.
-        #expect(e["closed_size"] == "2" && e["bankruptcy_price"] == "55030" && e["backstop_price"] == "53460", "\(e)")
-        #expect(e["surplus"] == "-3140" && e["deficit_paid"] == "3140" && e["fee"] == "0" && e["bounty"] == "1", "\(e)")
+        // All of it: bankruptcy 54,000 + 2,060 / 2 = 55,030; the keeper buys at 53,730; the fund pays 2 × 1,300.
+        #expect(e["closed_size"] == "2" && e["bankruptcy_price"] == "55030" && e["backstop_price"] == "53730", "\(e)")
+        #expect(e["surplus"] == "-2600" && e["deficit_paid"] == "2600" && e["fee"] == "0" && e["bounty"] == "1", "\(e)")
         #expect(h.state.vault(h.vault(dev0))!.quote == 0 && h.position(dev0) == 0)
-        #expect(h.state.insuranceFund() == (100_042 - 3_140 - 1) * Self.usd)
+        #expect(h.state.insuranceFund() == (100_042 - 2_600 - 1) * Self.usd)
         let stats = h.state.insuranceStats()
-        #expect(stats.deficitsPaid == 3_140 * Self.usd && stats.bountiesPaid == 1 * Self.usd && stats.seeded == 100_000 * Self.usd)
+        #expect(stats.deficitsPaid == 2_600 * Self.usd && stats.bountiesPaid == 1 * Self.usd && stats.seeded == 100_000 * Self.usd)
         #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.bountyTopUp, .deficit])
     }
 
@@ -124,16 +129,16 @@ import Testing
         let r = h.run(keeper, liquidate(h, dev0))
         #expect(r.succeeded, "\(r.message)")
         let e = try #require(r.events.first { $0.type == "liquidation" })
-        // The fund's 42 pays the deficit of 0.0267 BTC taken over at 53,460 (41.919); the other
-        // 1.9733 BTC close against dev1's short at the bankruptcy price.
-        #expect(e["backstop_size"] == "0.0267" && e["adl_size"] == "1.9733" && e["deficit_paid"] == "41.919", "\(e)")
-        #expect(e["deficit_deleveraged"] == "3098.081" && e["bounty"] == "0.081", "\(e)")
+        // The fund's 42 pays the deficit of 0.0323 BTC taken over at 53,730 (41.99); the other
+        // 1.9677 BTC close against dev1's short at the bankruptcy price.
+        #expect(e["backstop_size"] == "0.0323" && e["adl_size"] == "1.9677" && e["deficit_paid"] == "41.99", "\(e)")
+        #expect(e["deficit_deleveraged"] == "2558.01" && e["bounty"] == "0.01", "\(e)")
         let adl = try #require(r.events.first { $0.type == "adl" })
-        #expect(adl["vault"] == h.vault(dev1).description && adl["price"] == "55030" && adl["size"] == "1.9733")
-        #expect(h.position(dev1) == -2_670_000 && h.position(dev0) == 0 && h.position(keeper) == 2_670_000)
+        #expect(adl["vault"] == h.vault(dev1).description && adl["price"] == "55030" && adl["size"] == "1.9677")
+        #expect(h.position(dev1) == -3_230_000 && h.position(dev0) == 0 && h.position(keeper) == 3_230_000)
         #expect(h.state.vault(h.vault(dev0))!.quote == 0)
         #expect(h.state.insuranceFund() == 0)
-        #expect(h.state.insuranceStats().deficitsDeleveraged == 3_098_081_000)
+        #expect(h.state.insuranceStats().deficitsDeleveraged == 2_558_010_000)
     }
 
     @Test func oneLiquidationPerVaultAndMarketPerBlock() throws {
@@ -192,7 +197,7 @@ import Testing
         let h = try MarketHarness()
         let admin = DevnetKeys.admin()
         var s = h.state.liquidationSettings()
-        s.feePpm = 40_000   // above BTC-PERP's 3% maintenance
+        s.feePpm = 26_000   // with the 0.5% discount, above BTC-PERP's 3% maintenance
         #expect(h.run(admin, .liquidationSetConfig(s)).code == .invalidLiquidationConfig)
         s.feePpm = 20_000
         #expect(h.run(dev0, .liquidationSetConfig(s)).code == .unauthorized)

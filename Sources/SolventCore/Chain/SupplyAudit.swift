@@ -16,8 +16,9 @@ public struct SupplyAudit: Sendable {
         public let wallets: UInt128
         public let vaults: Int128
         public let pools: Int128
-        public var total: Int128 { Int128(wallets) + vaults + pools }
-        public var conserved: Bool { total == Int128(genesis) }
+        /// Saturates at the ends of Int128 (no real supply comes near).
+        public var total: Int128 { Int128(clamping: wallets).saturatingAdd(vaults).saturatingAdd(pools) }
+        public var conserved: Bool { total == Int128(clamping: genesis) }
     }
 
     public struct MarketLine: Sendable, Equatable {
@@ -41,7 +42,9 @@ public struct SupplyAudit: Sendable {
 
     public var insuranceAccounted: Bool {
         let i = insurance
-        return Int128(i.seeded + i.tradingFeesIn + i.liquidationFeesIn) - Int128(i.bountiesPaid + i.deficitsPaid) == Int128(insuranceFund)
+        let (inflow, o1) = i.seeded.addingReportingOverflow(i.tradingFeesIn)
+        let (all, o2) = inflow.addingReportingOverflow(i.liquidationFeesIn)
+        return !o1 && !o2 && all >= i.bountiesPaid + i.deficitsPaid && all - i.bountiesPaid - i.deficitsPaid == insuranceFund
     }
 
     public var holds: Bool { assets.allSatisfy(\.conserved) && markets.allSatisfy(\.balanced) && insuranceAccounted }
@@ -56,18 +59,21 @@ public struct SupplyAudit: Sendable {
     public static func audit(_ state: some StateReader, genesis: [AssetID: Int128]) -> SupplyAudit {
         var wallets = [AssetID: UInt128](), vaults = [AssetID: Int128]()
         state.scan(.accounts, prefix: [], from: nil) { _, value in
-            for e in decodeStored(value, "account", Account.decode).wallet.entries { wallets[e.asset, default: 0] += e.amount }
+            for e in decodeStored(value, "account", Account.decode).wallet.entries {
+                let (sum, overflow) = wallets[e.asset, default: 0].addingReportingOverflow(e.amount)
+                wallets[e.asset] = overflow ? UInt128.max : sum
+            }
             return true
         }
         state.scan(.vaults, prefix: [], from: nil) { _, value in
             let v = decodeStored(value, "vault", Vault.decode)
-            vaults[0, default: 0] += v.quote
-            for e in v.collateral.entries { vaults[e.asset, default: 0] += Int128(e.amount) }
+            vaults[0, default: 0] = vaults[0, default: 0].saturatingAdd(v.quote)
+            for e in v.collateral.entries { vaults[e.asset, default: 0] = vaults[e.asset, default: 0].saturatingAdd(Int128(clamping: e.amount)) }
             return true
         }
         let perps = state.perpMarkets()
-        var usdcPools = Int128(state.feePool()) + Int128(state.insuranceFund())
-        for m in perps { usdcPools += m.fundingPool }
+        var usdcPools = Int128(clamping: state.feePool()).saturatingAdd(Int128(clamping: state.insuranceFund()))
+        for m in perps { usdcPools = usdcPools.saturatingAdd(m.fundingPool) }
         var assets = [AssetLine]()
         state.scan(.assets, prefix: [], from: nil) { key, value in
             let id = AssetID(BigEndian.readU32(key, at: 0))
@@ -96,5 +102,12 @@ public struct SupplyAudit: Sendable {
                                       positions: counts[m.id] ?? 0, indexed: indexed))
         }
         return SupplyAudit(assets: assets, markets: markets, insurance: state.insuranceStats(), insuranceFund: state.insuranceFund())
+    }
+}
+
+extension Int128 {
+    func saturatingAdd(_ other: Int128) -> Int128 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

@@ -55,12 +55,12 @@ public enum DevnetKeys {
     }
     public static let accountCount = 10
 
-    /// Devnet liquidations: a 1% fee capped at 50,000 USDC; the keeper gets 1 USDC plus 20% of the
-    /// fee, at most 5,000 USDC; positions close to 10% above maintenance, at most 2,000,000 USDC
-    /// of a position and 5,000,000 USDC of a vault per block; backstops at 1% off the oracle.
+    /// Devnet liquidations: a 0.5% fee capped at 50,000 USDC; the keeper gets 1 USDC plus 20% of
+    /// the fee, at most 5,000 USDC; positions close to 10% above maintenance, at most 2,000,000
+    /// USDC of a position and 5,000,000 USDC of a vault per block; backstops at 0.5% off the oracle.
     public static let devnetLiquidation = Genesis.LiquidationSpec(
-        feePpm: 10_000, maxFee: "50000", keeperTip: "1", keeperSharePpm: 200_000, maxBounty: "5000", bufferPpm: 100_000,
-        maxPositionNotionalPerBlock: "2000000", maxVaultNotionalPerBlock: "5000000", backstopDiscountPpm: 10_000)
+        feePpm: 5_000, maxFee: "50000", keeperTip: "1", keeperSharePpm: 200_000, maxBounty: "5000", bufferPpm: 100_000,
+        maxPositionNotionalPerBlock: "2000000", maxVaultNotionalPerBlock: "5000000", backstopDiscountPpm: 5_000)
 
     /// The genesis `genesis/devnet.json` holds; a test keeps the file and this function equal, and
     /// `solventd genesis devnet` prints it.

@@ -98,7 +98,7 @@ public enum Liquidation {
         let closing: Side = position.size > 0 ? .sell : .buy
 
         // 2. Size: what restores the buffer, within the caps.
-        let needed = closeSize(vault: risk, position: position, tiers: p.tiers, settings: settings, step: p.stepSize)
+        let needed = closeSize(vault: risk, position: position, tiers: p.tiers, settings: settings, step: p.stepSize, tick: p.tickSize)
         let cap = min(settings.maxPositionNotionalPerBlock,
                       settings.maxVaultNotionalPerBlock > usedThisBlock ? settings.maxVaultNotionalPerBlock - usedThisBlock : 0)
         let capSize = UInt64(clamping: (FixedPoint.mulDiv(cap, PerpUnits.notionalDivisor, UInt128(price), .down) ?? UInt128(UInt64.max)) / UInt128(p.stepSize) * UInt128(p.stepSize))
@@ -121,15 +121,16 @@ public enum Liquidation {
         let fundBefore = state.insuranceFund()
         let keeperBefore = Result { () throws(ProtocolError) in try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly) }
 
-        // 4a. The book, no worse than the bankruptcy price, no taker fee.
-        let taker = Matching.Taker(vault: target, side: closing, limit: bankruptcy, feePpm: 0, order: "liquidation")
+        // 4a. The book, no worse than the bankruptcy price nor the backstop price, no taker fee.
+        let backstop = backstopPrice(oracle: price, closing: closing, discountPpm: settings.backstopDiscountPpm, tick: p.tickSize)
+        let limit = closing == .sell ? max(bankruptcy, backstop) : min(bankruptcy, backstop)
+        let taker = Matching.Taker(vault: target, side: closing, limit: limit, feePpm: 0, order: "liquidation")
         let book = try Matching.match(taker, size: planned, market: &market, context: context, state: state, events: &events)
         let bookSize = planned - book.remaining
         let bookSurplus = surplus(side: closing, quote: book.quote, size: bookSize, at: bankruptcy)
 
         // 4b. The keeper's backstop, as far as the fund can pay the deficit it leaves.
         var rest = book.remaining
-        let backstop = backstopPrice(oracle: price, closing: closing, discountPpm: settings.backstopDiscountPpm, tick: p.tickSize)
         let unitDeficit = closing == .sell ? Int128(bankruptcy) - Int128(backstop) : Int128(backstop) - Int128(bankruptcy)
         var backstopSize = rest
         if unitDeficit > 0, rest > 0 {
@@ -249,17 +250,26 @@ public enum Liquidation {
         return min(FixedPoint.mulDiv(notional, UInt128(settings.feePpm), 1_000_000, .up) ?? UInt128.max, settings.maxFee)
     }
 
-    /// The least multiple of `step` whose close at the oracle price, after its fee, leaves
-    /// (equity − fee) × 10^6 ≥ (10^6 + buffer) × maintenance (closing at the oracle price does not
-    /// change equity otherwise); the whole position if no close does. The fee grows and the
-    /// maintenance falls with the size closed (the fee rate is at most any market's lowest
-    /// maintenance rate, a listing rule), so the least size is found by bisection.
+    /// The most closing `delta` can cost the vault beyond its fee: the whole close executed at
+    /// the keeper's backstop price, |oracle − backstop| × delta / 10^10, rounded up.
+    public static func slippage(closing delta: UInt64, at price: UInt64, backstop: UInt64) -> UInt128 {
+        let gap = price > backstop ? price - backstop : backstop - price
+        return FixedPoint.mulDiv(UInt128(delta), UInt128(gap), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+    }
+
+    /// The least multiple of `step` such that, after its fee and executed at worst at the
+    /// backstop price, the close leaves (equity − fee − slippage) × 10^6 ≥ (10^6 + buffer) ×
+    /// maintenance; the whole position if no close does. Cost grows and maintenance falls with the
+    /// size closed, and the fee rate plus the discount is at most any market's lowest maintenance
+    /// rate (a listing rule), so the condition holds from some size on and bisection finds it.
     public static func closeSize(vault: VaultRisk, position p: PositionRisk, tiers: [MarginTier], settings: LiquidationSettings,
-                                 step: UInt64) -> UInt64 {
+                                 step: UInt64, tick: UInt64) -> UInt64 {
         let whole = UInt64(p.size.magnitude)
         guard vault.equity > 0 else { return whole }
+        let backstop = backstopPrice(oracle: p.oraclePrice, closing: p.size > 0 ? .sell : .buy, discountPpm: settings.backstopDiscountPpm, tick: tick)
         func restores(_ delta: UInt64) -> Bool {
-            let left = UInt128(vault.equity), fee = fee(closing: delta, at: p.oraclePrice, settings: settings)
+            let left = UInt128(vault.equity)
+            let fee = fee(closing: delta, at: p.oraclePrice, settings: settings) + slippage(closing: delta, at: p.oraclePrice, backstop: backstop)
             guard left > fee else { return false }
             let mm = maintenance(afterClosing: delta, of: p, in: vault, tiers: tiers)
             guard let needed = FixedPoint.mulDiv(mm, UInt128(1_000_000 + UInt64(settings.bufferPpm)), 1, .up),

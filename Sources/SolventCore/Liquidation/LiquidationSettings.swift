@@ -53,13 +53,13 @@ public struct LiquidationSettings: Equatable, Sendable {
         }
     }
 
-    /// The fee rate may not exceed any market's lowest maintenance rate: a liquidation must be
-    /// able to pay its fee from the margin it releases, and closing more must never leave a vault
-    /// worse off (which makes the least sufficient close size well defined).
+    /// The fee rate plus the backstop discount may not exceed any market's lowest maintenance
+    /// rate: a liquidation must be able to pay for itself from the margin it releases, and closing
+    /// more must never leave a vault worse off (which makes the least sufficient size well defined).
     public func checkFee(against markets: [PerpMarketParams]) throws(ProtocolError) {
-        for m in markets where feePpm > m.tiers[0].maintenancePpm {
+        for m in markets where UInt64(feePpm) + UInt64(backstopDiscountPpm) > UInt64(m.tiers[0].maintenancePpm) {
             throw ProtocolError(.invalidLiquidationConfig,
-                "fee_ppm \(feePpm) is above \(m.symbol)'s lowest maintenance rate (\(m.tiers[0].maintenancePpm) ppm)")
+                "fee_ppm \(feePpm) + backstop_discount_ppm \(backstopDiscountPpm) is above \(m.symbol)'s lowest maintenance rate (\(m.tiers[0].maintenancePpm) ppm)")
         }
     }
 

@@ -22,6 +22,12 @@ public struct VaultID: Hashable, Comparable, Sendable, CustomStringConvertible {
         a.owner != b.owner ? a.owner < b.owner : a.number < b.number
     }
 
+    /// The vault a state key starts with (tables `vaults`, `positions`, `liquidation_marks`).
+    public init?(key bytes: [UInt8]) {
+        guard bytes.count >= 36 else { return nil }
+        self = Self.decodeKey(bytes)
+    }
+
     static func decodeKey(_ bytes: [UInt8], at offset: Int = 0) -> VaultID {
         VaultID(owner: Address(Bytes32(bytes[offset..<offset + 32])!), number: BigEndian.readU32(bytes, at: offset + 32))
     }

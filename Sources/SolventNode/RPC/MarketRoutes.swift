@@ -66,7 +66,8 @@ struct MarketRoutes: Sendable {
     func protocolAccounts() throws -> Response {
         try node.store.withState { state, head in
             .json(ProtocolView(feePool: Amount.format(state.feePool(), decimals: 6), insuranceFund: Amount.format(state.insuranceFund(), decimals: 6),
-                               insuranceFeeSharePpm: state.insuranceFeeSharePpm(), height: head.height))
+                               insuranceFeeSharePpm: state.insuranceFeeSharePpm(),
+                               liquidation: LiquidationConfigView(state.liquidationSettings()), height: head.height))
         }
     }
 }

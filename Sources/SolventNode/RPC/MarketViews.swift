@@ -173,12 +173,16 @@ struct PositionView: Encodable {
     let initialRequirement: String
     let maintenanceRequirement: String
     let liquidationPrice: String?
+    /// insurance-and-adl.md, "Ranks": 5 (first fifth of the queue) to 1, 0 when not in the queue.
+    let adlRank: Int?
+    let adlScorePpm: String?
 
     enum CodingKeys: String, CodingKey {
         case market, size, side, entryPrice = "entry_price", oraclePrice = "oracle_price", notional, value
         case unrealizedPnl = "unrealized_pnl", realizedPnl = "realized_pnl", fundingPaid = "funding_paid"
         case unsettledFunding = "unsettled_funding", initialRequirement = "initial_requirement"
         case maintenanceRequirement = "maintenance_requirement", liquidationPrice = "liquidation_price"
+        case adlRank = "adl_rank", adlScorePpm = "adl_score_ppm"
     }
 }
 
@@ -219,7 +223,8 @@ struct VaultView: Encodable {
         case openOrders = "open_orders", height
     }
 
-    init(_ id: VaultID, _ v: Vault, state: some StateReader, head: ChainHead, assets: AssetBook) {
+    init(_ id: VaultID, _ v: Vault, state: some StateReader, head: ChainHead, assets: AssetBook,
+         adl: (PositionRisk) -> AutoDeleveraging.Standing? = { _ in nil }) {
         owner = id.owner.text
         vault = id.number
         mode = v.mode.name
@@ -258,7 +263,8 @@ struct VaultView: Encodable {
                 unrealizedPnl: PerpUnits.formatQuote(p.unrealizedPnl), realizedPnl: PerpUnits.formatQuote(p.position.realizedPnl),
                 fundingPaid: PerpUnits.formatQuote(p.position.fundingPaid), unsettledFunding: PerpUnits.formatQuote(p.unsettledFunding),
                 initialRequirement: Amount.format(p.initial, decimals: 6), maintenanceRequirement: Amount.format(p.maintenance, decimals: 6),
-                liquidationPrice: risk.flatMap { Margin.liquidationPrice(of: p, in: $0, tiers: tiers) }.map(OraclePrice.format))
+                liquidationPrice: risk.flatMap { Margin.liquidationPrice(of: p, in: $0, tiers: tiers) }.map(OraclePrice.format),
+                adlRank: adl(p)?.rank, adlScorePpm: adl(p).map { String($0.score) })
         }
         margin = risk.map { r in
             MarginView(
@@ -275,6 +281,9 @@ struct ProtocolView: Encodable {
     let feePool: String
     let insuranceFund: String
     let insuranceFeeSharePpm: UInt32
+    let liquidation: LiquidationConfigView
     let height: UInt64
-    enum CodingKeys: String, CodingKey { case feePool = "fee_pool", insuranceFund = "insurance_fund", insuranceFeeSharePpm = "insurance_fee_share_ppm", height }
+    enum CodingKeys: String, CodingKey {
+        case feePool = "fee_pool", insuranceFund = "insurance_fund", insuranceFeeSharePpm = "insurance_fee_share_ppm", liquidation, height
+    }
 }

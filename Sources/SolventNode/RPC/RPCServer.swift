@@ -13,6 +13,7 @@ public enum RPCServer {
         routes.register(on: router)
         OracleRoutes(node: node).register(on: router)
         MarketRoutes(node: node).register(on: router)
+        LiquidationRoutes(node: node).register(on: router)
         BlockStream(routes: routes).register(on: router)
         return router
     }

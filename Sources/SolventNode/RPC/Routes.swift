@@ -116,7 +116,7 @@ struct Routes: Sendable {
         let id = VaultID(owner: owner, number: number)
         return try node.store.withState { state, head in
             guard let vault = state.vault(id) else { throw RPCError.notFound("account \(owner) has no vault \(number)") }
-            return .json(VaultView(id, vault, state: state, head: head, assets: node.assets))
+            return .json(VaultView(id, vault, state: state, head: head, assets: node.assets, adl: adl(id, state, head)))
         }
     }
 
@@ -126,10 +126,15 @@ struct Routes: Sendable {
             let count = state.account(owner)?.vaultCount ?? 0
             let views = (0..<count).compactMap { n -> VaultView? in
                 let id = VaultID(owner: owner, number: n)
-                return state.vault(id).map { VaultView(id, $0, state: state, head: head, assets: node.assets) }
+                return state.vault(id).map { VaultView(id, $0, state: state, head: head, assets: node.assets, adl: adl(id, state, head)) }
             }
             return .json(views)
         }
+    }
+
+    /// A position's place in its market side's ADL queue (cached per block).
+    func adl(_ id: VaultID, _ state: some StateReader, _ head: ChainHead) -> (PositionRisk) -> AutoDeleveraging.Standing? {
+        { p in node.adlRankings.standing(of: id, market: p.market, long: p.size > 0, state: state, height: head.height, timeMs: head.timeMs) }
     }
 
     // MARK: Submission

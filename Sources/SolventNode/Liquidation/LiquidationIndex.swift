@@ -1,0 +1,277 @@
+import HeapModule
+import SolventCore
+import SolventCrypto
+import Synchronization
+
+/// The node's index of liquidatable vaults (contracts-spec/liquidation.md, "Finding liquidatable
+/// vaults"). Every vault with a position has price bands (`RiskBands`); per oracle market, two
+/// heaps hold the band ends: the highest "low" end on top of one, the lowest "high" end on top
+/// of the other. When a block moves a price, only the vaults whose band that price left come off
+/// the heaps and are revalued; so are the vaults the block changed, the ones already
+/// liquidatable, and, after funding or a change of market parameters, the market's holders.
+/// Revaluing is exact (the margin rules at the latest prices), so the liquidatable set is exact
+/// as of the last block.
+///
+/// Heap entries are never removed in place: a revalued vault gets a new version, and entries of
+/// an old version are dropped when they reach the top (or when the heaps are compacted).
+public final class LiquidationIndex: Sendable {
+    /// Opens a consistent read view of the committed state (one per worker when revaluing in parallel).
+    public typealias StateSource = @Sendable () throws -> any StateReader
+
+    struct Trigger: Comparable {
+        let price: UInt64
+        let slot: Int32
+        let version: UInt32
+        static func < (a: Trigger, b: Trigger) -> Bool { a.price != b.price ? a.price < b.price : a.slot < b.slot }
+    }
+
+    struct Tracked {
+        var version: UInt32
+        var bands: [RiskBands.Band]
+        var excess: Int128
+    }
+
+    struct Book {
+        var slots: [VaultID: Int32] = [:]
+        var ids: [VaultID] = []
+        var tracked: [Tracked?] = []
+        var versions: [UInt32] = []
+        /// Per oracle market: band low ends (a max-heap use) and high ends (a min-heap use).
+        var lows: [UInt32: Heap<Trigger>] = [:]
+        var highs: [UInt32: Heap<Trigger>] = [:]
+        var liquidatable: Set<Int32> = []
+        /// Vaults with positions whose bands could not be computed (a price missing): revalued every block.
+        var unpriced: Set<Int32> = []
+        /// The price each oracle market had when the index last saw it.
+        var prices: [UInt32: UInt64] = [:]
+        /// Entries of current versions: two per band of every tracked vault not liquidatable
+        /// (popped entries belong to vaults revalued in the same update).
+        var liveTriggers = 0
+        var height: UInt64 = 0
+
+        mutating func slot(_ v: VaultID) -> Int32 {
+            if let s = slots[v] { return s }
+            let s = Int32(ids.count)
+            slots[v] = s
+            ids.append(v)
+            tracked.append(nil)
+            versions.append(0)
+            return s
+        }
+
+        func isCurrent(_ t: Trigger) -> Bool { tracked[Int(t.slot)]?.version == t.version }
+
+        var heapEntries: Int { lows.values.reduce(0) { $0 + $1.count } + highs.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// One revaluation result.
+    struct Valuation: Sendable {
+        let vault: VaultID
+        /// nil: no positions (untracked) or, with `unpriced`, a missing price.
+        let bands: RiskBands?
+        let unpriced: Bool
+    }
+
+    public struct Stats: Sendable {
+        public let height: UInt64
+        public let tracked: Int
+        public let liquidatable: Int
+        public let heapEntries: Int
+    }
+
+    private let book = Mutex(Book())
+    private let source: StateSource
+
+    public init(source: @escaping StateSource) {
+        self.source = source
+    }
+
+    // MARK: Building and updating
+
+    /// Values every vault with a position (at startup).
+    public func rebuild(height: UInt64) throws {
+        let state = try source()
+        var vaults = [VaultID]()
+        var last: [UInt8] = []
+        state.scan(.positions, prefix: [], from: nil) { key, _ in
+            let vaultKey = Array(key.prefix(36))
+            if vaultKey != last, let v = VaultID(key: vaultKey) { vaults.append(v) }
+            last = vaultKey
+            return true
+        }
+        var prices = [UInt32: UInt64]()
+        state.scan(.oraclePrices, prefix: [], from: nil) { key, _ in
+            let id = UInt32(key[0]) << 24 | UInt32(key[1]) << 16 | UInt32(key[2]) << 8 | UInt32(key[3])
+            if let m = state.oracleMarket(id) { prices[id] = m.price }
+            return true
+        }
+        let valued = try value(vaults)
+        book.withLock { b in
+            b = Book()
+            b.prices = prices
+            b.height = height
+            apply(valued, to: &b)
+        }
+    }
+
+    /// Brings the index up to the state after a block, given the block's changes.
+    public func update(changes: [StateChange], height: UInt64) throws {
+        let state = try source()
+        var changed = Set<VaultID>()
+        var oracleMarkets = [UInt32]()
+        for c in changes {
+            switch c.key.table {
+            case .vaults, .positions:
+                if let v = VaultID(key: c.key.key) { changed.insert(v) }
+            case .oraclePrices:
+                let k = c.key.key
+                oracleMarkets.append(UInt32(k[0]) << 24 | UInt32(k[1]) << 16 | UInt32(k[2]) << 8 | UInt32(k[3]))
+            case .perpMarkets:
+                // Funding (the index) or new tiers revalue every holder; open interest and the
+                // rest do not change any vault's margin.
+                guard let new = c.new, let id = UInt32(exactly: BigEndianKey.read(c.key.key)),
+                      let after = try? PerpMarket.decode(id: id, new) else { continue }
+                let before = c.old.flatMap { try? PerpMarket.decode(id: id, $0) }
+                if before?.fundingIndex != after.fundingIndex || before?.params.tiers != after.params.tiers {
+                    for long in [true, false] {
+                        changed.formUnion(MarketPositions.vaults(market: id, long: long, state: state))
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        var moved = [UInt32: UInt64]()
+        for id in oracleMarkets {
+            if let m = state.oracleMarket(id) { moved[id] = m.price }
+        }
+        // Take the vaults whose bands the new prices leave off the heaps.
+        let recheck: [VaultID] = book.withLock { b in
+            var slots = Set<Int32>()
+            for (market, price) in moved where b.prices[market] != price {
+                b.prices[market] = price
+                if var lows = b.lows[market] {
+                    while let top = lows.max, top.price >= price {
+                        _ = lows.popMax()
+                        if b.isCurrent(top) { slots.insert(top.slot) }
+                    }
+                    b.lows[market] = lows
+                }
+                if var highs = b.highs[market] {
+                    while let top = highs.min, top.price <= price {
+                        _ = highs.popMin()
+                        if b.isCurrent(top) { slots.insert(top.slot) }
+                    }
+                    b.highs[market] = highs
+                }
+            }
+            slots.formUnion(b.liquidatable)
+            slots.formUnion(b.unpriced)
+            return slots.map { b.ids[Int($0)] }
+        }
+        changed.formUnion(recheck)
+        let valued = try value(changed.sorted())
+        book.withLock { b in
+            b.height = height
+            apply(valued, to: &b)
+        }
+    }
+
+    /// Revalues `vaults`, across cores when there are many (each worker with its own read view).
+    func value(_ vaults: [VaultID]) throws -> [Valuation] {
+        let workers = vaults.count >= 4_096 ? Parallel.coreCount : 1
+        if workers == 1 {
+            let state = try source()
+            return vaults.map { Self.valuation(of: $0, state: state) }
+        }
+        let source = self.source
+        let chunks = Parallel.map(count: workers, minimumPerChunk: 1) { w -> Result<[Valuation], any Error> in
+            Result {
+                let state = try source()
+                let range = (w * vaults.count / workers)..<((w + 1) * vaults.count / workers)
+                return vaults[range].map { Self.valuation(of: $0, state: state) }
+            }
+        }
+        return try chunks.flatMap { try $0.get() }
+    }
+
+    static func valuation(of vault: VaultID, state: some StateReader) -> Valuation {
+        if let bands = RiskBands.compute(vault: vault, state: state, at: 0) { return Valuation(vault: vault, bands: bands, unpriced: false) }
+        return Valuation(vault: vault, bands: nil, unpriced: !state.positions(of: vault).isEmpty)
+    }
+
+    private func apply(_ valued: [Valuation], to b: inout Book) {
+        for v in valued {
+            let slot = b.slot(v.vault)
+            let i = Int(slot)
+            if let old = b.tracked[i], !b.liquidatable.contains(slot) { b.liveTriggers -= 2 * old.bands.count }
+            b.liquidatable.remove(slot)
+            b.unpriced.remove(slot)
+            b.versions[i] &+= 1
+            guard let bands = v.bands else {
+                b.tracked[i] = nil
+                if v.unpriced { b.unpriced.insert(slot) }
+                continue
+            }
+            b.tracked[i] = Tracked(version: b.versions[i], bands: bands.bands, excess: bands.excess)
+            if bands.liquidatable {
+                b.liquidatable.insert(slot)
+                continue
+            }
+            for band in bands.bands {
+                b.lows[band.oracleMarket, default: Heap()].insert(Trigger(price: band.low, slot: slot, version: b.versions[i]))
+                b.highs[band.oracleMarket, default: Heap()].insert(Trigger(price: band.high, slot: slot, version: b.versions[i]))
+                b.liveTriggers += 2
+            }
+        }
+        // Drop stale entries once they outnumber the live ones.
+        if b.heapEntries > 2 * b.liveTriggers + 4_096 { compact(&b) }
+    }
+
+    private func compact(_ b: inout Book) {
+        var lows = [UInt32: [Trigger]](), highs = [UInt32: [Trigger]]()
+        var live = 0
+        for (i, t) in b.tracked.enumerated() {
+            guard let t, !b.liquidatable.contains(Int32(i)) else { continue }
+            for band in t.bands {
+                lows[band.oracleMarket, default: []].append(Trigger(price: band.low, slot: Int32(i), version: t.version))
+                highs[band.oracleMarket, default: []].append(Trigger(price: band.high, slot: Int32(i), version: t.version))
+                live += 2
+            }
+        }
+        b.lows = lows.mapValues { Heap($0) }
+        b.highs = highs.mapValues { Heap($0) }
+        b.liveTriggers = live
+    }
+
+    // MARK: Queries
+
+    /// The vaults liquidatable at the latest prices as of the last block, in vault key order.
+    public func liquidatable() -> [VaultID] {
+        book.withLock { b in b.liquidatable.map { b.ids[Int($0)] } }.sorted()
+    }
+
+    /// Every vault that could be liquidatable if the given oracle markets moved to the given
+    /// prices: those whose band a new price leaves, the liquidatable ones and the unpriced ones.
+    public func candidates(if prices: [UInt32: UInt64]) -> [VaultID] {
+        book.withLock { b in
+            var slots = b.liquidatable.union(b.unpriced)
+            for (market, price) in prices {
+                for t in b.lows[market]?.unordered ?? [] where t.price >= price && b.isCurrent(t) { slots.insert(t.slot) }
+                for t in b.highs[market]?.unordered ?? [] where t.price <= price && b.isCurrent(t) { slots.insert(t.slot) }
+            }
+            return slots.map { b.ids[Int($0)] }
+        }.sorted()
+    }
+
+    public var stats: Stats {
+        book.withLock { b in
+            Stats(height: b.height, tracked: b.tracked.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, liquidatable: b.liquidatable.count,
+                  heapEntries: b.heapEntries)
+        }
+    }
+}
+
+enum BigEndianKey {
+    static func read(_ k: [UInt8]) -> UInt64 { k.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+}
