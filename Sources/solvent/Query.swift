@@ -8,7 +8,8 @@ struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read chain state and history.",
         subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self, OracleQuery.self,
-                      MarketsQuery.self, MarketQuery.self, OrdersQuery.self, ProtocolQuery.self])
+                      MarketsQuery.self, MarketQuery.self, OrdersQuery.self, ProtocolQuery.self, LiquidatableQuery.self, ShockQuery.self,
+                      InsuranceQuery.self, ADLQuery.self, SupplyQuery.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Chain id, height, app hash and block time.")

@@ -7,7 +7,8 @@ import SolventCrypto
 struct Tx: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign and send transactions.",
-        subcommands: [Send.self, Deposit.self, Withdraw.self, OrderCommand.self, VaultCommand.self, Broadcast.self, OracleAdminCommand.self])
+        subcommands: [Send.self, Deposit.self, Withdraw.self, OrderCommand.self, VaultCommand.self, Liquidate.self, Broadcast.self,
+                      OracleAdminCommand.self])
 
     struct SigningOptions: ParsableArguments {
         @Option(name: .long, help: "Name of the key that signs (see `solvent keys list`).")
@@ -21,6 +22,9 @@ struct Tx: AsyncParsableCommand {
 
         @Flag(name: .customLong("generate-only"), help: "Print the signed transaction (hex and hash) without sending it.")
         var generateOnly = false
+
+        @Flag(name: .long, help: "Dry run: print the receipt the transaction would get now (POST /v1/simulate); nothing is sent.")
+        var simulate = false
     }
 
     /// AMOUNT ASSET as typed, turned into quantums of the chain's asset.
@@ -113,6 +117,17 @@ func signAndSend(_ action: TxAction, _ global: GlobalOptions, _ signing: Tx.Sign
             print(Hex.encode(tx.bytes))
             FileHandle.standardError.write(Data("hash \(tx.hash.hex), nonce \(tx.transaction.nonce)\n".utf8))
         }
+        return
+    }
+    if signing.simulate {
+        let reply = try await global.client.simulate(hex: Hex.encode(tx.bytes))
+        if global.output == .json { return global.printJSON(reply.json) }
+        let r = reply.value
+        print("simulated on block \(r.height) as block \(r.simulatedHeight): \(r.receipt.code)\(r.receipt.message.isEmpty ? "" : " (\(r.receipt.message))"); nothing was sent")
+        for e in r.receipt.events {
+            print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        if !r.receipt.succeeded { throw ExitCode(1) }
         return
     }
     try await submit(hex: Hex.encode(tx.bytes), wait: signing.wait, global)

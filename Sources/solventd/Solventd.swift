@@ -168,6 +168,15 @@ struct Devnet: AsyncParsableCommand {
     @Option(name: .customLong("feeder-interval-ms"), help: "How often the built-in feeder sends price updates.")
     var feederIntervalMs: Int = 1000
 
+    @Flag(name: .long, help: "Run a keeper bot that liquidates every liquidatable vault (from --keeper-account).")
+    var keeper = false
+
+    @Option(name: .customLong("keeper-account"), help: "The dev account the built-in keeper signs with.")
+    var keeperAccount = "dev9"
+
+    @Option(name: .customLong("keeper-deposit"), help: "USDC the built-in keeper deposits into its vault 0 if it has none.")
+    var keeperDeposit = "100000"
+
     func run() async throws {
         let logger = options.logger()
         let home = home.resolve(default: "~/.solventd/devnet")
@@ -184,6 +193,8 @@ struct Devnet: AsyncParsableCommand {
         let configOut = configOut
         let feeder = noFeeder ? nil : FeederTask(intervalMs: feederIntervalMs, logger: logger)
         defer { feeder?.stop() }
+        let keeperTask = keeper ? KeeperTask(account: keeperAccount, deposit: keeperDeposit, logger: logger) : nil
+        defer { keeperTask?.stop() }
         try await runNode(home: home, options: options, devnet: true, logger: logger) { url in
             let config = DevnetConfig.derive(from: genesis, rpc: url)
             FileHandle.standardOutput.write(Data((config.banner + "\n").utf8))
@@ -195,6 +206,7 @@ struct Devnet: AsyncParsableCommand {
                 }
             }
             feeder?.start(config: config)
+            keeperTask?.start(config: config)
         }
     }
 }
@@ -294,6 +306,52 @@ final class FeederTask: @unchecked Sendable {
             }
         }
         logger.info("oracle feeder started", metadata: ["signers": "\(signers.count)", "interval_ms": "\(intervalMs)"])
+    }
+
+    func stop() { task?.cancel() }
+}
+
+/// The devnet's built-in keeper: a dev account funds its vault 0 once and then liquidates
+/// whatever becomes liquidatable, logging each result.
+final class KeeperTask: @unchecked Sendable {
+    let account: String
+    let deposit: String
+    let logger: Logger
+    private var task: Task<Void, Never>?
+
+    init(account: String, deposit: String, logger: Logger) {
+        self.account = account
+        self.deposit = deposit
+        self.logger = logger
+    }
+
+    func start(config: DevnetConfig) {
+        guard let dev = config.accounts.first(where: { $0.name == account }), let key = try? dev.key() else {
+            logger.error("no devnet account \(account): the built-in keeper is off")
+            return
+        }
+        let logger = logger, deposit = deposit
+        let client = RPCClient(baseURL: config.rpc, timeoutSeconds: 30, retryConnecting: true)
+        task = Task {
+            do {
+                if try await client.account(dev.address).value.vaults.isEmpty {
+                    let usdc = try await TransactionBuilder(client: client).asset("USDC")
+                    let tx = try await TransactionBuilder(client: client).sign(
+                        .deposit(vault: 0, asset: usdc.id, amount: try TransactionBuilder.quantums(deposit, usdc)), key: key)
+                    _ = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: true)
+                    logger.info("keeper funded its vault", metadata: ["account": "\(dev.name)", "usdc": "\(deposit)"])
+                }
+                var options = Keeper.Options()
+                options.vault = 0
+                let keeper = Keeper(client: client, key: key, options: options, logger: logger) { attempt in
+                    logger.info("\(Keeper.describe(attempt))", metadata: ["component": "keeper"])
+                }
+                logger.info("keeper started", metadata: ["account": "\(dev.name)", "address": "\(dev.address)"])
+                try await keeper.run()
+            } catch {
+                logger.error("keeper stopped", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     func stop() { task?.cancel() }

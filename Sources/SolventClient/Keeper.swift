@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import SolventCore
+import SolventCrypto
+
+/// A keeper bot (contracts-spec/liquidation.md, "What keepers should do"): follows the node's
+/// block stream (falling back to polling when the stream is unavailable), asks the node which
+/// vaults are liquidatable after each block, sends one `liquidate` per vault and market, and
+/// reports each result with the bounty it earned. Another keeper may win a race: its refusal
+/// (`already_liquidated`, `vault_not_liquidatable`) is logged as lost, not as an error.
+public final class Keeper: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// The keeper's own vault: it receives bounties and any backstop position.
+        public var vault: UInt32 = 0
+        /// Simulate each liquidation (POST /v1/simulate) instead of sending it.
+        public var dryRun = false
+        /// How often to poll when the block stream is unavailable.
+        public var pollInterval: Duration = .milliseconds(500)
+        /// Stop after this many block sweeps (nil: run until cancelled).
+        public var maxSweeps: Int?
+        /// Liquidatable vaults looked at per sweep, largest shortfall first.
+        public var perSweep = 100
+        public init() {}
+    }
+
+    /// What one liquidation attempt came to.
+    public struct Attempt: Sendable {
+        public let owner: String
+        public let vault: UInt32
+        public let market: String
+        public enum Result: Sendable {
+            case liquidated(bounty: String, closed: String, events: [EventReply])
+            case simulated(bounty: String, closed: String)
+            case lost(code: String, message: String)
+            case failed(code: String, message: String)
+        }
+        public let result: Result
+    }
+
+    let client: RPCClient
+    let key: PrivateKey
+    let options: Options
+    let logger: Logger
+    let report: @Sendable (Attempt) -> Void
+    private var chainId = ""
+    private var nonce: UInt64 = 0
+    /// Submitted and not yet seen committed: hash → (owner, vault, market).
+    private var pending: [String: (owner: String, vault: UInt32, market: String)] = [:]
+    private var lastSweptHeight: UInt64 = 0
+    public private(set) var earned: UInt128 = 0
+    public private(set) var liquidations = 0
+
+    public init(client: RPCClient, key: PrivateKey, options: Options, logger: Logger, report: @escaping @Sendable (Attempt) -> Void) {
+        self.client = client
+        self.key = key
+        self.options = options
+        self.logger = logger
+        self.report = report
+    }
+
+    var address: String { Address(key.publicKey).text }
+
+    /// Runs until cancelled or `maxSweeps`.
+    public func run() async throws {
+        chainId = try await client.status().value.chainId
+        try await syncNonce()
+        if !options.dryRun {
+            let vaults = try await client.account(address).value.vaults
+            if !vaults.contains(options.vault) {
+                logger.warning("the keeper has no vault \(options.vault) yet: deposit USDC into it to receive bounties and take over positions")
+            }
+        }
+        let sweeps = Sweeps(limit: options.maxSweeps)
+        while !Task.isCancelled, !sweeps.done {
+            do {
+                // Follow the stream: one sweep per block message.
+                try await BlockWatcher.follow(nodeURL: client.baseURL, fromHeight: nil, logger: logger) { text in
+                    guard text.contains("\"type\":\"block\"") || text.contains("\"type\" : \"block\"") else { return !Task.isCancelled }
+                    await self.sweepLogged()
+                    sweeps.count()
+                    return !Task.isCancelled && !sweeps.done
+                }
+            } catch {
+                logger.warning("block stream unavailable (\(error)); polling every \(options.pollInterval)")
+            }
+            // Poll until the stream can be tried again.
+            let retryStreamAt = ContinuousClock.now + .seconds(30)
+            while !Task.isCancelled, !sweeps.done, ContinuousClock.now < retryStreamAt {
+                if let height = try? await client.status().value.height, height > lastSweptHeight {
+                    await sweepLogged()
+                    sweeps.count()
+                }
+                try? await Task.sleep(for: options.pollInterval)
+            }
+        }
+    }
+
+    final class Sweeps: @unchecked Sendable {
+        let limit: Int?
+        var n = 0
+        init(limit: Int?) { self.limit = limit }
+        func count() { n += 1 }
+        var done: Bool { limit.map { n >= $0 } ?? false }
+    }
+
+    func sweepLogged() async {
+        do {
+            try await sweep()
+        } catch {
+            logger.error("sweep failed: \(error)")
+        }
+    }
+
+    /// One pass: settle what was sent before, then liquidate what is liquidatable now.
+    public func sweep() async throws {
+        try await settlePending()
+        let list = try await client.liquidatable(limit: options.perSweep).value
+        lastSweptHeight = list.height
+        for vault in list.vaults {
+            guard vault.owner != address || vault.vault != options.vault else { continue }
+            for position in vault.positions {
+                if let refusal = position.refusal {
+                    logger.debug("skip \(vault.owner)/\(vault.vault) \(position.market): \(refusal.code)")
+                    continue
+                }
+                guard let market = try await marketID(position.market) else { continue }
+                guard let owner = Address(text: vault.owner) else { continue }
+                let action = TxAction.liquidate(owner: owner, vault: vault.vault, market: market, keeperVault: options.vault)
+                let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
+                if options.dryRun {
+                    let sim = try await client.simulate(hex: Hex.encode(tx.bytes)).value
+                    report(attempt(vault, position.market, receipt: sim.receipt, simulated: true))
+                    continue
+                }
+                do {
+                    let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
+                    nonce += 1
+                    pending[reply.hash] = (vault.owner, vault.vault, position.market)
+                    logger.debug("sent liquidation of \(vault.owner)/\(vault.vault) \(position.market): \(reply.hash)")
+                } catch let error as ClientError {
+                    if error.code == "nonce_too_low" || error.code == "nonce_too_high" {
+                        try await syncNonce()
+                    }
+                    report(Attempt(owner: vault.owner, vault: vault.vault, market: position.market,
+                                   result: Self.isRace(error.code) ? .lost(code: error.code, message: error.message)
+                                       : .failed(code: error.code, message: error.message)))
+                }
+            }
+        }
+    }
+
+    /// Codes that mean another keeper (or the vault's owner) got there first.
+    static func isRace(_ code: String) -> Bool {
+        ["already_liquidated", "vault_not_liquidatable", "position_not_found", "liquidation_cap_reached"].contains(code)
+    }
+
+    /// Reports every sent liquidation that has committed since the last sweep.
+    func settlePending() async throws {
+        for (hash, target) in pending {
+            guard let tx = try? await client.transaction(hash).value, let receipt = tx.receipt else { continue }
+            pending[hash] = nil
+            report(attempt(LiquidatableTarget(owner: target.owner, vault: target.vault), target.market, receipt: receipt, simulated: false))
+        }
+        if pending.count > 1_000 { pending.removeAll() }
+    }
+
+    struct LiquidatableTarget { let owner: String; let vault: UInt32 }
+
+    func attempt(_ v: LiquidatableVaultReply, _ market: String, receipt: ReceiptReply, simulated: Bool) -> Attempt {
+        attempt(LiquidatableTarget(owner: v.owner, vault: v.vault), market, receipt: receipt, simulated: simulated)
+    }
+
+    func attempt(_ v: LiquidatableTarget, _ market: String, receipt: ReceiptReply, simulated: Bool) -> Attempt {
+        guard receipt.succeeded, let event = receipt.events.first(where: { $0.type == "liquidation" }) else {
+            return Attempt(owner: v.owner, vault: v.vault, market: market,
+                           result: Self.isRace(receipt.code) ? .lost(code: receipt.code, message: receipt.message)
+                               : .failed(code: receipt.code, message: receipt.message))
+        }
+        let bounty = event.attributes["bounty"] ?? "0", closed = event.attributes["closed_size"] ?? "0"
+        if simulated { return Attempt(owner: v.owner, vault: v.vault, market: market, result: .simulated(bounty: bounty, closed: closed)) }
+        liquidations += 1
+        earned += (try? Amount.parse(bounty, decimals: 6)) ?? 0
+        return Attempt(owner: v.owner, vault: v.vault, market: market, result: .liquidated(bounty: bounty, closed: closed, events: receipt.events))
+    }
+
+    private var markets: [String: UInt32] = [:]
+
+    func marketID(_ symbol: String) async throws -> UInt32? {
+        if markets.isEmpty {
+            for m in try await client.markets().value { markets[m.params.symbol] = m.params.id }
+        }
+        return markets[symbol]
+    }
+
+    func syncNonce() async throws {
+        nonce = try await client.account(address).value.nextNonce
+    }
+
+    /// A human line for an attempt.
+    public static func describe(_ a: Attempt) -> String {
+        let target = "\(a.owner)/\(a.vault) \(a.market)"
+        switch a.result {
+        case let .liquidated(bounty, closed, events):
+            let e = events.first { $0.type == "liquidation" }?.attributes ?? [:]
+            return "liquidated \(target): closed \(closed) (book \(e["book_size"] ?? "?"), backstop \(e["backstop_size"] ?? "?"), adl \(e["adl_size"] ?? "?")) at bankruptcy \(e["bankruptcy_price"] ?? "?"), fee \(e["fee"] ?? "?"), bounty \(bounty) USDC"
+        case let .simulated(bounty, closed):
+            return "would liquidate \(target): close \(closed) for a bounty of \(bounty) USDC (dry run)"
+        case let .lost(code, message):
+            return "lost \(target): \(code) (\(message))"
+        case let .failed(code, message):
+            return "failed \(target): \(code): \(message)"
+        }
+    }
+}
