@@ -3,9 +3,21 @@ import Foundation
 /// Replies of the liquidation endpoints (contracts-spec/rpc.md, "Liquidations").
 
 public struct LiquidatableReply: Decodable, Sendable {
+    public struct Index: Decodable, Sendable {
+        public let tracked: Int
+        public let liquidatable: Int
+        public let lastUpdateUs: UInt64
+        public let lastLeftBands: Int
+        public let lastRevalued: Int
+        enum CodingKeys: String, CodingKey {
+            case tracked, liquidatable, lastUpdateUs = "last_update_us", lastLeftBands = "last_left_bands", lastRevalued = "last_revalued"
+        }
+    }
+
     public let height: UInt64
     public let count: Int
     public let vaults: [LiquidatableVaultReply]
+    public let index: Index
 }
 
 public struct LiquidatableVaultReply: Decodable, Sendable {
@@ -142,7 +154,7 @@ public struct InsuranceReply: Decodable, Sendable {
     public let seeded: String
     public let tradingFeesIn: String
     public let liquidationFeesIn: String
-    public let bountiesPaid: String
+    public let bountyTopUps: String
     public let deficitsPaid: String
     public let deficitsDeleveraged: String
     public let entryCount: UInt64
@@ -150,7 +162,7 @@ public struct InsuranceReply: Decodable, Sendable {
     public let height: UInt64
 
     enum CodingKeys: String, CodingKey {
-        case balance, seeded, tradingFeesIn = "trading_fees_in", liquidationFeesIn = "liquidation_fees_in", bountiesPaid = "bounties_paid"
+        case balance, seeded, tradingFeesIn = "trading_fees_in", liquidationFeesIn = "liquidation_fees_in", bountyTopUps = "bounty_top_ups"
         case deficitsPaid = "deficits_paid", deficitsDeleveraged = "deficits_deleveraged", entryCount = "entry_count", entries, height
     }
 }

@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The node's metrics (swift-metrics API, exported in Prometheus text format at `GET /metrics`).
 /// Each node owns its registry, so several nodes in one test process do not share counters.
@@ -49,5 +50,3 @@ final class NodeMetrics: Sendable {
 
     func text() -> String { registry.emitToString() }
 }
-
-import Synchronization

@@ -29,10 +29,19 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Also write the results as JSON to this file.") var json: String?
     @Option(help: "RPC port for the benchmark node.") var port = 26757
     @Flag(help: "Also print the in-process cost of each stage per transaction.") var stages = false
+    @Option(name: .customLong("liquidation-vaults"), help: "Vault counts for the liquidation index runs, comma-separated.")
+    var liquidationVaults = "100000,1000000"
+    @Flag(name: .customLong("liquidations-only"), help: "Run only the liquidation index measurements.") var liquidationsOnly = false
 
     func run() async throws {
         let cores = Parallel.coreCount
         print("solvent-bench: \(cores) cores")
+        if liquidationsOnly {
+            let home = NSTemporaryDirectory() + "solvent-bench-\(ProcessInfo.processInfo.processIdentifier)"
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            _ = try await liquidationRuns(binary: solventdPath, home: home)
+            return
+        }
         let keys = (0..<accounts).map { DevnetKeys.account($0) }
 
         // 1. Raw verification.
@@ -69,8 +78,8 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let genesisPath = home + "/bench-genesis.json"
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
-        let binary = solventd ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/solventd"
-        try runTool(binary, ["init", "--home", home + "/node", "--genesis", genesisPath])
+        let binary = solventdPath
+        try Tools.run(binary, ["init", "--home", home + "/node", "--genesis", genesisPath])
 
         let node = Process()
         node.executableURL = URL(fileURLWithPath: binary)
@@ -169,14 +178,21 @@ struct Bench: AsyncParsableCommand {
         let marketE2E = try await marketEndToEnd(binary: binary, home: home)
         print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      marketE2E.orders, marketE2E.fills, marketE2E.seconds, marketE2E.perSecond))
+        // 6. The liquidation index with many vaults.
+        let liquidations = try await liquidationRuns(binary: binary, home: home)
         if let json {
-            let result: [String: Any] = [
+            var result: [String: Any] = [
                 "orders_per_second_execution": Int(matching.perSecond), "orders_per_second_end_to_end": Int(marketE2E.perSecond),
                 "oracle_updates_per_second": Int(oracle.perSecond), "oracle_reports_per_update": oracle.reportsPerUpdate,
                 "cores": cores, "raw_verifications_per_second": Int(raw), "end_to_end_tx_per_second": Int(e2e),
                 "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
                 "blocks": Int(status.height - startHeight), "batch": batch, "connections": connections, "block_time_ms": blockTime,
             ]
+            for r in liquidations {
+                result["liquidatable_answer_ms_p50_\(r.vaults)_vaults"] = r.answerP50Ms
+                result["liquidation_index_update_ms_\(r.vaults)_vaults"] = r.moves.map(\.updateMs)
+                result["liquidation_index_start_seconds_\(r.vaults)_vaults"] = r.startSeconds
+            }
             try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
                 .write(to: URL(fileURLWithPath: json))
         }
@@ -188,7 +204,7 @@ struct Bench: AsyncParsableCommand {
         let genesis = MarketBench.genesis(accounts: keys)
         let path = home + "/market-genesis.json"
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: path))
-        try runTool(binary, ["init", "--home", home + "/market-node", "--genesis", path])
+        try Tools.run(binary, ["init", "--home", home + "/market-node", "--genesis", path])
         let node = Process()
         node.executableURL = URL(fileURLWithPath: binary)
         node.arguments = ["start", "--home", home + "/market-node", "--rpc", "127.0.0.1:\(port + 1)", "--block-time", String(blockTime),
@@ -203,14 +219,19 @@ struct Bench: AsyncParsableCommand {
         return try await MarketBench.endToEnd(client: client, accounts: keys, chainId: genesis.chainId, pairs: 10_000, batch: batch)
     }
 
-    func runTool(_ binary: String, _ arguments: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw ClientError("bench", "\(binary) \(arguments.joined(separator: " ")) failed") }
+    var solventdPath: String { solventd ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/solventd" }
+
+    func liquidationRuns(binary: String, home: String) async throws -> [LiquidationBench.Result] {
+        var out = [LiquidationBench.Result]()
+        for text in liquidationVaults.split(separator: ",") {
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw ClientError("invalid_argument", "--liquidation-vaults takes counts like 100000,1000000")
+            }
+            let r = try await LiquidationBench.run(vaults: n, binary: binary, home: home, port: port + 2)
+            LiquidationBench.print(r)
+            out.append(r)
+        }
+        return out
     }
 
     func waitForNode(_ client: RPCClient) async throws {

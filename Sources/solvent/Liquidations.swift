@@ -120,7 +120,7 @@ extension Query {
                     seeded                \(f.seeded)
                     trading fees in       \(f.tradingFeesIn)
                     liquidation fees in   \(f.liquidationFeesIn)
-                    bounties paid         \(f.bountiesPaid)
+                    bounty top-ups        \(f.bountyTopUps) (bounties beyond their fee)
                     deficits paid         \(f.deficitsPaid)
                     deficits deleveraged  \(f.deficitsDeleveraged) (not paid: closed by ADL)
                     """)

@@ -72,7 +72,7 @@ import Testing
         // The fund: 42 + half of dev2's maker fee (15.256446) + 381.752 − 77.3504.
         #expect(h.state.insuranceFund() == 42_000_000 + 7_628_223 + 304_401_600)
         let stats = h.state.insuranceStats()
-        #expect(stats.liquidationFeesIn == 304_401_600 && stats.tradingFeesIn == 49_628_223 && stats.bountiesPaid == 0)
+        #expect(stats.liquidationFeesIn == 304_401_600 && stats.tradingFeesIn == 49_628_223 && stats.bountyTopUps == 0)
         #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.liquidationFee])
         // Equity 1,940 − 1.3634 × 50 (sold under the oracle) − 381.752 = 1,490.078 over maintenance
         // 3% × 0.6366 × 56,000 = 1,069.488: no longer liquidatable.
@@ -114,7 +114,7 @@ import Testing
         #expect(h.state.vault(h.vault(dev0))!.quote == 0 && h.position(dev0) == 0)
         #expect(h.state.insuranceFund() == (100_042 - 2_600 - 1) * Self.usd)
         let stats = h.state.insuranceStats()
-        #expect(stats.deficitsPaid == 2_600 * Self.usd && stats.bountiesPaid == 1 * Self.usd && stats.seeded == 100_000 * Self.usd)
+        #expect(stats.deficitsPaid == 2_600 * Self.usd && stats.bountyTopUps == 1 * Self.usd && stats.seeded == 100_000 * Self.usd)
         #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.bountyTopUp, .deficit])
     }
 

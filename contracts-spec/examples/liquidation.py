@@ -147,10 +147,19 @@ def bankruptcy_price(v, delta):
     return min(max(on_tick, tick), highest)
 
 
-def surplus(long, quote, size, bankruptcy):
-    """What closing `size` for `quote` beat the bankruptcy price by (negative: a deficit)."""
-    at_bankruptcy = size * bankruptcy // NOTIONAL_DIVISOR
-    return quote - at_bankruptcy if long else at_bankruptcy - quote
+def bankruptcy_quote(size, planned, share, oracle, long):
+    """What closing `size` of a planned close must bring to leave the vault its share: the least a
+    long must receive, the most a short may pay. Rounded in the fund's favour."""
+    part = ceil_div(share * size, planned)
+    if long:
+        return size * oracle // NOTIONAL_DIVISOR - part
+    return ceil_div(size * oracle, NOTIONAL_DIVISOR) + part
+
+
+def surplus(long, quote, size, planned, share, oracle):
+    """What closing `size` for `quote` beat the bankruptcy quote by (negative: a deficit)."""
+    due = bankruptcy_quote(size, planned, share, oracle, long)
+    return quote - due if long else due - quote
 
 
 def trading_fee_to_fund(quote, fee_ppm, share_ppm):
@@ -174,6 +183,7 @@ def liquidate(case):
     planned = min(needed, cap_size(v, s, case["vault_notional_used_this_block"]))
     assert planned > 0, "liquidation_cap_reached"
     bankruptcy = bankruptcy_price(v, planned)
+    share = equity_share(v, planned)
     backstop = backstop_price(oracle, long, s["backstop_discount_ppm"], v["tick_size"])
     fund = case["fund_before"]
     quote = v["quote"]
@@ -193,7 +203,7 @@ def liquidate(case):
         book_quote += q
         quote += q if long else -q
     book_size = planned - remaining
-    book_surplus = surplus(long, book_quote, book_size, bankruptcy)
+    book_surplus = surplus(long, book_quote, book_size, planned, share, oracle)
 
     # The keeper's backstop, as far as the fund (as it was before the book) can pay its deficit.
     unit_deficit = bankruptcy - backstop if long else backstop - bankruptcy
@@ -220,7 +230,7 @@ def liquidate(case):
     closed = book_size + backstop_size + adl_size
     assert closed > 0, "invalid_liquidation: nothing could be closed"
 
-    excess = surplus(long, book_quote + backstop_quote + adl_quote, closed, bankruptcy)
+    excess = surplus(long, book_quote + backstop_quote + adl_quote, closed, planned, share, oracle)
     closed_notional = notional(closed, oracle)
     fee = deficit_paid = 0
     if excess >= 0:
@@ -345,7 +355,7 @@ def liquidation_cases():
                  "2 BTC long at 56,000 with 400 USDC of equity: thinner than the keeper's discount, so the fund pays 160",
                  -111_600 * USD, 2 * BTC, 56_000 * DOLLAR, 1_000 * USD),
         btc_case("bankrupt_off_tick",
-                 "equity -2,061: the bankruptcy price 55,030.5 rounds up to 55,031 and the fund pays the vault 1 USDC more",
+                 "equity -2,061: the bankruptcy price 55,030.5 rounds up to the tick 55,031 for the book, but the deficit is the exact 2,601",
                  -110_061 * USD, 2 * BTC, 54_000 * DOLLAR, 100_042 * USD),
         btc_case("short_book_better_than_backstop",
                  "a short of 1 BTC from 60,000 with 4,000 USDC, oracle 63,000; asks at 63,100 and 63,200",
@@ -442,7 +452,7 @@ def vectors():
                          "in_queue": r["eligible"], "rank": s(r["rank"])})
         rankings.append({"name": case["name"], "title": case["title"], "positions": rows,
                          "order": [x["label"] for x in ranked]})
-    return {"version": "1", "liquidations": liquidations, "adl_rankings": rankings}
+    return {"version": "1", "liquidations": liquidations, "adl_rankings": rankings, "records": records(), "transaction": wire()}
 
 
 # --- state records and the transaction (insurance-and-adl.md, "State"; liquidation.md) -----------

@@ -1,4 +1,5 @@
 import SolventCrypto
+import Synchronization
 
 /// What execution needs to know about the block it runs in. Block time comes from here only;
 /// the state machine never reads a clock.
@@ -6,11 +7,33 @@ public struct BlockContext: Sendable {
     public let height: UInt64
     public let timeMs: UInt64
     public let proposer: Address
+    /// Work computed once per block and reused by later transactions of the same block.
+    public let memo: BlockMemo
 
-    public init(height: UInt64, timeMs: UInt64, proposer: Address) {
+    public init(height: UInt64, timeMs: UInt64, proposer: Address, memo: BlockMemo = BlockMemo()) {
         self.height = height
         self.timeMs = timeMs
         self.proposer = proposer
+        self.memo = memo
+    }
+}
+
+/// Derived data a block computes at most once: the ADL queue of a market side is ranked the
+/// first time a transaction of the block needs it (on the state as it is at that point) and
+/// kept for the rest of the block (insurance-and-adl.md, "Auto-deleveraging"). Deterministic:
+/// every node executes the same transactions in the same order.
+public final class BlockMemo: Sendable {
+    struct QueueKey: Hashable { let market: UInt32; let long: Bool }
+    private let queues = Mutex<[QueueKey: [AutoDeleveraging.Standing]]>([:])
+
+    public init() {}
+
+    func adlQueue(market: UInt32, long: Bool, rank: () -> [AutoDeleveraging.Standing]) -> [AutoDeleveraging.Standing] {
+        let key = QueueKey(market: market, long: long)
+        if let q = queues.withLock({ $0[key] }) { return q }
+        let q = rank()
+        queues.withLock { $0[key] = q }
+        return q
     }
 }
 

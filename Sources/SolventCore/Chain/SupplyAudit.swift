@@ -44,7 +44,7 @@ public struct SupplyAudit: Sendable {
         let i = insurance
         let (inflow, o1) = i.seeded.addingReportingOverflow(i.tradingFeesIn)
         let (all, o2) = inflow.addingReportingOverflow(i.liquidationFeesIn)
-        return !o1 && !o2 && all >= i.bountiesPaid + i.deficitsPaid && all - i.bountiesPaid - i.deficitsPaid == insuranceFund
+        return !o1 && !o2 && all >= i.bountyTopUps + i.deficitsPaid && all - i.bountyTopUps - i.deficitsPaid == insuranceFund
     }
 
     public var holds: Bool { assets.allSatisfy(\.conserved) && markets.allSatisfy(\.balanced) && insuranceAccounted }

@@ -359,8 +359,11 @@ extension Genesis {
         guard perps.insuranceFeeSharePpm <= 1_000_000 else { throw GenesisError("perps: insurance_fee_share_ppm is at most 1000000") }
         state.setInsuranceFeeSharePpm(perps.insuranceFeeSharePpm)
         state.setLiquidationSettings(try perps.liquidation.settings())
-        guard let seed = try? Amount.parse(perps.insuranceFund, decimals: 6), seed <= LiquidationSettings.maxAmount else {
+        guard let seed = try? Amount.parse(perps.insuranceFund, decimals: 6) else {
             throw GenesisError("perps: insurance_fund '\(perps.insuranceFund)' is not a USDC amount")
+        }
+        guard seed <= LiquidationSettings.maxAmount else {
+            throw GenesisError("perps: insurance_fund '\(perps.insuranceFund)' is more than 2^96 quantums")
         }
         InsuranceFund.seed(seed, state: state)
         let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })

@@ -55,17 +55,23 @@ public enum AutoDeleveraging {
     }
 
     /// Closes up to `size` of `bankrupt`'s position (it trades on `closing`) against the queue on
-    /// the other side at `price`, no fees. Returns the size closed and its quote amount; less
-    /// than `size` only if the queue runs out.
+    /// the other side at `price`, no fees. The queue is ranked once per block (`BlockMemo`);
+    /// each counterparty gives at most what it still holds on that side. Returns the size closed
+    /// and its quote amount; less than `size` only if the queue runs out.
     static func deleverage(bankrupt: VaultID, closing: Side, size: UInt64, price: UInt64, market: inout PerpMarket, context: BlockContext,
                            state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> (filled: UInt64, quote: UInt128) {
         // The bankrupt vault sells (closing a long): the counterparties are shorts that buy back.
-        let queue = ranking(market: market.id, long: closing == .buy, state: state, at: context.timeMs)
+        let long = closing == .buy
+        let queue = context.memo.adlQueue(market: market.id, long: long) {
+            ranking(market: market.id, long: long, state: state, at: context.timeMs)
+        }
         var remaining = size
         var quote: UInt128 = 0
         for s in queue where s.eligible && s.vault != bankrupt {
             guard remaining > 0 else { break }
-            let take = min(remaining, UInt64(s.size.magnitude))
+            let held = state.position(s.vault, market.id)?.size ?? 0
+            guard held != 0, (held > 0) == long else { continue }
+            let take = min(remaining, UInt64(held.magnitude))
             let q = UInt128(take) * UInt128(price) / PerpUnits.notionalDivisor
             _ = try Fills.apply(vault: bankrupt, side: closing, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
             _ = try Fills.apply(vault: s.vault, side: closing.opposite, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)

@@ -11,7 +11,7 @@ public struct InsuranceStats: Equatable, Sendable {
     public var seeded: UInt128 = 0
     public var tradingFeesIn: UInt128 = 0
     public var liquidationFeesIn: UInt128 = 0
-    public var bountiesPaid: UInt128 = 0
+    public var bountyTopUps: UInt128 = 0
     public var deficitsPaid: UInt128 = 0
     /// Deficits the fund could not pay: closed by auto-deleveraging instead (USDC at the bankruptcy price).
     public var deficitsDeleveraged: UInt128 = 0
@@ -26,7 +26,7 @@ public struct InsuranceStats: Equatable, Sendable {
     func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 105)
         w.u8(Self.recordVersion)
-        for v in [seeded, tradingFeesIn, liquidationFeesIn, bountiesPaid, deficitsPaid, deficitsDeleveraged] { w.u128(v) }
+        for v in [seeded, tradingFeesIn, liquidationFeesIn, bountyTopUps, deficitsPaid, deficitsDeleveraged] { w.u128(v) }
         w.u64(logCount)
         return w.bytes
     }
@@ -38,7 +38,7 @@ public struct InsuranceStats: Equatable, Sendable {
         s.seeded = try r.u128("seeded")
         s.tradingFeesIn = try r.u128("trading fees in")
         s.liquidationFeesIn = try r.u128("liquidation fees in")
-        s.bountiesPaid = try r.u128("bounties paid")
+        s.bountyTopUps = try r.u128("bounty top-ups")
         s.deficitsPaid = try r.u128("deficits paid")
         s.deficitsDeleveraged = try r.u128("deficits deleveraged")
         s.logCount = try r.u64("log count")
@@ -161,7 +161,7 @@ enum InsuranceFund {
         let paid = min(amount, balance)
         guard paid > 0 else { return 0 }
         var stats = state.insuranceStats()
-        if flow == .deficit { stats.deficitsPaid += paid } else { stats.bountiesPaid += paid }
+        if flow == .deficit { stats.deficitsPaid += paid } else { stats.bountyTopUps += paid }
         state.setInsuranceFund(balance - paid)
         log(flow, paid, balance: balance - paid, vault: vault, market: market, context: context, stats: &stats, state: state)
         return paid

@@ -104,12 +104,19 @@ public enum Liquidation {
         let capSize = UInt64(clamping: (FixedPoint.mulDiv(cap, PerpUnits.notionalDivisor, UInt128(price), .down) ?? UInt128(UInt64.max)) / UInt128(p.stepSize) * UInt128(p.stepSize))
         let planned = min(needed, capSize)
         guard planned > 0 else {
-            throw ProtocolError(.liquidationCapReached,
-                "vault \(target) has used its liquidation cap for this block (\(PerpUnits.formatQuote(Int128(usedThisBlock))) USDC closed); try again in the next one")
+            throw ProtocolError(.liquidationCapReached, usedThisBlock > 0
+                ? "vault \(target) has used its liquidation cap for this block (\(PerpUnits.formatQuote(Int128(usedThisBlock))) USDC closed); try again in the next one"
+                : "the per-block cap of \(PerpUnits.formatQuote(Int128(cap))) USDC is less than one step of \(symbol) at \(OraclePrice.format(price))")
         }
 
-        // 3. Bankruptcy price of the planned close.
+        // 3. Bankruptcy price of the planned close (on the tick, for the book's limit and ADL)
+        // and the exact amount each closed unit must bring (for surplus and deficit).
         let bankruptcy = bankruptcyPrice(vault: risk, position: position, closing: planned, tiers: p.tiers, tick: p.tickSize)
+        let share = equityShare(vault: risk, position: position, closing: planned, tiers: p.tiers)
+        func surplus(quote: UInt128, size: UInt64) -> Int128 {
+            let due = bankruptcyQuote(closing: size, of: planned, share: share, oracle: price, long: closing == .sell)
+            return closing == .sell ? Int128(quote) - due : due - Int128(quote)
+        }
 
         var events = [Event]()
         // The vault's resting orders go first: they could add risk to a vault being closed out.
@@ -127,7 +134,7 @@ public enum Liquidation {
         let taker = Matching.Taker(vault: target, side: closing, limit: limit, feePpm: 0, order: "liquidation")
         let book = try Matching.match(taker, size: planned, market: &market, context: context, state: state, events: &events)
         let bookSize = planned - book.remaining
-        let bookSurplus = surplus(side: closing, quote: book.quote, size: bookSize, at: bankruptcy)
+        let bookSurplus = surplus(quote: book.quote, size: bookSize)
 
         // 4b. The keeper's backstop, as far as the fund can pay the deficit it leaves.
         var rest = book.remaining
@@ -166,7 +173,7 @@ public enum Liquidation {
 
         // 5. Fee, deficit and bounty.
         let closedQuote = book.quote + backstopQuote + adl.quote
-        let excess = surplus(side: closing, quote: closedQuote, size: closed, at: bankruptcy)
+        let excess = surplus(quote: closedQuote, size: closed)
         let notional = FixedPoint.mulDiv(UInt128(closed), UInt128(price), PerpUnits.notionalDivisor, .up)!
         var fee: UInt128 = 0, deficitPaid: UInt128 = 0
         var vault = state.vault(target)!
@@ -315,11 +322,19 @@ public enum Liquidation {
         return UInt64(clamping: max(steps, 1) * UInt128(tick))
     }
 
-    /// What closing `size` for `quote` beat the bankruptcy price by: received − size × bankruptcy
-    /// when selling, size × bankruptcy − paid when buying (exact: both prices are on the tick).
-    static func surplus(side: Side, quote: UInt128, size: UInt64, at bankruptcy: UInt64) -> Int128 {
-        let atBankruptcy = Int128(UInt128(size) * UInt128(bankruptcy) / PerpUnits.notionalDivisor)
-        return side == .sell ? Int128(quote) - atBankruptcy : atBankruptcy - Int128(quote)
+    /// What closing `size` of a planned close of `planned` must bring to leave the vault its
+    /// share: for a long, the least it must receive, ⌊size × oracle / 10^10⌋ − ⌈share × size /
+    /// planned⌉; for a short, the most it may pay, ⌈size × oracle / 10^10⌉ + ⌈share × size /
+    /// planned⌉. Both round in the fund's favour (a deficit never comes out larger than it is),
+    /// and closing everything at exactly this amount leaves the vault's equity at zero.
+    public static func bankruptcyQuote(closing size: UInt64, of planned: UInt64, share: Int128, oracle: UInt64, long: Bool) -> Int128 {
+        let part = FixedPoint.mulDiv(share, Int128(size), Int128(planned), .up) ?? (share > 0 ? Int128.max / 4 : Int128.min / 4)
+        if long {
+            let value = Int128(UInt128(size) * UInt128(oracle) / PerpUnits.notionalDivisor)
+            return value - part
+        }
+        let value = Int128(FixedPoint.mulDiv(UInt128(size), UInt128(oracle), PerpUnits.notionalDivisor, .up) ?? 0)
+        return value + part
     }
 }
 

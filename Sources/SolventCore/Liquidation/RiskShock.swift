@@ -74,6 +74,12 @@ public enum RiskShock {
         state.putVault(probeKeeper, Vault(mode: .cross, quote: Int128(1) << 100))
     }
 
+    /// `price` moved by `ppm`, rounded down, at least one price unit.
+    public static func movedPrice(_ price: UInt64, ppm: Int64) -> UInt64 {
+        let moved = FixedPoint.mulDiv(UInt128(price), UInt128(max(0, 1_000_000 + ppm)), 1_000_000, .down) ?? UInt128(UInt64.max)
+        return UInt64(clamping: max(moved, 1))
+    }
+
     /// Sets each moved price on `state` as if an update had just been accepted at `timeMs`.
     public static func applyMoves(_ moves: [Move], state: StateOverlay, at timeMs: UInt64) throws(ProtocolError) -> [MovedPrice] {
         var out = [MovedPrice]()
@@ -85,8 +91,7 @@ public enum RiskShock {
             guard move.ppm > -1_000_000, move.ppm <= 100_000_000 else {
                 throw ProtocolError(.invalidField, "a move is above −100% and at most +10000%")
             }
-            let moved = FixedPoint.mulDiv(UInt128(market.price), UInt128(1_000_000 + move.ppm), 1_000_000, .down) ?? 0
-            let to = UInt64(clamping: max(moved, 1))
+            let to = movedPrice(market.price, ppm: move.ppm)
             out.append(MovedPrice(oracleMarket: move.oracleMarket, symbol: market.symbol, ppm: move.ppm, from: market.price, to: to))
             market.price = to
             market.median = to

@@ -48,6 +48,7 @@ public final class LiquidationIndex: Sendable {
         /// (popped entries belong to vaults revalued in the same update).
         var liveTriggers = 0
         var height: UInt64 = 0
+        var lastUpdate = UpdateStats(nanoseconds: 0, movedMarkets: 0, leftBands: 0, revalued: 0)
 
         mutating func slot(_ v: VaultID) -> Int32 {
             if let s = slots[v] { return s }
@@ -77,6 +78,18 @@ public final class LiquidationIndex: Sendable {
         public let tracked: Int
         public let liquidatable: Int
         public let heapEntries: Int
+        public let lastUpdate: UpdateStats
+    }
+
+    /// What the last `update` did and how long it took.
+    public struct UpdateStats: Sendable {
+        public let nanoseconds: UInt64
+        /// Oracle markets whose price moved.
+        public let movedMarkets: Int
+        /// Vaults whose band a moved price left.
+        public let leftBands: Int
+        /// Vaults revalued in all (those, the changed ones, the liquidatable and unpriced ones).
+        public let revalued: Int
     }
 
     private let book = Mutex(Book())
@@ -90,6 +103,7 @@ public final class LiquidationIndex: Sendable {
 
     /// Values every vault with a position (at startup).
     public func rebuild(height: UInt64) throws {
+        let started = ContinuousClock.now
         let state = try source()
         var vaults = [VaultID]()
         var last: [UInt8] = []
@@ -111,11 +125,13 @@ public final class LiquidationIndex: Sendable {
             b.prices = prices
             b.height = height
             apply(valued, to: &b)
+            b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: 0, leftBands: 0, revalued: valued.count)
         }
     }
 
     /// Brings the index up to the state after a block, given the block's changes.
     public func update(changes: [StateChange], height: UInt64) throws {
+        let started = ContinuousClock.now
         let state = try source()
         var changed = Set<VaultID>()
         var oracleMarkets = [UInt32]()
@@ -146,9 +162,11 @@ public final class LiquidationIndex: Sendable {
             if let m = state.oracleMarket(id) { moved[id] = m.price }
         }
         // Take the vaults whose bands the new prices leave off the heaps.
+        var movedCount = 0, leftCount = 0
         let recheck: [VaultID] = book.withLock { b in
             var slots = Set<Int32>()
             for (market, price) in moved where b.prices[market] != price {
+                movedCount += 1
                 b.prices[market] = price
                 if var lows = b.lows[market] {
                     while let top = lows.max, top.price >= price {
@@ -165,6 +183,7 @@ public final class LiquidationIndex: Sendable {
                     b.highs[market] = highs
                 }
             }
+            leftCount = slots.count
             slots.formUnion(b.liquidatable)
             slots.formUnion(b.unpriced)
             return slots.map { b.ids[Int($0)] }
@@ -174,7 +193,13 @@ public final class LiquidationIndex: Sendable {
         book.withLock { b in
             b.height = height
             apply(valued, to: &b)
+            b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: movedCount, leftBands: leftCount, revalued: valued.count)
         }
+    }
+
+    static func nanoseconds(since start: ContinuousClock.Instant) -> UInt64 {
+        let d = ContinuousClock.now - start
+        return UInt64(d.components.seconds) * 1_000_000_000 + UInt64(d.components.attoseconds / 1_000_000_000)
     }
 
     /// Revalues `vaults`, across cores when there are many (each worker with its own read view).
@@ -267,7 +292,7 @@ public final class LiquidationIndex: Sendable {
     public var stats: Stats {
         book.withLock { b in
             Stats(height: b.height, tracked: b.tracked.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, liquidatable: b.liquidatable.count,
-                  heapEntries: b.heapEntries)
+                  heapEntries: b.heapEntries, lastUpdate: b.lastUpdate)
         }
     }
 }

@@ -40,20 +40,23 @@ struct LiquidationRoutes: Sendable {
 
     // MARK: Liquidatable vaults
 
+    /// The index names the candidates; each is checked exactly on one snapshot of the state,
+    /// and each listed liquidation is simulated on it, all sharing one block's ADL ranking.
     func liquidatable(limit: Int, market: String?) throws -> Response {
-        let snapshot = try node.store.snapshot()
-        let head = try node.store.head()
         let context = node.nextBlockContext()
-        let marketFilter = try market.map { try MarketRoutes.lookup($0, snapshot).id }
-        var queue = RiskShock.liquidatable(node.liquidationIndex.liquidatable(), state: snapshot, at: context.timeMs)
-        if let marketFilter {
-            queue = queue.filter { entry in snapshot.positions(of: entry.vault).contains { $0.market == marketFilter } }
+        let candidates = node.liquidationIndex.liquidatable()
+        return try node.store.withState { state, head in
+            let marketFilter = try market.map { try MarketRoutes.lookup($0, state).id }
+            var queue = RiskShock.liquidatable(candidates, state: state, at: context.timeMs)
+            if let marketFilter {
+                queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == marketFilter } }
+            }
+            let views = queue.prefix(limit).map { entry in
+                LiquidatableVaultView(entry, state: state, context: context, onlyMarket: marketFilter)
+            }
+            return .json(LiquidatableView(height: head.height, blockTime: Timestamps.rfc3339(head.timeMs), count: queue.count,
+                                          vaults: Array(views), index: IndexView(node.liquidationIndex.stats)))
         }
-        let views = queue.prefix(limit).map { entry in
-            LiquidatableVaultView(entry, state: snapshot, context: context, onlyMarket: marketFilter)
-        }
-        return .json(LiquidatableView(height: head.height, blockTime: Timestamps.rfc3339(head.timeMs), count: queue.count,
-                                      vaults: Array(views)))
     }
 
     // MARK: Dry runs
@@ -73,10 +76,10 @@ struct LiquidationRoutes: Sendable {
         case .success(let v): verified = v
         case .failure(let e): throw RPCError(e)
         }
-        let snapshot = try node.store.snapshot()
-        let head = try node.store.head()
         let context = node.nextBlockContext()
-        let result = node.store.stateMachine.simulate(verified, context: context, state: snapshot)
+        let (result, head) = try node.store.withState { state, head in
+            (node.store.stateMachine.simulate(verified, context: context, state: state), head)
+        }
         return .json(SimulationView(
             hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: Timestamps.rfc3339(context.timeMs),
             receipt: ReceiptView(result.receipt), stateChanges: result.changes.count))
@@ -117,12 +120,18 @@ struct LiquidationRoutes: Sendable {
         guard markets.count <= Self.maxShockMarkets else {
             throw RPCError.badRequest("invalid_shock", "at most \(Self.maxShockMarkets) markets per shock")
         }
-        let snapshot = try node.store.snapshot()
-        let head = try node.store.head()
+        let context = node.nextBlockContext()
+        return try node.store.withState { snapshot, head in
+            try shock(markets: markets, moves: moves, keeper: keeper, limit: limit, state: snapshot, head: head, context: context)
+        }
+    }
+
+    func shock(markets: [String], moves: [String], keeper: String?, limit: Int, state snapshot: some StateReader, head: ChainHead,
+               context: BlockContext) throws -> Response {
         var parsed = [RiskShock.Move]()
         for (m, text) in zip(markets, moves) {
-            guard let ppm = Self.parseMove(text), ppm > -1_000_000 else {
-                throw RPCError.badRequest("invalid_move", "move '\(text)' must be a fraction above -1 like -0.2, or a percentage like -20%")
+            guard let ppm = Self.parseMove(text), ppm > -1_000_000, ppm <= 100_000_000 else {
+                throw RPCError.badRequest("invalid_move", "move '\(text)' must be a fraction above -1 and at most 100 like -0.2, or a percentage like -20%")
             }
             let oracle = try Self.oracleMarket(m, snapshot)
             guard !parsed.contains(where: { $0.oracleMarket == oracle }) else {
@@ -142,27 +151,30 @@ struct LiquidationRoutes: Sendable {
         var targets = [UInt32: UInt64]()
         for move in parsed {
             guard let m = snapshot.oracleMarket(move.oracleMarket), m.hasPrice else { continue }
-            targets[move.oracleMarket] = UInt64(clamping: (FixedPoint.mulDiv(UInt128(m.price), UInt128(1_000_000 + move.ppm), 1_000_000, .down) ?? 0))
+            targets[move.oracleMarket] = RiskShock.movedPrice(m.price, ppm: move.ppm)
         }
         let candidates = node.liquidationIndex.candidates(if: targets)
         let report: RiskShock.Report
         do {
-            report = try RiskShock.run(moves: parsed, candidates: candidates, state: snapshot, context: node.nextBlockContext(), keeper: keeperVault)
+            report = try RiskShock.run(moves: parsed, candidates: candidates, state: snapshot, context: context, keeper: keeperVault)
         } catch {
             throw RPCError(error)
         }
         return .json(ShockView(report, height: head.height, candidates: candidates.count, limit: limit, state: snapshot))
     }
 
-    /// An oracle market by perp symbol (BTC-PERP), oracle symbol (BTC-USD) or oracle market id.
+    /// The oracle market a shock moves: a perp market's (by symbol, BTC-PERP, or perp id) or an
+    /// oracle market by symbol (BTC-USD).
     static func oracleMarket(_ text: String, _ state: some StateReader) throws -> UInt32 {
         if let m = try? MarketRoutes.lookup(text, state) { return m.params.oracleMarket }
-        var id: UInt32 = 1
-        while let m = state.oracleMarket(id) {
-            if m.symbol == text.uppercased() || String(id) == text { return id }
-            id += 1
+        var found: UInt32?
+        state.scan(.oraclePrices, prefix: [], from: nil) { key, _ in
+            let id = UInt32(key[0]) << 24 | UInt32(key[1]) << 16 | UInt32(key[2]) << 8 | UInt32(key[3])
+            if state.oracleMarket(id)?.symbol == text.uppercased() { found = id }
+            return found == nil
         }
-        throw RPCError.notFound("no market '\(text)' (a perp like BTC-PERP or an oracle market like BTC-USD)")
+        guard let found else { throw RPCError.notFound("no market '\(text)' (a perp like BTC-PERP or an oracle market like BTC-USD)") }
+        return found
     }
 
     // MARK: Insurance fund, ADL, conservation

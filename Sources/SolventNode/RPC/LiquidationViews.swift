@@ -42,7 +42,39 @@ struct LiquidatableView: Encodable {
     /// Liquidatable vaults in all (the list may be cut by `limit`).
     let count: Int
     let vaults: [LiquidatableVaultView]
-    enum CodingKeys: String, CodingKey { case height, blockTime = "block_time", count, vaults }
+    let index: IndexView
+    enum CodingKeys: String, CodingKey { case height, blockTime = "block_time", count, vaults, index }
+}
+
+/// The node's liquidation index (liquidation.md, "Finding liquidatable vaults").
+struct IndexView: Encodable {
+    let height: UInt64
+    /// Vaults with positions the index follows.
+    let tracked: Int
+    let liquidatable: Int
+    let heapEntries: Int
+    /// The last update (a block, or the build at start): its duration in microseconds, the
+    /// oracle markets that moved, the vaults whose band a move left, and the vaults revalued.
+    let lastUpdateUs: UInt64
+    let lastMovedMarkets: Int
+    let lastLeftBands: Int
+    let lastRevalued: Int
+
+    enum CodingKeys: String, CodingKey {
+        case height, tracked, liquidatable, heapEntries = "heap_entries", lastUpdateUs = "last_update_us"
+        case lastMovedMarkets = "last_moved_markets", lastLeftBands = "last_left_bands", lastRevalued = "last_revalued"
+    }
+
+    init(_ s: LiquidationIndex.Stats) {
+        height = s.height
+        tracked = s.tracked
+        liquidatable = s.liquidatable
+        heapEntries = s.heapEntries
+        lastUpdateUs = s.lastUpdate.nanoseconds / 1_000
+        lastMovedMarkets = s.lastUpdate.movedMarkets
+        lastLeftBands = s.lastUpdate.leftBands
+        lastRevalued = s.lastUpdate.revalued
+    }
 }
 
 struct LiquidatableVaultView: Encodable {
@@ -281,7 +313,7 @@ struct InsuranceView: Encodable {
     let seeded: String
     let tradingFeesIn: String
     let liquidationFeesIn: String
-    let bountiesPaid: String
+    let bountyTopUps: String
     let deficitsPaid: String
     let deficitsDeleveraged: String
     let entryCount: UInt64
@@ -291,7 +323,7 @@ struct InsuranceView: Encodable {
     let height: UInt64
 
     enum CodingKeys: String, CodingKey {
-        case balance, seeded, tradingFeesIn = "trading_fees_in", liquidationFeesIn = "liquidation_fees_in", bountiesPaid = "bounties_paid"
+        case balance, seeded, tradingFeesIn = "trading_fees_in", liquidationFeesIn = "liquidation_fees_in", bountyTopUps = "bounty_top_ups"
         case deficitsPaid = "deficits_paid", deficitsDeleveraged = "deficits_deleveraged", entryCount = "entry_count", entries
         case nextBefore = "next_before", height
     }
@@ -302,7 +334,7 @@ struct InsuranceView: Encodable {
         seeded = usdc(stats.seeded)
         tradingFeesIn = usdc(stats.tradingFeesIn)
         liquidationFeesIn = usdc(stats.liquidationFeesIn)
-        bountiesPaid = usdc(stats.bountiesPaid)
+        bountyTopUps = usdc(stats.bountyTopUps)
         deficitsPaid = usdc(stats.deficitsPaid)
         deficitsDeleveraged = usdc(stats.deficitsDeleveraged)
         entryCount = stats.logCount

@@ -256,6 +256,7 @@ struct VaultView: Encodable {
         self.collateral = collateral
         positions = (risk?.positions ?? []).map { p in
             let tiers = state.perpMarket(p.market)?.params.tiers ?? []
+            let standing = adl(p)
             return PositionView(
                 market: p.symbol, size: PerpUnits.formatSize(p.size), side: p.size > 0 ? "long" : "short",
                 entryPrice: OraclePrice.format(p.entryPrice), oraclePrice: OraclePrice.format(p.oraclePrice),
@@ -264,7 +265,7 @@ struct VaultView: Encodable {
                 fundingPaid: PerpUnits.formatQuote(p.position.fundingPaid), unsettledFunding: PerpUnits.formatQuote(p.unsettledFunding),
                 initialRequirement: Amount.format(p.initial, decimals: 6), maintenanceRequirement: Amount.format(p.maintenance, decimals: 6),
                 liquidationPrice: risk.flatMap { Margin.liquidationPrice(of: p, in: $0, tiers: tiers) }.map(OraclePrice.format),
-                adlRank: adl(p)?.rank, adlScorePpm: adl(p).map { String($0.score) })
+                adlRank: standing?.rank, adlScorePpm: standing.map { String($0.score) })
         }
         margin = risk.map { r in
             MarginView(
