@@ -53,6 +53,8 @@ enum LiquidationBench {
     static func run(vaults count: Int, binary: String, home: String, port: Int) async throws -> Result {
         let relayer = DevnetKeys.oracleRelayer()
         var genesis = MarketBench.genesis(accounts: [DevnetKeys.account(0)])
+        // A fund the size a venue with a million vaults would hold: deficits are paid, not deleveraged.
+        genesis.perps.insuranceFund = "50000000"
         genesis.accounts.append(.init(name: "oracle-relayer", address: Address(relayer.publicKey).text, wallet: [.init(asset: "USDC", amount: "1000")]))
         let dir = home + "/liquidation-\(count)"
         try? FileManager.default.removeItem(atPath: dir)

@@ -141,6 +141,27 @@ import Testing
         #expect(h.state.insuranceStats().deficitsDeleveraged == 2_558_010_000)
     }
 
+    /// Two bankruptcies in one block share the block's ADL queue: the second takes what the first
+    /// left of dev1's short, and value is conserved.
+    @Test func twoDeleveragingsInOneBlockShareTheQueue() throws {
+        let h = try leveraged()
+        let dev4 = DevnetKeys.account(4)
+        #expect(h.deposit(dev4, "10000").succeeded)
+        #expect(h.run(dev1, h.order(dev1, .sell, "2", at: "60000")).succeeded)
+        #expect(h.run(dev4, h.order(dev4, .buy, "2", at: "60000", tif: .immediateOrCancel)).succeeded)
+        #expect(h.position(dev1) == -400_000_000)
+        #expect(h.setPrice("54000").succeeded)
+        let block = h.block([h.tx(keeper, liquidate(h, dev0)), h.tx(keeper, .liquidate(owner: Address(dev4.publicKey), vault: 0, market: 1, keeperVault: 0))])
+        let events = block.receipts.compactMap { $0.events.first { $0.type == "liquidation" } }
+        #expect(events.count == 2, "\(block.receipts.map(\.message))")
+        let adl = block.receipts.flatMap { $0.events.filter { $0.type == "adl" } }
+        #expect(adl.count == 2 && adl.allSatisfy { $0["vault"] == h.vault(dev1).description })
+        let taken = adl.reduce(UInt64(0)) { $0 + UInt64(try! Amount.parse($1["size"]!, decimals: 8)) }
+        #expect(h.position(dev1) == -400_000_000 + Int64(taken))
+        #expect(h.position(dev0) == 0 && h.position(dev4) == 0)
+        #expect(SupplyAudit.audit(h.state, genesis: SupplyAudit.totals(try Fixtures.genesisState())).holds)
+    }
+
     @Test func oneLiquidationPerVaultAndMarketPerBlock() throws {
         let h = try leveraged()
         #expect(h.setPrice("56000").succeeded)

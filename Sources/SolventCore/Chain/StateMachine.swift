@@ -20,20 +20,27 @@ public struct BlockContext: Sendable {
 
 /// Derived data a block computes at most once: the ADL queue of a market side is ranked the
 /// first time a transaction of the block needs it (on the state as it is at that point) and
-/// kept for the rest of the block (insurance-and-adl.md, "Auto-deleveraging"). Deterministic:
-/// every node executes the same transactions in the same order.
+/// kept for the rest of the block, with a cursor past the entries already used up
+/// (insurance-and-adl.md, "Auto-deleveraging"). Deterministic: every node executes the same
+/// transactions in the same order.
 public final class BlockMemo: Sendable {
     struct QueueKey: Hashable { let market: UInt32; let long: Bool }
-    private let queues = Mutex<[QueueKey: [AutoDeleveraging.Standing]]>([:])
+    private let queues = Mutex<[QueueKey: (queue: [AutoDeleveraging.Standing], cursor: Int)]>([:])
 
     public init() {}
 
-    func adlQueue(market: UInt32, long: Bool, rank: () -> [AutoDeleveraging.Standing]) -> [AutoDeleveraging.Standing] {
+    /// The side's queue and the index of its first entry not yet used up.
+    func adlQueue(market: UInt32, long: Bool, rank: () -> [AutoDeleveraging.Standing]) -> (queue: [AutoDeleveraging.Standing], cursor: Int) {
         let key = QueueKey(market: market, long: long)
         if let q = queues.withLock({ $0[key] }) { return q }
         let q = rank()
-        queues.withLock { $0[key] = q }
-        return q
+        queues.withLock { $0[key] = (q, 0) }
+        return (q, 0)
+    }
+
+    /// Entries before `cursor` have nothing left to give for the rest of the block.
+    func advanceADL(market: UInt32, long: Bool, to cursor: Int) {
+        queues.withLock { $0[QueueKey(market: market, long: long)]?.cursor = cursor }
     }
 }
 

@@ -56,21 +56,28 @@ public enum AutoDeleveraging {
 
     /// Closes up to `size` of `bankrupt`'s position (it trades on `closing`) against the queue on
     /// the other side at `price`, no fees. The queue is ranked once per block (`BlockMemo`);
-    /// each counterparty gives at most what it still holds on that side. Returns the size closed
-    /// and its quote amount; less than `size` only if the queue runs out.
+    /// each counterparty gives at most what it still holds on that side. Returns the size closed,
+    /// its quote amount (less than `size` only if the queue runs out) and the queue position to
+    /// start from next time, which the caller records once its transaction cannot fail any more.
     static func deleverage(bankrupt: VaultID, closing: Side, size: UInt64, price: UInt64, market: inout PerpMarket, context: BlockContext,
-                           state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> (filled: UInt64, quote: UInt128) {
+                           state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> (filled: UInt64, quote: UInt128, cursor: Int) {
         // The bankrupt vault sells (closing a long): the counterparties are shorts that buy back.
         let long = closing == .buy
-        let queue = context.memo.adlQueue(market: market.id, long: long) {
+        let (queue, start) = context.memo.adlQueue(market: market.id, long: long) {
             ranking(market: market.id, long: long, state: state, at: context.timeMs)
         }
         var remaining = size
         var quote: UInt128 = 0
-        for s in queue where s.eligible && s.vault != bankrupt {
-            guard remaining > 0 else { break }
+        var cursor = start
+        while remaining > 0, cursor < queue.count {
+            let s = queue[cursor]
+            // An entry out of the queue, the bankrupt vault itself, or one with nothing left on
+            // this side is passed over for the rest of the block.
             let held = state.position(s.vault, market.id)?.size ?? 0
-            guard held != 0, (held > 0) == long else { continue }
+            guard s.eligible, s.vault != bankrupt, held != 0, (held > 0) == long else {
+                cursor += 1
+                continue
+            }
             let take = min(remaining, UInt64(held.magnitude))
             let q = UInt128(take) * UInt128(price) / PerpUnits.notionalDivisor
             _ = try Fills.apply(vault: bankrupt, side: closing, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
@@ -82,11 +89,12 @@ public enum AutoDeleveraging {
             ]))
             remaining -= take
             quote += q
+            if take == UInt64(held.magnitude) { cursor += 1 }
         }
         if remaining > 0 {
             events.append(Event("adl_exhausted", [("market", market.params.symbol), ("vault", bankrupt.description),
                                                   ("unfilled", PerpUnits.formatSize(Int64(remaining)))]))
         }
-        return (size - remaining, quote)
+        return (size - remaining, quote, cursor)
     }
 }

@@ -161,7 +161,7 @@ public enum Liquidation {
         }
 
         // 4c. What neither the book nor the fund can take: auto-deleveraging at the bankruptcy price.
-        var adl = (filled: UInt64(0), quote: UInt128(0))
+        var adl = (filled: UInt64(0), quote: UInt128(0), cursor: -1)
         if rest > 0 {
             adl = try AutoDeleveraging.deleverage(bankrupt: target, closing: closing, size: rest, price: bankruptcy, market: &market,
                                                   context: context, state: state, events: &events)
@@ -211,6 +211,7 @@ public enum Liquidation {
         }
 
         state.putPerpMarket(market)
+        if adl.cursor >= 0 { context.memo.advanceADL(market: marketID, long: closing == .buy, to: adl.cursor) }
         var newMark = mark.height == context.height ? mark : LiquidationMark(height: context.height, notional: 0, markets: [])
         newMark.notional += notional
         newMark.markets.append(marketID)

@@ -20,7 +20,7 @@ public final class StateOverlay: StateReader {
     private var entries: [StateKey: Entry] = [:]
     /// Per table, every key ever written here, sorted: the overlay's side of a merged scan. A key
     /// whose write was rolled back stays listed; the scan then finds it unwritten and uses the base.
-    private var writtenKeys: [StateTable: [[UInt8]]] = [:]
+    private var writtenKeys: [StateTable: SortedKeys] = [:]
     /// Entries as they were before the open transaction first touched them (nil: not present).
     private var journal: [(StateKey, Entry?)]?
 
@@ -50,22 +50,7 @@ public final class StateOverlay: StateReader {
     }
 
     private func noteWritten(_ k: StateKey) {
-        var keys = writtenKeys[k.table, default: []]
-        let at = Self.lowerBound(keys, k.key)
-        if at == keys.count || keys[at] != k.key {
-            keys.insert(k.key, at: at)
-            writtenKeys[k.table] = keys
-        }
-    }
-
-    /// The first index whose key is not below `key`.
-    private static func lowerBound(_ keys: [[UInt8]], _ key: [UInt8]) -> Int {
-        var low = 0, high = keys.count
-        while low < high {
-            let mid = (low + high) / 2
-            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
-        }
-        return low
+        writtenKeys[k.table, default: SortedKeys()].insert(k.key)
     }
 
     // MARK: Scans
@@ -74,8 +59,8 @@ public final class StateOverlay: StateReader {
     /// replaces the base's, a deletion hides it, a new key appears in its place.
     public func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
         let first = start.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
-        let keys = writtenKeys[table] ?? []
-        var i = Self.lowerBound(keys, first)
+        let keys = writtenKeys[table] ?? SortedKeys()
+        var i = keys.cursor(notBelow: first)
         var stopped = false
         /// The overlay's value for its i-th key, if that key is written and has the prefix.
         func overlayValue(_ key: [UInt8]) -> (written: Bool, value: [UInt8]?) {
@@ -83,15 +68,14 @@ public final class StateOverlay: StateReader {
             return (true, e.current)
         }
         base.scan(table, prefix: prefix, from: first) { baseKey, baseValue in
-            while i < keys.count, keys[i].lexicographicallyPrecedes(baseKey) {
-                let key = keys[i]
-                i += 1
+            while let key = keys.key(at: i), key.lexicographicallyPrecedes(baseKey) {
+                i = keys.next(i)
                 guard key.starts(with: prefix) else { continue }
                 let (written, value) = overlayValue(key)
                 if written, let value, !visit(key, value) { stopped = true; return false }
             }
-            if i < keys.count, keys[i] == baseKey {
-                i += 1
+            if let key = keys.key(at: i), key == baseKey {
+                i = keys.next(i)
                 let (written, value) = overlayValue(baseKey)
                 if written {
                     if let value, !visit(baseKey, value) { stopped = true; return false }
@@ -102,9 +86,8 @@ public final class StateOverlay: StateReader {
             return true
         }
         guard !stopped else { return }
-        while i < keys.count {
-            let key = keys[i]
-            i += 1
+        while let key = keys.key(at: i) {
+            i = keys.next(i)
             guard key.starts(with: prefix) else {
                 if prefix.lexicographicallyPrecedes(key) { break } else { continue }
             }

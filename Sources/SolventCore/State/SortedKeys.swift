@@ -1,0 +1,77 @@
+/// A sorted set of byte-string keys that stays cheap to insert into as it grows: the keys live
+/// in sorted chunks of at most `maxChunk`, so an insertion shifts one chunk, not every key (a
+/// plain sorted array made a block that writes many new keys quadratic).
+struct SortedKeys {
+    static let maxChunk = 512
+
+    private var chunks: [[[UInt8]]] = []
+    private(set) var count = 0
+
+    /// Position of a key: chunk index and offset in it.
+    struct Cursor {
+        var chunk: Int
+        var offset: Int
+    }
+
+    /// Inserts `key` unless present.
+    mutating func insert(_ key: [UInt8]) {
+        guard !chunks.isEmpty else {
+            chunks = [[key]]
+            count = 1
+            return
+        }
+        // The chunk whose range holds the key: the first whose last key is not below it (else the last chunk).
+        var c = Self.firstChunk(chunks, notBelow: key)
+        if c == chunks.count { c -= 1 }
+        let at = Self.lowerBound(chunks[c], key)
+        if at < chunks[c].count, chunks[c][at] == key { return }
+        chunks[c].insert(key, at: at)
+        count += 1
+        if chunks[c].count > Self.maxChunk {
+            let upper = Array(chunks[c][(Self.maxChunk / 2)...])
+            chunks[c].removeSubrange((Self.maxChunk / 2)...)
+            chunks.insert(upper, at: c + 1)
+        }
+    }
+
+    /// The first key not below `key`.
+    func cursor(notBelow key: [UInt8]) -> Cursor {
+        let c = Self.firstChunk(chunks, notBelow: key)
+        guard c < chunks.count else { return Cursor(chunk: chunks.count, offset: 0) }
+        return Cursor(chunk: c, offset: Self.lowerBound(chunks[c], key))
+    }
+
+    func key(at cursor: Cursor) -> [UInt8]? {
+        guard cursor.chunk < chunks.count, cursor.offset < chunks[cursor.chunk].count else { return nil }
+        return chunks[cursor.chunk][cursor.offset]
+    }
+
+    func next(_ cursor: Cursor) -> Cursor {
+        var c = cursor
+        c.offset += 1
+        if c.offset >= chunks[c.chunk].count {
+            c.chunk += 1
+            c.offset = 0
+        }
+        return c
+    }
+
+    private static func firstChunk(_ chunks: [[[UInt8]]], notBelow key: [UInt8]) -> Int {
+        var low = 0, high = chunks.count
+        while low < high {
+            let mid = (low + high) / 2
+            if chunks[mid].last!.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The first index whose key is not below `key`.
+    static func lowerBound(_ keys: [[UInt8]], _ key: [UInt8]) -> Int {
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
