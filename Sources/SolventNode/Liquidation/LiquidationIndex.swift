@@ -47,6 +47,8 @@ public final class LiquidationIndex: Sendable {
         /// Entries of current versions: two per band of every tracked vault not liquidatable
         /// (popped entries belong to vaults revalued in the same update).
         var liveTriggers = 0
+        /// Slots with a tracked vault (kept as a count: the stats are read on every query).
+        var trackedCount = 0
         var height: UInt64 = 0
         var lastUpdate = UpdateStats(nanoseconds: 0, movedMarkets: 0, leftBands: 0, revalued: 0)
 
@@ -229,7 +231,10 @@ public final class LiquidationIndex: Sendable {
         for v in valued {
             let slot = b.slot(v.vault)
             let i = Int(slot)
-            if let old = b.tracked[i], !b.liquidatable.contains(slot) { b.liveTriggers -= 2 * old.bands.count }
+            if let old = b.tracked[i] {
+                b.trackedCount -= 1
+                if !b.liquidatable.contains(slot) { b.liveTriggers -= 2 * old.bands.count }
+            }
             b.liquidatable.remove(slot)
             b.unpriced.remove(slot)
             b.versions[i] &+= 1
@@ -239,6 +244,7 @@ public final class LiquidationIndex: Sendable {
                 continue
             }
             b.tracked[i] = Tracked(version: b.versions[i], bands: bands.bands, excess: bands.excess)
+            b.trackedCount += 1
             if bands.liquidatable {
                 b.liquidatable.insert(slot)
                 continue
@@ -291,7 +297,7 @@ public final class LiquidationIndex: Sendable {
 
     public var stats: Stats {
         book.withLock { b in
-            Stats(height: b.height, tracked: b.tracked.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, liquidatable: b.liquidatable.count,
+            Stats(height: b.height, tracked: b.trackedCount, liquidatable: b.liquidatable.count,
                   heapEntries: b.heapEntries, lastUpdate: b.lastUpdate)
         }
     }
