@@ -235,10 +235,31 @@ public struct MarketParamsReply: Decodable, Sendable {
     public let makerFeePpm: UInt32
     public let takerFeePpm: UInt32
     public let active: Bool
+    public let marginTiers: [Tier]?
+    public let fundingIntervalMs: UInt64?
+    public let fundingSampleIntervalMs: UInt64?
+    public let fundingRateCapPpm: UInt32?
+    public let impactNotional: String?
+    /// perpetual, future, call or put, and the dated markets' fields.
+    public let kind: String?
+    public let expiryMs: UInt64?
+    public let expiry: String?
+    public let strike: String?
+    public let volatilityOracle: UInt32?
+
+    public struct Tier: Decodable, Sendable {
+        public let maxNotional: String?
+        public let initialPpm: UInt32
+        public let maintenancePpm: UInt32
+        enum CodingKeys: String, CodingKey { case maxNotional = "max_notional", initialPpm = "initial_ppm", maintenancePpm = "maintenance_ppm" }
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, symbol, oracleMarket = "oracle_market", tickSize = "tick_size", stepSize = "step_size"
         case minOrderSize = "min_order_size", makerFeePpm = "maker_fee_ppm", takerFeePpm = "taker_fee_ppm", active
+        case marginTiers = "margin_tiers", fundingIntervalMs = "funding_interval_ms", fundingSampleIntervalMs = "funding_sample_interval_ms"
+        case fundingRateCapPpm = "funding_rate_cap_ppm", impactNotional = "impact_notional"
+        case kind, expiryMs = "expiry_ms", expiry, strike, volatilityOracle = "volatility_oracle"
     }
 }
 
@@ -274,10 +295,14 @@ public struct MarketReply: Decodable, Sendable {
     public let funding: FundingReply
     public let bids: [LevelReply]?
     public let asks: [LevelReply]?
+    public let markPrice: String?
+    public let settlementPrice: String?
+    public let settledAt: String?
 
     enum CodingKeys: String, CodingKey {
         case params, oraclePrice = "oracle_price", oracleStatus = "oracle_status", openInterest = "open_interest"
         case lastTradePrice = "last_trade_price", bestBid = "best_bid", bestAsk = "best_ask", funding, bids, asks
+        case markPrice = "mark_price", settlementPrice = "settlement_price", settledAt = "settled_at"
     }
 }
 

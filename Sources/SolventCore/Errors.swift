@@ -91,6 +91,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let positionTooLarge = Code(512, "position_too_large")
         public static let vaultExists = Code(513, "vault_exists")
         public static let invalidOrder = Code(514, "invalid_order")
+        public static let marketSettled = Code(515, "market_settled")
 
         // Liquidations (6xx): the liquidation transaction, the insurance fund and ADL.
         public static let vaultNotLiquidatable = Code(600, "vault_not_liquidatable")
@@ -100,6 +101,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let invalidLiquidation = Code(604, "invalid_liquidation")
         public static let keeperInsufficientMargin = Code(605, "keeper_insufficient_margin")
         public static let invalidLiquidationConfig = Code(606, "invalid_liquidation_config")
+        public static let liquidateOtherMarketFirst = Code(607, "liquidate_other_market_first")
 
         /// Every code, in number order: the table in contracts-spec/errors.md lists the same.
         public static let all: [Code] = [
@@ -112,9 +114,9 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             oracleReportNotNewer, oracleUpdateTooSoon, oracleStale, oracleNoPrice, oracleSignerExists, invalidOracleConfig,
             unknownMarket, invalidMarket, marketPaused, invalidOrderSize, invalidOrderPrice, postOnlyWouldCross,
             reduceOnlyWouldIncrease, orderNotFound, notOrderOwner, insufficientMargin, vaultMarketMismatch,
-            assetNotCollateral, positionTooLarge, vaultExists, invalidOrder,
+            assetNotCollateral, positionTooLarge, vaultExists, invalidOrder, marketSettled,
             vaultNotLiquidatable, positionNotFound, alreadyLiquidated, liquidationCapReached, invalidLiquidation,
-            keeperInsufficientMargin, invalidLiquidationConfig,
+            keeperInsufficientMargin, invalidLiquidationConfig, liquidateOtherMarketFirst,
         ]
 
         private static let byNumber: [UInt16: Code] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })

@@ -120,10 +120,11 @@ extension Tx {
 
         struct Open: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Open your next vault: cross (many markets, shared collateral) or --isolated MARKET (one market only).")
+                abstract: "Open your next vault: cross (many markets, shared collateral), --isolated MARKET (one market only) or --portfolio (scenario-based margin).")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var signing: Tx.SigningOptions
             @Option(help: "Isolate the vault to this market.") var isolated: String?
+            @Flag(help: "A portfolio vault: margined by scenario, with offsets between positions (portfolio-margin.md).") var portfolio = false
 
             func run() async throws {
                 try await global.run {
@@ -131,7 +132,9 @@ extension Tx {
                     let info = try keyring.info(signing.from)
                     let number = UInt32(try await global.client.account(info.address).value.vaults.count)
                     var mode = VaultMode.cross
+                    if isolated != nil, portfolio { throw ValidationError("a vault is either --isolated or --portfolio, not both") }
                     if let isolated { mode = .isolated(market: try await resolveMarket(isolated, global).params.id) }
+                    if portfolio { mode = .portfolio }
                     try await signAndSend(.vaultOpen(vault: number, mode: mode), global, signing)
                 }
             }
@@ -209,6 +212,86 @@ extension Query {
                 let reply = try await global.client.protocolAccounts()
                 if global.output == .json { return global.printJSON(reply.json) }
                 print("fee pool        \(reply.value.feePool) USDC\ninsurance fund  \(reply.value.insuranceFund) USDC")
+            }
+        }
+    }
+}
+
+extension Tx {
+    /// Admin: list a market shaped like an existing one (its grid, fees and tiers), as a
+    /// perpetual, a dated future or an option (instruments.md, "Listing").
+    struct MarketCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "market", abstract: "Admin: list markets.", subcommands: [List.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List a market with the tick, step, fees and margin tiers of --like.",
+                discussion: """
+                    Examples: `solvent tx market list --like BTC-26MAR27 --symbol BTC-SOON --expiry +30s --from admin` lists a \
+                    BTC future expiring 30 s from now; `--like BTC-26MAR27-60000-C --symbol BTC-SOON-60000-C --strike 60000 \
+                    --type call --expiry +30s` an option. --expiry takes +Ns/+Nm/+Nh (from now) or 2027-03-26T08:00:00Z.
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Option(help: "An existing market to copy the grid, fees and tiers (and kind) from.") var like: String
+            @Option(help: "The new market's symbol.") var symbol: String
+            @Option(help: "The new market's id (default: one above the highest).") var id: UInt32?
+            @Option(help: "Expiry of a future or option: +30s, +5m, +2h or a UTC time.") var expiry: String?
+            @Option(help: "Option strike in dollars.") var strike: String?
+            @Option(help: "Option type: call or put.") var type: String?
+
+            func run() async throws {
+                try await global.run {
+                    let markets = try await global.client.markets().value
+                    let base = try await resolveMarket(like, global).params
+                    guard let tiers = base.marginTiers, let impact = base.impactNotional else {
+                        throw ClientError("old_node", "the node does not report margin tiers; upgrade it")
+                    }
+                    let kind = base.kind ?? "perpetual"
+                    var expiryMs: UInt64?
+                    if let expiry { expiryMs = try Self.parseExpiry(expiry) }
+                    let instrument: Instrument
+                    switch kind {
+                    case "perpetual": instrument = .perpetual
+                    case "future":
+                        guard let expiryMs else { throw ValidationError("a future needs --expiry") }
+                        instrument = .future(expiryMs: expiryMs)
+                    default:
+                        guard let expiryMs, let strike, let vol = base.volatilityOracle else {
+                            throw ValidationError("an option needs --expiry and --strike")
+                        }
+                        let call = (type ?? (kind == "call" ? "call" : "put")).lowercased() == "call"
+                        instrument = .option(expiryMs: expiryMs, strike: try parsePrice(strike), isCall: call, volOracle: vol)
+                    }
+                    let params = PerpMarketParams(
+                        id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol.uppercased(), oracleMarket: base.oracleMarket,
+                        tickSize: try parsePrice(base.tickSize), stepSize: try parseSize(base.stepSize), minOrderSize: try parseSize(base.minOrderSize),
+                        makerFeePpm: base.makerFeePpm, takerFeePpm: base.takerFeePpm,
+                        tiers: try tiers.map { t in
+                            MarginTier(maxNotional: try t.maxNotional.map { try Amount.parse($0, decimals: 6) }, initialPpm: t.initialPpm,
+                                       maintenancePpm: t.maintenancePpm)
+                        },
+                        fundingIntervalMs: base.fundingIntervalMs ?? 3_600_000, fundingSampleIntervalMs: base.fundingSampleIntervalMs ?? 60_000,
+                        fundingRateCapPpm: base.fundingRateCapPpm ?? 0, impactNotional: try Amount.parse(impact, decimals: 6),
+                        instrument: instrument)
+                    try await signAndSend(.marketList(params), global, signing)
+                }
+            }
+
+            static func parseExpiry(_ text: String) throws -> UInt64 {
+                if let ms = UTCTime.parse(text) { return ms }
+                guard text.hasPrefix("+"), let unit = text.last, let n = UInt64(text.dropFirst().dropLast()) else {
+                    throw ValidationError("--expiry is +Ns, +Nm, +Nh or a UTC time like 2027-03-26T08:00:00Z")
+                }
+                let scale: UInt64
+                switch unit {
+                case "s": scale = 1_000
+                case "m": scale = 60_000
+                case "h": scale = 3_600_000
+                default: throw ValidationError("--expiry is +Ns, +Nm, +Nh or a UTC time like 2027-03-26T08:00:00Z")
+                }
+                return UInt64(Date().timeIntervalSince1970 * 1000) + n * scale
             }
         }
     }

@@ -68,7 +68,7 @@ import Testing
             let events = (block["transactions"] as? [[String: Any]])?.first.flatMap { ($0["receipt"] as? [String: Any])?["events"] as? [[String: Any]] }
             #expect(events?.contains { $0["type"] as? String == "fill" } == true)
             let markets = try await client.call(.get, "/v1/markets")
-            #expect(markets.array.count == 3)
+            #expect(markets.array.count == 11)   // 3 perpetuals, 2 futures, 6 options
         }
     }
 

@@ -56,7 +56,7 @@ import Testing
                                      "market_positions", "liquidation_marks", "insurance_log", "meta", "blocks", "block_hashes", "txs", "receipts", "changesets", "block_events"])
         // dev0 ... dev9, admin, oracle-relayer.
         #expect(counts.first { $0.0 == "accounts" }?.1 == 12)
-        #expect(counts.first { $0.0 == "oracle_prices" }?.1 == 3)
+        #expect(counts.first { $0.0 == "oracle_prices" }?.1 == 5)   // three prices, two volatility feeds
         #expect(counts.first { $0.0 == "assets" }?.1 == 3)
     }
 

@@ -107,12 +107,48 @@ def perp_entries(genesis):
         for t in m["margin_tiers"]:
             cap = units(t["max_notional"], 6) if t.get("max_notional") else 0
             params += cap.to_bytes(16, "little") + struct.pack("<II", t["initial_ppm"], t["maintenance_ppm"])
-        params += struct.pack("<QQI", m["funding_interval_ms"], m["funding_sample_interval_ms"], m["funding_rate_cap_ppm"])
+        # Dated markets have no funding: the fields hold 1 hour, 1 minute and 0 (genesis.md).
+        interval = m.get("funding_interval_ms", 3_600_000)
+        sample = m.get("funding_sample_interval_ms", 60_000)
+        params += struct.pack("<QQI", interval, sample, m.get("funding_rate_cap_ppm", 0))
         params += units(m["impact_notional"], 6).to_bytes(16, "little") + b"\x01"  # active
+        params += instrument(m, oracle_ids)
         running = (struct.pack("<Q", 0) + (0).to_bytes(16, "little") * 2
-                   + struct.pack("<QQqIqQ", t0 + m["funding_interval_ms"], t0 + m["funding_sample_interval_ms"], 0, 0, 0, 0))
-        entries.append((TABLE_PERP_MARKETS, struct.pack(">I", m["id"]), b"\x01" + params + running))
+                   + struct.pack("<QQqIqQ", t0 + interval, t0 + sample, 0, 0, 0, 0)
+                   + struct.pack("<QQ", 0, 0))  # settlement price, settled at
+        entries.append((TABLE_PERP_MARKETS, struct.pack(">I", m["id"]), b"\x02" + params + running))
+    # portfolio-margin.md, "Parameters": the portfolio settings (the standard ones without a section).
+    pf = genesis.get("portfolio", STANDARD_PORTFOLIO)
+    record = struct.pack("<BIBIIIIII", 1, pf["price_range_ppm"], pf["price_steps"], pf["vol_move_ppm"], pf["extreme_move_ppm"],
+                         pf["extreme_cover_ppm"], pf["short_option_ppm"], pf["hedged_delta_ppm"], pf["maintenance_ppm"])
+    record += struct.pack("<B", len(pf["credits"]))
+    for c in pf["credits"]:
+        record += struct.pack("<III", oracle_ids[c["first"]], oracle_ids[c["second"]], c["credit_ppm"])
+    entries.append((TABLE_PROTOCOL, b"portfolio_settings", record))
     return entries
+
+
+STANDARD_PORTFOLIO = {"price_range_ppm": 150000, "price_steps": 3, "vol_move_ppm": 250000, "extreme_move_ppm": 300000,
+                      "extreme_cover_ppm": 350000, "short_option_ppm": 10000, "hedged_delta_ppm": 10000,
+                      "maintenance_ppm": 600000, "credits": []}
+
+
+def utc_ms(text):
+    """'YYYY-MM-DDTHH:MM:SSZ' -> milliseconds since 1970 (genesis.md, "Times")."""
+    import calendar
+    import time
+    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")) * 1000
+
+
+def instrument(m, oracle_ids):
+    """markets.md, "State": kind u8, then the expiry (and for an option strike, call, volatility feed)."""
+    kind = m.get("kind", "perpetual")
+    if kind == "perpetual":
+        return b"\x00"
+    if kind == "future":
+        return struct.pack("<BQ", 1, utc_ms(m["expiry"]))
+    return struct.pack("<BQQBI", 2, utc_ms(m["expiry"]), units(m["strike"], 8), m["option_type"] == "call",
+                       oracle_ids[m["volatility_oracle"]])
 
 
 def oracle_entries(genesis, assets):

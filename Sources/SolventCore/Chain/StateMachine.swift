@@ -190,7 +190,7 @@ public struct StateMachine: Sendable {
                               previousStateHash: StateHash) -> FinalizedBlock {
         let block = StateOverlay(base: state)
         // Begin-block: funding samples and payments fall due by block time, before any transaction.
-        let blockEvents = Funding.beginBlock(context, state: block)
+        let blockEvents = Funding.beginBlock(context, state: block) + Settlement.beginBlock(context, state: block)
         var receipts = [Receipt]()
         receipts.reserveCapacity(transactions.count)
         for tx in transactions {

@@ -53,6 +53,44 @@ public enum DevnetKeys {
             marginTiers: tiers.map { .init(maxNotional: $0.0, initialPpm: $0.1, maintenancePpm: $0.2) },
             fundingIntervalMs: 3_600_000, fundingSampleIntervalMs: 60_000, fundingRateCapPpm: 5_000, impactNotional: "10000")
     }
+    /// A devnet dated future: the perpetual's grid and tiers, no funding.
+    static func future(_ id: UInt32, _ base: String, tick: String, step: String, min: String, tiers: [(String?, UInt32, UInt32)]) -> Genesis.PerpMarketSpec {
+        var m = perp(id, "\(base)-\(devnetExpiryTag)", oracle: "\(base)-USD", tick: tick, step: step, min: min, tiers: tiers)
+        m.fundingIntervalMs = nil
+        m.fundingSampleIntervalMs = nil
+        m.fundingRateCapPpm = nil
+        m.kind = "future"
+        m.expiry = devnetExpiry
+        return m
+    }
+
+    /// A devnet option: premiums on a 1-dollar (BTC) or 10-cent (ETH) tick; a short option needs
+    /// 15% of the underlying's notional less how far out of the money it is, at least 7.5%.
+    static func option(_ id: UInt32, _ base: String, strike: String, call: Bool, tick: String, step: String, min: String) -> Genesis.PerpMarketSpec {
+        var m = Genesis.PerpMarketSpec(
+            id: id, symbol: "\(base)-\(devnetExpiryTag)-\(strike)-\(call ? "C" : "P")", oracleMarket: "\(base)-USD", tickSize: tick,
+            stepSize: step, minOrderSize: min, makerFeePpm: 200, takerFeePpm: 500,
+            marginTiers: [.init(maxNotional: nil, initialPpm: 150_000, maintenancePpm: 75_000)],
+            fundingIntervalMs: nil, fundingSampleIntervalMs: nil, fundingRateCapPpm: nil, impactNotional: "1000")
+        m.kind = "option"
+        m.expiry = devnetExpiry
+        m.strike = strike
+        m.optionType = call ? "call" : "put"
+        m.volatilityOracle = "\(base)-IV"
+        return m
+    }
+
+    /// The devnet's dated markets all expire at the March 2027 quarterly expiry.
+    public static let devnetExpiry = "2027-03-26T08:00:00Z"
+    static let devnetExpiryTag = "26MAR27"
+
+    /// Devnet portfolio margin: a ±15% scan in 5% steps, volatility ±25%, ±30% extremes at 35%,
+    /// 1% contingencies, maintenance 60% of initial, a 50% BTC/ETH spread credit.
+    public static let devnetPortfolio = Genesis.PortfolioSpec(
+        priceRangePpm: 150_000, priceSteps: 3, volMovePpm: 250_000, extremeMovePpm: 300_000, extremeCoverPpm: 350_000,
+        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000,
+        credits: [.init(first: "BTC-USD", second: "ETH-USD", creditPpm: 500_000)])
+
     public static let accountCount = 10
 
     /// Devnet liquidations: a 0.5% fee capped at 50,000 USDC; the keeper gets 1 USDC plus 20% of
@@ -99,6 +137,8 @@ public enum DevnetKeys {
                     .init(id: 1, symbol: "BTC-USD", asset: "BTC", initialPrice: "60000"),
                     .init(id: 2, symbol: "ETH-USD", asset: "ETH", initialPrice: "3000"),
                     .init(id: 3, symbol: "SOL-USD", asset: nil, initialPrice: "150"),
+                    .init(id: 4, symbol: "BTC-IV", asset: nil, initialPrice: "0.6"),
+                    .init(id: 5, symbol: "ETH-IV", asset: nil, initialPrice: "0.7"),
                 ]),
             perps: .init(insuranceFeeSharePpm: 500_000, insuranceFund: "0", liquidation: devnetLiquidation, markets: [
                 perp(1, "BTC-PERP", oracle: "BTC-USD", tick: "1", step: "0.0001", min: "0.001",
@@ -107,7 +147,17 @@ public enum DevnetKeys {
                      tiers: [("500000", 50_000, 30_000), ("2500000", 100_000, 50_000), (nil, 200_000, 100_000)]),
                 perp(3, "SOL-PERP", oracle: "SOL-USD", tick: "0.001", step: "0.1", min: "1",
                      tiers: [("250000", 100_000, 50_000), (nil, 200_000, 100_000)]),
+                future(4, "BTC", tick: "1", step: "0.0001", min: "0.001",
+                       tiers: [("1000000", 50_000, 30_000), ("5000000", 100_000, 50_000), (nil, 200_000, 100_000)]),
+                future(5, "ETH", tick: "0.01", step: "0.001", min: "0.01",
+                       tiers: [("500000", 50_000, 30_000), ("2500000", 100_000, 50_000), (nil, 200_000, 100_000)]),
+                option(6, "BTC", strike: "60000", call: true, tick: "1", step: "0.0001", min: "0.001"),
+                option(7, "BTC", strike: "60000", call: false, tick: "1", step: "0.0001", min: "0.001"),
+                option(8, "BTC", strike: "70000", call: true, tick: "1", step: "0.0001", min: "0.001"),
+                option(9, "BTC", strike: "50000", call: false, tick: "1", step: "0.0001", min: "0.001"),
+                option(10, "ETH", strike: "3000", call: true, tick: "0.1", step: "0.001", min: "0.01"),
+                option(11, "ETH", strike: "3000", call: false, tick: "0.1", step: "0.001", min: "0.01"),
             ]),
-            devnet: .init(seedPhrase: seedPhrase, warning: warning))
+            devnet: .init(seedPhrase: seedPhrase, warning: warning), portfolio: devnetPortfolio)
     }
 }

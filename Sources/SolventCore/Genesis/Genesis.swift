@@ -17,6 +17,47 @@ public struct Genesis: Codable, Equatable, Sendable {
     public var perps: PerpsGenesis
     /// Present in devnet genesis files: how the dev keys were derived, so the node can print them.
     public var devnet: DevnetInfo?
+    /// Portfolio-margin parameters; absent: `PortfolioSettings.standard`.
+    public var portfolio: PortfolioSpec?
+
+    /// portfolio-margin.md, "Parameters", in genesis units (oracle markets by symbol).
+    public struct PortfolioSpec: Codable, Equatable, Sendable {
+        public struct Credit: Codable, Equatable, Sendable {
+            public var first: String
+            public var second: String
+            public var creditPpm: UInt32
+            enum CodingKeys: String, CodingKey { case first, second, creditPpm = "credit_ppm" }
+        }
+        public var priceRangePpm: UInt32
+        public var priceSteps: UInt8
+        public var volMovePpm: UInt32
+        public var extremeMovePpm: UInt32
+        public var extremeCoverPpm: UInt32
+        public var shortOptionPpm: UInt32
+        public var hedgedDeltaPpm: UInt32
+        public var maintenancePpm: UInt32
+        public var credits: [Credit]
+        enum CodingKeys: String, CodingKey {
+            case priceRangePpm = "price_range_ppm", priceSteps = "price_steps", volMovePpm = "vol_move_ppm"
+            case extremeMovePpm = "extreme_move_ppm", extremeCoverPpm = "extreme_cover_ppm", shortOptionPpm = "short_option_ppm"
+            case hedgedDeltaPpm = "hedged_delta_ppm", maintenancePpm = "maintenance_ppm", credits
+        }
+
+        func settings(oracleMarkets: [String: UInt32]) throws(GenesisError) -> PortfolioSettings {
+            var credits = [PortfolioSettings.SpreadCredit]()
+            for c in self.credits {
+                guard let a = oracleMarkets[c.first], let b = oracleMarkets[c.second] else {
+                    throw GenesisError("portfolio: spread credit \(c.first)/\(c.second) names an unknown oracle market")
+                }
+                credits.append(.init(first: a, second: b, creditPpm: c.creditPpm))
+            }
+            let s = PortfolioSettings(priceRangePpm: priceRangePpm, priceSteps: priceSteps, volMovePpm: volMovePpm,
+                                      extremeMovePpm: extremeMovePpm, extremeCoverPpm: extremeCoverPpm, shortOptionPpm: shortOptionPpm,
+                                      hedgedDeltaPpm: hedgedDeltaPpm, maintenancePpm: maintenancePpm, credits: credits)
+            do { try s.validate() } catch { throw GenesisError(error.message) }
+            return s
+        }
+    }
 
     public struct AssetSpec: Codable, Equatable, Sendable {
         public var id: AssetID
@@ -119,15 +160,25 @@ public struct Genesis: Codable, Equatable, Sendable {
         public var makerFeePpm: UInt32
         public var takerFeePpm: UInt32
         public var marginTiers: [Tier]
-        public var fundingIntervalMs: UInt64
-        public var fundingSampleIntervalMs: UInt64
-        public var fundingRateCapPpm: UInt32
+        /// Funding (perpetuals only; required for them).
+        public var fundingIntervalMs: UInt64?
+        public var fundingSampleIntervalMs: UInt64?
+        public var fundingRateCapPpm: UInt32?
         /// USDC.
         public var impactNotional: String
+        /// "perpetual" (the default), "future" or "option".
+        public var kind: String?
+        /// Futures and options: the expiry, "YYYY-MM-DDTHH:MM:SSZ" (UTC).
+        public var expiry: String?
+        /// Options: the strike in dollars, "call" or "put", and the volatility feed (an oracle
+        /// market like "BTC-IV").
+        public var strike: String?
+        public var optionType: String?
+        public var volatilityOracle: String?
 
         public init(id: UInt32, symbol: String, oracleMarket: String, tickSize: String, stepSize: String, minOrderSize: String,
-                    makerFeePpm: UInt32, takerFeePpm: UInt32, marginTiers: [Tier], fundingIntervalMs: UInt64,
-                    fundingSampleIntervalMs: UInt64, fundingRateCapPpm: UInt32, impactNotional: String) {
+                    makerFeePpm: UInt32, takerFeePpm: UInt32, marginTiers: [Tier], fundingIntervalMs: UInt64?,
+                    fundingSampleIntervalMs: UInt64?, fundingRateCapPpm: UInt32?, impactNotional: String) {
             self.id = id; self.symbol = symbol; self.oracleMarket = oracleMarket; self.tickSize = tickSize; self.stepSize = stepSize
             self.minOrderSize = minOrderSize; self.makerFeePpm = makerFeePpm; self.takerFeePpm = takerFeePpm; self.marginTiers = marginTiers
             self.fundingIntervalMs = fundingIntervalMs; self.fundingSampleIntervalMs = fundingSampleIntervalMs
@@ -139,6 +190,7 @@ public struct Genesis: Codable, Equatable, Sendable {
             case makerFeePpm = "maker_fee_ppm", takerFeePpm = "taker_fee_ppm", marginTiers = "margin_tiers"
             case fundingIntervalMs = "funding_interval_ms", fundingSampleIntervalMs = "funding_sample_interval_ms"
             case fundingRateCapPpm = "funding_rate_cap_ppm", impactNotional = "impact_notional"
+            case kind, expiry, strike, optionType = "option_type", volatilityOracle = "volatility_oracle"
         }
 
         /// The market in protocol units.
@@ -164,12 +216,38 @@ public struct Genesis: Codable, Equatable, Sendable {
                 if let text = t.maxNotional { max = try usdc(text, "tier \(i) max_notional") } else { max = nil }
                 tiers.append(MarginTier(maxNotional: max, initialPpm: t.initialPpm, maintenancePpm: t.maintenancePpm))
             }
+            let instrument: Instrument
+            func expiryMs() throws(GenesisError) -> UInt64 {
+                guard let text = expiry, let ms = UTCTime.parse(text) else {
+                    throw GenesisError("market \(symbol): expiry must be a UTC time like 2027-03-26T08:00:00Z")
+                }
+                return ms
+            }
+            switch kind ?? "perpetual" {
+            case "perpetual":
+                guard fundingIntervalMs != nil, fundingSampleIntervalMs != nil, fundingRateCapPpm != nil else {
+                    throw GenesisError("market \(symbol): a perpetual needs funding_interval_ms, funding_sample_interval_ms and funding_rate_cap_ppm")
+                }
+                instrument = .perpetual
+            case "future":
+                instrument = .future(expiryMs: try expiryMs())
+            case "option":
+                guard let type = optionType, type == "call" || type == "put" else {
+                    throw GenesisError("market \(symbol): option_type must be call or put")
+                }
+                guard let volName = volatilityOracle, let vol = oracleMarkets[volName], volName.hasSuffix("-IV") else {
+                    throw GenesisError("market \(symbol): volatility_oracle must name a volatility feed (an oracle market like BTC-IV)")
+                }
+                instrument = .option(expiryMs: try expiryMs(), strike: try price(strike ?? "", "strike"), isCall: type == "call", volOracle: vol)
+            default:
+                throw GenesisError("market \(symbol): kind must be perpetual, future or option")
+            }
             return PerpMarketParams(
                 id: id, symbol: symbol, oracleMarket: oracle, tickSize: try price(tickSize, "tick_size"),
                 stepSize: try size(stepSize, "step_size"), minOrderSize: try size(minOrderSize, "min_order_size"),
-                makerFeePpm: makerFeePpm, takerFeePpm: takerFeePpm, tiers: tiers, fundingIntervalMs: fundingIntervalMs,
-                fundingSampleIntervalMs: fundingSampleIntervalMs, fundingRateCapPpm: fundingRateCapPpm,
-                impactNotional: try usdc(impactNotional, "impact_notional"))
+                makerFeePpm: makerFeePpm, takerFeePpm: takerFeePpm, tiers: tiers, fundingIntervalMs: fundingIntervalMs ?? 3_600_000,
+                fundingSampleIntervalMs: fundingSampleIntervalMs ?? 60_000, fundingRateCapPpm: fundingRateCapPpm ?? 0,
+                impactNotional: try usdc(impactNotional, "impact_notional"), instrument: instrument)
         }
     }
 
@@ -251,11 +329,12 @@ public struct Genesis: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case chainId = "chain_id"
         case genesisTimeMs = "genesis_time_ms"
-        case validator, admin, assets, params, accounts, oracle, perps, devnet
+        case validator, admin, assets, params, accounts, oracle, perps, devnet, portfolio
     }
 
     public init(chainId: String, genesisTimeMs: UInt64, validator: String, admin: String, assets: [AssetSpec],
-                params: Params, accounts: [GenesisAccount], oracle: OracleGenesis, perps: PerpsGenesis, devnet: DevnetInfo?) {
+                params: Params, accounts: [GenesisAccount], oracle: OracleGenesis, perps: PerpsGenesis, devnet: DevnetInfo?,
+                portfolio: PortfolioSpec? = nil) {
         self.chainId = chainId
         self.genesisTimeMs = genesisTimeMs
         self.validator = validator
@@ -266,6 +345,7 @@ public struct Genesis: Codable, Equatable, Sendable {
         self.oracle = oracle
         self.perps = perps
         self.devnet = devnet
+        self.portfolio = portfolio
     }
 }
 
@@ -367,6 +447,7 @@ extension Genesis {
         }
         InsuranceFund.seed(seed, state: state)
         let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })
+        state.setPortfolioSettings(try portfolio?.settings(oracleMarkets: oracleMarkets) ?? .standard)
         var ids = Set<UInt32>(), symbols = Set<String>()
         for spec in perps.markets {
             let params = try spec.params(oracleMarkets: oracleMarkets)
@@ -409,9 +490,12 @@ extension Genesis {
         var ids = Set<UInt32>(), symbols = Set<String>(), priced = Set<AssetID>()
         for spec in oracle.markets {
             let parts = spec.symbol.split(separator: "-")
-            guard parts.count == 2, parts[1] == "USD", !parts[0].isEmpty, parts[0].utf8.count <= 16,
+            guard parts.count == 2, parts[1] == "USD" || parts[1] == "IV", !parts[0].isEmpty, parts[0].utf8.count <= 16,
                   parts[0].utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else {
-                throw GenesisError("oracle market symbol '\(spec.symbol)' must look like BTC-USD")
+                throw GenesisError("oracle market symbol '\(spec.symbol)' must look like BTC-USD (a price) or BTC-IV (a volatility feed)")
+            }
+            if parts[1] == "IV", spec.asset != nil {
+                throw GenesisError("oracle market \(spec.symbol) is a volatility feed and prices no asset")
             }
             guard ids.insert(spec.id).inserted, symbols.insert(spec.symbol).inserted else {
                 throw GenesisError("oracle market id \(spec.id) or symbol \(spec.symbol) appears twice")

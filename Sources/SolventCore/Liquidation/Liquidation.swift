@@ -93,12 +93,17 @@ public enum Liquidation {
             throw ProtocolError(.vaultNotLiquidatable,
                 "vault \(target) is not liquidatable: equity \(PerpUnits.formatQuote(risk.equity)) USDC is not below its maintenance requirement of \(PerpUnits.formatQuote(Int128(risk.maintenance))) USDC")
         }
+        if let first = firstMarketToClose(risk, state: state), first != marketID {
+            let name = state.perpMarket(first)?.params.symbol ?? String(first)
+            throw ProtocolError(.liquidateOtherMarketFirst,
+                "vault \(target) is a portfolio vault: closing \(name) lowers its requirement most, so it is liquidated there first")
+        }
         let position = risk.positions.first { $0.market == marketID }!
         let p = market.params, price = position.oraclePrice
         let closing: Side = position.size > 0 ? .sell : .buy
 
         // 2. Size: what restores the buffer, within the caps.
-        let needed = closeSize(vault: risk, position: position, tiers: p.tiers, settings: settings, step: p.stepSize, tick: p.tickSize)
+        let needed = closeSize(vault: risk, position: position, market: p, settings: settings, step: p.stepSize, tick: p.tickSize)
         let cap = min(settings.maxPositionNotionalPerBlock,
                       settings.maxVaultNotionalPerBlock > usedThisBlock ? settings.maxVaultNotionalPerBlock - usedThisBlock : 0)
         let capSize = UInt64(clamping: (FixedPoint.mulDiv(cap, PerpUnits.notionalDivisor, UInt128(price), .down) ?? UInt128(UInt64.max)) / UInt128(p.stepSize) * UInt128(p.stepSize))
@@ -111,8 +116,8 @@ public enum Liquidation {
 
         // 3. Bankruptcy price of the planned close (on the tick, for the book's limit and ADL)
         // and the exact amount each closed unit must bring (for surplus and deficit).
-        let bankruptcy = bankruptcyPrice(vault: risk, position: position, closing: planned, tiers: p.tiers, tick: p.tickSize)
-        let share = equityShare(vault: risk, position: position, closing: planned, tiers: p.tiers)
+        let bankruptcy = bankruptcyPrice(vault: risk, position: position, closing: planned, market: p, tick: p.tickSize)
+        let share = equityShare(vault: risk, position: position, closing: planned, market: p)
         func surplus(quote: UInt128, size: UInt64) -> Int128 {
             let due = bankruptcyQuote(closing: size, of: planned, share: share, oracle: price, long: closing == .sell)
             return closing == .sell ? Int128(quote) - due : due - Int128(quote)
@@ -245,10 +250,29 @@ public enum Liquidation {
     // MARK: The formulas (liquidation.md, "Size", "Bankruptcy price", "Backstop")
 
     /// The vault's maintenance requirement if `delta` of the position were closed (at the oracle price).
-    public static func maintenance(afterClosing delta: UInt64, of p: PositionRisk, in vault: VaultRisk, tiers: [MarginTier]) -> UInt128 {
-        let left = UInt128(p.size.magnitude) - UInt128(delta)
-        let notional = FixedPoint.mulDiv(left, UInt128(p.oraclePrice), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
-        return vault.maintenance - p.maintenance + Margin.requirement(notional: notional, tiers: tiers, initial: false)
+    /// For a portfolio vault, the whole portfolio is evaluated again with the position reduced.
+    public static func maintenance(afterClosing delta: UInt64, of p: PositionRisk, in vault: VaultRisk, market: PerpMarketParams) -> UInt128 {
+        let left = Int64(p.size.magnitude) - Int64(delta)
+        let size = p.size > 0 ? left : -left
+        if vault.portfolio != nil, let settings = vault.portfolioSettings {
+            var positions = vault.positions.map(\.portfolioPosition)
+            if let i = positions.firstIndex(where: { $0.market == p.market }) { positions[i].size = size }
+            return (try? PortfolioMargin.evaluate(positions, settings: settings).maintenance) ?? vault.maintenance
+        }
+        return vault.maintenance - p.maintenance + Margin.requirements(market, size: size, mark: p.mark).maintenance
+    }
+
+    /// A portfolio vault is liquidated first in the market whose whole close lowers its
+    /// maintenance requirement most (the lowest market id among equals); nil for other vaults.
+    public static func firstMarketToClose(_ vault: VaultRisk, state: some StateReader) -> UInt32? {
+        guard vault.portfolio != nil else { return nil }
+        var best: (market: UInt32, mm: UInt128)?
+        for p in vault.positions {
+            guard let market = state.perpMarket(p.market) else { continue }
+            let mm = maintenance(afterClosing: UInt64(p.size.magnitude), of: p, in: vault, market: market.params)
+            if best == nil || mm < best!.mm { best = (p.market, mm) }
+        }
+        return best?.market
     }
 
     /// The liquidation fee on closing `delta` at the oracle price, before the surplus cap:
@@ -270,7 +294,7 @@ public enum Liquidation {
     /// maintenance; the whole position if no close does. Cost grows and maintenance falls with the
     /// size closed, and the fee rate plus the discount is at most any market's lowest maintenance
     /// rate (a listing rule), so the condition holds from some size on and bisection finds it.
-    public static func closeSize(vault: VaultRisk, position p: PositionRisk, tiers: [MarginTier], settings: LiquidationSettings,
+    public static func closeSize(vault: VaultRisk, position p: PositionRisk, market: PerpMarketParams, settings: LiquidationSettings,
                                  step: UInt64, tick: UInt64) -> UInt64 {
         let whole = UInt64(p.size.magnitude)
         guard vault.equity > 0 else { return whole }
@@ -279,7 +303,7 @@ public enum Liquidation {
             let left = UInt128(vault.equity)
             let fee = fee(closing: delta, at: p.oraclePrice, settings: settings) + slippage(closing: delta, at: p.oraclePrice, backstop: backstop)
             guard left > fee else { return false }
-            let mm = maintenance(afterClosing: delta, of: p, in: vault, tiers: tiers)
+            let mm = maintenance(afterClosing: delta, of: p, in: vault, market: market)
             guard let needed = FixedPoint.mulDiv(mm, UInt128(1_000_000 + UInt64(settings.bufferPpm)), 1, .up),
                   let have = FixedPoint.mulDiv(left - fee, 1_000_000, 1, .down) else { return false }
             return have >= needed
@@ -295,17 +319,18 @@ public enum Liquidation {
 
     /// The equity the closed part takes with it: equity × (maintenance it releases ÷ the vault's
     /// maintenance), rounded down.
-    public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, tiers: [MarginTier]) -> Int128 {
-        let released = vault.maintenance - maintenance(afterClosing: delta, of: p, in: vault, tiers: tiers)
+    public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, market: PerpMarketParams) -> Int128 {
+        let after = maintenance(afterClosing: delta, of: p, in: vault, market: market)
+        let released = vault.maintenance > after ? vault.maintenance - after : 0
         return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(vault.maintenance), .down) ?? 0
     }
 
     /// The price at which closing `delta` leaves the vault with equity minus the closed part's
     /// share: oracle − share × 10^10 / delta for a long (rounded up, then up to the tick), oracle
     /// + share × 10^10 / delta for a short (rounded down, then down to the tick); at least one tick.
-    public static func bankruptcyPrice(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, tiers: [MarginTier],
+    public static func bankruptcyPrice(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, market: PerpMarketParams,
                                        tick: UInt64) -> UInt64 {
-        let share = equityShare(vault: vault, position: p, closing: delta, tiers: tiers)
+        let share = equityShare(vault: vault, position: p, closing: delta, market: market)
         let perUnit = FixedPoint.mulDiv(share, Int128(PerpUnits.notionalDivisor), Int128(delta), .down) ?? (share > 0 ? Int128.max / 4 : Int128.min / 4)
         let oracle = Int128(p.oraclePrice), t = Int128(tick)
         let raw = p.size > 0 ? oracle - perUnit : oracle + perUnit

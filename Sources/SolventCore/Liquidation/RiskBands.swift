@@ -48,12 +48,24 @@ public struct RiskBands: Sendable, Equatable {
 
     public static func compute(risk: VaultRisk, state: some StateReader) -> RiskBands {
         let excess = risk.equity - Int128(risk.maintenance)
+        // Options and portfolio requirements are not linear-minus-convex in one price: such a
+        // vault gets empty bands, so any move of a price it depends on (an underlying, a
+        // volatility feed, a collateral price) has it valued again.
+        if risk.portfolio != nil || risk.positions.contains(where: { $0.instrument.isOption }) {
+            var prices = [UInt32: UInt64]()
+            for p in risk.positions {
+                prices[p.underlyingOracle] = p.underlyingPrice
+                if let v = p.volOracle { prices[v] = p.vol }
+            }
+            for c in risk.collateral { if let o = c.asset.oracleMarket { prices[o] = c.oraclePrice } }
+            return RiskBands(excess: excess, bands: prices.keys.sorted().map { Band(oracleMarket: $0, price: prices[$0]!, low: prices[$0]!, high: prices[$0]!) })
+        }
         // Exposures by oracle market.
         var exposures = [UInt32: Exposure]()
         for p in risk.positions {
             guard let market = state.perpMarket(p.market) else { continue }
             let oracle = market.params.oracleMarket
-            exposures[oracle, default: Exposure(price: p.oraclePrice)].positions.append((p.size, market.params.tiers))
+            exposures[oracle, default: Exposure(price: p.underlyingPrice)].positions.append((p.size, market.params.tiers))
             exposures[oracle]!.weight += p.notional
         }
         for c in risk.collateral {

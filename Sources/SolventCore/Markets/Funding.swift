@@ -47,7 +47,7 @@ public enum Funding {
     /// apply funding for every interval that has ended. Returns the events; writes to `state`.
     static func beginBlock(_ context: BlockContext, state: StateOverlay) -> [Event] {
         var events = [Event]()
-        for var market in state.perpMarkets() {
+        for var market in state.perpMarkets() where market.params.instrument.isPerpetual {
             let p = market.params
             let before = market
             if market.nextSampleMs == 0 {

@@ -22,6 +22,16 @@ public struct PositionRisk: Sendable {
     /// Funding the position owes since it last settled (negative: is owed), rounded up.
     public let unsettledFunding: Int128
     public let position: Position
+    /// What the market trades, and the prices its mark came from: the underlying's oracle
+    /// price (= `oraclePrice` for a perpetual or future; for an option `oraclePrice` is the
+    /// Black-Scholes mark, `markWad` the same unrounded, with the volatility and time to expiry).
+    public let instrument: Instrument
+    public let underlyingOracle: UInt32
+    public let underlyingPrice: UInt64
+    public let volOracle: UInt32?
+    public let vol: UInt64
+    public let timeToExpiryMs: UInt64
+    public let markWad: Int128
 
     /// Entry price in price units (|cost basis| ÷ |size|), rounded down.
     public var entryPrice: UInt64 {
@@ -32,6 +42,23 @@ public struct PositionRisk: Sendable {
 
     /// Mark-to-oracle profit or loss of the open size: value − cost basis.
     public var unrealizedPnl: Int128 { value - position.costBasis }
+
+    /// The prices the position was marked with.
+    public var mark: Margin.Mark {
+        var m = Margin.Mark(underlying: underlyingPrice)
+        m.price = oraclePrice
+        m.volOracle = volOracle
+        m.vol = vol
+        m.timeToExpiryMs = timeToExpiryMs
+        m.wad = markWad
+        return m
+    }
+
+    /// The position as the portfolio scan sees it.
+    public var portfolioPosition: PortfolioMargin.Position {
+        PortfolioMargin.Position(market: market, symbol: symbol, size: size, instrument: instrument, underlying: underlyingOracle,
+                                 spot: underlyingPrice, vol: vol, timeToExpiryMs: timeToExpiryMs, markWad: markWad)
+    }
 }
 
 public struct CollateralRisk: Sendable {
@@ -46,19 +73,30 @@ public struct VaultRisk: Sendable {
     public let quote: Int128
     public let collateral: [CollateralRisk]
     public let positions: [PositionRisk]
+    /// For a portfolio vault: the scenario evaluation whose requirements replace the sum of the
+    /// positions' own (portfolio-margin.md), and the settings it used.
+    public let portfolio: PortfolioMargin.Result?
+    public let portfolioSettings: PortfolioSettings?
 
-    public init(quote: Int128, collateral: [CollateralRisk], positions: [PositionRisk]) {
+    public init(quote: Int128, collateral: [CollateralRisk], positions: [PositionRisk], portfolio: PortfolioMargin.Result? = nil,
+                portfolioSettings: PortfolioSettings? = nil) {
         self.quote = quote
         self.collateral = collateral
         self.positions = positions
+        self.portfolio = portfolio
+        self.portfolioSettings = portfolioSettings
     }
+
+    /// What a cross vault would require: the sum of the positions' standalone requirements.
+    public var standaloneInitial: UInt128 { positions.reduce(0) { $0 + $1.initial } }
+    public var standaloneMaintenance: UInt128 { positions.reduce(0) { $0 + $1.maintenance } }
 
     public var collateralValue: UInt128 { collateral.reduce(0) { $0 + $1.value } }
     public var positionsValue: Int128 { positions.reduce(0) { $0 + $1.value } }
     public var unsettledFunding: Int128 { positions.reduce(0) { $0 + $1.unsettledFunding } }
     public var equity: Int128 { quote + Int128(collateralValue) + positionsValue - unsettledFunding }
-    public var initial: UInt128 { positions.reduce(0) { $0 + $1.initial } }
-    public var maintenance: UInt128 { positions.reduce(0) { $0 + $1.maintenance } }
+    public var initial: UInt128 { portfolio?.initial ?? standaloneInitial }
+    public var maintenance: UInt128 { portfolio?.maintenance ?? standaloneMaintenance }
     public var freeCollateral: Int128 { equity - Int128(initial) }
     /// Equity ÷ maintenance requirement in ppm (nil without positions); below 1,000,000 the vault is liquidatable.
     public var marginRatioPpm: Int128? {
@@ -81,6 +119,12 @@ public enum Margin {
         public let market: UInt32
         public let size: Int64
         public let quote: Int128
+
+        public init(market: UInt32, size: Int64, quote: Int128) {
+            self.market = market
+            self.size = size
+            self.quote = quote
+        }
     }
 
     /// Progressive tier requirement: each tier's rate applies to the part of the notional inside
@@ -138,25 +182,108 @@ public enum Margin {
         for (marketID, position) in held where position.size != 0 {
             guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
             let p = try price(market.params.oracleMarket, state, time, mode)
-            positions.append(positionRisk(market, position, price: p))
+            var mark = Mark(underlying: p)
+            if case .option(let expiry, _, _, let volOracle) = market.params.instrument {
+                mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
+            }
+            positions.append(positionRisk(market, position, mark: mark))
         }
         let quote = vault.quote + (adjust?.quote ?? 0)
-        return VaultRisk(quote: quote, collateral: collateral, positions: positions)
+        guard vault.mode == .portfolio else { return VaultRisk(quote: quote, collateral: collateral, positions: positions) }
+        let settings = state.portfolioSettings()
+        return VaultRisk(quote: quote, collateral: collateral, positions: positions,
+                         portfolio: try portfolio(positions, settings: settings), portfolioSettings: settings)
+    }
+
+    /// The portfolio evaluation of `positions` (an option that cannot be priced refuses).
+    public static func portfolio(_ positions: [PositionRisk], settings: PortfolioSettings) throws(ProtocolError) -> PortfolioMargin.Result {
+        do {
+            return try PortfolioMargin.evaluate(positions.map(\.portfolioPosition), settings: settings)
+        } catch {
+            throw ProtocolError(.invalidMarket, "\(error.symbol) cannot be priced with the current inputs")
+        }
+    }
+
+    /// The prices a position is marked with.
+    public struct Mark: Sendable {
+        /// The underlying's oracle price.
+        public var underlying: UInt64
+        /// The price one unit is valued at: the underlying's for a perpetual or future, the
+        /// Black-Scholes price (rounded down to a price unit) for an option.
+        public var price: UInt64
+        public var volOracle: UInt32?
+        public var vol: UInt64 = 0
+        public var timeToExpiryMs: UInt64 = 0
+        public var wad: Int128 = 0
+
+        public init(underlying: UInt64) {
+            self.underlying = underlying
+            self.price = underlying
+        }
+    }
+
+    /// An option's mark (options.md, "Marking"): Black-Scholes at the underlying's price and the
+    /// volatility feed, with the time left to expiry (0 once it has passed: intrinsic value).
+    public static func optionMark(_ params: PerpMarketParams, underlying s: UInt64, vol: UInt64, at time: UInt64) -> Mark {
+        guard case .option(let expiry, let strike, let call, let volOracle) = params.instrument else { return Mark(underlying: s) }
+        let tte = expiry > time ? expiry - time : 0
+        let wad = BlackScholes.price(spot: s, strike: strike, vol: vol, timeMs: tte, isCall: call)
+        var m = Mark(underlying: s)
+        m.price = UInt64(clamping: max(wad, 0) / 10_000_000_000)
+        m.volOracle = volOracle
+        m.vol = vol
+        m.timeToExpiryMs = tte
+        m.wad = wad
+        return m
     }
 
     /// The risk of one position at a given price (for tests and tools that price hypotheticals).
     public static func positionRiskForTesting(_ market: PerpMarket, _ position: Position, price p: UInt64) -> PositionRisk {
-        positionRisk(market, position, price: p)
+        positionRisk(market, position, mark: Mark(underlying: p))
     }
 
-    static func positionRisk(_ market: PerpMarket, _ position: Position, price p: UInt64) -> PositionRisk {
-        let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(p), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+    static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark) -> PositionRisk {
+        let p = mark.price
+        // A position's notional is its underlying's: |size| × the underlying's price.
+        let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
         let value = FixedPoint.mulDiv(Int128(position.size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) ?? 0
+        let (initial, maintenance) = requirements(market.params, size: position.size, mark: mark)
         return PositionRisk(
             market: market.id, symbol: market.params.symbol, size: position.size, oraclePrice: p, notional: notional, value: value,
-            initial: requirement(notional: notional, tiers: market.params.tiers, initial: true),
-            maintenance: requirement(notional: notional, tiers: market.params.tiers, initial: false),
-            unsettledFunding: Funding.owed(position, index: market.fundingIndex), position: position)
+            initial: initial, maintenance: maintenance,
+            unsettledFunding: Funding.owed(position, index: market.fundingIndex), position: position,
+            instrument: market.params.instrument, underlyingOracle: market.params.oracleMarket, underlyingPrice: mark.underlying,
+            volOracle: mark.volOracle, vol: mark.vol, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad)
+    }
+
+    /// A position's standalone (cross-margin) initial and maintenance requirements (margin.md,
+    /// "Requirements"; options.md, "Standalone requirements"):
+    /// * perpetual or future: the tiers on the notional |size| × underlying price;
+    /// * long option: its value, ⌈|size| × mark / 10^10⌉, for both: a long option is paid for in
+    ///   full and lends no margin to the rest of the vault;
+    /// * short option, with S the underlying's price and OTM how far out of the money the strike
+    ///   is (max(K − S, 0) for a call, max(S − K, 0) for a put):
+    ///   initial ⌈|size| × max(initial rate × S − OTM × 10^6, maintenance rate × S) / 10^16⌉,
+    ///   maintenance ⌈|size| × maintenance rate × S / 10^16⌉ (the single tier's rates).
+    public static func requirements(_ params: PerpMarketParams, size: Int64, mark: Mark) -> (initial: UInt128, maintenance: UInt128) {
+        let units = UInt128(size.magnitude)
+        switch params.instrument {
+        case .perpetual, .future:
+            let notional = FixedPoint.mulDiv(units, UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+            return (requirement(notional: notional, tiers: params.tiers, initial: true),
+                    requirement(notional: notional, tiers: params.tiers, initial: false))
+        case .option(_, let strike, let call, _):
+            if size >= 0 {
+                let value = FixedPoint.mulDiv(units, UInt128(mark.price), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+                return (value, value)
+            }
+            let s = UInt128(mark.underlying), k = UInt128(strike)
+            let otm = call ? (k > s ? k - s : 0) : (s > k ? s - k : 0)
+            let im = UInt128(params.tiers[0].initialPpm) * s, mm = UInt128(params.tiers[0].maintenancePpm) * s
+            let perUnit = max(im > otm * 1_000_000 ? im - otm * 1_000_000 : 0, mm)
+            let divisor = PerpUnits.notionalDivisor * 1_000_000
+            return (FixedPoint.mulDiv(units, perUnit, divisor, .up) ?? UInt128.max / 2, FixedPoint.mulDiv(units, mm, divisor, .up) ?? UInt128.max / 2)
+        }
     }
 
     /// The initial-margin rule for anything that can add risk: the vault must end at or above its
@@ -185,7 +312,8 @@ public enum Margin {
     /// requirement, everything else unchanged (margin.md, "Liquidation price"); nil when no
     /// positive price does. Rounded towards the side of caution: up for longs, down for shorts.
     public static func liquidationPrice(of p: PositionRisk, in vault: VaultRisk, tiers: [MarginTier]) -> UInt64? {
-        guard p.size != 0 else { return nil }
+        // Only a linear position in a vault whose requirement is a sum of linear terms has one.
+        guard p.size != 0, !p.instrument.isOption, vault.portfolio == nil else { return nil }
         // Equity and requirement without this position's own value and maintenance.
         let otherEquity = vault.equity - p.value
         let otherMaintenance = Int128(vault.maintenance) - Int128(p.maintenance)

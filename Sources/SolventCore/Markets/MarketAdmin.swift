@@ -10,6 +10,9 @@ enum MarketAdmin {
             throw ProtocolError(.invalidMarket, "a market named \(params.symbol) already exists")
         }
         try checked(params, state)
+        if let expiry = params.instrument.expiryMs, expiry <= context.timeMs {
+            throw ProtocolError(.invalidMarket, "\(params.symbol): the expiry is not after this block's time")
+        }
         var market = PerpMarket(params: params)
         market.nextSampleMs = context.timeMs + params.fundingSampleIntervalMs
         market.nextFundingMs = context.timeMs + params.fundingIntervalMs
@@ -21,10 +24,11 @@ enum MarketAdmin {
         try AdminKey.require(sender, state, to: "change markets")
         guard var market = state.perpMarket(params.id) else { throw ProtocolError(.unknownMarket, "market \(params.id) does not exist") }
         guard params.symbol == market.params.symbol, params.oracleMarket == market.params.oracleMarket,
-              params.tickSize == market.params.tickSize, params.stepSize == market.params.stepSize else {
+              params.tickSize == market.params.tickSize, params.stepSize == market.params.stepSize,
+              params.instrument == market.params.instrument else {
             // Resting orders and positions sit on the tick and step grid: changing it would break
             // the exact quote amount of their fills.
-            throw ProtocolError(.invalidMarket, "a market's symbol, oracle market, tick size and step size cannot change")
+            throw ProtocolError(.invalidMarket, "a market's symbol, oracle market, tick size, step size and instrument (kind, expiry, strike) cannot change")
         }
         try checked(params, state)
         market.params = params
@@ -42,6 +46,11 @@ enum MarketAdmin {
         guard state.oracleMarket(params.oracleMarket) != nil else {
             throw ProtocolError(.invalidMarket, "\(params.symbol): oracle market \(params.oracleMarket) does not exist")
         }
+        if case .option(_, _, _, let vol) = params.instrument {
+            guard let feed = state.oracleMarket(vol), feed.symbol.hasSuffix("-IV") else {
+                throw ProtocolError(.invalidMarket, "\(params.symbol): oracle market \(vol) is not a volatility feed (like BTC-IV)")
+            }
+        }
     }
 
     static func describe(_ p: PerpMarketParams) -> [(String, String)] {
@@ -49,6 +58,8 @@ enum MarketAdmin {
          ("tick_size", OraclePrice.format(p.tickSize)), ("step_size", PerpUnits.formatSize(Int64(p.stepSize))),
          ("maker_fee_ppm", String(p.makerFeePpm)), ("taker_fee_ppm", String(p.takerFeePpm)),
          ("tiers", p.tiers.map { "\($0.maxNotional.map { Amount.format($0, decimals: 6) } ?? "inf"):\($0.initialPpm)/\($0.maintenancePpm)" }.joined(separator: ",")),
-         ("active", p.active ? "true" : "false")]
+         ("active", p.active ? "true" : "false"), ("kind", p.instrument.kindName)]
+            + (p.instrument.expiryMs.map { [("expiry", UTCTime.format($0))] } ?? [])
+            + { if case .option(_, let k, _, let vol) = p.instrument { return [("strike", OraclePrice.format(k)), ("volatility_oracle", String(vol))] } else { return [] } }()
     }
 }

@@ -68,6 +68,12 @@ enum Matching {
         if case .isolated(let only) = vault.mode, only != req.market {
             throw ProtocolError(.vaultMarketMismatch, "vault \(req.vault) is isolated to market \(only); open another vault for \(p.symbol)")
         }
+        if market.isSettled {
+            throw ProtocolError(.marketSettled, "\(p.symbol) expired and settled at \(OraclePrice.format(market.settlementPrice)); it takes no more orders")
+        }
+        if let expiry = p.instrument.expiryMs, context.timeMs >= expiry {
+            throw ProtocolError(.marketSettled, "\(p.symbol) has expired; it settles in the first block with a price for its underlying")
+        }
         // Size and price rules.
         guard req.size >= p.minOrderSize, req.size % p.stepSize == 0, req.size <= UInt64(Int64.max) else {
             throw ProtocolError(.invalidOrderSize,
@@ -91,6 +97,9 @@ enum Matching {
             guard p.active else { throw ProtocolError(.marketPaused, "\(p.symbol) is paused: only cancellations and reduce-only orders") }
             // Adding risk needs a fresh price (and the margin checks below need it too).
             _ = try OracleGuard.priceForRiskIncrease(market: p.oracleMarket, state: state, at: context.timeMs)
+            if case .option(_, _, _, let volOracle) = p.instrument {
+                _ = try OracleGuard.priceForRiskIncrease(market: volOracle, state: state, at: context.timeMs)
+            }
         }
         if req.timeInForce == .postOnly, crosses(req, market: market, state: state) {
             throw ProtocolError(.postOnlyWouldCross, "the post-only order at \(OraclePrice.format(req.price)) would fill at once")

@@ -57,10 +57,13 @@ public struct PerpMarketParams: Equatable, Sendable {
     public var impactNotional: UInt128
     /// A paused market accepts only cancellations and reduce-only orders.
     public var active: Bool
+    /// Perpetual, dated future or option (Instrument.swift). Funding applies to perpetuals only.
+    public var instrument: Instrument
 
     public init(id: UInt32, symbol: String, oracleMarket: UInt32, tickSize: UInt64, stepSize: UInt64, minOrderSize: UInt64,
                 makerFeePpm: UInt32, takerFeePpm: UInt32, tiers: [MarginTier], fundingIntervalMs: UInt64,
-                fundingSampleIntervalMs: UInt64, fundingRateCapPpm: UInt32, impactNotional: UInt128, active: Bool = true) {
+                fundingSampleIntervalMs: UInt64, fundingRateCapPpm: UInt32, impactNotional: UInt128, active: Bool = true,
+                instrument: Instrument = .perpetual) {
         self.id = id
         self.symbol = symbol
         self.oracleMarket = oracleMarket
@@ -75,16 +78,29 @@ public struct PerpMarketParams: Equatable, Sendable {
         self.fundingRateCapPpm = fundingRateCapPpm
         self.impactNotional = impactNotional
         self.active = active
+        self.instrument = instrument
     }
 
     /// The listing rules (markets.md, "Listing"): what makes a market's arithmetic exact and its
     /// margin schedule sound.
     public func validate() throws(ProtocolError) {
         func bad(_ m: String) -> ProtocolError { ProtocolError(.invalidMarket, "\(symbol): \(m)") }
-        let parts = symbol.split(separator: "-")
-        guard parts.count == 2, parts[1] == "PERP", !parts[0].isEmpty, parts[0].utf8.count <= 16,
-              parts[0].utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else {
-            throw bad("the symbol must look like BTC-PERP")
+        let parts = symbol.split(separator: "-", omittingEmptySubsequences: false)
+        let wellFormed = symbol.utf8.count <= 32 && parts.allSatisfy { part in
+            !part.isEmpty && part.utf8.count <= 16 && part.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }
+        }
+        switch instrument {
+        case .perpetual:
+            guard wellFormed, parts.count == 2, parts[1] == "PERP" else { throw bad("a perpetual's symbol must look like BTC-PERP") }
+        case .future(let expiry):
+            guard wellFormed, parts.count == 2, parts[1] != "PERP" else { throw bad("a future's symbol must look like BTC-26MAR27") }
+            guard expiry > 0 else { throw bad("a future needs an expiry") }
+        case .option(let expiry, let strike, let call, _):
+            guard wellFormed, parts.count == 4, parts[3] == (call ? "C" : "P") else {
+                throw bad("an option's symbol must look like BTC-26MAR27-70000-\(call ? "C" : "P")")
+            }
+            guard expiry > 0, strike > 0 else { throw bad("an option needs an expiry and a positive strike") }
+            guard tiers.count == 1 else { throw bad("an option market has one margin tier (rates on the underlying's notional)") }
         }
         guard tickSize > 0, stepSize > 0, minOrderSize >= stepSize, minOrderSize % stepSize == 0 else {
             throw bad("tick and step must be positive and the minimum order a positive multiple of the step")
@@ -138,6 +154,7 @@ public struct PerpMarketParams: Equatable, Sendable {
         w.u32(fundingRateCapPpm)
         w.u128(impactNotional)
         w.bool(active)
+        instrument.encode(into: &w)
     }
 
     static func decode(id: UInt32, from r: inout ByteReader) throws(ProtocolError) -> PerpMarketParams {
@@ -158,7 +175,7 @@ public struct PerpMarketParams: Equatable, Sendable {
             id: id, symbol: symbol, oracleMarket: oracle, tickSize: tick, stepSize: step, minOrderSize: minSize,
             makerFeePpm: maker, takerFeePpm: taker, tiers: tiers, fundingIntervalMs: try r.u64("funding interval"),
             fundingSampleIntervalMs: try r.u64("sample interval"), fundingRateCapPpm: try r.u32("rate cap"),
-            impactNotional: try r.u128("impact notional"), active: try r.bool("active"))
+            impactNotional: try r.u128("impact notional"), active: try r.bool("active"), instrument: try Instrument.decode(from: &r))
     }
 }
 
@@ -180,13 +197,20 @@ public struct PerpMarket: Equatable, Sendable {
     /// The rate applied at the last funding, ppm per interval (positive: longs pay shorts).
     public var lastFundingRatePpm: Int64 = 0
     public var lastTradePrice: UInt64 = 0
+    /// A dated market's settlement price per unit of the underlying's value (the oracle price for
+    /// a future, the intrinsic value for an option), once settled; 0 before.
+    public var settlementPrice: UInt64 = 0
+    /// Block time of the settlement, 0 before.
+    public var settledAtMs: UInt64 = 0
 
     public init(params: PerpMarketParams) { self.params = params }
+
+    public var isSettled: Bool { settledAtMs != 0 }
 
     public var id: UInt32 { params.id }
 
     static func key(_ id: UInt32) -> [UInt8] { BigEndian.u32(id) }
-    static let recordVersion: UInt8 = 1
+    static let recordVersion: UInt8 = 2
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 256)
@@ -201,6 +225,8 @@ public struct PerpMarket: Equatable, Sendable {
         w.u32(premiumSamples)
         w.i64(lastFundingRatePpm)
         w.u64(lastTradePrice)
+        w.u64(settlementPrice)
+        w.u64(settledAtMs)
         return w.bytes
     }
 
@@ -217,6 +243,8 @@ public struct PerpMarket: Equatable, Sendable {
         m.premiumSamples = try r.u32("premium samples")
         m.lastFundingRatePpm = try r.i64("last funding rate")
         m.lastTradePrice = try r.u64("last trade price")
+        m.settlementPrice = try r.u64("settlement price")
+        m.settledAtMs = try r.u64("settled at")
         try r.expectEnd()
         return m
     }

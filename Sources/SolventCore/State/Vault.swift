@@ -38,11 +38,14 @@ public enum VaultMode: Equatable, Sendable {
     case cross
     /// Positions in one market only, so losses there cannot reach any other vault.
     case isolated(market: UInt32)
+    /// Positions in many markets, margined by scenario (contracts-spec/portfolio-margin.md).
+    case portfolio
 
     public var name: String {
         switch self {
         case .cross: return "cross"
         case .isolated: return "isolated"
+        case .portfolio: return "portfolio"
         }
     }
 }
@@ -62,7 +65,7 @@ public struct Vault: Equatable, Sendable {
 
     static let recordVersion: UInt8 = 1
 
-    /// Stored encoding (contracts-spec/state.md): version u8, mode u8 (0 cross, 1 isolated) with
+    /// Stored encoding (contracts-spec/state.md): version u8, mode u8 (0 cross, 1 isolated, 2 portfolio) with
     /// the market u32 for isolated, quote i128, collateral balances.
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 32 + 20 * collateral.entries.count)
@@ -73,6 +76,8 @@ public struct Vault: Equatable, Sendable {
         case .isolated(let market):
             w.u8(1)
             w.u32(market)
+        case .portfolio:
+            w.u8(2)
         }
         w.i128(quote)
         collateral.encode(into: &w)
@@ -88,6 +93,7 @@ public struct Vault: Equatable, Sendable {
         switch try r.u8("mode") {
         case 0: mode = .cross
         case 1: mode = .isolated(market: try r.u32("market"))
+        case 2: mode = .portfolio
         default: throw ProtocolError(.invalidField, "vault mode")
         }
         let vault = Vault(mode: mode, quote: try r.i128("quote"), collateral: try Balances.decode(from: &r))

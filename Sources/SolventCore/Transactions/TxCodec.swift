@@ -51,6 +51,9 @@ public enum TxCodec {
             case .isolated(let market):
                 w.u8(1)
                 w.u32(market)
+            case .portfolio:
+                w.u8(2)
+                w.u32(0)
             }
         case let .orderPlace(request):
             request.encode(into: &w)
@@ -122,7 +125,10 @@ public enum TxCodec {
                 guard market == 0 else { throw ProtocolError(.invalidField, "a cross vault names no market (0)") }
                 action = .vaultOpen(vault: vault, mode: .cross)
             case 1: action = .vaultOpen(vault: vault, mode: .isolated(market: market))
-            default: throw ProtocolError(.invalidField, "vault mode must be 0 (cross) or 1 (isolated)")
+            case 2:
+                guard market == 0 else { throw ProtocolError(.invalidField, "a portfolio vault names no market (0)") }
+                action = .vaultOpen(vault: vault, mode: .portfolio)
+            default: throw ProtocolError(.invalidField, "vault mode must be 0 (cross), 1 (isolated) or 2 (portfolio)")
             }
         case .orderPlace:
             action = .orderPlace(try OrderRequest.decode(from: &r))

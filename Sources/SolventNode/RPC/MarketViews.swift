@@ -28,12 +28,20 @@ struct MarketParamsView: Encodable {
     let fundingRateCapPpm: UInt32
     let impactNotional: String
     let active: Bool
+    /// perpetual, future, call or put; the expiry (ms and UTC text), strike and volatility feed
+    /// of dated markets.
+    let kind: String
+    let expiryMs: UInt64?
+    let expiry: String?
+    let strike: String?
+    let volatilityOracle: UInt32?
 
     enum CodingKeys: String, CodingKey {
         case id, symbol, oracleMarket = "oracle_market", tickSize = "tick_size", stepSize = "step_size", minOrderSize = "min_order_size"
         case makerFeePpm = "maker_fee_ppm", takerFeePpm = "taker_fee_ppm", marginTiers = "margin_tiers"
         case fundingIntervalMs = "funding_interval_ms", fundingSampleIntervalMs = "funding_sample_interval_ms"
         case fundingRateCapPpm = "funding_rate_cap_ppm", impactNotional = "impact_notional", active
+        case kind, expiryMs = "expiry_ms", expiry, strike, volatilityOracle = "volatility_oracle"
     }
 
     init(_ p: PerpMarketParams) {
@@ -52,6 +60,16 @@ struct MarketParamsView: Encodable {
         fundingRateCapPpm = p.fundingRateCapPpm
         impactNotional = Amount.format(p.impactNotional, decimals: 6)
         active = p.active
+        kind = p.instrument.kindName
+        expiryMs = p.instrument.expiryMs
+        expiry = p.instrument.expiryMs.map(UTCTime.format)
+        if case .option(_, let k, _, let vol) = p.instrument {
+            strike = OraclePrice.format(k)
+            volatilityOracle = vol
+        } else {
+            strike = nil
+            volatilityOracle = nil
+        }
     }
 }
 
@@ -87,10 +105,16 @@ struct MarketView: Encodable {
     let funding: FundingView
     let bids: [LevelView]?
     let asks: [LevelView]?
+    /// Options: the Black-Scholes mark at the latest prices (options.md, "Marking").
+    let markPrice: String?
+    /// Dated markets once settled: the settlement price and when.
+    let settlementPrice: String?
+    let settledAt: String?
 
     enum CodingKeys: String, CodingKey {
         case params, oraclePrice = "oracle_price", oracleStatus = "oracle_status", openInterest = "open_interest"
         case lastTradePrice = "last_trade_price", bestBid = "best_bid", bestAsk = "best_ask", funding, bids, asks
+        case markPrice = "mark_price", settlementPrice = "settlement_price", settledAt = "settled_at"
     }
 
     init(_ m: PerpMarket, state: some StateReader, at timeMs: UInt64, depth: Int?) {
@@ -115,6 +139,15 @@ struct MarketView: Encodable {
         }
         bids = depth.map { _ in levels(topBid) }
         asks = depth.map { _ in levels(topAsk) }
+        var mark: String?
+        if case .option(_, _, _, let volOracle) = m.params.instrument, let o = oracle, o.hasPrice,
+           let v = state.oracleMarket(volOracle), v.hasPrice,
+           case let priced = Margin.optionMark(m.params, underlying: o.price, vol: v.price, at: timeMs) {
+            mark = OraclePrice.format(priced.price)
+        }
+        markPrice = mark
+        settlementPrice = m.isSettled ? OraclePrice.format(m.settlementPrice) : nil
+        settledAt = m.isSettled ? Timestamps.rfc3339(m.settledAtMs) : nil
     }
 }
 

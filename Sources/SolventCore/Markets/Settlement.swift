@@ -1,0 +1,64 @@
+/// Expiry of dated futures and options (contracts-spec/options.md, "Settlement"): in the first
+/// block whose time is at or after a market's expiry, before that block's transactions, the
+/// market's resting orders are cancelled and every position is closed at the settlement price,
+/// with no fee. Longs and shorts are equal in size, the settlement price is on the tick and every
+/// size on the step, so what the longs receive is exactly what the shorts pay: USDC is conserved
+/// to the quantum.
+enum Settlement {
+    /// The settlement price of one unit: the underlying's latest oracle price, through the
+    /// instrument's payoff, rounded down to the tick. Nil while the underlying has no price: the
+    /// market then waits for the first block that has one.
+    static func price(of market: PerpMarket, state: some StateReader) -> (underlying: UInt64, price: UInt64)? {
+        guard let oracle = state.oracleMarket(market.params.oracleMarket), oracle.hasPrice else { return nil }
+        let tick = market.params.tickSize
+        let value = market.params.instrument.settlementValue(underlying: oracle.price)
+        return (oracle.price, value / tick * tick)
+    }
+
+    /// Begin-block work for every dated market in id order. Returns the events; writes to `state`.
+    static func beginBlock(_ context: BlockContext, state: StateOverlay) -> [Event] {
+        var events = [Event]()
+        for var market in state.perpMarkets() {
+            guard let expiry = market.params.instrument.expiryMs, !market.isSettled, context.timeMs >= expiry,
+                  let (underlying, price) = price(of: market, state: state) else { continue }
+            let symbol = market.params.symbol
+            var canceled = 0
+            for side in [Side.buy, .sell] {
+                var resting = [Order]()
+                OrderBook.scan(market: market.id, side: side, state: state) { resting.append($0); return true }
+                for o in resting { OrderBook.remove(o, state) }
+                canceled += resting.count
+            }
+            var longs: UInt64 = 0, paid: UInt128 = 0, received: UInt128 = 0
+            // Longs first (they sell to settle), then shorts, each in vault key order.
+            for long in [true, false] {
+                for vault in MarketPositions.vaults(market: market.id, long: long, state: state) {
+                    guard let position = state.position(vault, market.id), position.size != 0 else { continue }
+                    let size = UInt64(position.size.magnitude)
+                    let quote = UInt128(size) * UInt128(price) / PerpUnits.notionalDivisor
+                    // Settlement cannot fail: the quote fits (size and price are 64-bit) and the
+                    // position only shrinks to zero.
+                    guard let fill = try? Fills.apply(vault: vault, side: long ? .sell : .buy, size: size, price: price, quote: quote,
+                                                      feePpm: 0, market: &market, state: state) else { continue }
+                    if long { longs += size; received += quote } else { paid += quote }
+                    events.append(Event("settlement", [
+                        ("market", symbol), ("vault", vault.description), ("size", PerpUnits.formatSize(position.size)),
+                        ("price", OraclePrice.format(price)), ("quote", PerpUnits.formatQuote(long ? Int128(quote) : -Int128(quote))),
+                        ("realized_pnl", PerpUnits.formatQuote(fill.realizedPnl)),
+                    ]))
+                }
+            }
+            market.settlementPrice = price
+            market.settledAtMs = context.timeMs
+            market.params.active = false
+            state.putPerpMarket(market)
+            events.append(Event("market_settled", [
+                ("market", symbol), ("expiry_ms", String(expiry)), ("underlying_price", OraclePrice.format(underlying)),
+                ("settlement_price", OraclePrice.format(price)), ("settled_size", PerpUnits.formatSize(Int64(longs))),
+                ("paid_to_longs", PerpUnits.formatQuote(Int128(received))), ("paid_by_shorts", PerpUnits.formatQuote(Int128(paid))),
+                ("orders_canceled", String(canceled)),
+            ]))
+        }
+        return events
+    }
+}

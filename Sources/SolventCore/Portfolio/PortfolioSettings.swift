@@ -1,0 +1,130 @@
+/// The portfolio-margin parameters (contracts-spec/portfolio-margin.md, "Parameters"): set in
+/// genesis, stored in table `protocol` under "portfolio_settings". Rates are parts per million.
+public struct PortfolioSettings: Equatable, Sendable {
+    /// The widest price move of the scan, up and down (150 000: ±15%).
+    public var priceRangePpm: UInt32
+    /// How many evenly spaced moves each side of 0 (3: −15%, −10%, −5%, 0, +5%, +10%, +15%).
+    public var priceSteps: UInt8
+    /// Volatility moves up and down, relative (250 000: the volatility × 1.25 and × 0.75).
+    public var volMovePpm: UInt32
+    /// The extreme moves, up and down, at unchanged volatility (300 000: ±30%) ...
+    public var extremeMovePpm: UInt32
+    /// ... whose loss counts at this fraction (350 000: 35%, like SPAN's extreme scenarios).
+    public var extremeCoverPpm: UInt32
+    /// Contingency per short option: this fraction of the underlying's notional.
+    public var shortOptionPpm: UInt32
+    /// Contingency per unit of hedged delta (long delta offset by short delta on one
+    /// underlying): this fraction of the hedged delta's notional.
+    public var hedgedDeltaPpm: UInt32
+    /// Maintenance requirement = this fraction of the initial requirement.
+    public var maintenancePpm: UInt32
+    /// Credits between underlyings whose worst scenarios lie in opposite directions.
+    public var credits: [SpreadCredit]
+
+    public struct SpreadCredit: Equatable, Sendable {
+        /// Oracle markets of the two underlyings.
+        public var first: UInt32
+        public var second: UInt32
+        /// The share of the offsetting loss credited back.
+        public var creditPpm: UInt32
+
+        public init(first: UInt32, second: UInt32, creditPpm: UInt32) {
+            self.first = first
+            self.second = second
+            self.creditPpm = creditPpm
+        }
+    }
+
+    public init(priceRangePpm: UInt32, priceSteps: UInt8, volMovePpm: UInt32, extremeMovePpm: UInt32, extremeCoverPpm: UInt32,
+                shortOptionPpm: UInt32, hedgedDeltaPpm: UInt32, maintenancePpm: UInt32, credits: [SpreadCredit]) {
+        self.priceRangePpm = priceRangePpm
+        self.priceSteps = priceSteps
+        self.volMovePpm = volMovePpm
+        self.extremeMovePpm = extremeMovePpm
+        self.extremeCoverPpm = extremeCoverPpm
+        self.shortOptionPpm = shortOptionPpm
+        self.hedgedDeltaPpm = hedgedDeltaPpm
+        self.maintenancePpm = maintenancePpm
+        self.credits = credits
+    }
+
+    /// The devnet's values, also what a genesis without a "portfolio" section gets.
+    public static let standard = PortfolioSettings(
+        priceRangePpm: 150_000, priceSteps: 3, volMovePpm: 250_000, extremeMovePpm: 300_000, extremeCoverPpm: 350_000,
+        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000, credits: [])
+
+    public func validate() throws(ProtocolError) {
+        func bad(_ m: String) -> ProtocolError { ProtocolError(.invalidField, "portfolio: \(m)") }
+        guard priceRangePpm > 0, priceRangePpm < 1_000_000 else { throw bad("price_range_ppm is between 1 and 999999") }
+        guard priceSteps >= 1, priceSteps <= 10 else { throw bad("price_steps is 1 to 10") }
+        guard volMovePpm < 1_000_000 else { throw bad("vol_move_ppm is below 1000000") }
+        guard extremeMovePpm < 1_000_000, extremeCoverPpm <= 1_000_000 else {
+            throw bad("extreme_move_ppm is below 1000000 and extreme_cover_ppm at most 1000000")
+        }
+        guard shortOptionPpm <= 1_000_000, hedgedDeltaPpm <= 1_000_000 else { throw bad("contingencies are at most 1000000") }
+        guard hedgedDeltaPpm > 0 else { throw bad("hedged_delta_ppm must be positive, so that a perfect hedge never needs zero margin") }
+        guard maintenancePpm > 0, maintenancePpm <= 1_000_000 else { throw bad("maintenance_ppm is 1 to 1000000") }
+        guard credits.count <= 16 else { throw bad("at most 16 spread credits") }
+        for c in credits {
+            guard c.first != c.second, c.creditPpm <= 1_000_000 else {
+                throw bad("a spread credit names two different underlyings and credits at most 1000000")
+            }
+        }
+    }
+
+    /// The scan's price moves in ppm, in scenario order: −range … 0 … +range in `priceSteps`
+    /// even steps each side (each ⌊range × i / steps⌋).
+    public var priceMoves: [Int64] {
+        let n = Int64(priceSteps), r = Int64(priceRangePpm)
+        return (-n...n).map { i in i < 0 ? -((r * -i) / n) : (r * i) / n }
+    }
+
+    static let key: [UInt8] = Array("portfolio_settings".utf8)
+    static let recordVersion: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 64 + 12 * credits.count)
+        w.u8(Self.recordVersion)
+        w.u32(priceRangePpm)
+        w.u8(priceSteps)
+        w.u32(volMovePpm)
+        w.u32(extremeMovePpm)
+        w.u32(extremeCoverPpm)
+        w.u32(shortOptionPpm)
+        w.u32(hedgedDeltaPpm)
+        w.u32(maintenancePpm)
+        w.u8(UInt8(credits.count))
+        for c in credits {
+            w.u32(c.first)
+            w.u32(c.second)
+            w.u32(c.creditPpm)
+        }
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> PortfolioSettings {
+        var r = ByteReader(bytes)
+        guard try r.u8("version") == recordVersion else { throw ProtocolError(.unknownVersion, "portfolio settings version") }
+        var s = PortfolioSettings(
+            priceRangePpm: try r.u32("price range"), priceSteps: try r.u8("price steps"), volMovePpm: try r.u32("vol move"),
+            extremeMovePpm: try r.u32("extreme move"), extremeCoverPpm: try r.u32("extreme cover"),
+            shortOptionPpm: try r.u32("short option"), hedgedDeltaPpm: try r.u32("hedged delta"),
+            maintenancePpm: try r.u32("maintenance"), credits: [])
+        for _ in 0..<Int(try r.u8("credit count")) {
+            s.credits.append(SpreadCredit(first: try r.u32("first"), second: try r.u32("second"), creditPpm: try r.u32("credit")))
+        }
+        try r.expectEnd()
+        return s
+    }
+}
+
+extension StateReader {
+    public func portfolioSettings() -> PortfolioSettings {
+        guard let bytes = get(.protocolAccounts, PortfolioSettings.key) else { return .standard }
+        return decodeStored(bytes, "portfolio settings", PortfolioSettings.decode)
+    }
+}
+
+extension StateOverlay {
+    public func setPortfolioSettings(_ s: PortfolioSettings) { put(.protocolAccounts, PortfolioSettings.key, s.encoded()) }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import SolventClient
+import SolventCore
+
+extension Query {
+    struct MarginQuery: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "margin",
+            abstract: "A vault's margin in full: standalone and portfolio requirements, the offset, the scenario table and the Greeks.",
+            discussion: "--what-if MARKET:SIZE evaluates the vault with that position added at the mark price, without sending anything.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Owner address or key name.") var who: String
+        @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
+        @Option(name: .customLong("what-if"), help: "A hypothetical position, MARKET:SIZE (negative for short), e.g. BTC-PERP:-0.5.")
+        var whatIf: String?
+        @Flag(name: .long, help: "Print every scenario, not only the worst per underlying.") var scenarios = false
+
+        func run() async throws {
+            try await global.run {
+                let address = try resolveAddress(who, global)
+                let reply = try await global.client.margin(address.text, vault, whatIf: whatIf)
+                if global.output == .json { return global.printJSON(reply.json) }
+                let m = reply.value
+                func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+                print("vault        \(m.owner)/\(m.vault) (\(m.mode)) at height \(m.height)")
+                if let w = m.whatIf { print("what if      + \(w.size) \(w.market) at \(w.price) (not sent)") }
+                print("equity       \(m.equity) USDC")
+                print(pad("market", 22) + pad("kind", 10) + pad("size", 12) + pad("mark", 14) + pad("standalone IM", 16) + pad("delta", 14) + "vega/pt")
+                for p in m.positions {
+                    print(pad(p.market, 22) + pad(p.kind, 10) + pad(p.size, 12) + pad(p.markPrice, 14) + pad(p.standaloneInitial, 16)
+                        + pad(Self.short(p.greeks.delta), 14) + Self.short(p.greeks.vega))
+                }
+                print("cross (sum)  initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC")
+                print("portfolio    initial \(m.portfolio.initial)   maintenance \(m.portfolio.maintenance) USDC"
+                    + "  (scan loss \(m.portfolio.scanLoss) − credits \(m.portfolio.credits) + contingency \(m.portfolio.contingency))")
+                print("offset       \(m.offset) USDC less than cross margin")
+                print("in force     initial \(m.initialRequirement)   maintenance \(m.maintenanceRequirement)   free \(m.freeCollateral) USDC")
+                if let w = m.worst {
+                    print("worst        \(w.oracleMarket) price \(Self.percent(w.priceMovePpm)) vol \(Self.percent(w.volMovePpm)): \(w.pnl) USDC")
+                }
+                print("greeks       delta \(Self.short(m.greeks.delta))  gamma \(Self.short(m.greeks.gamma))  vega \(Self.short(m.greeks.vega))/pt  theta \(Self.short(m.greeks.theta))/day")
+                for u in m.portfolio.underlyings {
+                    print("\(u.oracleMarket) at \(u.price): scan loss \(u.scanLoss), hedged-delta charge \(u.hedgedDeltaCharge), short-option charge \(u.shortOptionCharge)")
+                    for (i, s) in u.scenarios.enumerated() where scenarios || i == u.worstScenario {
+                        let cover = s.coverPpm == 1_000_000 ? "" : " (counted at \(Self.percent(Int64(s.coverPpm))))"
+                        print("  price \(pad(Self.percent(s.priceMovePpm), 8)) vol \(pad(Self.percent(s.volMovePpm), 8)) pnl \(s.pnl)\(cover)\(i == u.worstScenario ? "  <- worst" : "")")
+                    }
+                }
+                for c in m.portfolio.spreadCredits {
+                    print("credit       \(c.first)/\(c.second): \(c.credit) USDC on an offsetting loss of \(c.offsetLoss)")
+                }
+            }
+        }
+
+        static func percent(_ ppm: Int64) -> String {
+            let sign = ppm < 0 ? "-" : ppm > 0 ? "+" : ""
+            return sign + Amount.format(UInt128(ppm.magnitude), decimals: 4) + "%"
+        }
+
+        /// A decimal trimmed to 6 places for the table (the JSON has all 18).
+        static func short(_ text: String) -> String {
+            guard let dot = text.firstIndex(of: ".") else { return text }
+            let end = text.index(dot, offsetBy: 7, limitedBy: text.endIndex) ?? text.endIndex
+            return String(text[..<end])
+        }
+    }
+}
