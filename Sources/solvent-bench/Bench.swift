@@ -32,10 +32,15 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .customLong("liquidation-vaults"), help: "Vault counts for the liquidation index runs, comma-separated.")
     var liquidationVaults = "100000,1000000"
     @Flag(name: .customLong("liquidations-only"), help: "Run only the liquidation index measurements.") var liquidationsOnly = false
+    @Flag(name: .customLong("portfolio-only"), help: "Run only the portfolio margin measurement.") var portfolioOnly = false
 
     func run() async throws {
         let cores = Parallel.coreCount
         print("solvent-bench: \(cores) cores")
+        if portfolioOnly {
+            PortfolioBench.print(try PortfolioBench.run())
+            return
+        }
         if liquidationsOnly {
             let home = NSTemporaryDirectory() + "solvent-bench-\(ProcessInfo.processInfo.processIdentifier)"
             defer { try? FileManager.default.removeItem(atPath: home) }
@@ -178,7 +183,11 @@ struct Bench: AsyncParsableCommand {
         let marketE2E = try await marketEndToEnd(binary: binary, home: home)
         print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      marketE2E.orders, marketE2E.fills, marketE2E.seconds, marketE2E.perSecond))
-        // 6. The liquidation index with many vaults.
+        // 6. Portfolio margin evaluations.
+        let portfolio = try PortfolioBench.run()
+        PortfolioBench.print(portfolio)
+
+        // 7. The liquidation index with many vaults.
         let liquidations = try await liquidationRuns(binary: binary, home: home)
         if let json {
             var result: [String: Any] = [
@@ -187,6 +196,7 @@ struct Bench: AsyncParsableCommand {
                 "cores": cores, "raw_verifications_per_second": Int(raw), "end_to_end_tx_per_second": Int(e2e),
                 "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
                 "blocks": Int(status.height - startHeight), "batch": batch, "connections": connections, "block_time_ms": blockTime,
+                "portfolio_evaluations_per_second_20_positions": Int(portfolio.evaluationsPerSecond),
             ]
             for r in liquidations {
                 result["liquidatable_answer_ms_p50_\(r.vaults)_vaults"] = r.answerP50Ms
