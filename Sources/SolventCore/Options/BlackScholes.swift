@@ -37,8 +37,9 @@ public enum BlackScholes {
 
     /// The price and the Greeks. At time 0, volatility 0, spot 0 or strike 0 the option is worth
     /// its payoff now, with delta 1 or 0 for a call (−1 or 0 for a put), ±1/2 at the money, and
-    /// gamma, vega and theta 0. Nil only when gamma or theta does not fit an `Int128`, which needs
-    /// σ√T below about 10^-13 or spot × σ / √T above about 10^20 USD a year (options.md, "Black-Scholes").
+    /// gamma, vega and theta 0. Nil only when gamma or theta (or a step on the way to them) does
+    /// not fit 128 bits: σ√T below about 10^-13 near the money, or S φ(d1) σ/(2√T) above
+    /// 1.7 × 10^20 USD a year; options.md, "Black-Scholes", gives the exact conditions.
     public static func evaluate(spot: UInt64, strike: UInt64, vol: UInt64, timeMs: UInt64, isCall: Bool) -> Greeks? {
         let v = valuation(spot: spot, strike: strike, vol: vol, timeMs: timeMs, withGreeks: true)
         let price = isCall ? v.call : v.put
@@ -116,7 +117,7 @@ public enum BlackScholes {
         let d1 = ratio + Int128(stddev >> 1)
         let d2 = d1 - Int128(stddev)
         let n1 = FixedMath.normalCDFQ96(d1), n2 = FixedMath.normalCDFQ96(d2)
-        let one = FixedMath.q96One, spotU = UInt128(spotWad), strikeU = UInt128(strikeWad)
+        let q96One = FixedMath.q96One, spotU = UInt128(spotWad), strikeU = UInt128(strikeWad)
 
         // The option out of the money from the formula (never below 0), the other by parity.
         var v: Valuation
@@ -124,7 +125,7 @@ public enum BlackScholes {
             let call = max(0, Int128(FixedMath.mulQ96(spotU, n1)) - Int128(FixedMath.mulQ96(strikeU, n2)))
             v = Valuation(call: call, put: call - spotWad + strikeWad)
         } else {
-            let put = max(0, Int128(FixedMath.mulQ96(strikeU, one - n2)) - Int128(FixedMath.mulQ96(spotU, one - n1)))
+            let put = max(0, Int128(FixedMath.mulQ96(strikeU, q96One - n2)) - Int128(FixedMath.mulQ96(spotU, q96One - n1)))
             v = Valuation(call: put + spotWad - strikeWad, put: put)
         }
         if withGreeks {

@@ -109,9 +109,9 @@ public enum FixedMath {
         return (m, Int(k))
     }
 
-    /// ln(numerator / denominator) in q96, for 0 < numerator, denominator < 2^127 with the ratio
-    /// between 2^-96 and 2^96: ln = k·ln2 ± 2 atanh(|m − 1| / (m + 1)) where m = ratio / 2^k lies
-    /// in [3/4, 3/2), so |z| ≤ 1/5.
+    /// ln(numerator / denominator) in q96, for 0 < numerator, denominator < 2^127:
+    /// ln = k·ln2 ± 2 atanh(z), z = |m − 1| / (m + 1), where m = ratio / 2^k lies in [3/4, 3/2),
+    /// so z ≤ 1/5. (numerator × 2^(96−k) stays below 1.5 × denominator × 2^96 < 2^224.)
     static func lnQ96(_ numerator: UInt128, _ denominator: UInt128) -> Int128 {
         // j = ⌊log2(ratio)⌋ from the bit lengths, then k = j + 1 if ratio / 2^j ≥ 3/2.
         var j = denominator.leadingZeroBitCount - numerator.leadingZeroBitCount
@@ -182,11 +182,12 @@ public enum FixedMath {
         }
         // 1 − Φ(a) = φ(a) × a / (a² + 1 − 1·2/(a² + 5 − 3·4/(a² + 9 − …))), from the bottom level
         // up. Every partial denominator stays above a² (options.md), so nothing goes negative.
-        let levels = fractionLevels[Int(a >> 96 - seriesLimit)]
-        var t = a2 + UInt128(4 * levels + 1) << 96
+        let levels = fractionLevels[Int((a >> 96) - seriesLimit)]
+        var t = a2 + (UInt128(4 * levels + 1) << 96)
         for j in stride(from: levels, to: 0, by: -1) {
+            // ⌊(2j − 1)(2j) × 2^192 / t⌋: the numerator × 2^192 is (numerator × 2^64, 0) in words.
             let numerator = UInt128((2 * j - 1) * (2 * j))
-            t = a2 + UInt128(4 * j - 3) << 96 - t.dividingFullWidth((numerator << 64, 0)).quotient
+            t = a2 + (UInt128(4 * j - 3) << 96) - t.dividingFullWidth((numerator << 64, 0)).quotient
         }
         return mulQ96(g, shiftedQuotient(a, 96, t)) >> -k
     }
@@ -197,7 +198,7 @@ public enum FixedMath {
     @inline(__always)
     static func mulQ96(_ a: UInt128, _ b: UInt128) -> UInt128 {
         let p = a.multipliedFullWidth(by: b)
-        return p.high << 32 | p.low >> 96
+        return (p.high << 32) | (p.low >> 96)
     }
 
     /// ⌊a × b / 2^shift⌋ for 0 ≤ shift ≤ 256; nil if it does not fit 128 bits.
@@ -206,7 +207,7 @@ public enum FixedMath {
         if shift >= 128 { return p.high >> (shift - 128) }
         if shift == 0 { return p.high == 0 ? p.low : nil }
         guard p.high >> shift == 0 else { return nil }
-        return p.high << (128 - shift) | p.low >> shift
+        return (p.high << (128 - shift)) | (p.low >> shift)
     }
 
     /// ⌊a × 2^shift / d⌋ for 0 ≤ shift < 256, a × 2^shift below 2^256 and a quotient that fits
@@ -253,6 +254,6 @@ public enum FixedMath {
     /// A q96 number as a wad, rounded down.
     static func toWad(_ y: Int128) -> Int128 {
         let p = y.multipliedFullWidth(by: one)
-        return p.high << 32 | Int128(p.low >> 96)
+        return (p.high << 32) | Int128(p.low >> 96)
     }
 }
