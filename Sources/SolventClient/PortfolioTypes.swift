@@ -102,8 +102,13 @@ public struct PortfolioMarginReply: Decodable, Sendable {
     public let maintenanceRequirement: String
     public let freeCollateral: String
     public let worst: Worst?
-    public let greeks: Greeks
+    public let greeks: VaultGreeks
     public let whatIf: WhatIf?
+
+    public struct VaultGreeks: Decodable, Sendable {
+        public let vega: String
+        public let theta: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case owner, vault, mode, height, time, equity, positions, standaloneInitial = "standalone_initial"

@@ -48,8 +48,10 @@ public final class ChainStore: @unchecked Sendable {
     /// and `oracle`); 3: adds the markets (perp_markets, positions, orders, order_ids, owner_orders,
     /// protocol, block_events; new vault and asset records; genesis gains `perps`); 4: adds
     /// liquidations (market_positions, liquidation_marks, insurance_log; genesis gains
-    /// `perps.liquidation` and `perps.insurance_fund`).
-    public static let formatVersion: UInt32 = 4
+    /// `perps.liquidation` and `perps.insurance_fund`); 5: dated futures, options and portfolio
+    /// vaults (market records version 2 with the instrument and settlement, vault mode 2, the
+    /// `portfolio_settings` record; genesis gains market kinds, volatility feeds and `portfolio`).
+    public static let formatVersion: UInt32 = 5
 
     public let environment: LMDBEnvironment
     public let genesis: Genesis

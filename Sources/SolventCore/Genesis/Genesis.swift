@@ -210,6 +210,9 @@ public struct Genesis: Codable, Equatable, Sendable {
                 return v
             }
             guard let oracle = oracleMarkets[oracleMarket] else { throw GenesisError("market \(symbol): no oracle market \(oracleMarket)") }
+            guard !oracleMarket.hasSuffix("-IV") else {
+                throw GenesisError("market \(symbol): oracle_market must name a price (like BTC-USD), not the volatility feed \(oracleMarket)")
+            }
             var tiers = [MarginTier]()
             for (i, t) in marginTiers.enumerated() {
                 let max: UInt128?

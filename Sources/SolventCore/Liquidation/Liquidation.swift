@@ -318,8 +318,19 @@ public enum Liquidation {
     }
 
     /// The equity the closed part takes with it: equity × (maintenance it releases ÷ the vault's
-    /// maintenance), rounded down.
+    /// maintenance), rounded down. In a portfolio vault the shares follow the positions'
+    /// standalone maintenance requirements instead: closing one leg of a hedge can raise the
+    /// portfolio requirement, yet that leg still carries its part of the equity (a share of 0
+    /// would put the bankruptcy price at the mark and bill the fund for the keeper's discount).
     public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, market: PerpMarketParams) -> Int128 {
+        if vault.portfolio != nil {
+            let left = Int64(p.size.magnitude) - Int64(delta)
+            let after = Margin.requirements(market, size: p.size > 0 ? left : -left, mark: p.mark).maintenance
+            let released = p.maintenance > after ? p.maintenance - after : 0
+            let total = vault.standaloneMaintenance
+            guard total > 0 else { return 0 }
+            return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(total), .down) ?? 0
+        }
         let after = maintenance(afterClosing: delta, of: p, in: vault, market: market)
         let released = vault.maintenance > after ? vault.maintenance - after : 0
         return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(vault.maintenance), .down) ?? 0

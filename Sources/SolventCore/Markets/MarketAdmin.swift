@@ -43,8 +43,11 @@ enum MarketAdmin {
         } catch {
             throw ProtocolError(.invalidMarket, error.message)
         }
-        guard state.oracleMarket(params.oracleMarket) != nil else {
+        guard let underlying = state.oracleMarket(params.oracleMarket) else {
             throw ProtocolError(.invalidMarket, "\(params.symbol): oracle market \(params.oracleMarket) does not exist")
+        }
+        guard !underlying.symbol.hasSuffix("-IV") else {
+            throw ProtocolError(.invalidMarket, "\(params.symbol): \(underlying.symbol) is a volatility feed, not a price to trade")
         }
         if case .option(_, _, _, let vol) = params.instrument {
             guard let feed = state.oracleMarket(vol), feed.symbol.hasSuffix("-IV") else {

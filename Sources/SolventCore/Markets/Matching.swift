@@ -72,7 +72,7 @@ enum Matching {
             throw ProtocolError(.marketSettled, "\(p.symbol) expired and settled at \(OraclePrice.format(market.settlementPrice)); it takes no more orders")
         }
         if let expiry = p.instrument.expiryMs, context.timeMs >= expiry {
-            throw ProtocolError(.marketSettled, "\(p.symbol) has expired; it settles in the first block with a price for its underlying")
+            throw ProtocolError(.marketSettled, "\(p.symbol) has expired; it settles in the first block with a fresh price for its underlying")
         }
         // Size and price rules.
         guard req.size >= p.minOrderSize, req.size % p.stepSize == 0, req.size <= UInt64(Int64.max) else {

@@ -5,14 +5,15 @@
 /// size on the step, so what the longs receive is exactly what the shorts pay: USDC is conserved
 /// to the quantum.
 enum Settlement {
-    /// The settlement price of one unit: the underlying's latest oracle price, through the
-    /// instrument's payoff, rounded down to the tick. Nil while the underlying has no price: the
-    /// market then waits for the first block that has one.
-    static func price(of market: PerpMarket, state: some StateReader) -> (underlying: UInt64, price: UInt64)? {
-        guard let oracle = state.oracleMarket(market.params.oracleMarket), oracle.hasPrice else { return nil }
+    /// The settlement price of one unit: the underlying's oracle price, through the instrument's
+    /// payoff, rounded down to the tick. The price must be fresh and not clamped (the rule for
+    /// anything that adds risk, oracle.md): while it is not, the market waits for the first
+    /// block that has one, and stays closed to new risk meanwhile.
+    static func price(of market: PerpMarket, state: some StateReader, at time: UInt64) -> (underlying: UInt64, price: UInt64)? {
+        guard let s = try? OracleGuard.priceForRiskIncrease(market: market.params.oracleMarket, state: state, at: time) else { return nil }
         let tick = market.params.tickSize
-        let value = market.params.instrument.settlementValue(underlying: oracle.price)
-        return (oracle.price, value / tick * tick)
+        let value = market.params.instrument.settlementValue(underlying: s)
+        return (s, value / tick * tick)
     }
 
     /// Begin-block work for every dated market in id order. Returns the events; writes to `state`.
@@ -20,13 +21,17 @@ enum Settlement {
         var events = [Event]()
         for var market in state.perpMarkets() {
             guard let expiry = market.params.instrument.expiryMs, !market.isSettled, context.timeMs >= expiry,
-                  let (underlying, price) = price(of: market, state: state) else { continue }
+                  let (underlying, price) = price(of: market, state: state, at: context.timeMs) else { continue }
             let symbol = market.params.symbol
             var canceled = 0
             for side in [Side.buy, .sell] {
                 var resting = [Order]()
                 OrderBook.scan(market: market.id, side: side, state: state) { resting.append($0); return true }
-                for o in resting { OrderBook.remove(o, state) }
+                for o in resting {
+                    OrderBook.remove(o, state)
+                    events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "settlement"),
+                                                           ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
+                }
                 canceled += resting.count
             }
             var longs: UInt64 = 0, paid: UInt128 = 0, received: UInt128 = 0

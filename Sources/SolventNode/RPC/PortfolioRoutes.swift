@@ -170,6 +170,18 @@ struct PortfolioView: Encodable {
     }
 }
 
+/// Greeks in USD, which add up across underlyings (delta and gamma are per underlying).
+struct VaultGreeksView: Encodable {
+    let vega: String
+    let theta: String
+
+    init(vega: Int128, theta: Int128) {
+        let g = GreeksView(delta: 0, gamma: 0, vega: vega, theta: theta)
+        self.vega = g.vega
+        self.theta = g.theta
+    }
+}
+
 struct WorstView: Encodable {
     let oracleMarket: String
     let priceMovePpm: Int64
@@ -198,7 +210,8 @@ struct PortfolioMarginView: Encodable {
     let maintenanceRequirement: String
     let freeCollateral: String
     let worst: WorstView?
-    let greeks: GreeksView
+    /// Vega and theta of the whole vault; delta and gamma are under each underlying.
+    let greeks: VaultGreeksView
     let whatIf: WhatIfView?
 
     enum CodingKeys: String, CodingKey {
@@ -260,7 +273,7 @@ struct PortfolioMarginView: Encodable {
                               volMovePpm: u.scenarios[i].volMovePpm, pnl: usdc(u.scenarios[i].pnl))
         }
         self.worst = worst
-        greeks = GreeksView(delta: total.0, gamma: total.1, vega: total.2, theta: total.3)
+        greeks = VaultGreeksView(vega: total.2, theta: total.3)
         self.whatIf = whatIf
     }
 
