@@ -10,10 +10,13 @@ public struct StatusReply: Decodable, Sendable {
     public let blockMode: String
     public let mempoolSize: Int
     public let devnet: Bool
+    /// The node's chain clock (absent from older nodes).
+    public let chainTimeMs: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case chainId = "chain_id", height, blockHash = "block_hash", appHash = "app_hash", blockTime = "block_time"
         case blockTimeMs = "block_time_ms", blockMode = "block_mode", mempoolSize = "mempool_size", devnet
+        case chainTimeMs = "chain_time_ms"
     }
 }
 

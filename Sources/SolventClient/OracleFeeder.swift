@@ -75,7 +75,9 @@ public final class OracleFeeder: @unchecked Sendable {
             + (options.silent > 0 ? ", \(options.silent) silent" : ""))
         while !Task.isCancelled, options.ticks.map({ tick < $0 }) ?? true {
             tick += 1
-            let now = UInt64(Date().timeIntervalSince1970 * 1000)
+            // Reports carry the chain's time (a devnet may have moved its clock ahead of the wall's).
+            let wall = UInt64(Date().timeIntervalSince1970 * 1000)
+            let now = (try? await client.status().value.chainTimeMs) ?? wall
             let silencedAll = options.silentAfterSeconds.map { Date().timeIntervalSince(started) >= $0 } ?? false
             let reporting = silencedAll ? [] : Array(signers.dropLast(min(options.silent, signers.count)))
             for m in markets {

@@ -8,7 +8,7 @@ import NIOHTTP1
 public struct RPCClient: Sendable {
     public let baseURL: String
     private let timeout: TimeAmount
-    private let http: HTTPClient
+    let http: HTTPClient
 
     /// Replies larger than this are refused (a block of 20,000 transactions is about 20 MB).
     static let maxReplyBytes = 256 << 20

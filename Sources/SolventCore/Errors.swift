@@ -56,6 +56,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let vaultLimit = Code(308, "vault_limit")
         public static let selfTransfer = Code(309, "self_transfer")
         public static let unauthorized = Code(310, "unauthorized")
+        public static let devnetOnly = Code(311, "devnet_only")
 
         // Oracle (4xx): price updates and their guards.
         public static let unknownOracleMarket = Code(400, "unknown_oracle_market")
@@ -108,7 +109,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
             wrongChainId, badSignature, nonceTooLow, nonceTooHigh, alreadyKnown, mempoolFull, senderPendingLimit,
             accountNotFound, insufficientBalance, balanceOverflow, amountZero, amountTooLarge, unknownAsset,
-            vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer, unauthorized,
+            vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer, unauthorized, devnetOnly,
             unknownOracleMarket, oracleQuorumNotMet, oracleUnknownSigner, oracleDuplicateSigner, oracleBadSignature,
             oracleWrongChain, oracleWrongMarket, oracleReportTooOld, oracleReportInFuture, oracleReportReplayed,
             oracleReportNotNewer, oracleUpdateTooSoon, oracleStale, oracleNoPrice, oracleSignerExists, invalidOracleConfig,

@@ -32,12 +32,18 @@ public final class Node: Sendable {
 
     private let mode: Mutex<BlockMode>
     /// The last committed block's head, kept so admission can estimate the next block cheaply.
-    private let cachedHead: Mutex<ChainHead>
+    let cachedHead: Mutex<ChainHead>
     private let wake = WakeSignal()
     /// Blocks are produced on this serial queue only, so production never runs twice at once and
     /// never blocks the threads that serve RPC.
-    private let producerQueue = DispatchQueue(label: "solvent.block-producer", qos: .userInitiated)
+    let producerQueue = DispatchQueue(label: "solvent.block-producer", qos: .userInitiated)
     private let stopping = Atomic<Bool>(false)
+    /// The chain clock: wall-clock time plus `offset` (devnet `advance` moves it), and a one-off
+    /// time for the next block (devnet `set next block time`).
+    let clock: Mutex<(offsetMs: Int64, nextBlockMs: UInt64?)>
+    /// Devnet snapshots: id -> the head they were taken at (devnet.md, "Snapshots").
+    let snapshots = Mutex<[(id: UInt64, head: ChainHead)]>([])
+    let nextSnapshotID = Mutex<UInt64>(1)
 
     public init(config: NodeConfig, logger: Logger) throws {
         self.config = config
@@ -53,6 +59,8 @@ public final class Node: Sendable {
         self.mode = Mutex(config.blockMode)
         let head = try store.head()
         self.cachedHead = Mutex(head)
+        // A chain whose clock was advanced (devnet) continues from its head, not from the wall clock.
+        self.clock = Mutex((max(0, Int64(head.timeMs) + 1 - Int64(Self.wallClockMs())), nil))
         metrics.height.record(Int64(head.height))
         let store = self.store
         self.liquidationIndex = LiquidationIndex(source: { try store.snapshot() })
@@ -161,7 +169,10 @@ public final class Node: Sendable {
         let h = cachedHead.withLock { $0 }
         var earliest = h.timeMs + 1
         if case .interval(let ms) = blockMode { earliest = h.timeMs + UInt64(max(1, ms)) }
-        return BlockContext(height: h.height + 1, timeMs: max(Self.wallClockMs(), earliest), proposer: store.validator)
+        if let next = clock.withLock({ $0.nextBlockMs }), next > h.timeMs {
+            return BlockContext(height: h.height + 1, timeMs: next, proposer: store.validator)
+        }
+        return BlockContext(height: h.height + 1, timeMs: max(chainClockMs(), earliest), proposer: store.validator)
     }
 
     public var latestHead: ChainHead { cachedHead.withLock { $0 } }
@@ -191,7 +202,11 @@ public final class Node: Sendable {
         let chosen = store.stateMachine.prepareProposal(
             candidates: mempool.candidates(limit: Int(params.maxBlockTransactions)), params: params)
         let head = try store.head()
-        let time = max(Self.wallClockMs(), head.timeMs + 1)
+        let time = clock.withLock { c -> UInt64 in
+            defer { c.nextBlockMs = nil }
+            if let next = c.nextBlockMs, next > head.timeMs { return next }
+            return max(UInt64(max(0, Int64(Self.wallClockMs()) + c.offsetMs)), head.timeMs + 1)
+        }
         let committed = try store.produceBlock(transactions: chosen, timeMs: time, proposerKey: validatorKey)
         cachedHead.withLock { $0 = ChainHead(height: committed.height, blockHash: committed.hash, timeMs: time, appHash: committed.block.header.appHash) }
         // The index is brought up to this block before anyone hears of it, so a keeper that
@@ -290,6 +305,11 @@ public final class Node: Sendable {
         stop()
         producerQueue.sync {}
         mempool.close()
+    }
+
+    /// The chain's clock: the wall clock plus the devnet offset.
+    func chainClockMs() -> UInt64 {
+        UInt64(max(0, Int64(Self.wallClockMs()) + clock.withLock { $0.offsetMs }))
     }
 
     static func wallClockMs() -> UInt64 {

@@ -218,6 +218,60 @@ public final class ChainStore: @unchecked Sendable {
                                           appHash: finalized.appHash), finalized.stateHash)
     }
 
+    // MARK: Reverting (devnet)
+
+    /// Takes the chain back to `height` in one write transaction: every later block's state
+    /// changes are undone from its changeset (old values put back, newly created entries
+    /// deleted), and its block, hash index, transaction index, receipts, changeset and block
+    /// receipt are removed; the head becomes block `height`'s. What is left is exactly the store
+    /// the chain had at `height`, so `solventd replay` verifies it. Devnet only (storage.md,
+    /// "Reverting").
+    public func revert(to height: UInt64) throws -> ChainHead {
+        try environment.write { txn in
+            let head = try Self.readHead(txn)
+            guard height <= head.height else { throw StoreError("height \(height) is above the head \(head.height)") }
+            var hash = try Self.readStateHash(txn)
+            var h = head.height
+            while h > height {
+                guard let blockBytes = txn.get(Tables.blocks, Keys.height(h)), let changes = txn.get(Tables.changesets, Keys.height(h)) else {
+                    throw StoreError("block \(h) or its changeset is missing")
+                }
+                let block = try Block.decode(blockBytes)
+                for change in try Changeset.decode(changes).reversed() {
+                    if let old = change.old {
+                        try txn.put(change.key.table.name, change.key.key, old)
+                    } else {
+                        try txn.delete(change.key.table.name, change.key.key)
+                    }
+                    hash.apply(StateChange(key: change.key, old: change.new, new: change.old))
+                }
+                var index: UInt32 = 0
+                while let receiptBytes = txn.get(Tables.receipts, Keys.receipt(h, index)) {
+                    let receipt = try Receipt.decode(receiptBytes)
+                    // The index keeps a transaction's first inclusion: remove it only if it is this one.
+                    if txn.get(Tables.txs, receipt.txHash.bytes) == Keys.receipt(h, index) { try txn.delete(Tables.txs, receipt.txHash.bytes) }
+                    try txn.delete(Tables.receipts, Keys.receipt(h, index))
+                    index += 1
+                }
+                try txn.delete(Tables.blockHashes, block.hash.bytes)
+                try txn.delete(Tables.blocks, Keys.height(h))
+                try txn.delete(Tables.changesets, Keys.height(h))
+                if txn.get(Tables.blockEvents, Keys.height(h)) != nil { try txn.delete(Tables.blockEvents, Keys.height(h)) }
+                h -= 1
+            }
+            let newHead: ChainHead
+            if height == 0 {
+                newHead = ChainHead(height: 0, blockHash: .zero, timeMs: genesis.genesisTimeMs, appHash: hash.appHash)
+            } else {
+                guard let bytes = txn.get(Tables.blocks, Keys.height(height)) else { throw StoreError("block \(height) is missing") }
+                let block = try Block.decode(bytes)
+                newHead = ChainHead(height: height, blockHash: block.hash, timeMs: block.header.timeMs, appHash: hash.appHash)
+            }
+            try Self.writeHead(txn, newHead, hash)
+            return newHead
+        }
+    }
+
     // MARK: Reading
 
     /// Runs `body` against one consistent snapshot of the committed state.

@@ -138,7 +138,7 @@ struct Query: AsyncParsableCommand {
 struct DevnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devnet", abstract: "Devnet controls (refused by a node not in devnet mode).",
-        subcommands: [Mine.self])
+        subcommands: [Mine.self, Advance.self, Time.self, Mode.self, Oracle.self, Snapshot.self, Revert.self, Dump.self])
 
     struct Mine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Produce N blocks now (any block mode).")

@@ -13,7 +13,7 @@ struct Solventd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solventd",
         abstract: "The Solvent node: a single-validator chain for a simulated margin protocol.",
-        subcommands: [Init.self, Start.self, Devnet.self, Replay.self, GenesisCommand.self, MarginCommand.self])
+        subcommands: [Init.self, Start.self, Devnet.self, Replay.self, GenesisCommand.self, MarginCommand.self, DumpCommand.self, LoadCommand.self])
 }
 
 /// Where the node keeps its data: `--home`, else $SOLVENTD_HOME, else ~/.solventd.

@@ -125,6 +125,9 @@ def perp_entries(genesis):
     for c in pf["credits"]:
         record += struct.pack("<III", oracle_ids[c["first"]], oracle_ids[c["second"]], c["credit_ppm"])
     entries.append((TABLE_PROTOCOL, b"portfolio_settings", record))
+    # devnet.md, "Devnet chains": a genesis with a devnet section marks the chain (version 1, flag 1).
+    if genesis.get("devnet"):
+        entries.append((TABLE_PROTOCOL, b"devnet_mode", bytes([1, 1])))
     return entries
 
 

@@ -275,6 +275,8 @@ public struct StateMachine: Sendable {
                                              context: context, state: state)
         case let .liquidationSetConfig(settings):
             return try LiquidationAdmin.setSettings(settings, by: t.sender, state: state)
+        case let .oracleOverride(market, price):
+            return try OracleAdmin.override(market: market, price: price, by: t.sender, context: context, state: state)
         }
     }
 

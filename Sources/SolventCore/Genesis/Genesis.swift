@@ -451,6 +451,7 @@ extension Genesis {
         InsuranceFund.seed(seed, state: state)
         let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })
         state.setPortfolioSettings(try portfolio?.settings(oracleMarkets: oracleMarkets) ?? .standard)
+        if devnet != nil { state.markDevnetChain() }
         var ids = Set<UInt32>(), symbols = Set<String>()
         for spec in perps.markets {
             let params = try spec.params(oracleMarkets: oracleMarkets)

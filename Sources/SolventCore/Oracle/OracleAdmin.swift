@@ -40,6 +40,31 @@ enum OracleAdmin {
         ])]
     }
 
+    /// `oracle_override` (devnet.md, "Oracle override"): on a devnet chain only, the admin sets a
+    /// market's price directly, as a fresh, unclamped update at the block's time with no reports.
+    /// The event says so (`source` = `devnet_override`), so nobody mistakes it for a signed price.
+    static func override(market id: UInt32, price: UInt64, by sender: Address, context: BlockContext,
+                         state: StateOverlay) throws(ProtocolError) -> [Event] {
+        guard state.isDevnetChain else {
+            throw ProtocolError(.devnetOnly, "oracle_override is only accepted on a devnet chain (a genesis with a devnet section)")
+        }
+        try AdminKey.require(sender, state, to: "override oracle prices")
+        guard var market = state.oracleMarket(id) else { throw ProtocolError(.unknownOracleMarket, "oracle market \(id) does not exist") }
+        guard price > 0 else { throw ProtocolError(.invalidField, "an oracle price must be positive") }
+        let previous = market.price
+        market.price = price
+        market.median = price
+        market.updatedAtMs = context.timeMs
+        market.clamped = false
+        market.reports = []
+        state.putOracleMarket(market)
+        return [Event("oracle_price", [
+            ("market", market.symbol), ("price", OraclePrice.format(price)), ("median", OraclePrice.format(price)),
+            ("previous", previous > 0 ? OraclePrice.format(previous) : ""), ("reports", "0"), ("status", "fresh"),
+            ("source", "devnet_override"),
+        ])]
+    }
+
     private static func existingConfig(_ state: some StateReader) throws(ProtocolError) -> OracleConfig {
         guard let config = state.oracleConfig() else { throw ProtocolError(.unknownOracleMarket, "this chain has no oracle") }
         return config

@@ -27,3 +27,17 @@ extension StateOverlay {
 }
 
 import SolventCrypto
+
+/// Whether the chain is a devnet (its genesis has a `devnet` section): the record
+/// `protocol/devnet_mode` = [1, 1] (version, flag) exists. Devnet-only transactions check it.
+enum DevnetMode {
+    static let key: [UInt8] = Array("devnet_mode".utf8)
+}
+
+extension StateReader {
+    public var isDevnetChain: Bool { self.get(.protocolAccounts, DevnetMode.key) == [1, 1] }
+}
+
+extension StateOverlay {
+    func markDevnetChain() { put(.protocolAccounts, DevnetMode.key, [1, 1]) }
+}

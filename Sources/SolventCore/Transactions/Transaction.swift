@@ -34,6 +34,8 @@ public enum TxAction: Equatable, Sendable {
     case liquidate(owner: Address, vault: UInt32, market: UInt32, keeperVault: UInt32)
     /// Admin: changes the liquidation parameters.
     case liquidationSetConfig(LiquidationSettings)
+    /// Devnet chains only, admin only: sets an oracle price directly (devnet.md, "Oracle override").
+    case oracleOverride(market: UInt32, price: UInt64)
 
     public var kind: TxKind {
         switch self {
@@ -52,6 +54,7 @@ public enum TxAction: Equatable, Sendable {
         case .marketUpdate: return .marketUpdate
         case .liquidate: return .liquidate
         case .liquidationSetConfig: return .liquidationSetConfig
+        case .oracleOverride: return .oracleOverride
         }
     }
 
@@ -59,7 +62,7 @@ public enum TxAction: Equatable, Sendable {
     /// transaction may do something different in its block than on admission to the mempool.
     public var dependsOnBlockContext: Bool {
         switch self {
-        case .oracleUpdate, .orderPlace, .liquidate: return true
+        case .oracleUpdate, .orderPlace, .liquidate, .oracleOverride: return true
         default: return false
         }
     }
@@ -81,6 +84,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
     case marketUpdate = 37
     case liquidate = 48
     case liquidationSetConfig = 49
+    case oracleOverride = 64
 
     public var name: String {
         switch self {
@@ -99,6 +103,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
         case .marketUpdate: return "market_update"
         case .liquidate: return "liquidate"
         case .liquidationSetConfig: return "liquidation_set_config"
+        case .oracleOverride: return "oracle_override"
         }
     }
 }

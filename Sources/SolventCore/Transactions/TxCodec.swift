@@ -72,6 +72,9 @@ public enum TxCodec {
             w.u32(keeperVault)
         case let .liquidationSetConfig(settings):
             settings.encode(into: &w)
+        case let .oracleOverride(market, price):
+            w.u32(market)
+            w.u64(price)
         }
         return w.bytes
     }
@@ -145,6 +148,8 @@ public enum TxCodec {
                                 keeperVault: try r.u32("keeper vault"))
         case .liquidationSetConfig:
             action = .liquidationSetConfig(try LiquidationSettings.decode(from: &r))
+        case .oracleOverride:
+            action = .oracleOverride(market: try r.u32("market"), price: try r.u64("price"))
         }
         let bodyLength = r.offset
         _ = try r.raw(64, "signature")

@@ -7,6 +7,9 @@ final class ADLRankings: Sendable {
     struct Key: Hashable { let market: UInt32; let long: Bool }
     private let cache = Mutex<[Key: (height: UInt64, queue: [AutoDeleveraging.Standing])]>([:])
 
+    /// Forgets every queue (after a devnet revert, heights are reused).
+    func clear() { cache.withLock { $0.removeAll() } }
+
     func queue(market: UInt32, long: Bool, state: some StateReader, height: UInt64, timeMs: UInt64) -> [AutoDeleveraging.Standing] {
         let key = Key(market: market, long: long)
         if let hit = cache.withLock({ $0[key] }), hit.height == height { return hit.queue }

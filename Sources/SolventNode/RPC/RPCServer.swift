@@ -15,6 +15,7 @@ public enum RPCServer {
         MarketRoutes(node: node).register(on: router)
         LiquidationRoutes(node: node).register(on: router)
         PortfolioRoutes(node: node).register(on: router)
+        DevnetRoutes(node: node).register(on: router)
         BlockStream(routes: routes).register(on: router)
         return router
     }

@@ -18,11 +18,14 @@ struct StatusView: Encodable {
     let mempoolSize: Int
     let devnet: Bool
     let validator: String
+    /// The chain clock now (wall clock plus the devnet offset): what the next block's time
+    /// follows, and what oracle reports should be stamped with.
+    let chainTimeMs: UInt64
 
     enum CodingKeys: String, CodingKey {
         case chainId = "chain_id", height, blockHash = "block_hash", appHash = "app_hash", blockTime = "block_time"
         case blockTimeMs = "block_time_ms", blockMode = "block_mode", blockIntervalMs = "block_interval_ms"
-        case mempoolSize = "mempool_size", devnet, validator
+        case mempoolSize = "mempool_size", devnet, validator, chainTimeMs = "chain_time_ms"
     }
 }
 
@@ -143,6 +146,10 @@ struct ActionView: Encodable {
             self.keeperVault = keeperVault
         case let .liquidationSetConfig(settings):
             liquidationConfig = LiquidationConfigView(settings)
+        case let .oracleOverride(market, price):
+            self.market = markets.symbol(market)
+            marketId = market
+            self.price = OraclePrice.format(price)
         }
     }
 }

@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import SolventCore
+import SolventCrypto
+import SolventStore
+
+/// What a devnet lets its user make happen on purpose (contracts-spec/devnet.md): move the
+/// clock, set the next block's time, set an oracle price directly, snapshot and revert, dump the
+/// chain. The RPC refuses all of it unless the node runs in devnet mode.
+extension Node {
+    public struct DevnetError: Error, CustomStringConvertible {
+        public let code: String
+        public let message: String
+        public var description: String { "\(code): \(message)" }
+    }
+
+    /// The next block gets exactly this time (after the head's).
+    public func setNextBlockTime(_ ms: UInt64) throws {
+        let head = latestHead
+        guard ms > head.timeMs else {
+            throw DevnetError(code: "invalid_time", message: "the next block's time must be after the head's (\(UTCTime.format(head.timeMs)))")
+        }
+        clock.withLock { $0.nextBlockMs = ms }
+    }
+
+    /// Moves the chain clock forward by `ms` and mines up to it. With `refreshPrices` (the
+    /// default), the chain passes through every hour on the way, like a chain that kept running:
+    /// one second before each hour a block carries an `oracle_override` of every price at its
+    /// current value, and the block on the hour then finds fresh prices, so funding is paid for
+    /// every hour crossed and a dated market that expired on the way settles. Without it the clock
+    /// jumps and one block is mined at the new time (prices go stale; funding is skipped).
+    public func advance(by ms: UInt64, refreshPrices: Bool = true) async throws -> [CommittedBlock] {
+        guard ms > 0, ms <= 366 * 86_400_000 else {
+            throw DevnetError(code: "invalid_duration", message: "advance by 1 ms to 366 days")
+        }
+        let start = max(chainClockMs(), latestHead.timeMs + 1)
+        let target = start + ms
+        var blocks = [CommittedBlock]()
+        if refreshPrices {
+            let hour: UInt64 = 3_600_000
+            var stop = (latestHead.timeMs / hour + 1) * hour
+            while stop < target {
+                if stop > latestHead.timeMs + 1_000 { blocks += try await refreshedBlock(at: stop) }
+                stop += hour
+            }
+            if target > latestHead.timeMs + 1_000 {
+                blocks += try await refreshedBlock(at: target)
+            }
+        }
+        if blocks.isEmpty || latestHead.timeMs < target {
+            try setNextBlockTime(max(target, latestHead.timeMs + 1))
+            blocks.append(try await produceBlock())
+        }
+        clock.withLock { $0.offsetMs = Int64(latestHead.timeMs) + 1 - Int64(Self.wallClockMs()) }
+        return blocks
+    }
+
+    /// A block at `time − 1 s` carrying a price override of every priced oracle market at its
+    /// current value, then a block at `time`.
+    private func refreshedBlock(at time: UInt64) async throws -> [CommittedBlock] {
+        let markets = try store.withState { state, _ in
+            oracleMarkets.all.compactMap { m in state.oracleMarket(m.id).flatMap { $0.hasPrice ? ($0.id, $0.price) : nil } }
+        }
+        for (id, price) in markets { _ = try submitOverride(market: id, price: price) }
+        try setNextBlockTime(time - 1_000)
+        let first = try await produceBlock()
+        try setNextBlockTime(time)
+        return [first, try await produceBlock()]
+    }
+
+    /// Signs an `oracle_override` with the devnet admin key and admits it to the mempool.
+    public func submitOverride(market: UInt32, price: UInt64) throws -> SignedTransaction {
+        let admin = DevnetKeys.admin()
+        let address = Address(admin.publicKey)
+        let (isAdmin, nonce) = try store.withState { state, _ in (state.admin() == address, state.account(address)?.nonce) }
+        guard isAdmin else {
+            throw DevnetError(code: "devnet_only", message: "this chain's admin is not the devnet admin key, so the node cannot sign an override")
+        }
+        let tx = Transaction(chainId: chainId, sender: address, nonce: mempool.nextNonce(address) ?? nonce ?? 0,
+                             action: .oracleOverride(market: market, price: price)).signed(with: admin)
+        switch submit(tx.bytes) {
+        case .success(let signed): return signed
+        case .failure(let error): throw DevnetError(code: error.code.name, message: error.message)
+        }
+    }
+
+    /// Records the head; `revert(to:)` comes back to it.
+    public func takeSnapshot() -> (id: UInt64, head: ChainHead) {
+        let head = latestHead
+        let id = nextSnapshotID.withLock { n in defer { n += 1 }; return n }
+        snapshots.withLock { $0.append((id, head)) }
+        return (id, head)
+    }
+
+    /// Takes the chain back to snapshot `id` (its state, history and head): later blocks are
+    /// undone from their changesets; the snapshot and every later one are used up, as anvil's
+    /// evm_revert does. Waiting transactions are checked again on the reverted state.
+    public func revert(to id: UInt64) async throws -> ChainHead {
+        guard let snap = snapshots.withLock({ list in list.first { $0.id == id } }) else {
+            throw DevnetError(code: "unknown_snapshot", message: "no snapshot \(id) (ids are used up by a revert)")
+        }
+        let head: ChainHead = try await withCheckedThrowingContinuation { continuation in
+            producerQueue.async {
+                continuation.resume(with: Result { try self.revertOnQueue(to: snap.head) })
+            }
+        }
+        snapshots.withLock { $0.removeAll { $0.id >= id } }
+        return head
+    }
+
+    private func revertOnQueue(to target: ChainHead) throws -> ChainHead {
+        let head = try store.revert(to: target.height)
+        guard head.appHash == target.appHash, head.blockHash == target.blockHash else {
+            throw DevnetError(code: "revert_mismatch", message: "the reverted store's app hash \(head.appHash.hex) is not the snapshot's \(target.appHash.hex)")
+        }
+        cachedHead.withLock { $0 = head }
+        clock.withLock { $0 = (max(0, Int64(head.timeMs) + 1 - Int64(Self.wallClockMs())), nil) }
+        adlRankings.clear()
+        try liquidationIndex.rebuild(height: head.height)
+        let evicted = mempool.blockCommitted(included: 0, sameAsAdmission: false, snapshot: try store.snapshot(), next: nextBlockContext())
+        for (hash, error) in evicted { waiters.evict(hash, error) }
+        metrics.height.record(Int64(head.height))
+        logger.info("reverted", metadata: ["height": "\(head.height)", "app_hash": "\(head.appHash.hex.prefix(16))"])
+        return head
+    }
+}

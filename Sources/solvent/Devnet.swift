@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SolventClient
+import SolventCore
+
+/// `solvent devnet ...`: the devnet controls (contracts-spec/devnet.md). A node not in devnet
+/// mode refuses each with `devnet_only`.
+extension DevnetCommand {
+    static func show(_ reply: RPCClient.Reply<FlatReply>, _ global: GlobalOptions, _ summary: ([String: String]) -> String) {
+        if global.output == .json { return global.printJSON(reply.json) }
+        print(summary(reply.value.fields))
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move the chain clock forward and mine up to it (funding accrues, expiries settle).",
+            discussion: "DURATION is like 8h, 90m, 30s, 1500ms or 2d. Prices are refreshed at their current values every hour on the way (an oracle_override block one second before each hour), so funding is paid for each hour crossed; --no-refresh-prices jumps and lets them go stale.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "How far, e.g. 8h.") var duration: String
+        @Flag(name: .customLong("no-refresh-prices"), help: "Jump without refreshing prices.") var noRefresh = false
+
+        func run() async throws {
+            try await global.run {
+                let r = try await global.client.devnet("advance", ["duration": duration, "refresh_prices": !noRefresh])
+                show(r, global) { f in
+                    "advanced to \(f["block_time"] ?? "?") (height \(f["height"] ?? "?"), \(f["mined"] ?? "0") blocks mined); "
+                        + "funding applied \(f["funding_events"] ?? "0") times; settled: \(f["settled_markets"].flatMap { $0.isEmpty ? nil : $0 } ?? "none")"
+                }
+            }
+        }
+    }
+
+    struct Time: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-time", abstract: "Set the next block's time (a UTC time like 2027-03-26T08:00:00Z, or milliseconds).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The next block's time.") var time: String
+
+        func run() async throws {
+            try await global.run {
+                let r = try await global.client.devnet("time", ["next_block_time": time])
+                show(r, global) { "the next block will be at \($0["next_block_time"] ?? "?")" }
+            }
+        }
+    }
+
+    struct Mode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "block-mode", abstract: "Switch block production: interval [--interval-ms N], automine or manual.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "interval, automine or manual.") var mode: String
+        @Option(name: .customLong("interval-ms"), help: "Block interval for interval mode.") var intervalMs: Int?
+
+        func run() async throws {
+            try await global.run {
+                var body: [String: Any] = ["mode": mode]
+                if let intervalMs { body["interval_ms"] = intervalMs }
+                let r = try await global.client.devnet("block-mode", body)
+                show(r, global) { "block mode: \($0["description"] ?? "?")" }
+            }
+        }
+    }
+
+    struct Oracle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set an oracle price directly (an oracle_override by the devnet admin; its event says source=devnet_override).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Oracle market, e.g. BTC-USD or BTC-IV.") var market: String
+        @Argument(help: "The price.") var price: String
+        @Flag(name: .customLong("no-mine"), help: "Only submit it; do not mine a block.") var noMine = false
+
+        func run() async throws {
+            try await global.run {
+                let r = try await global.client.devnet("oracle", ["market": market, "price": price, "mine": !noMine])
+                show(r, global) { "\($0["market"] ?? market) set to \($0["price"] ?? price) (tx \($0["tx_hash"]?.prefix(16) ?? "?"), height \($0["height"] ?? "?"))" }
+            }
+        }
+    }
+
+    struct Snapshot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remember the chain as it is now; `devnet revert ID` comes back to it.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.run {
+                let r = try await global.client.devnet("snapshot", [:])
+                show(r, global) { "snapshot \($0["id"] ?? "?") at height \($0["height"] ?? "?"), app hash \($0["app_hash"] ?? "?")" }
+            }
+        }
+    }
+
+    struct Revert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take the chain back to a snapshot (state, history and head); it and later snapshots are used up.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Snapshot id.") var id: String
+
+        func run() async throws {
+            try await global.run {
+                let r = try await global.client.devnet("revert", ["id": id])
+                show(r, global) { "reverted to height \($0["height"] ?? "?") (\($0["block_time"] ?? "?")), app hash \($0["app_hash"] ?? "?")" }
+            }
+        }
+    }
+
+    struct Dump: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save the whole chain (genesis and every block) to a file; `solventd load --home DIR FILE` rebuilds it.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Output file.") var file: String
+
+        func run() async throws {
+            try await global.run {
+                let bytes = try await global.client.devnetDump()
+                guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
+                    throw ClientError("write_failed", "cannot write \(file)")
+                }
+                if global.output == .json {
+                    global.printJSON(try JSONSerialization.data(withJSONObject: ["file": file, "bytes": bytes.count]))
+                } else {
+                    print("wrote \(bytes.count) bytes to \(file)")
+                }
+            }
+        }
+    }
+}
