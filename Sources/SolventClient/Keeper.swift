@@ -60,10 +60,16 @@ public final class Keeper: @unchecked Sendable {
 
     var address: String { Address(key.publicKey).text }
 
-    /// Runs until cancelled or `maxSweeps`.
-    public func run() async throws {
+    /// Learns the chain id and the keeper's next nonce: `run` does it, and so must a caller that
+    /// drives `sweep` itself.
+    public func prepare() async throws {
         chainId = try await client.status().value.chainId
         try await syncNonce()
+    }
+
+    /// Runs until cancelled or `maxSweeps`.
+    public func run() async throws {
+        try await prepare()
         if !options.dryRun {
             let vaults = try await client.account(address).value.vaults
             if !vaults.contains(options.vault) {
@@ -155,7 +161,7 @@ public final class Keeper: @unchecked Sendable {
     }
 
     /// Reports every sent liquidation that has committed since the last sweep.
-    func settlePending() async throws {
+    public func settlePending() async throws {
         for (hash, target) in pending {
             guard let tx = try? await client.transaction(hash).value, let receipt = tx.receipt else { continue }
             pending[hash] = nil

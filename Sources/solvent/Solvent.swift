@@ -12,7 +12,7 @@ struct Solvent: AsyncParsableCommand {
             the keyring lives there), --output text|json. Failures exit non-zero with one line: \
             "error: <code>: <message>".
             """,
-        subcommands: [Keys.self, Tx.self, Query.self, OracleCommand.self, KeeperCommand.self, DevnetCommand.self, Watch.self])
+        subcommands: [Keys.self, Tx.self, Query.self, OracleCommand.self, KeeperCommand.self, DevnetCommand.self, ScenarioCommand.self, Watch.self])
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -1,0 +1,103 @@
+import Foundation
+
+/// A scenario file (contracts-spec/devnet.md, "Scenarios"): JSON describing who does what on a
+/// fresh devnet, how prices move, which keepers run and what must hold. Every amount is a
+/// decimal string in whole units, as on the CLI.
+public struct ScenarioFile: Decodable, Sendable {
+    public struct Account: Decodable, Sendable {
+        /// A devnet account: dev0 ... dev9 (their keys are public).
+        public let name: String
+        /// USDC moved into vault 0 (cross).
+        public let deposit: String?
+        /// USDC moved into vault 1, opened as a portfolio vault.
+        public let portfolioDeposit: String?
+        enum CodingKeys: String, CodingKey { case name, deposit, portfolioDeposit = "portfolio_deposit" }
+    }
+
+    /// A position opened at the start against the market maker, at the opening price.
+    public struct Position: Decodable, Sendable {
+        public let account: String
+        public let vault: UInt32?
+        public let market: String
+        public let side: String
+        public let size: String
+        /// The price to trade at (default: the market's oracle price, or the option's mark).
+        public let price: String?
+    }
+
+    /// How one oracle market moves, one value per step.
+    public struct PricePath: Decodable, Sendable {
+        /// "steps": `moves` (fractions like "-0.03") applied one per step, then held;
+        /// "gbm": geometric Brownian motion with jumps (`volatility`, `jumps_per_day`,
+        /// `jump_size`, `seed`, at `step_seconds` per step); "csv": the `file`'s values, one per line
+        /// (a path relative to the scenario file), one per step.
+        public let kind: String
+        public let start: String?
+        public let moves: [String]?
+        public let volatility: Double?
+        public let jumpsPerDay: Double?
+        public let jumpSize: Double?
+        public let seed: UInt64?
+        public let file: String?
+        enum CodingKeys: String, CodingKey {
+            case kind, start, moves, volatility, jumpsPerDay = "jumps_per_day", jumpSize = "jump_size", seed, file
+        }
+    }
+
+    /// How prices reach the chain: "override" (the devnet's oracle override, exact) or "signers"
+    /// (five signed reports per update, `liars` of them reporting the price × `lie_factor`).
+    public struct Oracle: Decodable, Sendable {
+        public let mode: String
+        public let liars: Int?
+        public let lieFactor: Double?
+        enum CodingKeys: String, CodingKey { case mode, liars, lieFactor = "lie_factor" }
+    }
+
+    public struct Keeper: Decodable, Sendable {
+        public let account: String
+        public let deposit: String
+    }
+
+    /// Something that must hold at the end (or, for `conservation`, after every block).
+    public struct Check: Decodable, Sendable {
+        /// conservation | min_liquidations | max_liquidations | insurance_fund_grew |
+        /// insurance_fund_drained | min_adl_events | min_keeper_bounties | price_within |
+        /// vault_liquidated | vault_not_liquidated
+        public let kind: String
+        public let value: String?
+        public let market: String?
+        public let account: String?
+        public let vault: UInt32?
+    }
+
+    public let name: String
+    public let description: String
+    public let marketMaker: String
+    public let accounts: [Account]
+    public let positions: [Position]
+    public let prices: [String: PricePath]
+    public let oracle: Oracle?
+    public let steps: Int
+    /// Chain time between steps (default 60 s).
+    public let stepSeconds: Int?
+    public let keepers: [Keeper]
+    public let checks: [Check]
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, marketMaker = "market_maker", accounts, positions, prices, oracle, steps
+        case stepSeconds = "step_seconds", keepers, checks
+    }
+
+    public static func load(_ path: String) throws -> ScenarioFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ClientError("scenario_not_found", "cannot read \(path)") }
+        do {
+            let s = try JSONDecoder().decode(ScenarioFile.self, from: data)
+            guard (1...10_000).contains(s.steps) else { throw ClientError("invalid_scenario", "steps is 1 to 10000") }
+            return s
+        } catch let e as ClientError {
+            throw e
+        } catch {
+            throw ClientError("invalid_scenario", "\(path) is not a scenario file: \(error)")
+        }
+    }
+}

@@ -1,0 +1,395 @@
+import Foundation
+import Logging
+import SolventCore
+import SolventCrypto
+
+/// Runs a scenario file against a fresh devnet (contracts-spec/devnet.md, "Scenarios") and
+/// writes a report folder: `summary.md` and SVG plots of prices, vault health, liquidations,
+/// the insurance fund, ADL and keeper bounties. Blocks are mined one at a time (manual mode),
+/// `step_seconds` of chain time apart; the conservation audit runs after every block.
+public final class ScenarioRunner: @unchecked Sendable {
+    public struct StepRecord: Sendable {
+        public let step: Int
+        public let height: UInt64
+        public var prices: [String: Double] = [:]
+        public var truePrices: [String: Double] = [:]
+        /// Vaults with positions by margin ratio once the step's prices are on chain, before the
+        /// keepers act: < 1 (liquidatable), 1-1.5, 1.5-3, >= 3.
+        public var health = [0, 0, 0, 0]
+        public var liquidations = 0
+        public var adlEvents = 0
+        public var deficitsPaid = 0.0
+        public var insuranceFund = 0.0
+        public var keeperBounties = 0.0
+    }
+
+    public struct CheckResult: Sendable {
+        public let description: String
+        public let passed: Bool
+        public let detail: String
+    }
+
+    let scenario: ScenarioFile
+    let scenarioDirectory: String
+    let client: RPCClient
+    let log: @Sendable (String) -> Void
+    var chainId = ""
+    var nonces: [String: UInt64] = [:]
+    var records: [StepRecord] = []
+    var conservationFailures: [String] = []
+    var blocksMined = 0
+    var liquidatedVaults = Set<String>()
+    var keepers: [(name: String, keeper: Keeper)] = []
+    var paths: [String: [Double]] = [:]
+
+    public init(scenario: ScenarioFile, scenarioDirectory: String, client: RPCClient, log: @escaping @Sendable (String) -> Void) {
+        self.scenario = scenario
+        self.scenarioDirectory = scenarioDirectory
+        self.client = client
+        self.log = log
+    }
+
+    // MARK: Keys and transactions
+
+    static func key(_ name: String) throws -> PrivateKey {
+        if name == "admin" { return DevnetKeys.admin() }
+        guard name.hasPrefix("dev"), let i = Int(name.dropFirst(3)), (0..<DevnetKeys.accountCount).contains(i) else {
+            throw ClientError("invalid_scenario", "'\(name)' is not a devnet account (dev0 ... dev\(DevnetKeys.accountCount - 1))")
+        }
+        return DevnetKeys.account(i)
+    }
+
+    static func address(_ name: String) throws -> String { Address(try key(name).publicKey).text }
+
+    func send(_ name: String, _ action: TxAction) async throws {
+        let key = try Self.key(name)
+        let address = Address(key.publicKey).text
+        if nonces[address] == nil { nonces[address] = try await client.account(address).value.nonce }
+        let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonces[address]!, action: action).signed(with: key)
+        _ = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false)
+        nonces[address]! += 1
+    }
+
+    /// Mines one block and runs the conservation audit on it; returns the block.
+    @discardableResult
+    func mine(at timeMs: UInt64? = nil) async throws -> BlockReply {
+        if let timeMs { _ = try await client.devnet("time", ["next_block_time": String(timeMs)]) }
+        let mined = try await client.mine(blocks: 1).value
+        blocksMined += 1
+        let supply = try await client.supply().value
+        if !supply.holds { conservationFailures.append("block \(mined.height)") }
+        let block = try await client.block(String(mined.height)).value
+        for tx in block.transactions where (tx.receipt?.code ?? "ok") != "ok" {
+            if tx.action.type != "liquidate" {
+                throw ClientError("scenario_step_failed", "block \(mined.height): \(tx.action.type) from \(tx.sender.prefix(12))… refused: \(tx.receipt!.code) \(tx.receipt!.message)")
+            }
+        }
+        return block
+    }
+
+    /// The chain clock (what the node would stamp the next block with), never before the head.
+    func headTime() async throws -> UInt64 {
+        let s = try await client.status().value
+        return max(s.chainTimeMs ?? s.blockTimeMs, s.blockTimeMs)
+    }
+
+    // MARK: Prices
+
+    func buildPaths() throws {
+        for (market, p) in scenario.prices {
+            guard let start = p.start.flatMap(Double.init) ?? (p.kind == "csv" ? nil : 0), start > 0 || p.kind == "csv" else {
+                throw ClientError("invalid_scenario", "prices.\(market): a positive start is needed")
+            }
+            var values = [Double]()
+            switch p.kind {
+            case "steps":
+                var v = start
+                let moves = try (p.moves ?? []).map { text -> Double in
+                    guard let m = Double(text), m > -1 else { throw ClientError("invalid_scenario", "prices.\(market): bad move \(text)") }
+                    return m
+                }
+                for i in 0...scenario.steps {
+                    if i > 0, i - 1 < moves.count { v *= 1 + moves[i - 1] }
+                    values.append(v)
+                }
+            case "gbm":
+                var path = PricePath(spec: .gbm(GBMParameters(drift: 0, volatility: p.volatility ?? 0.8, jumpsPerDay: p.jumpsPerDay ?? 2,
+                                                              jumpSize: p.jumpSize ?? 0.05, seed: p.seed ?? 1)),
+                                     start: start, market: UInt32(truncatingIfNeeded: market.hashValueStable))
+                values.append(start)
+                for _ in 0..<scenario.steps { values.append(path.next(seconds: Double(scenario.stepSeconds ?? 60))) }
+            case "csv":
+                guard let file = p.file else { throw ClientError("invalid_scenario", "prices.\(market): a csv path needs `file`") }
+                let path = file.hasPrefix("/") ? file : scenarioDirectory + "/" + file
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ClientError("invalid_scenario", "cannot read \(path)") }
+                let rows = text.split(whereSeparator: \.isNewline).compactMap { Double($0.split(separator: ",").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? "") }
+                guard !rows.isEmpty else { throw ClientError("invalid_scenario", "\(path) has no numbers") }
+                values = (0...scenario.steps).map { rows[min($0, rows.count - 1)] }
+            default:
+                throw ClientError("invalid_scenario", "prices.\(market): kind is steps, gbm or csv")
+            }
+            paths[market] = values
+        }
+    }
+
+    static func priceText(_ v: Double) -> String { String(format: "%.8f", v) }
+
+    /// Puts every path's value for `step` on chain for the next block at `timeMs`.
+    func publishPrices(step: Int, timeMs: UInt64, forceOverride: Bool = false) async throws {
+        let signers = scenario.oracle?.mode == "signers" && !forceOverride
+        let oracle = try await client.oracle().value
+        // The reports are checked on admission against the next block's time: fix it first.
+        _ = try await client.devnet("time", ["next_block_time": String(timeMs)])
+        for market in paths.keys.sorted() {
+            let price = paths[market]![step]
+            guard let m = oracle.markets.first(where: { $0.symbol == market }) else {
+                throw ClientError("invalid_scenario", "no oracle market \(market)")
+            }
+            if signers {
+                let liars = scenario.oracle?.liars ?? 0, factor = scenario.oracle?.lieFactor ?? 1.5
+                let reports = (0..<DevnetKeys.oracleSignerCount).map { i in
+                    OracleReport.sign(chainId: chainId, market: m.id, price: OracleFeeder.fixedPoint(i < liars ? price * factor : price),
+                                      timestampMs: timeMs - 100, key: DevnetKeys.oracleSigner(i))
+                }
+                let relayer = DevnetKeys.oracleRelayer()
+                let address = Address(relayer.publicKey).text
+                if nonces[address] == nil { nonces[address] = try await client.account(address).value.nonce }
+                let tx = Transaction(chainId: chainId, sender: Address(relayer.publicKey), nonce: nonces[address]!,
+                                     action: .oracleUpdate(market: m.id, reports: reports)).signed(with: relayer)
+                _ = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false)
+                nonces[address]! += 1
+            } else {
+                _ = try await client.devnet("oracle", ["market": market, "price": Self.priceText(price), "mine": false])
+                // The node signs overrides with the admin key: keep the local nonce in step.
+                nonces[try Self.address("admin")] = nil
+            }
+        }
+    }
+
+    // MARK: Running
+
+    public func run() async throws -> (records: [StepRecord], checks: [CheckResult]) {
+        chainId = try await client.status().value.chainId
+        try buildPaths()
+        let stepMs = UInt64(scenario.stepSeconds ?? 60) * 1_000
+        var time = try await headTime()
+
+        log("setup: deposits, vaults, opening prices")
+        for a in scenario.accounts { if let d = a.deposit { try await send(a.name, .deposit(vault: 0, asset: 0, amount: try Amount.parse(d, decimals: 6))) } }
+        for k in scenario.keepers { try await send(k.account, .deposit(vault: 0, asset: 0, amount: try Amount.parse(k.deposit, decimals: 6))) }
+        time += 1_000
+        try await mine(at: time)
+        for a in scenario.accounts where a.portfolioDeposit != nil {
+            try await send(a.name, .vaultOpen(vault: 1, mode: .portfolio))
+            try await send(a.name, .deposit(vault: 1, asset: 0, amount: try Amount.parse(a.portfolioDeposit!, decimals: 6)))
+        }
+        time += 1_000
+        try await publishPrices(step: 0, timeMs: time, forceOverride: true)
+        try await mine(at: time)
+
+        log("setup: \(scenario.positions.count) positions against \(scenario.marketMaker)")
+        let markets = try await client.markets().value
+        for p in scenario.positions {
+            guard let m = markets.first(where: { $0.params.symbol == p.market.uppercased() }) else {
+                throw ClientError("invalid_scenario", "no market \(p.market)")
+            }
+            let tick = try Amount.parse(m.params.tickSize, decimals: 8)
+            let reference = try p.price.map { try Amount.parse($0, decimals: 8) }
+                ?? Amount.parse(m.markPrice ?? m.oraclePrice ?? "0", decimals: 8)
+            let price = UInt64(reference / tick * tick)
+            let side: Side = p.side == "buy" ? .buy : .sell
+            let size = UInt64(try Amount.parse(p.size, decimals: 8))
+            try await send(scenario.marketMaker, .orderPlace(OrderRequest(vault: 0, market: m.params.id, side: side.opposite, kind: .limit,
+                                                                          timeInForce: .goodTillCancelled, reduceOnly: false, size: size, price: price)))
+            try await send(p.account, .orderPlace(OrderRequest(vault: p.vault ?? 0, market: m.params.id, side: side, kind: .limit,
+                                                               timeInForce: .immediateOrCancel, reduceOnly: false, size: size, price: price)))
+        }
+        time += 1_000
+        try await mine(at: time)
+
+        let quiet = Logger(label: "scenario-keeper", factory: { _ in SwiftLogNoOpLogHandler() })
+        for k in scenario.keepers {
+            var options = Keeper.Options()
+            options.vault = 0
+            let keeper = Keeper(client: client, key: try Self.key(k.account), options: options, logger: quiet) { _ in }
+            try await keeper.prepare()
+            keepers.append((k.account, keeper))
+        }
+        let fundStart = try await fund()
+        records.append(try await record(step: 0, liquidations: [], adl: 0))
+
+        for step in 1...scenario.steps {
+            time = max(time + stepMs, try await headTime() + 1)
+            try await publishPrices(step: step, timeMs: time)
+            let block = try await mine(at: time)
+            let health = try await healthBuckets()
+            var liquidations = events(block, "liquidation"), adl = events(block, "adl").count
+            // Keepers react to the block: up to three rounds while they find something.
+            for _ in 0..<3 {
+                for k in keepers { try await k.keeper.sweep() }
+                guard try await client.status().value.mempoolSize > 0 else { break }
+                time += 1_000
+                let b = try await mine(at: time)
+                liquidations += events(b, "liquidation")
+                adl += events(b, "adl").count
+            }
+            for k in keepers { try await k.keeper.settlePending() }
+            for l in liquidations { if let v = l["vault"] { liquidatedVaults.insert(v) } }
+            var r = try await record(step: step, liquidations: liquidations, adl: adl)
+            r.health = health
+            records.append(r)
+            let pricesText = r.prices.keys.sorted().map { "\($0) \(String(format: "%.2f", r.prices[$0]!))" }.joined(separator: ", ")
+            log("step \(step)/\(scenario.steps) (block \(r.height)): \(pricesText); \(liquidations.count) liquidations, \(adl) ADL, fund \(String(format: "%.2f", r.insuranceFund)), unhealthy \(r.health[0])")
+        }
+        return (records, try await evaluate(fundStart: fundStart))
+    }
+
+    func events(_ block: BlockReply, _ type: String) -> [[String: String]] {
+        block.transactions.flatMap { ($0.receipt?.events ?? []).filter { $0.type == type }.map(\.attributes) }
+    }
+
+    func fund() async throws -> Double { Double(try await client.insurance(limit: 1).value.balance) ?? 0 }
+
+    func record(step: Int, liquidations: [[String: String]], adl: Int) async throws -> StepRecord {
+        let status = try await client.status().value
+        var r = StepRecord(step: step, height: status.height)
+        let oracle = try await client.oracle().value
+        for m in oracle.markets where paths[m.symbol] != nil {
+            r.prices[m.symbol] = m.price.flatMap(Double.init) ?? 0
+            r.truePrices[m.symbol] = paths[m.symbol]![step]
+        }
+        r.health = try await healthBuckets()
+        r.liquidations = liquidations.count
+        r.adlEvents = adl
+        r.deficitsPaid = liquidations.compactMap { $0["deficit_paid"].flatMap(Double.init) }.reduce(0, +)
+        r.insuranceFund = try await fund()
+        r.keeperBounties = keepers.reduce(0) { $0 + Double($1.keeper.earned) / 1_000_000 }
+        return r
+    }
+
+    /// The scenario's vaults with positions (the market maker's included), by margin ratio.
+    func healthBuckets() async throws -> [Int] {
+        var buckets = [0, 0, 0, 0]
+        var names = Set(scenario.accounts.map(\.name))
+        names.insert(scenario.marketMaker)
+        for name in names.sorted() {
+            for v in try await client.vaults(try Self.address(name)).value where !v.positions.isEmpty {
+                guard let ratio = v.margin?.marginRatio.flatMap(Double.init) else { continue }
+                buckets[ratio < 1 ? 0 : ratio < 1.5 ? 1 : ratio < 3 ? 2 : 3] += 1
+            }
+        }
+        return buckets
+    }
+
+    // MARK: Checks
+
+    func evaluate(fundStart: Double) async throws -> [CheckResult] {
+        var out = [CheckResult]()
+        let totalLiquidations = records.reduce(0) { $0 + $1.liquidations }
+        let totalADL = records.reduce(0) { $0 + $1.adlEvents }
+        let fundEnd = records.last?.insuranceFund ?? 0
+        let fundPeak = records.map(\.insuranceFund).max() ?? 0
+        for c in scenario.checks {
+            let v = c.value.flatMap(Double.init) ?? 0
+            switch c.kind {
+            case "conservation":
+                out.append(CheckResult(description: "conservation after every block", passed: conservationFailures.isEmpty,
+                                       detail: conservationFailures.isEmpty ? "held at all \(blocksMined) blocks" : "failed at \(conservationFailures.joined(separator: ", "))"))
+            case "min_liquidations":
+                out.append(CheckResult(description: "at least \(Int(v)) liquidations", passed: Double(totalLiquidations) >= v, detail: "\(totalLiquidations)"))
+            case "max_liquidations":
+                out.append(CheckResult(description: "at most \(Int(v)) liquidations", passed: Double(totalLiquidations) <= v, detail: "\(totalLiquidations)"))
+            case "insurance_fund_grew":
+                out.append(CheckResult(description: "the insurance fund grew from penalties", passed: fundPeak > fundStart,
+                                       detail: String(format: "%.2f → peak %.2f", fundStart, fundPeak)))
+            case "insurance_fund_drained":
+                out.append(CheckResult(description: "the insurance fund fell below \(c.value ?? "0")", passed: fundEnd < v || records.contains { $0.insuranceFund < v },
+                                       detail: String(format: "lowest %.2f", records.map(\.insuranceFund).min() ?? 0)))
+            case "min_adl_events":
+                out.append(CheckResult(description: "at least \(Int(v)) ADL fills", passed: Double(totalADL) >= v, detail: "\(totalADL)"))
+            case "min_keeper_bounties":
+                let earned = records.last?.keeperBounties ?? 0
+                out.append(CheckResult(description: "keepers earned at least \(c.value ?? "0") USDC", passed: earned >= v, detail: String(format: "%.4f", earned)))
+            case "price_within":
+                let market = c.market ?? ""
+                let worst = records.compactMap { r -> Double? in
+                    guard let p = r.prices[market], let t = r.truePrices[market], t > 0 else { return nil }
+                    return abs(p / t - 1)
+                }.max() ?? 1
+                out.append(CheckResult(description: "\(market) stays within \(String(format: "%g", v * 100))% of the honest price",
+                                       passed: worst <= v, detail: String(format: "worst %.4f%%", worst * 100)))
+            case "vault_liquidated", "vault_not_liquidated":
+                let id = "\(try Self.address(c.account ?? ""))/\(c.vault ?? 0)"
+                let was = liquidatedVaults.contains(id)
+                let want = c.kind == "vault_liquidated"
+                out.append(CheckResult(description: "\(c.account ?? "")/\(c.vault ?? 0) \(want ? "is" : "is not") liquidated", passed: was == want,
+                                       detail: was ? "liquidated" : "never liquidated"))
+            default:
+                out.append(CheckResult(description: "unknown check \(c.kind)", passed: false, detail: "not a check kind"))
+            }
+        }
+        return out
+    }
+
+    // MARK: Report
+
+    /// Writes `summary.md` and the plots into `directory`; returns the files written.
+    public static func writeReport(_ scenario: ScenarioFile, records: [StepRecord], checks: [CheckResult], to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let markets = Array(Set(records.flatMap(\.prices.keys))).sorted()
+        var files = [String: String]()
+        var priceSeries = [SVGChart.Series]()
+        for m in markets {
+            priceSeries.append(.init("\(m) on chain", records.map { $0.prices[m] ?? .nan }))
+            if records.contains(where: { abs(($0.prices[m] ?? 0) - ($0.truePrices[m] ?? 0)) > ($0.truePrices[m] ?? 0) * 1e-6 }) {
+                priceSeries.append(.init("\(m) honest", records.map { $0.truePrices[m] ?? .nan }))
+            }
+            if scenario.oracle?.mode == "signers", let liars = scenario.oracle?.liars, liars > 0 {
+                let factor = scenario.oracle?.lieFactor ?? 1.5
+                priceSeries.append(.init("\(m) reported by \(liars) lying signers", records.map { $0.step == 0 ? .nan : ($0.truePrices[m] ?? .nan) * factor }))
+            }
+        }
+        // Prices of different markets differ by orders of magnitude: one chart per market.
+        for m in markets {
+            files["prices-\(m).svg"] = SVGChart.render(title: "\(m) oracle price", xLabel: "step", yLabel: "USD",
+                                                        series: priceSeries.filter { $0.name.hasPrefix(m + " ") })
+        }
+        files["health.svg"] = SVGChart.render(
+            title: "Vault health after each price move (vaults by margin ratio)", xLabel: "step", yLabel: "vaults",
+            series: [.init("< 1 (liquidatable)", records.map { Double($0.health[0]) }), .init("1 to 1.5", records.map { Double($0.health[1]) }),
+                     .init("1.5 to 3", records.map { Double($0.health[2]) }), .init(">= 3", records.map { Double($0.health[3]) })], zeroBased: true, integers: true)
+        files["liquidations.svg"] = SVGChart.render(title: "Liquidations per step", xLabel: "step", yLabel: "liquidations",
+                                                    series: [.init("liquidations", records.map { Double($0.liquidations) })], bars: true, integers: true)
+        files["insurance.svg"] = SVGChart.render(title: "Insurance fund balance", xLabel: "step", yLabel: "USDC",
+                                                 series: [.init("fund", records.map(\.insuranceFund))], zeroBased: true)
+        files["adl.svg"] = SVGChart.render(title: "Auto-deleveraging fills per step", xLabel: "step", yLabel: "ADL fills",
+                                           series: [.init("ADL fills", records.map { Double($0.adlEvents) })], bars: true, integers: true)
+        files["bounties.svg"] = SVGChart.render(title: "Keeper bounties (cumulative)", xLabel: "step", yLabel: "USDC",
+                                                series: [.init("bounties", records.map(\.keeperBounties))], zeroBased: true)
+        let passed = checks.allSatisfy(\.passed)
+        var md = "# Scenario: \(scenario.name)\n\n\(scenario.description)\n\n"
+        md += "**Result: \(passed ? "all checks passed" : "FAILED")**, \(records.count - 1) steps of \(scenario.stepSeconds ?? 60) s of chain time.\n\n"
+        md += "## Checks\n\n| check | result | detail |\n|---|---|---|\n"
+        for c in checks { md += "| \(c.description) | \(c.passed ? "pass" : "FAIL") | \(c.detail) |\n" }
+        let total = records.reduce(0) { $0 + $1.liquidations }
+        md += "\n## Figures\n\n"
+        md += "- liquidations: \(total); ADL fills: \(records.reduce(0) { $0 + $1.adlEvents }); deficits paid by the fund: \(String(format: "%.2f", records.reduce(0) { $0 + $1.deficitsPaid })) USDC\n"
+        md += "- insurance fund: \(String(format: "%.2f", records.first?.insuranceFund ?? 0)) → \(String(format: "%.2f", records.last?.insuranceFund ?? 0)) USDC\n"
+        md += "- keeper bounties: \(String(format: "%.4f", records.last?.keeperBounties ?? 0)) USDC\n\n## Plots\n\n"
+        for name in files.keys.sorted() { md += "![\(name)](\(name))\n\n" }
+        md += "## Steps\n\n| step | block | prices | liquidatable | liquidations | ADL | fund |\n|---|---|---|---|---|---|---|\n"
+        for r in records {
+            md += "| \(r.step) | \(r.height) | \(r.prices.keys.sorted().map { "\($0) \(String(format: "%.2f", r.prices[$0]!))" }.joined(separator: ", ")) | \(r.health[0]) | \(r.liquidations) | \(r.adlEvents) | \(String(format: "%.2f", r.insuranceFund)) |\n"
+        }
+        files["summary.md"] = md
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+        }
+        return files.keys.sorted()
+    }
+}
+
+extension String {
+    /// A hash that is the same in every process (Swift's `hashValue` is seeded per process).
+    var hashValueStable: UInt64 { utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 } }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import SolventClient
+import SolventCore
+
+/// `solvent scenario run FILE`: a scenario on a fresh devnet, with a report folder
+/// (contracts-spec/devnet.md, "Scenarios").
+struct ScenarioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenario", abstract: "Run scenario files against a fresh devnet and write reports with plots.", subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a fresh devnet (manual blocks, no feeder), play FILE on it, write REPORT/summary.md and SVG plots; exit 1 if a check fails.")
+        @Argument(help: "A scenario file (JSON), e.g. tools/scenarios/gradual-decline.json.") var file: String
+        @Option(help: "Report folder (default: scenario-reports/NAME).") var report: String?
+        @Option(help: "The solventd binary (default: next to this solvent).") var solventd: String?
+        @Option(help: "RPC port for the scenario's devnet (default: a free one).") var port: Int?
+
+        func run() async throws {
+            let scenario: ScenarioFile
+            do {
+                scenario = try ScenarioFile.load(file)
+            } catch let e as ClientError {
+                FileHandle.standardError.write(Data("error: \(e.code): \(e.message)\n".utf8))
+                throw ExitCode(2)
+            }
+            let binary = solventd ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("solventd").path
+            let work = NSTemporaryDirectory() + "solvent-scenario-\(ProcessInfo.processInfo.processIdentifier)"
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            let rpcPort = port ?? Self.freePort()
+            let node = Process()
+            node.executableURL = URL(fileURLWithPath: binary)
+            node.arguments = ["devnet", "--home", work + "/node", "--rpc", "127.0.0.1:\(rpcPort)", "--manual", "--no-feeder", "--log-level", "error",
+                              "--config-out", work + "/devnet.json"]
+            node.standardOutput = FileHandle.nullDevice
+            node.standardError = FileHandle.nullDevice
+            try node.run()
+            defer {
+                node.interrupt()
+                node.waitUntilExit()
+            }
+            let started = Date()
+            let log: @Sendable (String) -> Void = { line in print(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + line) }
+            log("scenario \(scenario.name): \(scenario.description)")
+            let client = RPCClient(baseURL: "http://127.0.0.1:\(rpcPort)", timeoutSeconds: 60, retryConnecting: true)
+            var ready = false
+            for _ in 0..<150 where !ready {
+                ready = (try? await client.status()) != nil
+                if !ready { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            guard ready else {
+                FileHandle.standardError.write(Data("error: devnet_unavailable: \(binary) did not answer on port \(rpcPort) within 30 s\n".utf8))
+                throw ExitCode(1)
+            }
+            let runner = ScenarioRunner(scenario: scenario, scenarioDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+                                        client: client, log: log)
+            let outcome: (records: [ScenarioRunner.StepRecord], checks: [ScenarioRunner.CheckResult])
+            do {
+                outcome = try await runner.run()
+            } catch let e as ClientError {
+                FileHandle.standardError.write(Data("error: \(e.code): \(e.message)\n".utf8))
+                throw ExitCode(1)
+            }
+            let directory = report ?? "scenario-reports/\(scenario.name)"
+            let files = try ScenarioRunner.writeReport(scenario, records: outcome.records, checks: outcome.checks, to: directory)
+            for c in outcome.checks { log("check: \(c.description): \(c.passed ? "pass" : "FAIL") (\(c.detail))") }
+            log("report: \(directory)/ (\(files.joined(separator: ", ")))")
+            guard outcome.checks.allSatisfy(\.passed) else {
+                log("scenario FAILED")
+                throw ExitCode(1)
+            }
+            log("scenario passed")
+        }
+
+        static func freePort() -> Int {
+            // Ask the kernel for a free port by binding port 0, then release it for the node.
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            addr.sin_port = 0
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+            return Int(UInt16(bigEndian: addr.sin_port))
+        }
+    }
+}
