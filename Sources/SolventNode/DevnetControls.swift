@@ -20,28 +20,31 @@ extension Node {
         guard ms > head.timeMs else {
             throw DevnetError(code: "invalid_time", message: "the next block's time must be after the head's (\(UTCTime.format(head.timeMs)))")
         }
-        clock.withLock { $0.nextBlockMs = ms }
+        // The clock carries on from there, as anvil's evm_setNextBlockTimestamp does.
+        clock.withLock { $0 = (Int64(ms) - Int64(Self.wallClockMs()), ms) }
     }
 
     /// Moves the chain clock forward by `ms` and mines up to it. With `refreshPrices` (the
-    /// default), the chain passes through every hour on the way, like a chain that kept running:
-    /// one second before each hour a block carries an `oracle_override` of every price at its
-    /// current value, and the block on the hour then finds fresh prices, so funding is paid for
-    /// every hour crossed and a dated market that expired on the way settles. Without it the clock
-    /// jumps and one block is mined at the new time (prices go stale; funding is skipped).
+    /// default), the chain passes through every funding time of every perpetual and every expiry
+    /// on the way, like a chain that kept running: one second before each, a block carries an
+    /// `oracle_override` of every price at its current value, and the block at that time then
+    /// finds fresh prices, so funding is paid for every interval crossed and a dated market that
+    /// expired on the way settles. Without it the clock jumps and one block is mined at the new
+    /// time (prices go stale; funding is skipped). Block production is paused meanwhile, so the
+    /// producer cannot mine the overrides at the old time.
     public func advance(by ms: UInt64, refreshPrices: Bool = true) async throws -> [CommittedBlock] {
         guard ms > 0, ms <= 366 * 86_400_000 else {
             throw DevnetError(code: "invalid_duration", message: "advance by 1 ms to 366 days")
         }
+        let mode = blockMode
+        setBlockMode(.manual)
+        defer { setBlockMode(mode) }
         let start = max(chainClockMs(), latestHead.timeMs + 1)
         let target = start + ms
         var blocks = [CommittedBlock]()
         if refreshPrices {
-            let hour: UInt64 = 3_600_000
-            var stop = (latestHead.timeMs / hour + 1) * hour
-            while stop < target {
-                if stop > latestHead.timeMs + 1_000 { blocks += try await refreshedBlock(at: stop) }
-                stop += hour
+            for stop in try stops(until: target) where stop > latestHead.timeMs + 1_000 {
+                blocks += try await refreshedBlock(at: stop)
             }
             if target > latestHead.timeMs + 1_000 {
                 blocks += try await refreshedBlock(at: target)
@@ -53,6 +56,24 @@ extension Node {
         }
         clock.withLock { $0.offsetMs = Int64(latestHead.timeMs) + 1 - Int64(Self.wallClockMs()) }
         return blocks
+    }
+
+    /// Every funding time of every perpetual and every unsettled expiry before `target`, in order
+    /// (at most 20,000: a very long advance refreshes at the first ones and jumps the rest).
+    private func stops(until target: UInt64) throws -> [UInt64] {
+        let markets = try store.withState { state, _ in state.perpMarkets() }
+        var out = Set<UInt64>()
+        for m in markets {
+            if m.params.instrument.isPerpetual, m.nextFundingMs > 0 {
+                var t = m.nextFundingMs
+                while t < target, out.count < 20_000 {
+                    out.insert(t)
+                    t += m.params.fundingIntervalMs
+                }
+            }
+            if let expiry = m.params.instrument.expiryMs, !m.isSettled, expiry < target { out.insert(expiry) }
+        }
+        return out.sorted()
     }
 
     /// A block at `time − 1 s` carrying a price override of every priced oracle market at its

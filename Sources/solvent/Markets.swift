@@ -250,7 +250,11 @@ extension Tx {
                     }
                     let kind = base.kind ?? "perpetual"
                     var expiryMs: UInt64?
-                    if let expiry { expiryMs = try Self.parseExpiry(expiry) }
+                    if let expiry {
+                        // "+2h" counts from the chain's clock (a devnet may run ahead of the wall's).
+                        let status = try await global.client.status().value
+                        expiryMs = try Self.parseExpiry(expiry, now: status.chainTimeMs ?? UInt64(Date().timeIntervalSince1970 * 1000))
+                    }
                     let instrument: Instrument
                     switch kind {
                     case "perpetual": instrument = .perpetual
@@ -279,7 +283,7 @@ extension Tx {
                 }
             }
 
-            static func parseExpiry(_ text: String) throws -> UInt64 {
+            static func parseExpiry(_ text: String, now: UInt64) throws -> UInt64 {
                 if let ms = UTCTime.parse(text) { return ms }
                 guard text.hasPrefix("+"), let unit = text.last, let n = UInt64(text.dropFirst().dropLast()) else {
                     throw ValidationError("--expiry is +Ns, +Nm, +Nh or a UTC time like 2027-03-26T08:00:00Z")
@@ -291,7 +295,7 @@ extension Tx {
                 case "h": scale = 3_600_000
                 default: throw ValidationError("--expiry is +Ns, +Nm, +Nh or a UTC time like 2027-03-26T08:00:00Z")
                 }
-                return UInt64(Date().timeIntervalSince1970 * 1000) + n * scale
+                return now + n * scale
             }
         }
     }

@@ -161,7 +161,15 @@ struct DevnetRoutes: Sendable {
         return .json(["id": String(id), "height": String(head.height), "app_hash": head.appHash.hex, "block_time": Timestamps.rfc3339(head.timeMs)])
     }
 
-    struct RevertRequest: Decodable { let id: String }
+    struct RevertRequest: Decodable {
+        let id: String
+        enum CodingKeys: String, CodingKey { case id }
+        /// The id as a string ("1") or a number (1).
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let n = try? c.decode(UInt64.self, forKey: .id) { id = String(n) } else { id = try c.decode(String.self, forKey: .id) }
+        }
+    }
 
     func revert(_ request: Request) async throws -> Response {
         try requireDevnet()
