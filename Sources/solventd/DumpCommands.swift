@@ -36,16 +36,8 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let dump = try ChainDump.decode(Array(data))
-        var key: PrivateKey?
-        if let validatorKeyFile {
-            guard let text = try? String(contentsOfFile: validatorKeyFile, encoding: .utf8),
-                  let seed = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), let k = PrivateKey(seed: seed) else {
-                throw ValidationError("\(validatorKeyFile) does not hold a 32-byte private key in hex")
-            }
-            key = k
-        }
         let home = home.resolve()
-        let store = try home.initialize(genesis: dump.genesis, validatorKey: key)
+        let store = try home.initialize(genesis: dump.genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
         var last = Date.distantPast
         let head = try ChainDump.load(dump, into: store) { height, total in
             if Date().timeIntervalSince(last) >= 1 || height == total {

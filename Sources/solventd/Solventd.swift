@@ -115,17 +115,21 @@ struct Init: ParsableCommand {
     func run() throws {
         let home = home.resolve()
         let genesis = try genesis.map(GenesisFile.load) ?? DevnetKeys.devnetGenesis()
-        var key: PrivateKey?
-        if let validatorKeyFile {
-            guard let text = try? String(contentsOfFile: validatorKeyFile, encoding: .utf8),
-                  let seed = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), let k = PrivateKey(seed: seed) else {
-                throw ValidationError("\(validatorKeyFile) does not hold a 32-byte private key in hex")
-            }
-            key = k
-        }
-        let store = try home.initialize(genesis: genesis, validatorKey: key)
+        let store = try home.initialize(genesis: genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
         let head = try store.head()
         print("initialised \(home.path) for chain \(genesis.chainId); genesis app hash \(head.appHash.hex)")
+    }
+}
+
+extension Init {
+    /// The validator key in a hex file, or nil without one (a devnet genesis has its own).
+    static func validatorKey(_ file: String?) throws -> PrivateKey? {
+        guard let file else { return nil }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+              let seed = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), let k = PrivateKey(seed: seed) else {
+            throw ValidationError("\(file) does not hold a 32-byte private key in hex")
+        }
+        return k
     }
 }
 

@@ -18,11 +18,7 @@ struct DevnetRoutes: Sendable {
         router.get("/v1/devnet/dump") { _, _ in try dump() }
     }
 
-    func requireDevnet() throws {
-        guard node.config.devnet else {
-            throw RPCError(.forbidden, "devnet_only", "this control is only available on a node started in devnet mode")
-        }
-    }
+    func requireDevnet() throws { try Routes(node: node).requireDevnet() }
 
     func body<T: Decodable>(_ request: Request, _ type: T.Type) async throws -> T {
         let buffer = try await request.body.collect(upTo: 4096)
