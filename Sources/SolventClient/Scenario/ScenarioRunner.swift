@@ -61,8 +61,10 @@ public final class ScenarioRunner: @unchecked Sendable {
 
     static func address(_ name: String) throws -> String { Address(try key(name).publicKey).text }
 
-    func send(_ name: String, _ action: TxAction) async throws {
-        let key = try Self.key(name)
+    func send(_ name: String, _ action: TxAction) async throws { try await send(key: try Self.key(name), action) }
+
+    /// Signs `action` with `key` at the next nonce (counted locally) and submits it.
+    func send(key: PrivateKey, _ action: TxAction) async throws {
         let address = Address(key.publicKey).text
         if nonces[address] == nil { nonces[address] = try await client.account(address).value.nonce }
         let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonces[address]!, action: action).signed(with: key)
@@ -151,13 +153,7 @@ public final class ScenarioRunner: @unchecked Sendable {
                     OracleReport.sign(chainId: chainId, market: m.id, price: OracleFeeder.fixedPoint(i < liars ? price * factor : price),
                                       timestampMs: timeMs - 100, key: DevnetKeys.oracleSigner(i))
                 }
-                let relayer = DevnetKeys.oracleRelayer()
-                let address = Address(relayer.publicKey).text
-                if nonces[address] == nil { nonces[address] = try await client.account(address).value.nonce }
-                let tx = Transaction(chainId: chainId, sender: Address(relayer.publicKey), nonce: nonces[address]!,
-                                     action: .oracleUpdate(market: m.id, reports: reports)).signed(with: relayer)
-                _ = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false)
-                nonces[address]! += 1
+                try await send(key: DevnetKeys.oracleRelayer(), .oracleUpdate(market: m.id, reports: reports))
             } else {
                 _ = try await client.devnet("oracle", ["market": market, "price": Self.priceText(price), "mine": false])
                 // The node signs overrides with the admin key: keep the local nonce in step.
