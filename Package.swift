@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "solvent-bench", targets: ["solvent-bench"]),
         .library(name: "SolventCore", targets: ["SolventCore"]),
         .library(name: "SolventClient", targets: ["SolventClient"]),
+        // The transaction fuzzer's target, for fuzz/ (libFuzzer) and the corpus replay test.
+        .library(name: "SolventFuzzing", targets: ["SolventFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -46,6 +48,10 @@ let package = Package(
 
         // The deterministic state machine: no I/O, no clock, no floats, no hash-order iteration.
         .target(name: "SolventCore", dependencies: ["SolventCrypto"]),
+
+        // The transaction fuzzer's target: bytes -> transactions, blocks and queries on a prepared
+        // chain (fuzz/ builds it with libFuzzer; the corpus replays in SolventCoreTests).
+        .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto"]),
 
         // LMDB environment, named tables, atomic block commit.
         .target(name: "SolventStore", dependencies: ["SolventCore", "CLMDB"]),
@@ -109,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "SolventCoreTests",
             dependencies: [
-                "SolventCore", "SolventCrypto",
+                "SolventCore", "SolventCrypto", "SolventFuzzing",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

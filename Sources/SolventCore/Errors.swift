@@ -57,6 +57,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let selfTransfer = Code(309, "self_transfer")
         public static let unauthorized = Code(310, "unauthorized")
         public static let devnetOnly = Code(311, "devnet_only")
+        public static let arithmeticOverflow = Code(312, "arithmetic_overflow")
 
         // Oracle (4xx): price updates and their guards.
         public static let unknownOracleMarket = Code(400, "unknown_oracle_market")
@@ -109,7 +110,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
             wrongChainId, badSignature, nonceTooLow, nonceTooHigh, alreadyKnown, mempoolFull, senderPendingLimit,
             accountNotFound, insufficientBalance, balanceOverflow, amountZero, amountTooLarge, unknownAsset,
-            vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer, unauthorized, devnetOnly,
+            vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer, unauthorized, devnetOnly, arithmeticOverflow,
             unknownOracleMarket, oracleQuorumNotMet, oracleUnknownSigner, oracleDuplicateSigner, oracleBadSignature,
             oracleWrongChain, oracleWrongMarket, oracleReportTooOld, oracleReportInFuture, oracleReportReplayed,
             oracleReportNotNewer, oracleUpdateTooSoon, oracleStale, oracleNoPrice, oracleSignerExists, invalidOracleConfig,

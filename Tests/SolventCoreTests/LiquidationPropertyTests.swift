@@ -130,7 +130,7 @@ import Testing
         let equity = quote("equity"), maintenance = UInt128(quote("maintenance"))
         let held = size("position")
         func requirement(_ s: UInt64) -> UInt128 {
-            Margin.requirement(notional: (UInt128(s) * UInt128(price) + 9_999_999_999) / 10_000_000_000, tiers: tiers, initial: false)
+            try! Margin.requirement(notional: (UInt128(s) * UInt128(price) + 9_999_999_999) / 10_000_000_000, tiers: tiers, initial: false)
         }
         func fee(_ d: UInt64) -> UInt128 {
             let notional = (UInt128(d) * UInt128(price) + 9_999_999_999) / 10_000_000_000

@@ -165,7 +165,7 @@ import Testing
         }
         let risk = try h.risk(dev0, 1)
         #expect(risk.isLiquidatable)
-        #expect(Liquidation.firstMarketToClose(risk, state: h.state) == Self.call60k)
+        #expect(try Liquidation.firstMarketToClose(risk, state: h.state) == Self.call60k)
         let wrong = h.run(dev3, .liquidate(owner: Address(dev0.publicKey), vault: 1, market: Self.perp, keeperVault: 0))
         #expect(wrong.code == .liquidateOtherMarketFirst)
         let right = h.run(dev3, .liquidate(owner: Address(dev0.publicKey), vault: 1, market: Self.call60k, keeperVault: 0))

@@ -448,7 +448,11 @@ extension Genesis {
         guard seed <= LiquidationSettings.maxAmount else {
             throw GenesisError("perps: insurance_fund '\(perps.insuranceFund)' is more than 2^96 quantums")
         }
-        InsuranceFund.seed(seed, state: state)
+        do {
+            try InsuranceFund.seed(seed, state: state)
+        } catch {
+            throw GenesisError("perps: insurance_fund: \(error.message)")
+        }
         let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })
         state.setPortfolioSettings(try portfolio?.settings(oracleMarkets: oracleMarkets) ?? .standard)
         if devnet != nil { state.markDevnetChain() }
@@ -522,8 +526,8 @@ extension Genesis {
             }
             var market = OracleMarket(id: spec.id, symbol: spec.symbol, baseAsset: base)
             if let text = spec.initialPrice {
-                guard let price = OraclePrice.parse(text) else {
-                    throw GenesisError("oracle market \(spec.symbol): initial_price '\(text)' is not a positive price with at most 8 decimals")
+                guard let price = OraclePrice.parse(text), price <= Limits.maxPrice else {
+                    throw GenesisError("oracle market \(spec.symbol): initial_price '\(text)' is not a positive price with at most 8 decimals, at most 10000000000")
                 }
                 market.price = price
                 market.median = price

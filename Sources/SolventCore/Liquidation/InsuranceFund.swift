@@ -128,59 +128,66 @@ extension StateReader {
 /// The fund's movements. Every movement of its balance goes through here, so the totals in
 /// `insurance_stats` always account for the balance.
 enum InsuranceFund {
-    static func seed(_ amount: UInt128, state: StateOverlay) {
+    static func seed(_ amount: UInt128, state: StateOverlay) throws(ProtocolError) {
         var stats = state.insuranceStats()
-        stats.seeded += amount
+        stats.seeded = try stats.seeded.adding(amount)
         state.putInsuranceStats(stats)
-        state.setInsuranceFund(state.insuranceFund() + amount)
+        state.setInsuranceFund(try state.insuranceFund().adding(amount))
     }
 
     /// The fund's share of a trading fee.
-    static func receiveTradingFee(_ amount: UInt128, state: StateOverlay) {
+    static func receiveTradingFee(_ amount: UInt128, state: StateOverlay) throws(ProtocolError) {
         guard amount > 0 else { return }
         var stats = state.insuranceStats()
-        stats.tradingFeesIn += amount
+        stats.tradingFeesIn = try stats.tradingFeesIn.adding(amount)
+        let balance = try state.insuranceFund().adding(amount)
         state.putInsuranceStats(stats)
-        state.setInsuranceFund(state.insuranceFund() + amount)
+        state.setInsuranceFund(balance)
     }
 
     /// The fee a liquidation left after the bounty.
-    static func receiveLiquidationFee(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext, state: StateOverlay) {
+    static func receiveLiquidationFee(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext,
+                                      state: StateOverlay) throws(ProtocolError) {
         guard amount > 0 else { return }
         var stats = state.insuranceStats()
-        stats.liquidationFeesIn += amount
-        let balance = state.insuranceFund() + amount
+        stats.liquidationFeesIn = try stats.liquidationFeesIn.adding(amount)
+        let balance = try state.insuranceFund().adding(amount)
         state.setInsuranceFund(balance)
-        log(.liquidationFee, amount, balance: balance, vault: vault, market: market, context: context, stats: &stats, state: state)
+        try log(.liquidationFee, amount, balance: balance, vault: vault, market: market, context: context, stats: &stats, state: state)
     }
 
     /// Pays up to `amount` out for `flow` (a bounty top-up or a deficit); returns what it paid.
     static func pay(_ amount: UInt128, for flow: InsuranceLogEntry.Flow, vault: VaultID, market: UInt32, context: BlockContext,
-                    state: StateOverlay) -> UInt128 {
+                    state: StateOverlay) throws(ProtocolError) -> UInt128 {
         let balance = state.insuranceFund()
         let paid = min(amount, balance)
         guard paid > 0 else { return 0 }
         var stats = state.insuranceStats()
-        if flow == .deficit { stats.deficitsPaid += paid } else { stats.bountyTopUps += paid }
+        if flow == .deficit {
+            stats.deficitsPaid = try stats.deficitsPaid.adding(paid)
+        } else {
+            stats.bountyTopUps = try stats.bountyTopUps.adding(paid)
+        }
         state.setInsuranceFund(balance - paid)
-        log(flow, paid, balance: balance - paid, vault: vault, market: market, context: context, stats: &stats, state: state)
+        try log(flow, paid, balance: balance - paid, vault: vault, market: market, context: context, stats: &stats, state: state)
         return paid
     }
 
     /// A deficit auto-deleveraging absorbed instead of the fund: recorded, the balance unchanged.
-    static func recordDeleveraged(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext, state: StateOverlay) {
+    static func recordDeleveraged(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext,
+                                  state: StateOverlay) throws(ProtocolError) {
         guard amount > 0 else { return }
         var stats = state.insuranceStats()
-        stats.deficitsDeleveraged += amount
-        log(.deleveraged, amount, balance: state.insuranceFund(), vault: vault, market: market, context: context, stats: &stats, state: state)
+        stats.deficitsDeleveraged = try stats.deficitsDeleveraged.adding(amount)
+        try log(.deleveraged, amount, balance: state.insuranceFund(), vault: vault, market: market, context: context, stats: &stats, state: state)
     }
 
     private static func log(_ flow: InsuranceLogEntry.Flow, _ amount: UInt128, balance: UInt128, vault: VaultID, market: UInt32,
-                            context: BlockContext, stats: inout InsuranceStats, state: StateOverlay) {
+                            context: BlockContext, stats: inout InsuranceStats, state: StateOverlay) throws(ProtocolError) {
         let entry = InsuranceLogEntry(sequence: stats.logCount, height: context.height, flow: flow, amount: amount,
                                       balanceAfter: balance, vault: vault, market: market)
         state.put(.insuranceLog, BigEndian.u64(stats.logCount), entry.encoded())
-        stats.logCount += 1
+        stats.logCount = try stats.logCount.adding(1)
         state.putInsuranceStats(stats)
     }
 }

@@ -93,7 +93,7 @@ public enum Liquidation {
             throw ProtocolError(.vaultNotLiquidatable,
                 "vault \(target) is not liquidatable: equity \(PerpUnits.formatQuote(risk.equity)) USDC is not below its maintenance requirement of \(PerpUnits.formatQuote(Int128(risk.maintenance))) USDC")
         }
-        if let first = firstMarketToClose(risk, state: state), first != marketID {
+        if let first = try firstMarketToClose(risk, state: state), first != marketID {
             let name = state.perpMarket(first)?.params.symbol ?? String(first)
             throw ProtocolError(.liquidateOtherMarketFirst,
                 "vault \(target) is a portfolio vault: closing \(name) lowers its requirement most, so it is liquidated there first")
@@ -103,10 +103,12 @@ public enum Liquidation {
         let closing: Side = position.size > 0 ? .sell : .buy
 
         // 2. Size: what restores the buffer, within the caps.
-        let needed = closeSize(vault: risk, position: position, market: p, settings: settings, step: p.stepSize, tick: p.tickSize)
+        let needed = try closeSize(vault: risk, position: position, market: p, settings: settings, step: p.stepSize, tick: p.tickSize)
         let cap = min(settings.maxPositionNotionalPerBlock,
                       settings.maxVaultNotionalPerBlock > usedThisBlock ? settings.maxVaultNotionalPerBlock - usedThisBlock : 0)
-        let capSize = UInt64(clamping: (FixedPoint.mulDiv(cap, PerpUnits.notionalDivisor, UInt128(price), .down) ?? UInt128(UInt64.max)) / UInt128(p.stepSize) * UInt128(p.stepSize))
+        // A position marked at 0 (an option worth nothing) has no notional: the caps do not bind it.
+        let capUnits = FixedPoint.mulDiv(cap, PerpUnits.notionalDivisor, UInt128(price), .down) ?? UInt128(UInt64.max)
+        let capSize = UInt64(clamping: capUnits / UInt128(p.stepSize) * UInt128(p.stepSize))
         let planned = min(needed, capSize)
         guard planned > 0 else {
             throw ProtocolError(.liquidationCapReached, usedThisBlock > 0
@@ -116,11 +118,12 @@ public enum Liquidation {
 
         // 3. Bankruptcy price of the planned close (on the tick, for the book's limit and ADL)
         // and the exact amount each closed unit must bring (for surplus and deficit).
-        let bankruptcy = bankruptcyPrice(vault: risk, position: position, closing: planned, market: p, tick: p.tickSize)
-        let share = equityShare(vault: risk, position: position, closing: planned, market: p)
-        func surplus(quote: UInt128, size: UInt64) -> Int128 {
-            let due = bankruptcyQuote(closing: size, of: planned, share: share, oracle: price, long: closing == .sell)
-            return closing == .sell ? Int128(quote) - due : due - Int128(quote)
+        let bankruptcy = try bankruptcyPrice(vault: risk, position: position, closing: planned, market: p, tick: p.tickSize)
+        let share = try equityShare(vault: risk, position: position, closing: planned, market: p)
+        func surplus(quote: UInt128, size: UInt64) throws(ProtocolError) -> Int128 {
+            let due = try bankruptcyQuote(closing: size, of: planned, share: share, oracle: price, long: closing == .sell)
+            let q = try Int128(checked: quote)
+            return closing == .sell ? try q.subtracting(due) : try due.subtracting(q)
         }
 
         var events = [Event]()
@@ -139,14 +142,14 @@ public enum Liquidation {
         let taker = Matching.Taker(vault: target, side: closing, limit: limit, feePpm: 0, order: "liquidation")
         let book = try Matching.match(taker, size: planned, market: &market, context: context, state: state, events: &events)
         let bookSize = planned - book.remaining
-        let bookSurplus = surplus(quote: book.quote, size: bookSize)
+        let bookSurplus = try surplus(quote: book.quote, size: bookSize)
 
         // 4b. The keeper's backstop, as far as the fund can pay the deficit it leaves.
         var rest = book.remaining
         let unitDeficit = closing == .sell ? Int128(bankruptcy) - Int128(backstop) : Int128(backstop) - Int128(bankruptcy)
         var backstopSize = rest
         if unitDeficit > 0, rest > 0 {
-            let budget = fundBefore + UInt128(max(bookSurplus, 0))
+            let budget = try fundBefore.adding(UInt128(max(bookSurplus, 0)))
             let affordable = FixedPoint.mulDiv(budget, PerpUnits.notionalDivisor, UInt128(unitDeficit), .down) ?? UInt128(UInt64.max)
             backstopSize = min(rest, UInt64(clamping: affordable / UInt128(p.stepSize) * UInt128(p.stepSize)))
         }
@@ -177,30 +180,33 @@ public enum Liquidation {
         }
 
         // 5. Fee, deficit and bounty.
+        // The three parts add up to at most the planned size's quote at 64-bit prices: they fit.
         let closedQuote = book.quote + backstopQuote + adl.quote
-        let excess = surplus(quote: closedQuote, size: closed)
-        let notional = FixedPoint.mulDiv(UInt128(closed), UInt128(price), PerpUnits.notionalDivisor, .up)!
+        let excess = try surplus(quote: closedQuote, size: closed)
+        guard let notional = FixedPoint.mulDiv(UInt128(closed), UInt128(price), PerpUnits.notionalDivisor, .up) else { throw .overflow }
         var fee: UInt128 = 0, deficitPaid: UInt128 = 0
-        var vault = state.vault(target)!
+        guard var vault = state.vault(target) else { throw ProtocolError(.vaultNotFound, "vault \(target) does not exist") }
         if excess >= 0 {
             fee = min(Self.fee(closing: closed, at: price, settings: settings), UInt128(excess))
-            vault.quote -= Int128(fee)
+            vault.quote = try vault.quote.subtracting(Int128(checked: fee))
         } else {
-            deficitPaid = InsuranceFund.pay(UInt128(-excess), for: .deficit, vault: target, market: marketID, context: context, state: state)
-            vault.quote += Int128(deficitPaid)
+            deficitPaid = try InsuranceFund.pay(excess.magnitude, for: .deficit, vault: target, market: marketID, context: context, state: state)
+            vault.quote = try vault.quote.adding(Int128(checked: deficitPaid))
         }
         state.putVault(target, vault)
         let deficitDeleveraged = unitDeficit > 0 ? UInt128(adl.filled) * UInt128(unitDeficit) / PerpUnits.notionalDivisor : 0
-        InsuranceFund.recordDeleveraged(deficitDeleveraged, vault: target, market: marketID, context: context, state: state)
+        try InsuranceFund.recordDeleveraged(deficitDeleveraged, vault: target, market: marketID, context: context, state: state)
 
-        let promised = min(settings.keeperTip + fee * UInt128(settings.keeperSharePpm) / 1_000_000, settings.maxBounty)
+        // Capped by max_bounty, so a sum past 128 bits is simply the cap.
+        let feeShare = FixedPoint.mulDiv(fee, UInt128(settings.keeperSharePpm), 1_000_000, .down) ?? UInt128.max
+        let promised = min((try? settings.keeperTip.adding(feeShare)) ?? UInt128.max, settings.maxBounty)
         var bounty = min(promised, fee)
-        InsuranceFund.receiveLiquidationFee(fee - bounty, vault: target, market: marketID, context: context, state: state)
+        try InsuranceFund.receiveLiquidationFee(fee - bounty, vault: target, market: marketID, context: context, state: state)
         if promised > bounty {
-            bounty += InsuranceFund.pay(promised - bounty, for: .bountyTopUp, vault: target, market: marketID, context: context, state: state)
+            bounty += try InsuranceFund.pay(promised - bounty, for: .bountyTopUp, vault: target, market: marketID, context: context, state: state)
         }
-        var keeperAfter = state.vault(keeper)!
-        keeperAfter.quote += Int128(bounty)
+        guard var keeperAfter = state.vault(keeper) else { throw ProtocolError(.vaultNotFound, "keeper vault \(keeper) does not exist") }
+        keeperAfter.quote = try keeperAfter.quote.adding(Int128(checked: bounty))
         state.putVault(keeper, keeperAfter)
 
         // The keeper's vault must carry what it took over.
@@ -218,7 +224,7 @@ public enum Liquidation {
         state.putPerpMarket(market)
         if adl.cursor >= 0 { context.memo.advanceADL(market: marketID, long: closing == .buy, to: adl.cursor) }
         var newMark = mark.height == context.height ? mark : LiquidationMark(height: context.height, notional: 0, markets: [])
-        newMark.notional += notional
+        newMark.notional = try newMark.notional.adding(notional)
         newMark.markets.append(marketID)
         state.putLiquidationMark(target, newMark)
 
@@ -251,25 +257,27 @@ public enum Liquidation {
 
     /// The vault's maintenance requirement if `delta` of the position were closed (at the oracle price).
     /// For a portfolio vault, the whole portfolio is evaluated again with the position reduced.
-    public static func maintenance(afterClosing delta: UInt64, of p: PositionRisk, in vault: VaultRisk, market: PerpMarketParams) -> UInt128 {
-        let left = Int64(p.size.magnitude) - Int64(delta)
+    public static func maintenance(afterClosing delta: UInt64, of p: PositionRisk, in vault: VaultRisk,
+                                   market: PerpMarketParams) throws(ProtocolError) -> UInt128 {
+        // |size| < 2^63 and delta ≤ |size|.
+        let left = Int64(p.size.magnitude - UInt64(min(delta, p.size.magnitude)))
         let size = p.size > 0 ? left : -left
         if vault.portfolio != nil, let settings = vault.portfolioSettings {
             var positions = vault.positions.map(\.portfolioPosition)
             if let i = positions.firstIndex(where: { $0.market == p.market }) { positions[i].size = size }
             return (try? PortfolioMargin.evaluate(positions, settings: settings).maintenance) ?? vault.maintenance
         }
-        return vault.maintenance - p.maintenance + Margin.requirements(market, size: size, mark: p.mark).maintenance
+        return try (vault.maintenance - min(p.maintenance, vault.maintenance)).adding(Margin.requirements(market, size: size, mark: p.mark).maintenance)
     }
 
     /// A portfolio vault is liquidated first in the market whose whole close lowers its
     /// maintenance requirement most (the lowest market id among equals); nil for other vaults.
-    public static func firstMarketToClose(_ vault: VaultRisk, state: some StateReader) -> UInt32? {
+    public static func firstMarketToClose(_ vault: VaultRisk, state: some StateReader) throws(ProtocolError) -> UInt32? {
         guard vault.portfolio != nil else { return nil }
         var best: (market: UInt32, mm: UInt128)?
         for p in vault.positions {
             guard let market = state.perpMarket(p.market) else { continue }
-            let mm = maintenance(afterClosing: UInt64(p.size.magnitude), of: p, in: vault, market: market.params)
+            let mm = try maintenance(afterClosing: UInt64(p.size.magnitude), of: p, in: vault, market: market.params)
             if best == nil || mm < best!.mm { best = (p.market, mm) }
         }
         return best?.market
@@ -295,24 +303,25 @@ public enum Liquidation {
     /// size closed, and the fee rate plus the discount is at most any market's lowest maintenance
     /// rate (a listing rule), so the condition holds from some size on and bisection finds it.
     public static func closeSize(vault: VaultRisk, position p: PositionRisk, market: PerpMarketParams, settings: LiquidationSettings,
-                                 step: UInt64, tick: UInt64) -> UInt64 {
+                                 step: UInt64, tick: UInt64) throws(ProtocolError) -> UInt64 {
         let whole = UInt64(p.size.magnitude)
         guard vault.equity > 0 else { return whole }
         let backstop = backstopPrice(oracle: p.oraclePrice, closing: p.size > 0 ? .sell : .buy, discountPpm: settings.backstopDiscountPpm, tick: tick)
-        func restores(_ delta: UInt64) -> Bool {
+        func restores(_ delta: UInt64) throws(ProtocolError) -> Bool {
             let left = UInt128(vault.equity)
-            let fee = fee(closing: delta, at: p.oraclePrice, settings: settings) + slippage(closing: delta, at: p.oraclePrice, backstop: backstop)
-            guard left > fee else { return false }
-            let mm = maintenance(afterClosing: delta, of: p, in: vault, market: market)
+            let (fee, overflow) = fee(closing: delta, at: p.oraclePrice, settings: settings)
+                .addingReportingOverflow(slippage(closing: delta, at: p.oraclePrice, backstop: backstop))
+            guard !overflow, left > fee else { return false }
+            let mm = try maintenance(afterClosing: delta, of: p, in: vault, market: market)
             guard let needed = FixedPoint.mulDiv(mm, UInt128(1_000_000 + UInt64(settings.bufferPpm)), 1, .up),
                   let have = FixedPoint.mulDiv(left - fee, 1_000_000, 1, .down) else { return false }
             return have >= needed
         }
         var lo: UInt64 = 1, hi = whole / step   // in steps
-        guard hi >= 1, restores(hi * step) else { return whole }
+        guard hi >= 1, try restores(hi * step) else { return whole }
         while lo < hi {
             let mid = lo + (hi - lo) / 2
-            if restores(mid * step) { hi = mid } else { lo = mid + 1 }
+            if try restores(mid * step) { hi = mid } else { lo = mid + 1 }
         }
         return lo * step
     }
@@ -322,16 +331,18 @@ public enum Liquidation {
     /// standalone maintenance requirements instead: closing one leg of a hedge can raise the
     /// portfolio requirement, yet that leg still carries its part of the equity (a share of 0
     /// would put the bankruptcy price at the mark and bill the fund for the keeper's discount).
-    public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, market: PerpMarketParams) -> Int128 {
+    public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64,
+                                   market: PerpMarketParams) throws(ProtocolError) -> Int128 {
         if vault.portfolio != nil {
-            let left = Int64(p.size.magnitude) - Int64(delta)
-            let after = Margin.requirements(market, size: p.size > 0 ? left : -left, mark: p.mark).maintenance
+            let left = Int64(p.size.magnitude - UInt64(min(delta, p.size.magnitude)))
+            let after = try Margin.requirements(market, size: p.size > 0 ? left : -left, mark: p.mark).maintenance
             let released = p.maintenance > after ? p.maintenance - after : 0
             let total = vault.standaloneMaintenance
             guard total > 0 else { return 0 }
+            // released ≤ total ≤ 2^127 − 1 (VaultRisk checks it): the share is at most the equity.
             return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(total), .down) ?? 0
         }
-        let after = maintenance(afterClosing: delta, of: p, in: vault, market: market)
+        let after = try maintenance(afterClosing: delta, of: p, in: vault, market: market)
         let released = vault.maintenance > after ? vault.maintenance - after : 0
         return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(vault.maintenance), .down) ?? 0
     }
@@ -340,8 +351,8 @@ public enum Liquidation {
     /// share: oracle − share × 10^10 / delta for a long (rounded up, then up to the tick), oracle
     /// + share × 10^10 / delta for a short (rounded down, then down to the tick); at least one tick.
     public static func bankruptcyPrice(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, market: PerpMarketParams,
-                                       tick: UInt64) -> UInt64 {
-        let share = equityShare(vault: vault, position: p, closing: delta, market: market)
+                                       tick: UInt64) throws(ProtocolError) -> UInt64 {
+        let share = try equityShare(vault: vault, position: p, closing: delta, market: market)
         let perUnit = FixedPoint.mulDiv(share, Int128(PerpUnits.notionalDivisor), Int128(delta), .down) ?? (share > 0 ? Int128.max / 4 : Int128.min / 4)
         let oracle = Int128(p.oraclePrice), t = Int128(tick)
         let raw = p.size > 0 ? oracle - perUnit : oracle + perUnit
@@ -353,7 +364,9 @@ public enum Liquidation {
     /// The keeper's price for taking over: oracle × (1 − discount) when it buys a long (rounded up
     /// to the tick), oracle × (1 + discount) when it takes a short (rounded down to the tick).
     public static func backstopPrice(oracle: UInt64, closing: Side, discountPpm: UInt32, tick: UInt64) -> UInt64 {
-        let rate = closing == .sell ? 1_000_000 - UInt128(discountPpm) : 1_000_000 + UInt128(discountPpm)
+        // The discount is at most 100% (a liquidation-settings rule); min() keeps a stray one from trapping.
+        let discount = UInt128(min(discountPpm, 1_000_000))
+        let rate = closing == .sell ? 1_000_000 - discount : 1_000_000 + discount
         let divisor = 1_000_000 * UInt128(tick)
         let steps = FixedPoint.mulDiv(UInt128(oracle), rate, divisor, closing == .sell ? .up : .down) ?? 0
         return UInt64(clamping: max(steps, 1) * UInt128(tick))
@@ -364,14 +377,16 @@ public enum Liquidation {
     /// planned⌉; for a short, the most it may pay, ⌈size × oracle / 10^10⌉ + ⌈share × size /
     /// planned⌉. Both round in the fund's favour (a deficit never comes out larger than it is),
     /// and closing everything at exactly this amount leaves the vault's equity at zero.
-    public static func bankruptcyQuote(closing size: UInt64, of planned: UInt64, share: Int128, oracle: UInt64, long: Bool) -> Int128 {
-        let part = FixedPoint.mulDiv(share, Int128(size), Int128(planned), .up) ?? (share > 0 ? Int128.max / 4 : Int128.min / 4)
+    public static func bankruptcyQuote(closing size: UInt64, of planned: UInt64, share: Int128, oracle: UInt64,
+                                       long: Bool) throws(ProtocolError) -> Int128 {
+        guard let part = FixedPoint.mulDiv(share, Int128(size), Int128(planned), .up) else { throw .overflow }
+        // 64-bit size × 64-bit price fits 128 bits.
         if long {
             let value = Int128(UInt128(size) * UInt128(oracle) / PerpUnits.notionalDivisor)
-            return value - part
+            return try value.subtracting(part)
         }
         let value = Int128(FixedPoint.mulDiv(UInt128(size), UInt128(oracle), PerpUnits.notionalDivisor, .up) ?? 0)
-        return value + part
+        return try value.adding(part)
     }
 }
 

@@ -47,7 +47,9 @@ public struct RiskBands: Sendable, Equatable {
     }
 
     public static func compute(risk: VaultRisk, state: some StateReader) -> RiskBands {
-        let excess = risk.equity - Int128(risk.maintenance)
+        // Saturated: an excess past 128 bits only needs its sign (and a vault that far out is
+        // looked at again on any move, below).
+        let excess = (try? risk.equity.subtracting(Int128(risk.maintenance))) ?? (risk.equity < 0 ? Int128.min : Int128.max)
         // Options and portfolio requirements are not linear-minus-convex in one price: such a
         // vault gets empty bands, so any move of a price it depends on (an underlying, a
         // volatility feed, a collateral price) has it valued again.
@@ -66,20 +68,20 @@ public struct RiskBands: Sendable, Equatable {
             guard let market = state.perpMarket(p.market) else { continue }
             let oracle = market.params.oracleMarket
             exposures[oracle, default: Exposure(price: p.underlyingPrice)].positions.append((p.size, market.params.tiers))
-            exposures[oracle]!.weight += p.notional
+            exposures[oracle]!.weight = exposures[oracle]!.weight.addingReportingOverflow(p.notional).overflow ? UInt128.max : exposures[oracle]!.weight + p.notional
         }
         for c in risk.collateral {
             guard let oracle = c.asset.oracleMarket, let haircut = c.asset.haircutPpm else { continue }
             exposures[oracle, default: Exposure(price: c.oraclePrice)].collateral.append((c.amount, c.asset.decimals, haircut))
-            exposures[oracle]!.weight += c.value
+            exposures[oracle]!.weight = exposures[oracle]!.weight.addingReportingOverflow(c.value).overflow ? UInt128.max : exposures[oracle]!.weight + c.value
         }
-        let total = exposures.values.reduce(UInt128(0)) { $0 + $1.weight }
+        let total = exposures.values.reduce(UInt128(0)) { $0.addingReportingOverflow($1.weight).overflow ? UInt128.max : $0 + $1.weight }
         var bands = [Band]()
         for oracle in exposures.keys.sorted() {
             let e = exposures[oracle]!
             var part: Int128 = -1
             if excess >= 0, total > 0 {
-                part = (FixedPoint.mulDiv(excess, Int128(clamping: e.weight), Int128(clamping: total), .down) ?? 0) - 8 * Int128(e.terms)
+                part = (FixedPoint.mulDiv(excess, Int128(clamping: e.weight), Int128(clamping: total), .down) ?? 0).subtractingReportingOverflow(8 * Int128(e.terms)).partialValue
             }
             bands.append(e.band(oracle: oracle, part: part))
         }
@@ -99,24 +101,31 @@ public struct RiskBands: Sendable, Equatable {
 
         /// The exposure's contribution to equity − maintenance at price `p`, with the margin
         /// rules' own roundings (funding owed does not depend on the price and is left out).
-        func contribution(at p: UInt64) -> Int128 {
+        func contribution(at p: UInt64) throws(ProtocolError) -> Int128 {
             var sum: Int128 = 0
             for (size, tiers) in positions {
-                let value = FixedPoint.mulDiv(Int128(size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) ?? 0
-                let notional = FixedPoint.mulDiv(UInt128(size.magnitude), UInt128(p), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 4
-                sum += value - Int128(clamping: Margin.requirement(notional: notional, tiers: tiers, initial: false))
+                guard let value = FixedPoint.mulDiv(Int128(size), Int128(p), Int128(PerpUnits.notionalDivisor), .down),
+                      let notional = FixedPoint.mulDiv(UInt128(size.magnitude), UInt128(p), PerpUnits.notionalDivisor, .up) else { throw .overflow }
+                let requirement = try Int128(checked: Margin.requirement(notional: notional, tiers: tiers, initial: false))
+                sum = try sum.adding(try value.subtracting(requirement))
             }
             for (amount, decimals, haircut) in collateral {
                 let divisor = Amount.pow10(Int(decimals) + 2) * 1_000_000
-                sum += Int128(clamping: FixedPoint.mulDiv(amount, UInt128(p) * UInt128(1_000_000 - haircut), divisor, .down) ?? 0)
+                guard let value = FixedPoint.mulDiv(amount, UInt128(p) * UInt128(1_000_000 - min(haircut, 1_000_000)), divisor, .down) else {
+                    throw .overflow
+                }
+                sum = try sum.adding(Int128(checked: value))
             }
             return sum
         }
 
         func band(oracle: UInt32, part: Int128) -> Band {
-            guard part >= 0 else { return Band(oracleMarket: oracle, price: price, low: price, high: price) }
-            let base = contribution(at: price)
-            func ok(_ p: UInt64) -> Bool { contribution(at: p) - base >= -part }
+            // A figure past 128 bits anywhere: no band, the vault is looked at on every move.
+            guard part >= 0, let base = try? contribution(at: price) else { return Band(oracleMarket: oracle, price: price, low: price, high: price) }
+            func ok(_ p: UInt64) -> Bool {
+                guard let c = try? contribution(at: p), let drop = try? c.subtracting(base) else { return false }
+                return drop >= -part
+            }
             let precision = max(price / RiskBands.precisionDivisor, 1)
             // Low end: the lowest price found to be within the part; the band starts just above it.
             var low: UInt64 = 0

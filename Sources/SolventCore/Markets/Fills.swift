@@ -15,55 +15,62 @@ enum Fills {
 
     /// Applies `size` bought or sold at `price` (quote amount `quote`, exact) to `vaultID`'s
     /// position in `market`, charging `feePpm`. `market` is updated in place (open interest,
-    /// funding pool); the caller stores it.
+    /// funding pool) only when the whole fill succeeds; the caller stores it.
     static func apply(vault vaultID: VaultID, side: Side, size: UInt64, price: UInt64, quote: UInt128, feePpm: UInt32,
                       market: inout PerpMarket, state: StateOverlay) throws(ProtocolError) -> Result {
         guard var vault = state.vault(vaultID) else { throw ProtocolError(.vaultNotFound, "vault \(vaultID) does not exist") }
-        var position = state.position(vaultID, market.id) ?? Position(fundingIndex: market.fundingIndex)
-        Funding.settle(&position, vault: &vault, market: &market)
+        var m = market
+        var position = state.position(vaultID, m.id) ?? Position(fundingIndex: m.fundingIndex)
+        try Funding.settle(&position, vault: &vault, market: &m)
 
         let old = position.size
-        let delta = Int64(size) * side.sign
+        let delta = try Int64(checked: size).multiplied(by: side.sign)
         let (new, overflow) = old.addingReportingOverflow(delta)
-        guard !overflow, new != Int64.min else {
-            throw ProtocolError(.positionTooLarge, "the position in \(market.params.symbol) would exceed the largest size")
+        // A fill may not take a position past the largest size (limits.md); one that shrinks it may.
+        guard !overflow, new.magnitude <= Limits.maxSize || new.magnitude <= old.magnitude else {
+            throw Limits.positionTooLarge(market: m.id)
         }
+        let signedQuote = try Int128(checked: quote)
         var realized: Int128 = 0
         if old == 0 || (old > 0) == (delta > 0) {
             // Opening or adding: the cost basis grows by what was paid (signed like the size).
-            position.costBasis += side == .buy ? Int128(quote) : -Int128(quote)
+            position.costBasis = try position.costBasis.adding(side == .buy ? signedQuote : -signedQuote)
         } else {
             // Reducing, closing or flipping: the closed part releases its share of the cost basis
             // (rounded toward zero) and realizes the difference with what it traded for.
             let closed = min(UInt64(delta.magnitude), UInt64(old.magnitude))
-            let released = FixedPoint.mulDiv(position.costBasis, Int128(closed), Int128(old.magnitude), old > 0 ? .down : .up) ?? position.costBasis
+            guard let released = FixedPoint.mulDiv(position.costBasis, Int128(closed), Int128(old.magnitude), old > 0 ? .down : .up) else {
+                throw .overflow
+            }
+            // Sizes and prices are 64-bit: these products fit 128 bits.
             let closedQuote = Int128(UInt128(closed) * UInt128(price) / PerpUnits.notionalDivisor)
-            realized = (old > 0 ? closedQuote : -closedQuote) - released
-            position.costBasis -= released
+            realized = try (old > 0 ? closedQuote : -closedQuote).subtracting(released)
+            position.costBasis = try position.costBasis.subtracting(released)
             if delta.magnitude > old.magnitude {
-                let opened = UInt128(delta.magnitude - old.magnitude) * UInt128(price) / PerpUnits.notionalDivisor
-                position.costBasis = side == .buy ? Int128(opened) : -Int128(opened)
+                let opened = Int128(UInt128(delta.magnitude - old.magnitude) * UInt128(price) / PerpUnits.notionalDivisor)
+                position.costBasis = side == .buy ? opened : -opened
             }
             if new == 0 { position.costBasis = 0 }
         }
-        position.realizedPnl += realized
+        position.realizedPnl = try position.realizedPnl.adding(realized)
         position.size = new
 
         let fee = Self.fee(quote, ppm: feePpm)
-        vault.quote += (side == .buy ? -Int128(quote) : Int128(quote)) - Int128(fee)
-        collect(fee, state: state)
+        vault.quote = try vault.quote.adding(side == .buy ? -signedQuote : signedQuote).subtracting(Int128(checked: fee))
+        try collect(fee, state: state)
 
-        market.openInterest = market.openInterest - UInt64(max(old, 0)) + UInt64(max(new, 0))
+        m.openInterest = try (m.openInterest - UInt64(max(old, 0))).adding(UInt64(max(new, 0)))
         state.putVault(vaultID, vault)
-        state.putPosition(vaultID, market.id, position)
+        state.putPosition(vaultID, m.id, position)
+        market = m
         return Result(fee: fee, realizedPnl: realized, position: position)
     }
 
     /// A fee goes to the insurance fund (its share, rounded down) and to the fee pool (the rest).
-    static func collect(_ fee: UInt128, state: StateOverlay) {
+    static func collect(_ fee: UInt128, state: StateOverlay) throws(ProtocolError) {
         guard fee > 0 else { return }
-        let toInsurance = fee * UInt128(state.insuranceFeeSharePpm()) / 1_000_000
-        InsuranceFund.receiveTradingFee(toInsurance, state: state)
-        state.setFeePool(state.feePool() + fee - toInsurance)
+        let toInsurance = FixedPoint.mulDiv(fee, UInt128(min(state.insuranceFeeSharePpm(), 1_000_000)), 1_000_000, .down) ?? 0
+        try InsuranceFund.receiveTradingFee(toInsurance, state: state)
+        state.setFeePool(try state.feePool().adding(fee - toInsurance))
     }
 }

@@ -32,6 +32,8 @@ public struct PositionRisk: Sendable {
     public let vol: UInt64
     public let timeToExpiryMs: UInt64
     public let markWad: Int128
+    /// Mark-to-oracle profit or loss of the open size: value − cost basis.
+    public let unrealizedPnl: Int128
 
     /// Entry price in price units (|cost basis| ÷ |size|), rounded down.
     public var entryPrice: UInt64 {
@@ -39,9 +41,6 @@ public struct PositionRisk: Sendable {
         let p = FixedPoint.mulDiv(position.costBasis.magnitude, PerpUnits.notionalDivisor, UInt128(size.magnitude), .down) ?? 0
         return UInt64(clamping: p)
     }
-
-    /// Mark-to-oracle profit or loss of the open size: value − cost basis.
-    public var unrealizedPnl: Int128 { value - position.costBasis }
 
     /// The prices the position was marked with.
     public var mark: Margin.Mark {
@@ -69,6 +68,9 @@ public struct CollateralRisk: Sendable {
     public let value: UInt128
 }
 
+/// A vault's margin figures. Every sum is taken with checked arithmetic when the value is built,
+/// and every requirement fits a signed 128-bit integer, so reading a figure never traps: a vault
+/// whose figures do not fit is refused with `arithmetic_overflow` where its risk is computed.
 public struct VaultRisk: Sendable {
     public let quote: Int128
     public let collateral: [CollateralRisk]
@@ -78,26 +80,39 @@ public struct VaultRisk: Sendable {
     public let portfolio: PortfolioMargin.Result?
     public let portfolioSettings: PortfolioSettings?
 
+    /// What a cross vault would require: the sum of the positions' standalone requirements.
+    public let standaloneInitial: UInt128
+    public let standaloneMaintenance: UInt128
+    public let collateralValue: UInt128
+    public let positionsValue: Int128
+    public let unsettledFunding: Int128
+    /// quote + collateral value + positions' value − unsettled funding.
+    public let equity: Int128
+    /// Equity − initial requirement.
+    public let freeCollateral: Int128
+
     public init(quote: Int128, collateral: [CollateralRisk], positions: [PositionRisk], portfolio: PortfolioMargin.Result? = nil,
-                portfolioSettings: PortfolioSettings? = nil) {
+                portfolioSettings: PortfolioSettings? = nil) throws(ProtocolError) {
         self.quote = quote
         self.collateral = collateral
         self.positions = positions
         self.portfolio = portfolio
         self.portfolioSettings = portfolioSettings
+        standaloneInitial = try positions.checkedSum(\.initial)
+        standaloneMaintenance = try positions.checkedSum(\.maintenance)
+        collateralValue = try collateral.checkedSum(\.value)
+        positionsValue = try positions.checkedSum(\.value)
+        unsettledFunding = try positions.checkedSum(\.unsettledFunding)
+        equity = try quote.adding(Int128(checked: collateralValue)).adding(positionsValue).subtracting(unsettledFunding)
+        let initial = portfolio?.initial ?? standaloneInitial
+        let maintenance = portfolio?.maintenance ?? standaloneMaintenance
+        guard initial <= UInt128(Int128.max), maintenance <= UInt128(Int128.max) else { throw .overflow }
+        freeCollateral = try equity.subtracting(Int128(initial))
     }
 
-    /// What a cross vault would require: the sum of the positions' standalone requirements.
-    public var standaloneInitial: UInt128 { positions.reduce(0) { $0 + $1.initial } }
-    public var standaloneMaintenance: UInt128 { positions.reduce(0) { $0 + $1.maintenance } }
-
-    public var collateralValue: UInt128 { collateral.reduce(0) { $0 + $1.value } }
-    public var positionsValue: Int128 { positions.reduce(0) { $0 + $1.value } }
-    public var unsettledFunding: Int128 { positions.reduce(0) { $0 + $1.unsettledFunding } }
-    public var equity: Int128 { quote + Int128(collateralValue) + positionsValue - unsettledFunding }
+    /// The initial and maintenance requirements (at most 2^127 − 1, checked when built).
     public var initial: UInt128 { portfolio?.initial ?? standaloneInitial }
     public var maintenance: UInt128 { portfolio?.maintenance ?? standaloneMaintenance }
-    public var freeCollateral: Int128 { equity - Int128(initial) }
     /// Equity ÷ maintenance requirement in ppm (nil without positions); below 1,000,000 the vault is liquidatable.
     public var marginRatioPpm: Int128? {
         maintenance == 0 ? nil : FixedPoint.mulDiv(equity, 1_000_000, Int128(maintenance), .down)
@@ -129,14 +144,14 @@ public enum Margin {
 
     /// Progressive tier requirement: each tier's rate applies to the part of the notional inside
     /// its band; one rounding, up, at the end. Continuous in the notional by construction.
-    public static func requirement(notional: UInt128, tiers: [MarginTier], initial: Bool) -> UInt128 {
+    public static func requirement(notional: UInt128, tiers: [MarginTier], initial: Bool) throws(ProtocolError) -> UInt128 {
         var lower: UInt128 = 0
         var sum: UInt128 = 0
         for tier in tiers {
             let upper = tier.maxNotional ?? UInt128.max
             let rate = UInt128(initial ? tier.initialPpm : tier.maintenancePpm)
             if notional > lower {
-                sum += (min(notional, upper) - lower) * rate
+                sum = try sum.adding(try (min(notional, upper) - lower).multiplied(by: rate))
             }
             guard notional > upper else { break }
             lower = upper
@@ -167,13 +182,17 @@ public enum Margin {
             }
             let p = try price(oracle, state, time, mode)
             let divisor = Amount.pow10(Int(asset.decimals) + 2) * 1_000_000
-            let value = FixedPoint.mulDiv(entry.amount, UInt128(p) * UInt128(1_000_000 - haircut), divisor, .down) ?? 0
+            guard let value = FixedPoint.mulDiv(entry.amount, UInt128(p) * UInt128(1_000_000 - min(haircut, 1_000_000)), divisor, .down) else {
+                throw .overflow
+            }
             collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
         }
         var held = state.positions(of: id)
         if let adjust {
             if let i = held.firstIndex(where: { $0.market == adjust.market }) {
-                held[i].position.size += adjust.size
+                let (size, overflow) = held[i].position.size.addingReportingOverflow(adjust.size)
+                guard !overflow, size.magnitude <= Limits.maxSize else { throw Limits.positionTooLarge(market: adjust.market) }
+                held[i].position.size = size
             } else {
                 held.append((adjust.market, Position(size: adjust.size, fundingIndex: state.perpMarket(adjust.market)?.fundingIndex ?? 0)))
             }
@@ -183,16 +202,16 @@ public enum Margin {
             guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
             let p = try price(market.params.oracleMarket, state, time, mode)
             var mark = Mark(underlying: p)
-            if case .option(let expiry, _, _, let volOracle) = market.params.instrument {
+            if case .option(_, _, _, let volOracle) = market.params.instrument {
                 mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
             }
-            positions.append(positionRisk(market, position, mark: mark))
+            positions.append(try positionRisk(market, position, mark: mark))
         }
-        let quote = vault.quote + (adjust?.quote ?? 0)
-        guard vault.mode == .portfolio else { return VaultRisk(quote: quote, collateral: collateral, positions: positions) }
+        let quote = try vault.quote.adding(adjust?.quote ?? 0)
+        guard vault.mode == .portfolio else { return try VaultRisk(quote: quote, collateral: collateral, positions: positions) }
         let settings = state.portfolioSettings()
-        return VaultRisk(quote: quote, collateral: collateral, positions: positions,
-                         portfolio: try portfolio(positions, settings: settings), portfolioSettings: settings)
+        return try VaultRisk(quote: quote, collateral: collateral, positions: positions,
+                             portfolio: try portfolio(positions, settings: settings), portfolioSettings: settings)
     }
 
     /// The portfolio evaluation of `positions` (an option that cannot be priced refuses).
@@ -238,22 +257,25 @@ public enum Margin {
     }
 
     /// The risk of one position at a given price (for tests and tools that price hypotheticals).
-    public static func positionRiskForTesting(_ market: PerpMarket, _ position: Position, price p: UInt64) -> PositionRisk {
-        positionRisk(market, position, mark: Mark(underlying: p))
+    public static func positionRiskForTesting(_ market: PerpMarket, _ position: Position, price p: UInt64) throws(ProtocolError) -> PositionRisk {
+        try positionRisk(market, position, mark: Mark(underlying: p))
     }
 
-    static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark) -> PositionRisk {
+    static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark) throws(ProtocolError) -> PositionRisk {
         let p = mark.price
         // A position's notional is its underlying's: |size| × the underlying's price.
-        let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
-        let value = FixedPoint.mulDiv(Int128(position.size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) ?? 0
-        let (initial, maintenance) = requirements(market.params, size: position.size, mark: mark)
+        guard let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(mark.underlying), PerpUnits.notionalDivisor, .up),
+              let value = FixedPoint.mulDiv(Int128(position.size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) else {
+            throw .overflow
+        }
+        let (initial, maintenance) = try requirements(market.params, size: position.size, mark: mark)
         return PositionRisk(
             market: market.id, symbol: market.params.symbol, size: position.size, oraclePrice: p, notional: notional, value: value,
             initial: initial, maintenance: maintenance,
-            unsettledFunding: Funding.owed(position, index: market.fundingIndex), position: position,
+            unsettledFunding: try Funding.owed(position, index: market.fundingIndex), position: position,
             instrument: market.params.instrument, underlyingOracle: market.params.oracleMarket, underlyingPrice: mark.underlying,
-            volOracle: mark.volOracle, vol: mark.vol, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad)
+            volOracle: mark.volOracle, vol: mark.vol, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad,
+            unrealizedPnl: try value.subtracting(position.costBasis))
     }
 
     /// A position's standalone (cross-margin) initial and maintenance requirements (margin.md,
@@ -265,24 +287,28 @@ public enum Margin {
     ///   is (max(K − S, 0) for a call, max(S − K, 0) for a put):
     ///   initial ⌈|size| × max(initial rate × S − OTM × 10^6, maintenance rate × S) / 10^16⌉,
     ///   maintenance ⌈|size| × maintenance rate × S / 10^16⌉ (the single tier's rates).
-    public static func requirements(_ params: PerpMarketParams, size: Int64, mark: Mark) -> (initial: UInt128, maintenance: UInt128) {
+    public static func requirements(_ params: PerpMarketParams, size: Int64, mark: Mark) throws(ProtocolError) -> (initial: UInt128, maintenance: UInt128) {
         let units = UInt128(size.magnitude)
         switch params.instrument {
         case .perpetual, .future:
-            let notional = FixedPoint.mulDiv(units, UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
-            return (requirement(notional: notional, tiers: params.tiers, initial: true),
-                    requirement(notional: notional, tiers: params.tiers, initial: false))
+            guard let notional = FixedPoint.mulDiv(units, UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) else { throw .overflow }
+            return (try requirement(notional: notional, tiers: params.tiers, initial: true),
+                    try requirement(notional: notional, tiers: params.tiers, initial: false))
         case .option(_, let strike, let call, _):
             if size >= 0 {
-                let value = FixedPoint.mulDiv(units, UInt128(mark.price), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
+                guard let value = FixedPoint.mulDiv(units, UInt128(mark.price), PerpUnits.notionalDivisor, .up) else { throw .overflow }
                 return (value, value)
             }
+            // Rates and prices are at most 2^32 and 2^64: these products fit 128 bits.
             let s = UInt128(mark.underlying), k = UInt128(strike)
             let otm = call ? (k > s ? k - s : 0) : (s > k ? s - k : 0)
             let im = UInt128(params.tiers[0].initialPpm) * s, mm = UInt128(params.tiers[0].maintenancePpm) * s
             let perUnit = max(im > otm * 1_000_000 ? im - otm * 1_000_000 : 0, mm)
             let divisor = PerpUnits.notionalDivisor * 1_000_000
-            return (FixedPoint.mulDiv(units, perUnit, divisor, .up) ?? UInt128.max / 2, FixedPoint.mulDiv(units, mm, divisor, .up) ?? UInt128.max / 2)
+            guard let initial = FixedPoint.mulDiv(units, perUnit, divisor, .up), let maintenance = FixedPoint.mulDiv(units, mm, divisor, .up) else {
+                throw .overflow
+            }
+            return (initial, maintenance)
         }
     }
 
@@ -314,9 +340,14 @@ public enum Margin {
     public static func liquidationPrice(of p: PositionRisk, in vault: VaultRisk, tiers: [MarginTier]) -> UInt64? {
         // Only a linear position in a vault whose requirement is a sum of linear terms has one.
         guard p.size != 0, !p.instrument.isOption, vault.portfolio == nil else { return nil }
+        // A figure past 128 bits has no liquidation price to show.
+        return try? liquidationPriceChecked(of: p, in: vault, tiers: tiers)
+    }
+
+    private static func liquidationPriceChecked(of p: PositionRisk, in vault: VaultRisk, tiers: [MarginTier]) throws(ProtocolError) -> UInt64? {
         // Equity and requirement without this position's own value and maintenance.
-        let otherEquity = vault.equity - p.value
-        let otherMaintenance = Int128(vault.maintenance) - Int128(p.maintenance)
+        let otherEquity = try vault.equity.subtracting(p.value)
+        let otherMaintenance = try Int128(vault.maintenance).subtracting(Int128(checked: p.maintenance))
         let size = Int128(p.size)
         var lower: UInt128 = 0
         var deduction: Int128 = 0   // × 10^6: Σ over lower tiers of (rate_k − rate_j) × band_j
@@ -324,16 +355,17 @@ public enum Margin {
             let rate = Int128(tier.maintenancePpm)
             if k > 0 {
                 let previous = tiers[k - 1]
-                deduction += (rate - Int128(previous.maintenancePpm)) * Int128(lower)
+                deduction = try deduction.adding(try (rate - Int128(previous.maintenancePpm)).multiplied(by: Int128(checked: lower)))
             }
             // equity(P) = otherEquity + size·P/10^10 and mm(P) = (rate·|size|·P/10^10 − deduction) / 10^6:
             // P = (otherMaintenance·10^6 − deduction − otherEquity·10^6) · 10^10 / (size·10^6 − rate·|size|)
-            let numerator = (otherMaintenance - otherEquity) * 1_000_000 - deduction
-            let denominator = size * 1_000_000 - rate * size.magnitude.asInt128
+            let numerator = try otherMaintenance.subtracting(otherEquity).multiplied(by: 1_000_000).subtracting(deduction)
+            // |size| < 2^63 and rates < 2^32: this fits.
+            let denominator = size * 1_000_000 - rate * Int128(size.magnitude)
             // Rounded so that the final price errs towards liquidating earlier: up for a long
             // (positive denominator), and for a short the negated quotient rounds down.
-            if denominator != 0, let quotient = FixedPoint.mulDiv(numerator, Int128(PerpUnits.notionalDivisor), denominator.magnitude.asInt128, .up) {
-                let signed = denominator > 0 ? quotient : -quotient
+            if denominator != 0, let quotient = FixedPoint.mulDiv(numerator, Int128(PerpUnits.notionalDivisor), Int128(denominator.magnitude), .up) {
+                let signed = denominator > 0 ? quotient : try quotient.negated()
                 if signed > 0, signed <= Int128(UInt64.max) {
                     let candidate = UInt64(signed)
                     let notional = FixedPoint.mulDiv(UInt128(p.size.magnitude), UInt128(candidate), PerpUnits.notionalDivisor, .down) ?? 0
@@ -346,8 +378,4 @@ public enum Margin {
         }
         return nil
     }
-}
-
-extension UInt128 {
-    var asInt128: Int128 { Int128(clamping: self) }
 }

@@ -75,9 +75,17 @@ enum Matching {
             throw ProtocolError(.marketSettled, "\(p.symbol) has expired; it settles in the first block with a fresh price for its underlying")
         }
         // Size and price rules.
-        guard req.size >= p.minOrderSize, req.size % p.stepSize == 0, req.size <= UInt64(Int64.max) else {
+        guard req.size <= Limits.maxSize else {
             throw ProtocolError(.invalidOrderSize,
-                "size \(PerpUnits.formatSize(Int64(clamping: req.size))) must be a multiple of \(PerpUnits.formatSize(Int64(p.stepSize))) and at least \(PerpUnits.formatSize(Int64(p.minOrderSize)))")
+                "size \(Amount.format(UInt128(req.size), decimals: PerpUnits.sizeDecimals)) is over the largest order size, \(PerpUnits.formatSize(Int64(Limits.maxSize))) (contracts-spec/limits.md)")
+        }
+        guard req.size >= p.minOrderSize, req.size % p.stepSize == 0 else {
+            throw ProtocolError(.invalidOrderSize,
+                "size \(PerpUnits.formatSize(Int64(req.size))) must be a multiple of \(PerpUnits.formatSize(Int64(clamping: p.stepSize))) and at least \(PerpUnits.formatSize(Int64(clamping: p.minOrderSize)))")
+        }
+        guard req.price <= Limits.maxPrice else {
+            throw ProtocolError(.invalidOrderPrice,
+                "price \(OraclePrice.format(req.price)) is over the largest price, \(OraclePrice.format(Limits.maxPrice)) (contracts-spec/limits.md)")
         }
         guard req.price > 0, req.price % p.tickSize == 0 else {
             throw ProtocolError(.invalidOrderPrice, "price \(OraclePrice.format(req.price)) must be a positive multiple of the tick \(OraclePrice.format(p.tickSize))")
@@ -111,6 +119,7 @@ enum Matching {
         let prices: Margin.Prices = req.reduceOnly ? .latest : .freshOnly
         let before = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: prices)
         if !req.reduceOnly {
+            // size ≤ 10^18 and price ≤ 10^18: the quote is at most 10^26 quantums.
             let quote = UInt128(size) * UInt128(req.price) / PerpUnits.notionalDivisor
             let worst = Margin.Adjustment(market: req.market, size: Int64(size) * req.side.sign,
                                           quote: (req.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(Fills.fee(quote, ppm: p.takerFeePpm)))
@@ -234,7 +243,7 @@ enum Matching {
                                                   feePpm: taker.feePpm, market: &market, state: state)
                 maker.remaining -= fill
                 remaining -= fill
-                filledQuote += quote
+                filledQuote = try filledQuote.adding(quote)
                 if maker.remaining == 0 { OrderBook.remove(maker, state) } else { OrderBook.update(maker, state) }
                 market.lastTradePrice = maker.price
                 events.append(Event("fill", [

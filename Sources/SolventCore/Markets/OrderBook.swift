@@ -143,7 +143,8 @@ public enum OrderBook {
         var out = [(price: UInt64, size: UInt64, orders: Int)]()
         scan(market: market, side: side, state: state) { o in
             if let last = out.last, last.price == o.price {
-                out[out.count - 1].size += o.remaining
+                // Many orders at one price may hold more than 64 bits of size in all: saturate.
+                out[out.count - 1].size = out[out.count - 1].size.addingReportingOverflow(o.remaining).overflow ? UInt64.max : out[out.count - 1].size + o.remaining
                 out[out.count - 1].orders += 1
                 return true
             }
@@ -163,7 +164,9 @@ public enum OrderBook {
         var notional: UInt128 = 0
         var reached: UInt64?
         scan(market: market.id, side: side, state: state) { o in
-            notional += UInt128(o.remaining) * UInt128(o.price) / PerpUnits.notionalDivisor
+            // Each term fits 128 bits (64-bit size × 64-bit price); their sum stops at the target.
+            let (sum, overflow) = notional.addingReportingOverflow(UInt128(o.remaining) * UInt128(o.price) / PerpUnits.notionalDivisor)
+            notional = overflow ? UInt128.max : sum
             if notional >= target {
                 reached = o.price
                 return false

@@ -94,16 +94,21 @@ public struct PerpMarketParams: Equatable, Sendable {
             guard wellFormed, parts.count == 2, parts[1] == "PERP" else { throw bad("a perpetual's symbol must look like BTC-PERP") }
         case .future(let expiry):
             guard wellFormed, parts.count == 2, parts[1] != "PERP" else { throw bad("a future's symbol must look like BTC-26MAR27") }
-            guard expiry > 0 else { throw bad("a future needs an expiry") }
+            guard expiry > 0, expiry <= Limits.maxTimeMs else { throw bad("a future needs an expiry, at the latest 9999-12-31T23:59:59.999Z") }
         case .option(let expiry, let strike, let call, _):
             guard wellFormed, parts.count == 4, parts[3] == (call ? "C" : "P") else {
                 throw bad("an option's symbol must look like BTC-26MAR27-70000-\(call ? "C" : "P")")
             }
-            guard expiry > 0, strike > 0 else { throw bad("an option needs an expiry and a positive strike") }
+            guard expiry > 0, expiry <= Limits.maxTimeMs, strike > 0, strike <= Limits.maxPrice else {
+                throw bad("an option needs an expiry (at the latest 9999-12-31T23:59:59.999Z) and a strike between 1 and 10^18 price units")
+            }
             guard tiers.count == 1 else { throw bad("an option market has one margin tier (rates on the underlying's notional)") }
         }
         guard tickSize > 0, stepSize > 0, minOrderSize >= stepSize, minOrderSize % stepSize == 0 else {
             throw bad("tick and step must be positive and the minimum order a positive multiple of the step")
+        }
+        guard tickSize <= Limits.maxPrice, minOrderSize <= Limits.maxSize else {
+            throw bad("the tick is at most 10^18 price units and the minimum order at most 10^18 size units (limits.md)")
         }
         guard (UInt128(tickSize) * UInt128(stepSize)) % PerpUnits.notionalDivisor == 0 else {
             throw bad("tick × step must be a multiple of 10^10 so that every fill's quote amount is exact")
@@ -127,8 +132,9 @@ public struct PerpMarketParams: Equatable, Sendable {
             }
             previous = t
         }
-        guard fundingIntervalMs >= 1_000, fundingSampleIntervalMs >= 1, fundingSampleIntervalMs <= fundingIntervalMs else {
-            throw bad("funding interval at least 1 s, sample interval between 1 ms and the funding interval")
+        guard fundingIntervalMs >= 1_000, fundingIntervalMs <= Limits.maxFundingIntervalMs, fundingSampleIntervalMs >= 1,
+              fundingSampleIntervalMs <= fundingIntervalMs else {
+            throw bad("funding interval from 1 s to 365 days, sample interval between 1 ms and the funding interval")
         }
         guard fundingRateCapPpm <= 1_000_000, impactNotional > 0 else {
             throw bad("funding rate cap at most 100% and impact notional positive")

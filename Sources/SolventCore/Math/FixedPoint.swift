@@ -9,9 +9,10 @@ public enum Rounding: Sendable {
 }
 
 public enum FixedPoint {
-    /// a × b / d rounded as asked; nil if the result does not fit 128 bits. `d` must be positive.
+    /// a × b / d rounded as asked; nil if the result does not fit 128 bits or `d` is zero (a
+    /// zero divisor can come from a price or a parameter, so it is a refusal, never a trap).
     public static func mulDiv(_ a: UInt128, _ b: UInt128, _ d: UInt128, _ rounding: Rounding) -> UInt128? {
-        precondition(d > 0, "division by zero in a fixed-point formula")
+        guard d > 0 else { return nil }
         let product = a.multipliedFullWidth(by: b)
         guard product.high < d else { return nil }
         let (q, r) = d.dividingFullWidth(product)
@@ -23,9 +24,9 @@ public enum FixedPoint {
     }
 
     /// Signed a × b / d, rounded toward minus infinity (.down) or plus infinity (.up); nil if the
-    /// result does not fit a signed 128-bit integer. `d` must be positive.
+    /// result does not fit a signed 128-bit integer or `d` is not positive.
     public static func mulDiv(_ a: Int128, _ b: Int128, _ d: Int128, _ rounding: Rounding) -> Int128? {
-        precondition(d > 0, "division by zero in a fixed-point formula")
+        guard d > 0 else { return nil }
         let negative = (a < 0) != (b < 0) && a != 0 && b != 0
         // The magnitude rounds away from zero exactly when the signed result rounds away from zero.
         let magnitudeRounding: Rounding = negative ? (rounding == .down ? .up : .down) : rounding

@@ -50,7 +50,9 @@ enum OracleAdmin {
         }
         try AdminKey.require(sender, state, to: "override oracle prices")
         guard var market = state.oracleMarket(id) else { throw ProtocolError(.unknownOracleMarket, "oracle market \(id) does not exist") }
-        guard price > 0 else { throw ProtocolError(.invalidField, "an oracle price must be positive") }
+        guard price > 0, price <= Limits.maxPrice else {
+            throw ProtocolError(.invalidField, "an oracle price must be greater than zero and at most \(OraclePrice.format(Limits.maxPrice)) (contracts-spec/limits.md)")
+        }
         let previous = market.price
         market.price = price
         market.median = price

@@ -63,7 +63,9 @@ public struct OracleReport: Equatable, Sendable {
         let market = try r.u32("report market")
         let signer = try r.bytes32("report signer")
         let price = try r.u64("report price")
-        guard price > 0 else { throw ProtocolError(.invalidField, "report price must be greater than zero") }
+        guard price > 0, price <= Limits.maxPrice else {
+            throw ProtocolError(.invalidField, "report price must be greater than zero and at most \(OraclePrice.format(Limits.maxPrice)) (contracts-spec/limits.md)")
+        }
         let timestamp = try r.u64("report timestamp")
         let signature = Array(try r.raw(64, "report signature"))
         return OracleReport(chainId: chainId, market: market, signer: signer, price: price, timestampMs: timestamp, signature: signature)

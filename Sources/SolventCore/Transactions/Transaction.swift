@@ -183,6 +183,11 @@ public struct VerifiedTransaction: Sendable {
         return .success(VerifiedTransaction(tx))
     }
 
+    /// A transaction taken as verified without checking any signature: for the fuzzer, which
+    /// drives execution with transactions no key signed. Never used by the node.
+    @_spi(Fuzzing)
+    public static func unverified(_ tx: SignedTransaction) -> VerifiedTransaction { VerifiedTransaction(tx) }
+
     /// Verifies many transactions across all cores, results in input order.
     public static func verifyAll(_ txs: [SignedTransaction]) -> [Result<VerifiedTransaction, ProtocolError>] {
         Parallel.map(count: txs.count) { verify(txs[$0]) }

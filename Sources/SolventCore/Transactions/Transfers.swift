@@ -86,7 +86,7 @@ enum Transfers {
                 throw ProtocolError(.insufficientBalance,
                     "vault \(number) holds \(PerpUnits.formatQuote(vault.quote)) USDC, \(asset.format(amount)) needed")
             }
-            vault.quote -= Int128(amount)
+            vault.quote = try vault.quote.subtracting(Int128(checked: amount))
         } else {
             try vault.collateral.debit(asset, amount, what: "vault \(number)")
         }

@@ -1,0 +1,441 @@
+@_spi(Fuzzing) import SolventCore
+import SolventCrypto
+
+/// The transaction fuzzer's target (tools/fuzz, contracts-spec/limits.md): bytes become a
+/// sequence of transactions, blocks and queries run on a chain that already has vaults with
+/// positions, negative quotes, collateral, options, a portfolio vault, an isolated vault and
+/// resting orders. Signatures are skipped, so the fuzzer acts as every key at once, the admin
+/// and the oracle signers included.
+///
+/// Each transaction goes through admission (CheckTx, on the mempool's check state) or, when
+/// admission refuses it, through the dry run (`/v1/simulate`); admitted ones then execute in a
+/// block (FinalizeBlock). After each block every vault is valued and probed the way the RPC
+/// and the liquidation index do. A trap anywhere is the finding; so is a broken invariant:
+/// conservation of every asset and market after every block, and a refusal that is not one of
+/// the protocol's codes.
+public enum TransactionFuzzer {
+    /// A broken invariant (not a trap): the fuzzer's entry point turns it into a crash.
+    public struct Violation: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs one input. Throws only for a broken invariant; traps are the process's.
+    public static func run(_ bytes: [UInt8]) throws(Violation) {
+        var chain = FuzzChain(base: Setup.shared)
+        var input = FuzzInput(bytes)
+        var steps = 0
+        while !input.isExhausted, steps < 64 {
+            steps += 1
+            try chain.step(&input)
+        }
+        try chain.commitBlock(advanceMs: 1_000)
+        chain.queries(&input)
+    }
+
+    /// The state every input starts from, and what it holds.
+    /// Built once per process; read (never written) by one thread at a time: libFuzzer and the
+    /// corpus replay both run inputs one after another.
+    final class Setup: @unchecked Sendable {
+        static let shared = Setup()
+
+        let genesis: Genesis
+        let state: StateOverlay
+        let stateHash: StateHash
+        let height: UInt64
+        let timeMs: UInt64
+        let supply: [AssetID: Int128]
+        /// Every account that sends: dev0...dev9, a whale holding near the protocol's largest
+        /// amounts, the admin (index `adminIndex`).
+        let keys: [Address]
+        let adminIndex: Int
+        let markets: [UInt32]
+        let oracleMarkets: [UInt32]
+
+        private init() {
+            var genesis = DevnetKeys.devnetGenesis()
+            let whale = DevnetKeys.account(99)
+            // Largest amounts genesis allows, so transactions can reach the type bounds.
+            genesis.accounts.append(.init(name: "whale", address: Address(whale.publicKey).text, wallet: [
+                .init(asset: "USDC", amount: "10000000000000000000000000000000"),
+                .init(asset: "BTC", amount: "1000000000000000000000000000000"),
+                .init(asset: "ETH", amount: "100000000000000000000"),
+            ]))
+            self.genesis = genesis
+            let initial: StateOverlay
+            do {
+                initial = try genesis.initialState()
+            } catch {
+                fatalError("the fuzz genesis does not build: \(error)")
+            }
+            let changes = initial.changes()
+            var hash = StateHash()
+            for c in changes { hash.apply(c) }
+            keys = (0..<DevnetKeys.accountCount).map { Address(DevnetKeys.account($0).publicKey) }
+                + [Address(whale.publicKey), Address(DevnetKeys.admin().publicKey)]
+            adminIndex = keys.count - 1
+            markets = initial.perpMarkets().map(\.id)
+            oracleMarkets = initial.entries(.oraclePrices, prefix: []).compactMap { e in
+                e.key.count == 4 ? e.key.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : nil
+            }
+            var chain = FuzzChain(genesisState: initial, stateHash: hash, timeMs: genesis.genesisTimeMs, keys: keys,
+                                  adminIndex: adminIndex, markets: markets, oracleMarkets: oracleMarkets,
+                                  supply: SupplyAudit.totals(initial), chainId: genesis.chainId)
+            do {
+                try chain.runSetup()
+            } catch {
+                fatalError("the fuzz setup broke an invariant: \(error)")
+            }
+            state = chain.committed
+            stateHash = chain.stateHash
+            height = chain.height
+            timeMs = chain.timeMs
+            supply = chain.supply
+        }
+    }
+}
+
+/// A chain in memory: committed state, the mempool's check state, the block being filled.
+struct FuzzChain {
+    let machine: StateMachine
+    let chainId: String
+    let keys: [Address]
+    let adminIndex: Int
+    let markets: [UInt32]
+    let oracleMarkets: [UInt32]
+    let supply: [AssetID: Int128]
+    let proposer = Address(DevnetKeys.validator().publicKey)
+    var committed: StateOverlay
+    var check: StateOverlay
+    var stateHash: StateHash
+    var height: UInt64 = 0
+    var timeMs: UInt64
+    var pending: [VerifiedTransaction] = []
+
+    init(genesisState: StateOverlay, stateHash: StateHash, timeMs: UInt64, keys: [Address], adminIndex: Int,
+         markets: [UInt32], oracleMarkets: [UInt32], supply: [AssetID: Int128], chainId: String) {
+        self.machine = StateMachine(chainId: chainId)
+        self.chainId = chainId
+        self.keys = keys
+        self.adminIndex = adminIndex
+        self.markets = markets
+        self.oracleMarkets = oracleMarkets
+        self.supply = supply
+        self.committed = genesisState
+        self.check = StateOverlay(base: genesisState)
+        self.stateHash = stateHash
+        self.timeMs = timeMs
+    }
+
+    init(base: TransactionFuzzer.Setup) {
+        let committed = StateOverlay(base: base.state)
+        self.init(genesisState: committed, stateHash: base.stateHash, timeMs: base.timeMs, keys: base.keys,
+                  adminIndex: base.adminIndex, markets: base.markets, oracleMarkets: base.oracleMarkets, supply: base.supply,
+                  chainId: base.genesis.chainId)
+        self.height = base.height
+    }
+
+    var nextContext: BlockContext { BlockContext(height: height + 1, timeMs: timeMs + 1_000, proposer: proposer) }
+
+    // MARK: Transactions
+
+    /// Admits `action` from `keys[sender]` with its next nonce; a refusal is dry-run instead.
+    mutating func submit(_ sender: Int, _ action: TxAction) throws(TransactionFuzzer.Violation) {
+        let address = keys[sender % keys.count]
+        let nonce = check.account(address)?.nonce ?? 0
+        let tx = Transaction(chainId: chainId, sender: address, nonce: nonce, action: action)
+        let body = tx.body()
+        submitBytes(body + [UInt8](repeating: 0, count: 64))
+    }
+
+    /// Decodes `bytes` as a signed transaction (its signature unchecked) and admits it.
+    mutating func submitBytes(_ bytes: [UInt8]) {
+        let signed: SignedTransaction
+        do {
+            signed = try TxCodec.decode(bytes)
+        } catch {
+            return
+        }
+        let tx = VerifiedTransaction.unverified(signed)
+        if machine.checkTx(tx, state: check, context: nextContext) == nil {
+            pending.append(tx)
+        } else {
+            _ = machine.simulate(tx, context: nextContext, state: committed)
+        }
+    }
+
+    /// Executes the pending transactions in a block `advanceMs` after the last one, commits it,
+    /// and checks conservation.
+    mutating func commitBlock(advanceMs: UInt64) throws(TransactionFuzzer.Violation) {
+        height += 1
+        // Block times stop at the protocol's latest time (limits.md); a proposer cannot go past it.
+        let (later, overflow) = timeMs.addingReportingOverflow(max(1, advanceMs))
+        timeMs = overflow ? Limits.maxTimeMs : min(later, Limits.maxTimeMs)
+        let context = BlockContext(height: height, timeMs: timeMs, proposer: proposer)
+        let result = machine.finalizeBlock(context, transactions: pending, state: committed, previousStateHash: stateHash)
+        for change in result.changes {
+            if let new = change.new { committed.put(change.key.table, change.key.key, new) } else { committed.delete(change.key.table, change.key.key) }
+        }
+        stateHash = result.stateHash
+        pending = []
+        check = StateOverlay(base: committed)
+        for receipt in result.receipts where receipt.code != nil {
+            guard ProtocolError.Code.all.contains(receipt.code!) else {
+                throw .init(description: "receipt code \(receipt.code!) is not a protocol code")
+            }
+        }
+        let audit = SupplyAudit.audit(committed, genesis: supply)
+        guard audit.holds else {
+            throw .init(description: "conservation broken after block \(height): \(audit)")
+        }
+    }
+
+    // MARK: Steps
+
+    mutating func step(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
+        let sender = input.pick(keys.count)
+        switch input.u8() % 14 {
+        case 0:
+            // Raw bytes after a valid header: the decoder and every kind's payload.
+            let address = keys[sender]
+            let nonce = check.account(address)?.nonce ?? 0
+            var w = [UInt8(1), UInt8(chainId.utf8.count)] + Array(chainId.utf8) + address.key.bytes
+            withUnsafeBytes(of: nonce.littleEndian) { w += $0 }
+            let length = Int(input.u8()) + Int(input.u8() % 2) * 256
+            submitBytes(w + input.bytes(length) + [UInt8](repeating: 0, count: 64))
+        case 1, 2, 3:
+            try submit(sender, .orderPlace(order(&input)))
+        case 4:
+            try submit(sender, .deposit(vault: UInt32(input.u8() % 4), asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
+        case 5:
+            try submit(sender, .withdraw(vault: UInt32(input.u8() % 4), asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
+        case 6:
+            try submit(sender, .send(to: keys[input.pick(keys.count)], asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
+        case 7:
+            let owner = keys[input.pick(keys.count)]
+            try submit(sender, .liquidate(owner: owner, vault: UInt32(input.u8() % 3), market: market(&input), keeperVault: UInt32(input.u8() % 3)))
+        case 8:
+            // A price set directly (the devnet admin's override).
+            let oracle = oracleMarkets[input.pick(oracleMarkets.count)]
+            try submit(adminIndex, .oracleOverride(market: oracle, price: input.interesting(UInt64.self, unit: 100_000_000)))
+        case 9:
+            try commitBlock(advanceMs: blockGap(&input))
+        case 10:
+            try submit(sender, .vaultOpen(vault: UInt32(input.u8() % 4), mode: [.cross, .portfolio, .isolated(market: market(&input))][input.pick(3)]))
+        case 11:
+            if input.bool() {
+                try submit(sender, .orderCancel(orderID: UInt64(input.u8())))
+            } else {
+                try submit(sender, .orderCancelAll(vault: UInt32(input.u8() % 3), market: market(&input)))
+            }
+        case 12:
+            try adminChange(&input)
+        default:
+            queries(&input)
+        }
+    }
+
+    func market(_ input: inout FuzzInput) -> UInt32 {
+        input.u8() % 8 == 0 ? UInt32(input.u8()) : markets[input.pick(markets.count)]
+    }
+
+    mutating func order(_ input: inout FuzzInput) -> OrderRequest {
+        let market = market(&input)
+        let params = check.perpMarket(market)?.params
+        let side: Side = input.bool() ? .buy : .sell
+        let kind: OrderRequest.Kind = input.u8() % 3 == 0 ? .market : .limit
+        let tif = TimeInForce(rawValue: input.u8() % 3) ?? .goodTillCancelled
+        let size = input.interesting(UInt64.self, unit: params?.stepSize ?? 1)
+        // Around the oracle price most of the time, so orders meet the book.
+        var price = input.interesting(UInt64.self, unit: params?.tickSize ?? 1)
+        if let params, input.u8() % 2 == 0, let oracle = check.oracleMarket(params.oracleMarket), oracle.hasPrice {
+            let ticks = oracle.price / max(params.tickSize, 1)
+            let offset = UInt64(input.u8() % 21)
+            price = (ticks &+ offset &- 10) &* params.tickSize
+        }
+        return OrderRequest(vault: UInt32(input.u8() % 3), market: market, side: side, kind: kind,
+                            timeInForce: kind == .market ? .immediateOrCancel : tif, reduceOnly: input.u8() % 5 == 0, size: size, price: price)
+    }
+
+    func blockGap(_ input: inout FuzzInput) -> UInt64 {
+        switch input.u8() % 6 {
+        case 0: return 1
+        case 1: return 60_000
+        case 2: return 3_600_000
+        case 3: return UInt64(input.raw(UInt16.self)) * 3_600_000
+        case 4: return input.interesting(UInt64.self)
+        default: return UInt64(input.raw(UInt16.self))
+        }
+    }
+
+    /// The admin changing a market, the liquidation settings or the oracle settings, one field
+    /// set to an interesting value.
+    mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
+        switch input.u8() % 3 {
+        case 0:
+            guard var p = check.perpMarket(market(&input))?.params else { return }
+            let field = input.u8() % 14
+            switch field {
+            case 0: p.tickSize = input.interesting(UInt64.self)
+            case 1: p.stepSize = input.interesting(UInt64.self)
+            case 2: p.minOrderSize = input.interesting(UInt64.self)
+            case 3: p.makerFeePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 4: p.takerFeePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 5: if !p.tiers.isEmpty { p.tiers[0].maxNotional = input.interesting(UInt128.self, unit: 1_000_000) }
+            case 6: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].initialPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
+            case 7: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].maintenancePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
+            case 8: p.fundingIntervalMs = input.interesting(UInt64.self)
+            case 9: p.fundingSampleIntervalMs = input.interesting(UInt64.self)
+            case 10: p.fundingRateCapPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 11: p.impactNotional = input.interesting(UInt128.self, unit: 1_000_000)
+            case 12: p.active.toggle()
+            default:
+                if case .option(let expiry, _, let call, let vol) = p.instrument {
+                    p.instrument = .option(expiryMs: expiry, strike: input.interesting(UInt64.self, unit: 100_000_000), isCall: call, volOracle: vol)
+                } else if case .future = p.instrument {
+                    p.instrument = .future(expiryMs: timeMs &+ blockGap(&input))
+                }
+            }
+            if input.bool() {
+                p.id = UInt32(input.u8()) + 100
+                p.symbol = "FZ-\(p.id)"
+                if case .option(_, let strike, let call, let vol) = p.instrument {
+                    p.instrument = .option(expiryMs: timeMs &+ blockGap(&input), strike: strike, isCall: call, volOracle: vol)
+                }
+                try submit(adminIndex, .marketList(p))
+            } else {
+                try submit(adminIndex, .marketUpdate(p))
+            }
+        case 1:
+            var s = check.liquidationSettings()
+            switch input.u8() % 9 {
+            case 0: s.feePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 1: s.maxFee = input.interesting(UInt128.self, unit: 1_000_000)
+            case 2: s.keeperTip = input.interesting(UInt128.self, unit: 1_000_000)
+            case 3: s.keeperSharePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 4: s.maxBounty = input.interesting(UInt128.self, unit: 1_000_000)
+            case 5: s.bufferPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 6: s.maxPositionNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
+            case 7: s.maxVaultNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
+            default: s.backstopDiscountPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            }
+            try submit(adminIndex, .liquidationSetConfig(s))
+        default:
+            guard var s = check.oracleConfig()?.settings else { return }
+            switch input.u8() % 6 {
+            case 0: s.quorum = input.u8()
+            case 1: s.maxReportAgeMs = input.interesting(UInt64.self)
+            case 2: s.maxFutureSkewMs = input.interesting(UInt64.self)
+            case 3: s.minUpdateIntervalMs = input.interesting(UInt64.self)
+            case 4: s.maxMovePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            default: s.staleAfterMs = input.interesting(UInt64.self)
+            }
+            try submit(adminIndex, .oracleSetSettings(s))
+        }
+    }
+
+    // MARK: Queries
+
+    /// What the RPC, the keeper probes and the liquidation index compute, on every vault.
+    mutating func queries(_ input: inout FuzzInput) {
+        let vaults = committed.entries(.vaults, prefix: []).compactMap { VaultID(key: $0.key) }
+        let time = timeMs &+ 1_000
+        for id in vaults {
+            for prices in [Margin.Prices.latest, .freshOnly] {
+                guard let risk = try? Margin.risk(of: id, state: committed, at: time, prices: prices) else { continue }
+                Self.touch(risk)
+                for p in risk.positions {
+                    if let market = committed.perpMarket(p.market) {
+                        _ = Margin.liquidationPrice(of: p, in: risk, tiers: market.params.tiers)
+                    }
+                }
+            }
+            _ = RiskBands.compute(vault: id, state: committed, at: time)
+        }
+        let move = RiskShock.Move(oracleMarket: oracleMarkets[input.pick(oracleMarkets.count)], ppm: input.signedInteresting(Int64.self) % 100_000_001)
+        if let report = try? RiskShock.run(moves: [move], candidates: vaults, state: committed, context: nextContext) {
+            _ = (report.totalBounties, report.totalFees, report.fundDraw, report.adlNotional, report.closedNotional, report.adlSize)
+        }
+        for market in markets {
+            for long in [true, false] { _ = AutoDeleveraging.ranking(market: market, long: long, state: committed, at: time) }
+        }
+    }
+
+    /// Reads every derived figure of a vault's risk, as the views do.
+    static func touch(_ risk: VaultRisk) {
+        _ = (risk.equity, risk.initial, risk.maintenance, risk.freeCollateral, risk.marginRatioPpm, risk.isLiquidatable,
+             risk.standaloneInitial, risk.standaloneMaintenance, risk.collateralValue, risk.unsettledFunding)
+        for p in risk.positions { _ = (p.entryPrice, p.unrealizedPnl, p.notional) }
+    }
+}
+
+// MARK: The starting chain
+
+extension FuzzChain {
+    /// Builds the state every input starts from, one block per step, checking conservation:
+    /// prices for every oracle market; deposits (USDC, BTC and ETH collateral); a market maker's
+    /// book in the perpetuals, the future and the options; longs whose quote goes negative, a
+    /// short (the position an order near the size bound once overflowed against), a leveraged
+    /// long near maintenance, a portfolio vault with options and a hedge, an isolated vault.
+    mutating func runSetup() throws(TransactionFuzzer.Violation) {
+        let btcPerp: UInt32 = 1, ethPerp: UInt32 = 2, btcFuture: UInt32 = 4, call: UInt32 = 6, put: UInt32 = 7, ethCall: UInt32 = 10
+        func usdc(_ whole: UInt128) -> UInt128 { whole * 1_000_000 }
+        func size(_ hundredths: UInt64) -> UInt64 { hundredths * 1_000_000 }   // 0.01 unit = 10^6 size units
+        func price(_ dollars: UInt64) -> UInt64 { dollars * 100_000_000 }
+        func limit(_ vault: UInt32, _ market: UInt32, _ side: Side, _ hundredths: UInt64, _ dollars: UInt64) -> TxAction {
+            .orderPlace(OrderRequest(vault: vault, market: market, side: side, kind: .limit, timeInForce: .goodTillCancelled,
+                                     reduceOnly: false, size: size(hundredths), price: price(dollars)))
+        }
+        func marketOrder(_ vault: UInt32, _ market: UInt32, _ side: Side, _ hundredths: UInt64, worst dollars: UInt64) -> TxAction {
+            .orderPlace(OrderRequest(vault: vault, market: market, side: side, kind: .market, timeInForce: .immediateOrCancel,
+                                     reduceOnly: false, size: size(hundredths), price: price(dollars)))
+        }
+        func block(_ txs: [(Int, TxAction)]) throws(TransactionFuzzer.Violation) {
+            for (sender, action) in txs { try submit(sender, action) }
+            let expected = pending.count
+            guard expected == txs.count else {
+                throw .init(description: "setup: \(txs.count - expected) of \(txs.count) transactions refused at admission")
+            }
+            try commitBlock(advanceMs: 1_000)
+        }
+        let prices: [(UInt32, UInt64)] = [(1, price(60_000)), (2, price(3_000)), (3, price(150)), (4, 60_000_000), (5, 70_000_000)]
+        try block(prices.map { (adminIndex, .oracleOverride(market: $0.0, price: $0.1)) })
+        try block((0..<10).map { ($0, .deposit(vault: 0, asset: 0, amount: usdc(100_000))) }
+            + [(2, .deposit(vault: 0, asset: 1, amount: 5 * 100_000_000)),
+               (8, .deposit(vault: 0, asset: 2, amount: 10 * 1_000_000_000_000_000_000)),
+               (10, .deposit(vault: 0, asset: 0, amount: usdc(1_000_000_000)))])
+        try block([(3, .vaultOpen(vault: 1, mode: .portfolio)), (4, .vaultOpen(vault: 1, mode: .isolated(market: btcPerp)))])
+        try block([(3, .deposit(vault: 1, asset: 0, amount: usdc(200_000))), (4, .deposit(vault: 1, asset: 0, amount: usdc(20_000)))])
+        // The maker's book: both sides of each market, several levels.
+        var book = [(Int, TxAction)]()
+        for level: UInt64 in 0..<4 {
+            book.append((1, limit(0, btcPerp, .sell, 50, 60_010 + level * 10)))
+            book.append((1, limit(0, btcPerp, .buy, 50, 59_990 - level * 10)))
+            book.append((1, limit(0, ethPerp, .sell, 500, 3_001 + level)))
+            book.append((1, limit(0, ethPerp, .buy, 500, 2_999 - level)))
+            book.append((10, limit(0, btcFuture, .sell, 100, 61_000 + level * 10)))
+            book.append((10, limit(0, btcFuture, .buy, 100, 60_000 - level * 10)))
+            book.append((10, limit(0, call, .sell, 100, 17_000 + level * 100)))
+            book.append((10, limit(0, call, .buy, 100, 14_000 - level * 100)))
+            book.append((10, limit(0, put, .sell, 100, 14_000 + level * 100)))
+            book.append((10, limit(0, ethCall, .sell, 1_000, 900 + level * 10)))
+        }
+        try block(book)
+        try block([
+            // Longs bought on margin: their quotes go below zero.
+            (0, marketOrder(0, btcPerp, .buy, 250, worst: 61_000)),
+            (6, marketOrder(0, btcPerp, .buy, 150, worst: 61_000)),
+            // A short, and a long in ETH.
+            (5, marketOrder(0, btcPerp, .sell, 100, worst: 59_000)),
+            (7, marketOrder(0, ethPerp, .buy, 2_000, worst: 3_100)),
+            // Options and a future in the portfolio vault, hedged with a perpetual.
+            (3, marketOrder(1, call, .buy, 200, worst: 18_000)),
+            (3, marketOrder(1, put, .buy, 100, worst: 15_000)),
+            (3, marketOrder(1, btcFuture, .buy, 100, worst: 62_000)),
+            (3, marketOrder(1, btcPerp, .sell, 100, worst: 59_000)),
+            (3, marketOrder(1, ethCall, .buy, 1_000, worst: 1_000)),
+            // A short call from a cross vault, and the isolated long.
+            (9, limit(0, call, .sell, 50, 14_000)),
+            (4, marketOrder(1, btcPerp, .buy, 100, worst: 61_000)),
+        ])
+    }
+}
