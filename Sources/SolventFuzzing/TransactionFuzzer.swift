@@ -53,13 +53,16 @@ public enum TransactionFuzzer {
 
         private init() {
             var genesis = DevnetKeys.devnetGenesis()
-            let whale = DevnetKeys.account(99)
-            // Largest amounts genesis allows, so transactions can reach the type bounds.
-            genesis.accounts.append(.init(name: "whale", address: Address(whale.publicKey).text, wallet: [
-                .init(asset: "USDC", amount: "10000000000000000000000000000000"),
-                .init(asset: "BTC", amount: "1000000000000000000000000000000"),
-                .init(asset: "ETH", amount: "100000000000000000000"),
-            ]))
+            // Two whales holding near the largest amounts, so that transactions can reach the
+            // bounds: positions of 10^18 size units need a counterparty as rich as the taker.
+            let whales = [DevnetKeys.account(99), DevnetKeys.account(98)]
+            for (i, whale) in whales.enumerated() {
+                genesis.accounts.append(.init(name: "whale\(i)", address: Address(whale.publicKey).text, wallet: [
+                    .init(asset: "USDC", amount: "10000000000000000000000000000000"),
+                    .init(asset: "BTC", amount: "100000000000000000000000000000"),
+                    .init(asset: "ETH", amount: "10000000000000000000"),
+                ]))
+            }
             self.genesis = genesis
             let initial: StateOverlay
             do {
@@ -71,7 +74,7 @@ public enum TransactionFuzzer {
             var hash = StateHash()
             for c in changes { hash.apply(c) }
             keys = (0..<DevnetKeys.accountCount).map { Address(DevnetKeys.account($0).publicKey) }
-                + [Address(whale.publicKey), Address(DevnetKeys.admin().publicKey)]
+                + whales.map { Address($0.publicKey) } + [Address(DevnetKeys.admin().publicKey)]
             adminIndex = keys.count - 1
             markets = initial.perpMarkets().map(\.id)
             oracleMarkets = initial.entries(.oraclePrices, prefix: []).compactMap { e in
@@ -335,10 +338,13 @@ struct FuzzChain {
 
     // MARK: Queries
 
-    /// What the RPC, the keeper probes and the liquidation index compute, on every vault.
+    /// What the RPC, the keeper probes and the liquidation index compute: on every vault or on
+    /// one, as the input chooses (the full set is slow, and speed is coverage).
     mutating func queries(_ input: inout FuzzInput) {
-        let vaults = committed.entries(.vaults, prefix: []).compactMap { VaultID(key: $0.key) }
+        var vaults = committed.entries(.vaults, prefix: []).compactMap { VaultID(key: $0.key) }
         let time = timeMs &+ 1_000
+        let choice = input.u8()
+        if choice & 1 == 0, !vaults.isEmpty { vaults = [vaults[input.pick(vaults.count)]] }
         for id in vaults {
             for prices in [Margin.Prices.latest, .freshOnly] {
                 guard let risk = try? Margin.risk(of: id, state: committed, at: time, prices: prices) else { continue }
@@ -351,12 +357,17 @@ struct FuzzChain {
             }
             _ = RiskBands.compute(vault: id, state: committed, at: time)
         }
-        let move = RiskShock.Move(oracleMarket: oracleMarkets[input.pick(oracleMarkets.count)], ppm: input.signedInteresting(Int64.self) % 100_000_001)
-        if let report = try? RiskShock.run(moves: [move], candidates: vaults, state: committed, context: nextContext) {
-            _ = (report.totalBounties, report.totalFees, report.fundDraw, report.adlNotional, report.closedNotional, report.adlSize)
+        if choice & 2 == 0 {
+            let move = RiskShock.Move(oracleMarket: oracleMarkets[input.pick(oracleMarkets.count)],
+                                      ppm: input.signedInteresting(Int64.self) % 100_000_001)
+            if let report = try? RiskShock.run(moves: [move], candidates: vaults, state: committed, context: nextContext) {
+                _ = (report.totalBounties, report.totalFees, report.fundDraw, report.adlNotional, report.closedNotional, report.adlSize)
+            }
         }
-        for market in markets {
-            for long in [true, false] { _ = AutoDeleveraging.ranking(market: market, long: long, state: committed, at: time) }
+        if choice & 4 == 0 {
+            let market = markets[input.pick(markets.count)]
+            _ = AutoDeleveraging.ranking(market: market, long: input.bool(), state: committed, at: time)
+            for side in [Side.buy, .sell] { _ = OrderBook.depth(market: market, side: side, levels: 50, state: committed) }
         }
     }
 
@@ -402,7 +413,8 @@ extension FuzzChain {
         try block((0..<10).map { ($0, .deposit(vault: 0, asset: 0, amount: usdc(100_000))) }
             + [(2, .deposit(vault: 0, asset: 1, amount: 5 * 100_000_000)),
                (8, .deposit(vault: 0, asset: 2, amount: 10 * 1_000_000_000_000_000_000)),
-               (10, .deposit(vault: 0, asset: 0, amount: usdc(1_000_000_000)))])
+               (10, .deposit(vault: 0, asset: 0, amount: usdc(1_000_000_000_000_000_000))),
+               (11, .deposit(vault: 0, asset: 0, amount: usdc(1_000_000_000_000_000_000)))])
         try block([(3, .vaultOpen(vault: 1, mode: .portfolio)), (4, .vaultOpen(vault: 1, mode: .isolated(market: btcPerp)))])
         try block([(3, .deposit(vault: 1, asset: 0, amount: usdc(200_000))), (4, .deposit(vault: 1, asset: 0, amount: usdc(20_000)))])
         // The maker's book: both sides of each market, several levels.
@@ -420,6 +432,11 @@ extension FuzzChain {
             book.append((10, limit(0, ethCall, .sell, 1_000, 900 + level * 10)))
         }
         try block(book)
+        // The whales: the second rests a bid of 10^9 BTC far below the market, and holds a short
+        // of 10^6 BTC against the first.
+        try block([(11, limit(0, btcPerp, .buy, 100_000_000_000, 1_000)),
+                   (11, limit(0, btcPerp, .sell, 100_000_000, 70_000))])
+        try block([(10, marketOrder(0, btcPerp, .buy, 100_000_000, worst: 70_000))])
         try block([
             // Longs bought on margin: their quotes go below zero.
             (0, marketOrder(0, btcPerp, .buy, 250, worst: 61_000)),

@@ -20,6 +20,9 @@ extension Node {
         guard ms > head.timeMs else {
             throw DevnetError(code: "invalid_time", message: "the next block's time must be after the head's (\(UTCTime.format(head.timeMs)))")
         }
+        guard ms <= Limits.maxTimeMs else {
+            throw DevnetError(code: "invalid_time", message: "the latest block time is \(UTCTime.format(Limits.maxTimeMs)) (contracts-spec/limits.md)")
+        }
         // The clock carries on from there, as anvil's evm_setNextBlockTimestamp does.
         clock.withLock { $0 = (Int64(ms) - Int64(Self.wallClockMs()), ms) }
     }
@@ -41,6 +44,9 @@ extension Node {
         defer { setBlockMode(mode) }
         let start = max(chainClockMs(), latestHead.timeMs + 1)
         let target = start + ms
+        guard target <= Limits.maxTimeMs else {
+            throw DevnetError(code: "invalid_time", message: "the chain clock cannot pass \(UTCTime.format(Limits.maxTimeMs)) (contracts-spec/limits.md)")
+        }
         var blocks = [CommittedBlock]()
         if refreshPrices {
             for stop in try stops(until: target) where stop > latestHead.timeMs + 1_000 {

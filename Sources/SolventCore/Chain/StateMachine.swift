@@ -151,6 +151,9 @@ public struct StateMachine: Sendable {
         guard h.timeMs > parentTimeMs else {
             return .failure(.header("block \(h.height) time \(h.timeMs) is not after its parent's \(parentTimeMs)"))
         }
+        guard h.timeMs <= Limits.maxTimeMs else {
+            return .failure(.header("block \(h.height) time \(h.timeMs) is after the latest block time, \(Limits.maxTimeMs) (limits.md)"))
+        }
         guard h.proposer == validator, block.verifySignature() else {
             return .failure(.header("block \(h.height) is not signed by the validator"))
         }

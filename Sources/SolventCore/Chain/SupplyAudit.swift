@@ -44,7 +44,8 @@ public struct SupplyAudit: Sendable {
         let i = insurance
         let (inflow, o1) = i.seeded.addingReportingOverflow(i.tradingFeesIn)
         let (all, o2) = inflow.addingReportingOverflow(i.liquidationFeesIn)
-        return !o1 && !o2 && all >= i.bountyTopUps + i.deficitsPaid && all - i.bountyTopUps - i.deficitsPaid == insuranceFund
+        let (out, o3) = i.bountyTopUps.addingReportingOverflow(i.deficitsPaid)
+        return !o1 && !o2 && !o3 && all >= out && all - out == insuranceFund
     }
 
     public var holds: Bool { assets.allSatisfy(\.conserved) && markets.allSatisfy(\.balanced) && insuranceAccounted }
@@ -88,8 +89,15 @@ public struct SupplyAudit: Sendable {
         state.scan(.positions, prefix: [], from: nil) { key, value in
             let market = BigEndian.readU32(key, at: 36)
             let p = decodeStored(value, "position", Position.decode)
-            if p.size > 0 { longs[market, default: 0] += UInt64(p.size) } else { shorts[market, default: 0] += UInt64(p.size.magnitude) }
-            owed[market, default: 0] += Int128(p.size) * ((index[market] ?? 0) - p.fundingIndex)
+            // Saturating: an audit of a state past 128 bits reports a failure, it does not trap.
+            if p.size > 0 {
+                longs[market, default: 0] = longs[market, default: 0].addingReportingOverflow(UInt64(p.size)).overflow ? .max : longs[market, default: 0] + UInt64(p.size)
+            } else {
+                shorts[market, default: 0] = shorts[market, default: 0].addingReportingOverflow(p.size.magnitude).overflow ? .max : shorts[market, default: 0] + p.size.magnitude
+            }
+            let delta = (index[market] ?? 0).subtractingReportingOverflow(p.fundingIndex)
+            let (product, o) = Int128(p.size).multipliedReportingOverflow(by: delta.partialValue)
+            owed[market, default: 0] = delta.overflow || o ? .min : owed[market, default: 0].saturatingAdd(product)
             counts[market, default: 0] += 1
             return true
         }
@@ -98,7 +106,9 @@ public struct SupplyAudit: Sendable {
             let indexed = MarketPositions.vaults(market: m.id, long: true, state: state).count
                 + MarketPositions.vaults(market: m.id, long: false, state: state).count
             markets.append(MarketLine(market: m.id, symbol: m.params.symbol, longs: longs[m.id] ?? 0, shorts: shorts[m.id] ?? 0,
-                                      openInterest: m.openInterest, fundingSurplus: m.fundingPool * Funding.indexScale + (owed[m.id] ?? 0),
+                                      openInterest: m.openInterest,
+                                      fundingSurplus: m.fundingPool.multipliedReportingOverflow(by: Funding.indexScale).overflow
+                                          ? (m.fundingPool > 0 ? .max : .min) : (m.fundingPool * Funding.indexScale).saturatingAdd(owed[m.id] ?? 0),
                                       positions: counts[m.id] ?? 0, indexed: indexed))
         }
         return SupplyAudit(assets: assets, markets: markets, insurance: state.insuranceStats(), insuranceFund: state.insuranceFund())
@@ -106,7 +116,9 @@ public struct SupplyAudit: Sendable {
 }
 
 extension Int128 {
-    func saturatingAdd(_ other: Int128) -> Int128 {
+    /// self + other, held at the type's ends instead of overflowing: for audits and displays,
+    /// never for balances.
+    public func saturatingAdd(_ other: Int128) -> Int128 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? (other > 0 ? .max : .min) : sum
     }

@@ -48,19 +48,24 @@ public enum RiskShock {
         /// Vaults still liquidatable after the round (they would be liquidated again next block).
         public let stillLiquidatable: Int
 
-        public var totalBounties: UInt128 { liquidations.reduce(0) { $0 + $1.bounty } }
-        public var totalFees: UInt128 { liquidations.reduce(0) { $0 + $1.fee } }
-        public var deficitsPaid: UInt128 { liquidations.reduce(0) { $0 + $1.deficitPaid } }
+        // Totals of a report saturate: a figure past 128 bits (or 64 for sizes) shows its type's largest.
+        public var totalBounties: UInt128 { Self.total(liquidations.map(\.bounty)) }
+        public var totalFees: UInt128 { Self.total(liquidations.map(\.fee)) }
+        public var deficitsPaid: UInt128 { Self.total(liquidations.map(\.deficitPaid)) }
         /// What the fund paid out: deficits and bounty top-ups.
         public var fundDraw: UInt128 {
-            liquidations.reduce(0) { $0 + $1.deficitPaid + ($1.bounty > $1.fee ? $1.bounty - $1.fee : 0) }
+            Self.total(liquidations.map(\.deficitPaid) + liquidations.map { $0.bounty > $0.fee ? $0.bounty - $0.fee : 0 })
         }
         public var adlSize: [UInt32: UInt64] {
-            liquidations.reduce(into: [:]) { $0[$1.market, default: 0] += $1.adlSize }
+            liquidations.reduce(into: [:]) { $0[$1.market] = Self.total([$0[$1.market, default: 0], $1.adlSize]) }
         }
         /// Quote amount closed by auto-deleveraging, at bankruptcy prices.
-        public var adlNotional: UInt128 { liquidations.reduce(0) { $0 + $1.adlNotional } }
-        public var closedNotional: UInt128 { liquidations.reduce(0) { $0 + $1.closedNotional } }
+        public var adlNotional: UInt128 { Self.total(liquidations.map(\.adlNotional)) }
+        public var closedNotional: UInt128 { Self.total(liquidations.map(\.closedNotional)) }
+
+        static func total<T: FixedWidthInteger>(_ values: [T]) -> T {
+            (try? values.checkedSum { $0 }) ?? T.max
+        }
     }
 
     /// A vault no one owns (the zero key signs nothing) with unlimited USDC, used as the keeper

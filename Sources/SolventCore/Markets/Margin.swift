@@ -106,7 +106,9 @@ public struct VaultRisk: Sendable {
         equity = try quote.adding(Int128(checked: collateralValue)).adding(positionsValue).subtracting(unsettledFunding)
         let initial = portfolio?.initial ?? standaloneInitial
         let maintenance = portfolio?.maintenance ?? standaloneMaintenance
-        guard initial <= UInt128(Int128.max), maintenance <= UInt128(Int128.max) else { throw .overflow }
+        guard initial <= UInt128(Int128.max), maintenance <= UInt128(Int128.max), standaloneInitial <= UInt128(Int128.max) else {
+            throw .overflow
+        }
         freeCollateral = try equity.subtracting(Int128(initial))
     }
 
@@ -216,11 +218,7 @@ public enum Margin {
 
     /// The portfolio evaluation of `positions` (an option that cannot be priced refuses).
     public static func portfolio(_ positions: [PositionRisk], settings: PortfolioSettings) throws(ProtocolError) -> PortfolioMargin.Result {
-        do {
-            return try PortfolioMargin.evaluate(positions.map(\.portfolioPosition), settings: settings)
-        } catch {
-            throw ProtocolError(.invalidMarket, "\(error.symbol) cannot be priced with the current inputs")
-        }
+        try PortfolioMargin.evaluate(positions.map(\.portfolioPosition), settings: settings)
     }
 
     /// The prices a position is marked with.

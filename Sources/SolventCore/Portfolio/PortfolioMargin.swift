@@ -85,13 +85,15 @@ public enum PortfolioMargin {
     }
 
     /// Why a portfolio cannot be evaluated: an option could not be priced (inputs out of range).
-    public struct PricingError: Error, Sendable { public let symbol: String }
+    static func unpriceable(_ symbol: String) -> ProtocolError {
+        ProtocolError(.invalidMarket, "\(symbol) cannot be priced with the current inputs")
+    }
 
     static let wadPerQuantum: Int128 = 100_000_000_000_000_000_000   // size units × wad / 10^20 = quantums
 
     /// Evaluates the portfolio. Positions of size 0 are ignored; underlyings come out in oracle
     /// market order and so do the scenario tables, whatever order the positions come in.
-    public static func evaluate(_ positions: [Position], settings: PortfolioSettings) throws(PricingError) -> Result {
+    public static func evaluate(_ positions: [Position], settings: PortfolioSettings) throws(ProtocolError) -> Result {
         let open = positions.filter { $0.size != 0 }
         let oracles = Array(Set(open.map(\.underlying))).sorted()
         var scans = [UnderlyingScan]()
@@ -109,33 +111,35 @@ public enum PortfolioMargin {
             guard m > 0 else { continue }
             left[c.first] = a - m
             left[c.second] = b - m
-            credits.append(Credit(first: c.first, second: c.second, offsetLoss: m, credit: m * UInt128(c.creditPpm) / 1_000_000))
+            guard let credit = FixedPoint.mulDiv(m, UInt128(c.creditPpm), 1_000_000, .down) else { throw .overflow }
+            credits.append(Credit(first: c.first, second: c.second, offsetLoss: m, credit: credit))
         }
-        let scanLoss = scans.reduce(UInt128(0)) { $0 + $1.scanLoss }
-        let creditTotal = credits.reduce(UInt128(0)) { $0 + $1.credit }
-        let contingency = scans.reduce(UInt128(0)) { $0 + $1.hedgedDeltaCharge + $1.shortOptionCharge }
-        let initial = scanLoss - creditTotal + contingency
+        let scanLoss = try scans.checkedSum(\.scanLoss)
+        let creditTotal = try credits.checkedSum(\.credit)
+        let contingency = try scans.checkedSum { (s) throws(ProtocolError) in try s.hedgedDeltaCharge.adding(s.shortOptionCharge) }
+        // Each credit is at most the scan loss it offsets: the difference is never negative.
+        let initial = try (scanLoss - min(creditTotal, scanLoss)).adding(contingency)
         let maintenance = FixedPoint.mulDiv(initial, UInt128(settings.maintenancePpm), 1_000_000, .up) ?? initial
         return Result(underlyings: scans, credits: credits, scanLoss: scanLoss, creditTotal: creditTotal, contingency: contingency,
                       initial: initial, maintenance: maintenance)
     }
 
     /// The scenario table of one underlying.
-    static func scan(_ positions: [Position], oracle: UInt32, settings: PortfolioSettings) throws(PricingError) -> UnderlyingScan {
+    static func scan(_ positions: [Position], oracle: UInt32, settings: PortfolioSettings) throws(ProtocolError) -> UnderlyingScan {
         let spot = positions[0].spot
         let volMoves: [Int64] = [Int64(settings.volMovePpm), 0, -Int64(settings.volMovePpm)]
         var scenarios = [Scenario]()
         for move in settings.priceMoves {
             let s = moved(spot, move)
-            let linear = linearPnl(positions, to: s)
+            let linear = try linearPnl(positions, to: s)
             for v in volMoves {
                 scenarios.append(Scenario(priceMovePpm: move, volMovePpm: v, coverPpm: 1_000_000,
-                                          pnl: linear + (try optionPnl(positions, to: s, volMovePpm: v))))
+                                          pnl: try linear.adding(try optionPnl(positions, to: s, volMovePpm: v))))
             }
         }
         for move in [-Int64(settings.extremeMovePpm), Int64(settings.extremeMovePpm)] {
             let s = moved(spot, move)
-            let pnl = linearPnl(positions, to: s) + (try optionPnl(positions, to: s, volMovePpm: 0))
+            let pnl = try linearPnl(positions, to: s).adding(try optionPnl(positions, to: s, volMovePpm: 0))
             let counted = FixedPoint.mulDiv(pnl, Int128(settings.extremeCoverPpm), 1_000_000, .down) ?? pnl
             scenarios.append(Scenario(priceMovePpm: move, volMovePpm: 0, coverPpm: settings.extremeCoverPpm, pnl: counted))
         }
@@ -150,15 +154,17 @@ public enum PortfolioMargin {
         var longDelta: Int128 = 0, shortDelta: Int128 = 0, shortOption: UInt128 = 0
         for p in positions {
             let d = try delta(of: p)
-            if d > 0 { longDelta += d } else { shortDelta -= d }
+            if d > 0 { longDelta = try longDelta.adding(d) } else { shortDelta = try shortDelta.subtracting(d) }
             if p.instrument.isOption, p.size < 0 {
-                shortOption += FixedPoint.mulDiv(UInt128(p.size.magnitude), UInt128(p.spot) * UInt128(settings.shortOptionPpm),
-                                                 PerpUnits.notionalDivisor * 1_000_000, .up) ?? UInt128.max / 4
+                guard let charge = FixedPoint.mulDiv(UInt128(p.size.magnitude), UInt128(p.spot) * UInt128(settings.shortOptionPpm),
+                                                     PerpUnits.notionalDivisor * 1_000_000, .up) else { throw .overflow }
+                shortOption = try shortOption.adding(charge)
             }
         }
         let hedged = UInt128(min(longDelta, shortDelta))
-        let hedgedCharge = FixedPoint.mulDiv(hedged, UInt128(spot) * UInt128(settings.hedgedDeltaPpm), PerpUnits.notionalDivisor * 1_000_000, .up)
-            ?? UInt128.max / 4
+        guard let hedgedCharge = FixedPoint.mulDiv(hedged, UInt128(spot) * UInt128(settings.hedgedDeltaPpm), PerpUnits.notionalDivisor * 1_000_000, .up) else {
+            throw .overflow
+        }
         return UnderlyingScan(oracleMarket: oracle, spot: spot, scenarios: scenarios, worst: worst, scanLoss: loss, direction: direction,
                               longDelta: longDelta, shortDelta: shortDelta, hedgedDeltaCharge: hedgedCharge, shortOptionCharge: shortOption)
     }
@@ -170,35 +176,38 @@ public enum PortfolioMargin {
     }
 
     /// Perpetuals and futures: size × (s − spot) / 10^10, each rounded down (a loss rounds up).
-    static func linearPnl(_ positions: [Position], to s: UInt64) -> Int128 {
+    static func linearPnl(_ positions: [Position], to s: UInt64) throws(ProtocolError) -> Int128 {
         var sum: Int128 = 0
         for p in positions where !p.instrument.isOption {
-            sum += FixedPoint.mulDiv(Int128(p.size), Int128(s) - Int128(p.spot), Int128(PerpUnits.notionalDivisor), .down) ?? 0
+            guard let pnl = FixedPoint.mulDiv(Int128(p.size), Int128(s) - Int128(p.spot), Int128(PerpUnits.notionalDivisor), .down) else {
+                throw .overflow
+            }
+            sum = try sum.adding(pnl)
         }
         return sum
     }
 
     /// Options repriced at underlying `s` and volatility × (1 + move): size × (new − mark) / 10^20.
-    static func optionPnl(_ positions: [Position], to s: UInt64, volMovePpm: Int64) throws(PricingError) -> Int128 {
+    static func optionPnl(_ positions: [Position], to s: UInt64, volMovePpm: Int64) throws(ProtocolError) -> Int128 {
         var sum: Int128 = 0
         for p in positions {
             guard case .option(_, let strike, let call, _) = p.instrument else { continue }
             let vol = UInt64(clamping: UInt128(p.vol) * UInt128(1_000_000 + volMovePpm) / 1_000_000)
             let price = BlackScholes.price(spot: s, strike: strike, vol: vol, timeMs: p.timeToExpiryMs, isCall: call)
-            guard let pnl = FixedPoint.mulDiv(Int128(p.size), price - p.markWad, wadPerQuantum, .down) else {
-                throw PricingError(symbol: p.symbol)
+            guard let pnl = FixedPoint.mulDiv(Int128(p.size), try price.subtracting(p.markWad), wadPerQuantum, .down) else {
+                throw unpriceable(p.symbol)
             }
-            sum += pnl
+            sum = try sum.adding(pnl)
         }
         return sum
     }
 
     /// A position's delta in size units: its size for a perpetual or future, size × Δ for an
     /// option (rounded toward zero).
-    public static func delta(of p: Position) throws(PricingError) -> Int128 {
+    public static func delta(of p: Position) throws(ProtocolError) -> Int128 {
         guard case .option(_, let strike, let call, _) = p.instrument else { return Int128(p.size) }
         guard let g = BlackScholes.evaluate(spot: p.spot, strike: strike, vol: p.vol, timeMs: p.timeToExpiryMs, isCall: call) else {
-            throw PricingError(symbol: p.symbol)
+            throw unpriceable(p.symbol)
         }
         let magnitude = FixedPoint.mulDiv(UInt128(p.size.magnitude), g.delta.magnitude, UInt128(FixedMath.one), .down) ?? 0
         return (p.size < 0) != (g.delta < 0) ? -Int128(magnitude) : Int128(magnitude)

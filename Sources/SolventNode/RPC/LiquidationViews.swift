@@ -284,7 +284,7 @@ struct ShockView: Encodable {
         insuranceFundAfter = usdc(r.fundAfter)
         deficitsPaid = usdc(r.deficitsPaid)
         adlVolume = usdc(r.adlNotional)
-        adlSize = Dictionary(uniqueKeysWithValues: r.adlSize.filter { $0.value > 0 }.map { (symbol($0.key), PerpUnits.formatSize(Int64($0.value))) })
+        adlSize = Dictionary(uniqueKeysWithValues: r.adlSize.filter { $0.value > 0 }.map { (symbol($0.key), PerpUnits.formatSize(Int64(clamping: $0.value))) })
         stillLiquidatable = r.stillLiquidatable
     }
 
@@ -432,12 +432,12 @@ struct SupplyView: Encodable {
         holds = a.holds
         assets = a.assets.map { line in
             func fmt(_ v: Int128) -> String { (v < 0 ? "-" : "") + book.format(v.magnitude, line.asset) }
-            return AssetView(asset: line.symbol, genesis: fmt(Int128(line.genesis)), wallets: fmt(Int128(line.wallets)), vaults: fmt(line.vaults),
+            return AssetView(asset: line.symbol, genesis: fmt(Int128(clamping: line.genesis)), wallets: fmt(Int128(clamping: line.wallets)), vaults: fmt(line.vaults),
                              pools: fmt(line.pools), total: fmt(line.total), conserved: line.conserved)
         }
         markets = a.markets.map {
-            MarketView(market: $0.symbol, longs: PerpUnits.formatSize(Int64($0.longs)), shorts: PerpUnits.formatSize(Int64($0.shorts)),
-                       openInterest: PerpUnits.formatSize(Int64($0.openInterest)), positions: $0.positions, indexed: $0.indexed,
+            MarketView(market: $0.symbol, longs: PerpUnits.formatSize(Int64(clamping: $0.longs)), shorts: PerpUnits.formatSize(Int64(clamping: $0.shorts)),
+                       openInterest: PerpUnits.formatSize(Int64(clamping: $0.openInterest)), positions: $0.positions, indexed: $0.indexed,
                        fundingCovered: $0.fundingSurplus >= 0, balanced: $0.balanced)
         }
         insuranceFund = Amount.format(a.insuranceFund, decimals: 6)

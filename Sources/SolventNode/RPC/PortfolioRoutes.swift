@@ -223,6 +223,7 @@ struct PortfolioMarginView: Encodable {
     init(id: VaultID, mode: VaultMode, risk: VaultRisk, portfolio p: PortfolioMargin.Result, settings: PortfolioSettings,
          state: some StateReader, height: UInt64, time: UInt64, whatIf: WhatIfView?) {
         func usdc(_ v: Int128) -> String { PerpUnits.formatQuote(v) }
+        func usdc(_ v: UInt128) -> String { Amount.format(v, decimals: 6) }
         func name(_ oracle: UInt32) -> String { state.oracleMarket(oracle)?.symbol ?? String(oracle) }
         owner = id.owner.text
         vault = id.number
@@ -234,35 +235,34 @@ struct PortfolioMarginView: Encodable {
         var total = (Int128(0), Int128(0), Int128(0), Int128(0))
         positions = risk.positions.map { pos in
             let g = Self.greeks(pos)
-            byUnderlying[pos.underlyingOracle, default: (0, 0, 0, 0)].0 += g.0
-            byUnderlying[pos.underlyingOracle]!.1 += g.1
-            byUnderlying[pos.underlyingOracle]!.2 += g.2
-            byUnderlying[pos.underlyingOracle]!.3 += g.3
-            total = (total.0 + g.0, total.1 + g.1, total.2 + g.2, total.3 + g.3)
+            // Saturating sums: Greeks of positions near the size bound may pass 128 bits together.
+            let u = byUnderlying[pos.underlyingOracle, default: (0, 0, 0, 0)]
+            byUnderlying[pos.underlyingOracle] = (u.0.saturatingAdd(g.0), u.1.saturatingAdd(g.1), u.2.saturatingAdd(g.2), u.3.saturatingAdd(g.3))
+            total = (total.0.saturatingAdd(g.0), total.1.saturatingAdd(g.1), total.2.saturatingAdd(g.2), total.3.saturatingAdd(g.3))
             return MarginPositionView(
                 market: pos.symbol, kind: pos.instrument.kindName, size: PerpUnits.formatSize(pos.size), markPrice: OraclePrice.format(pos.oraclePrice),
                 underlyingPrice: OraclePrice.format(pos.underlyingPrice), value: usdc(pos.value),
-                standaloneInitial: usdc(Int128(pos.initial)), standaloneMaintenance: usdc(Int128(pos.maintenance)),
+                standaloneInitial: usdc(pos.initial), standaloneMaintenance: usdc(pos.maintenance),
                 greeks: GreeksView(delta: g.0, gamma: g.1, vega: g.2, theta: g.3))
         }
-        standaloneInitial = usdc(Int128(risk.standaloneInitial))
-        standaloneMaintenance = usdc(Int128(risk.standaloneMaintenance))
+        standaloneInitial = usdc(risk.standaloneInitial)
+        standaloneMaintenance = usdc(risk.standaloneMaintenance)
         portfolio = PortfolioView(
-            initial: usdc(Int128(p.initial)), maintenance: usdc(Int128(p.maintenance)), scanLoss: usdc(Int128(p.scanLoss)),
-            credits: usdc(Int128(p.creditTotal)), contingency: usdc(Int128(p.contingency)),
+            initial: usdc(p.initial), maintenance: usdc(p.maintenance), scanLoss: usdc(p.scanLoss),
+            credits: usdc(p.creditTotal), contingency: usdc(p.contingency),
             underlyings: p.underlyings.map { u in
                 let g = byUnderlying[u.oracleMarket] ?? (0, 0, 0, 0)
                 return UnderlyingView(
-                    oracleMarket: name(u.oracleMarket), price: OraclePrice.format(u.spot), scanLoss: usdc(Int128(u.scanLoss)),
+                    oracleMarket: name(u.oracleMarket), price: OraclePrice.format(u.spot), scanLoss: usdc(u.scanLoss),
                     worstScenario: u.worst, direction: u.direction, longDelta: PerpUnits.formatSize(Int64(clamping: u.longDelta)),
-                    shortDelta: PerpUnits.formatSize(Int64(clamping: u.shortDelta)), hedgedDeltaCharge: usdc(Int128(u.hedgedDeltaCharge)),
-                    shortOptionCharge: usdc(Int128(u.shortOptionCharge)), greeks: GreeksView(delta: g.0, gamma: g.1, vega: g.2, theta: g.3),
+                    shortDelta: PerpUnits.formatSize(Int64(clamping: u.shortDelta)), hedgedDeltaCharge: usdc(u.hedgedDeltaCharge),
+                    shortOptionCharge: usdc(u.shortOptionCharge), greeks: GreeksView(delta: g.0, gamma: g.1, vega: g.2, theta: g.3),
                     scenarios: u.scenarios.map { ScenarioView(priceMovePpm: $0.priceMovePpm, volMovePpm: $0.volMovePpm, coverPpm: $0.coverPpm, pnl: usdc($0.pnl)) })
             },
-            spreadCredits: p.credits.map { CreditView(first: name($0.first), second: name($0.second), offsetLoss: usdc(Int128($0.offsetLoss)), credit: usdc(Int128($0.credit))) })
+            spreadCredits: p.credits.map { CreditView(first: name($0.first), second: name($0.second), offsetLoss: usdc($0.offsetLoss), credit: usdc($0.credit)) })
         offset = usdc(Int128(risk.standaloneInitial) - Int128(p.initial))
-        initialRequirement = usdc(Int128(risk.initial))
-        maintenanceRequirement = usdc(Int128(risk.maintenance))
+        initialRequirement = usdc(risk.initial)
+        maintenanceRequirement = usdc(risk.maintenance)
         freeCollateral = usdc(risk.freeCollateral)
         var worst: WorstView?
         var worstPnl: Int128 = 0
