@@ -19,9 +19,21 @@ public enum TransactionFuzzer {
         public let description: String
     }
 
+    /// What an input did, for showing what a corpus reaches: every receipt (of a block, or of the
+    /// dry run of a transaction admission refused) and every event, block events included.
+    public struct Observer {
+        public var receipt: (Receipt) -> Void
+        public var blockEvents: ([Event]) -> Void
+        public init(receipt: @escaping (Receipt) -> Void, blockEvents: @escaping ([Event]) -> Void) {
+            self.receipt = receipt
+            self.blockEvents = blockEvents
+        }
+    }
+
     /// Runs one input. Throws only for a broken invariant; traps are the process's.
-    public static func run(_ bytes: [UInt8]) throws(Violation) {
+    public static func run(_ bytes: [UInt8], observe: Observer? = nil) throws(Violation) {
         var chain = FuzzChain(base: Setup.shared)
+        chain.observe = observe
         var input = FuzzInput(bytes)
         var steps = 0
         while !input.isExhausted, steps < 64 {
@@ -113,6 +125,7 @@ struct FuzzChain {
     var height: UInt64 = 0
     var timeMs: UInt64
     var pending: [VerifiedTransaction] = []
+    var observe: TransactionFuzzer.Observer?
 
     init(genesisState: StateOverlay, stateHash: StateHash, timeMs: UInt64, keys: [Address], adminIndex: Int,
          markets: [UInt32], oracleMarkets: [UInt32], supply: [AssetID: Int128], chainId: String) {
@@ -162,7 +175,8 @@ struct FuzzChain {
         if machine.checkTx(tx, state: check, context: nextContext) == nil {
             pending.append(tx)
         } else {
-            _ = machine.simulate(tx, context: nextContext, state: committed)
+            let dry = machine.simulate(tx, context: nextContext, state: committed)
+            observe?.receipt(dry.receipt)
         }
     }
 
@@ -180,6 +194,10 @@ struct FuzzChain {
         }
         stateHash = result.stateHash
         pending = []
+        if let observe {
+            observe.blockEvents(result.blockEvents)
+            result.receipts.forEach(observe.receipt)
+        }
         check = StateOverlay(base: committed)
         for receipt in result.receipts where receipt.code != nil {
             guard ProtocolError.Code.all.contains(receipt.code!) else {
@@ -214,12 +232,26 @@ struct FuzzChain {
         case 6:
             try submit(sender, .send(to: keys[input.pick(keys.count)], asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
         case 7:
-            let owner = keys[input.pick(keys.count)]
-            try submit(sender, .liquidate(owner: owner, vault: UInt32(input.u8() % 3), market: market(&input), keeperVault: UInt32(input.u8() % 3)))
+            // Mostly an existing position (a keeper's guess is rarely that good by chance).
+            let held = committed.entries(.positions, prefix: [])
+            if !held.isEmpty, input.u8() % 4 != 0, let vault = VaultID(key: Array(held[input.pick(held.count)].key.prefix(36))) {
+                let key = held.first { $0.key.starts(with: vault.key) }!.key
+                let market = key.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                try submit(sender, .liquidate(owner: vault.owner, vault: vault.number, market: market, keeperVault: UInt32(input.u8() % 2)))
+            } else {
+                let owner = keys[input.pick(keys.count)]
+                try submit(sender, .liquidate(owner: owner, vault: UInt32(input.u8() % 3), market: market(&input), keeperVault: UInt32(input.u8() % 3)))
+            }
         case 8:
-            // A price set directly (the devnet admin's override).
+            // A price set directly (the devnet admin's override): mostly a move from the current
+            // price (−50% to +77%, in 0.5% steps), sometimes any value.
             let oracle = oracleMarkets[input.pick(oracleMarkets.count)]
-            try submit(adminIndex, .oracleOverride(market: oracle, price: input.interesting(UInt64.self, unit: 100_000_000)))
+            var price = input.interesting(UInt64.self, unit: 100_000_000)
+            if input.u8() % 4 != 0, let current = check.oracleMarket(oracle), current.hasPrice {
+                let step = Int64(input.u8()) - 100
+                price = RiskShock.movedPrice(current.price, ppm: step * 5_000)
+            }
+            try submit(adminIndex, .oracleOverride(market: oracle, price: price))
         case 9:
             try commitBlock(advanceMs: blockGap(&input))
         case 10:
@@ -250,17 +282,21 @@ struct FuzzChain {
         let size = input.interesting(UInt64.self, unit: params?.stepSize ?? 1)
         // Around the oracle price most of the time, so orders meet the book.
         var price = input.interesting(UInt64.self, unit: params?.tickSize ?? 1)
-        if let params, input.u8() % 2 == 0, let oracle = check.oracleMarket(params.oracleMarket), oracle.hasPrice {
-            let ticks = oracle.price / max(params.tickSize, 1)
-            let offset = UInt64(input.u8() % 21)
-            price = (ticks &+ offset &- 10) &* params.tickSize
+        if let params, input.u8() % 4 != 0, let oracle = check.oracleMarket(params.oracleMarket), oracle.hasPrice {
+            // Within ±12.8% of the oracle (of the underlying, for an option: a wide net), on the tick.
+            let tick = max(params.tickSize, 1)
+            let moved = RiskShock.movedPrice(oracle.price, ppm: (Int64(input.u8()) - 128) * 1_000)
+            price = max(moved / tick, 1) &* tick
+            if case .option = params.instrument { price = max(moved / 4 / tick, 1) &* tick }
         }
         return OrderRequest(vault: UInt32(input.u8() % 3), market: market, side: side, kind: kind,
                             timeInForce: kind == .market ? .immediateOrCancel : tif, reduceOnly: input.u8() % 5 == 0, size: size, price: price)
     }
 
+    /// Mostly seconds to minutes (prices stay fresh for 60 s), sometimes an hour (funding), days
+    /// to years (expiries, missed intervals) or anything.
     func blockGap(_ input: inout FuzzInput) -> UInt64 {
-        switch input.u8() % 6 {
+        switch input.u8() % 16 {
         case 0: return 1
         case 1: return 60_000
         case 2: return 3_600_000
