@@ -170,6 +170,14 @@ public final class Node: Sendable {
                 results[i] = .failure(refusal)
             }
         }
+        if !dropped.isEmpty {
+            // A transaction of this batch that was queued and then refused when the batch filled
+            // its gap is answered with that refusal.
+            let reasons = Dictionary(dropped.map { ($0.hash, $0.reason) }, uniquingKeysWith: { first, _ in first })
+            for (i, result) in results.enumerated() {
+                if case .success(let a)? = result, let reason = reasons[a.transaction.hash] { results[i] = .failure(reason) }
+            }
+        }
         // Nothing is answered as accepted before it is journaled.
         if let lastKey {
             try mempool.persist(through: lastKey, context: context, dropped: &dropped)

@@ -95,6 +95,19 @@ import Testing
         }
     }
 
+    @Test func aBatchReportsAQueuedEntryRefusedWhenALaterEntryFillsItsGap() async throws {
+        try await NodeFixtures.withNode { node, client in
+            let tooMuch = send(1, amount: 2_000_000_000_000)
+            let hexes = [tooMuch, send(0)].map { "\"\(Hex.encode($0.bytes))\"" }
+            let reply = try await client.call(.post, "/v1/txs/batch", body: "{\"txs\":[\(hexes.joined(separator: ","))]}")
+            let results = try #require(reply["results"] as? [[String: Any]])
+            #expect(reply["accepted"] as? Int == 1)
+            #expect((results[0]["error"] as? [String: Any])?["code"] as? String == "insufficient_balance", "\(results)")
+            #expect(results[1]["status"] as? String == "pending")
+            #expect(try node.store.journal().map { try TxCodec.decode($0.transaction).hash } == [send(0).hash])
+        }
+    }
+
     @Test func aGapThatNeverFillsExpires() async throws {
         try await NodeFixtures.withNode(limits: MempoolLimits(queuedLifetimeBlocks: 3)) { node, client in
             let stuck = send(1)
