@@ -141,6 +141,8 @@ public final class Keeper: @unchecked Sendable {
                 do {
                     let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
                     nonce += 1
+                    // Queued: the local nonce ran ahead of the account's (a devnet revert).
+                    if reply.status == "queued" { try await syncNonce() }
                     pending[reply.hash] = (vault.owner, vault.vault, position.market)
                     logger.debug("sent liquidation of \(vault.owner)/\(vault.vault) \(position.market): \(reply.hash)")
                 } catch let error as ClientError {

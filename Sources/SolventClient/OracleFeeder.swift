@@ -119,7 +119,10 @@ public final class OracleFeeder: @unchecked Sendable {
             let tx = Transaction(chainId: chainId, sender: Address(relayer.publicKey), nonce: nonce!, action: action).signed(with: relayer)
             let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
             nonce! += 1
-            return "accepted \(reply.hash.prefix(16))"
+            // Queued: the local nonce ran ahead of the account's (a devnet revert); read it again,
+            // so the next update fills the gap instead of queueing behind it.
+            if reply.status == "queued" { nonce = nil }
+            return "accepted \(reply.hash.prefix(16))\(reply.status == "queued" ? " (queued)" : "")"
         } catch let error as ClientError {
             if error.code.hasPrefix("nonce_") || error.code == "already_known" { nonce = nil }
             return "refused: \(error.code): \(error.message)"

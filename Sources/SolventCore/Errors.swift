@@ -43,6 +43,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let alreadyKnown = Code(204, "already_known")
         public static let mempoolFull = Code(205, "mempool_full")
         public static let senderPendingLimit = Code(206, "sender_pending_limit")
+        public static let queueFull = Code(207, "queue_full")
+        public static let nonceQueued = Code(208, "nonce_queued")
 
         // Execution (3xx): the transaction is valid but its effect is refused.
         public static let accountNotFound = Code(300, "account_not_found")
@@ -109,6 +111,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let all: [Code] = [
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
             wrongChainId, badSignature, nonceTooLow, nonceTooHigh, alreadyKnown, mempoolFull, senderPendingLimit,
+            queueFull, nonceQueued,
             accountNotFound, insufficientBalance, balanceOverflow, amountZero, amountTooLarge, unknownAsset,
             vaultNotFound, vaultNumberGap, vaultLimit, selfTransfer, unauthorized, devnetOnly, arithmeticOverflow,
             unknownOracleMarket, oracleQuorumNotMet, oracleUnknownSigner, oracleDuplicateSigner, oracleBadSignature,

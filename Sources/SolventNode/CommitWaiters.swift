@@ -13,17 +13,43 @@ enum CommitOutcome: Sendable {
 /// Clients waiting for their transactions to commit, keyed by transaction hash. Whoever removes
 /// a waiter from the table resumes it, so each continuation is resumed exactly once even when a
 /// commit and a timeout race.
+///
+/// The reasons of recent evictions are kept (the last 4,096 to 8,192), so a client that starts
+/// waiting just after its transaction was dropped still hears why; accepting the same transaction
+/// again forgets its reason.
 final class CommitWaiters: Sendable {
     private let waiting = Mutex<[Bytes32: [UInt64: CheckedContinuation<CommitOutcome, Never>]]>([:])
     private let nextToken = Atomic<UInt64>(0)
+    private let dropped = Mutex<(current: [Bytes32: ProtocolError], previous: [Bytes32: ProtocolError])>(([:], [:]))
+    static let droppedGeneration = 4_096
 
     func wait(for hash: Bytes32, timeoutSeconds: Int) async -> CommitOutcome {
         let token = nextToken.add(1, ordering: .relaxed).newValue
         return await withCheckedContinuation { continuation in
-            waiting.withLock { $0[hash, default: [:]][token] = continuation }
+            // Under the table's lock, so an eviction either finds this waiter or was recorded before.
+            let reason: ProtocolError? = waiting.withLock { table in
+                if let reason = dropped.withLock({ $0.current[hash] ?? $0.previous[hash] }) { return reason }
+                table[hash, default: [:]][token] = continuation
+                return nil
+            }
+            if let reason {
+                continuation.resume(returning: .evicted(reason))
+                return
+            }
             Task {
                 try? await Task.sleep(for: .seconds(timeoutSeconds))
                 self.take(hash, token)?.resume(returning: .timedOut)
+            }
+        }
+    }
+
+    /// Forgets the eviction reasons of transactions accepted again.
+    func accepted(_ hashes: [Bytes32]) {
+        dropped.withLock { d in
+            guard !d.current.isEmpty || !d.previous.isEmpty else { return }
+            for hash in hashes {
+                d.current[hash] = nil
+                d.previous[hash] = nil
             }
         }
     }
@@ -54,7 +80,13 @@ final class CommitWaiters: Sendable {
     }
 
     func evict(_ hash: Bytes32, _ error: ProtocolError) {
-        let waiters = waiting.withLock { $0.removeValue(forKey: hash) }
+        let waiters = waiting.withLock { table in
+            dropped.withLock { d in
+                if d.current.count >= Self.droppedGeneration { d = ([:], d.current) }
+                d.current[hash] = error
+            }
+            return table.removeValue(forKey: hash)
+        }
         for c in waiters?.values ?? [:].values { c.resume(returning: .evicted(error)) }
     }
 }

@@ -105,8 +105,8 @@ extension Node {
         }
         let tx = Transaction(chainId: chainId, sender: address, nonce: mempool.nextNonce(address) ?? nonce ?? 0,
                              action: .oracleOverride(market: market, price: price)).signed(with: admin)
-        switch submit(tx.bytes) {
-        case .success(let signed): return signed
+        switch try submit(tx.bytes) {
+        case .success(let accepted): return accepted.transaction
         case .failure(let error): throw DevnetError(code: error.code.name, message: error.message)
         }
     }

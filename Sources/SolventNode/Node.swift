@@ -79,6 +79,26 @@ public final class Node: Sendable {
                 "vaults": "\(stats.tracked)", "liquidatable": "\(stats.liquidatable)", "took": "\(ContinuousClock.now - started)",
             ])
         }
+        try restoreMempool()
+    }
+
+    /// Re-admits what the journal holds from before a stop or a crash, in its order, each
+    /// transaction checked again on the committed state; those that no longer pass leave the
+    /// journal, each logged with its reason (storage.md, "The mempool journal").
+    private func restoreMempool() throws {
+        let entries = try store.journal()
+        guard !entries.isEmpty else { return }
+        let context = nextBlockContext()
+        var dropped = mempool.restore(entries, chainId: chainId, context: context)
+        try mempool.flushJournal(context: context, dropped: &dropped)
+        for (hash, reason) in dropped {
+            logger.notice("dropped a journaled transaction", metadata: ["hash": "\(hash.hex)", "reason": "\(reason)"])
+        }
+        let queued = mempool.queuedCount
+        logger.info("mempool restored from its journal", metadata: [
+            "journaled": "\(entries.count)", "pending": "\(mempool.count - queued)", "queued": "\(queued)", "dropped": "\(dropped.count)",
+        ])
+        metrics.mempoolSize.record(Int64(mempool.count))
     }
 
     public var chainId: String { store.genesis.chainId }
@@ -92,15 +112,24 @@ public final class Node: Sendable {
 
     // MARK: Submission
 
-    /// Decodes, checks and admits one transaction. Returns its hash, or the refusal.
-    public func submit(_ bytes: [UInt8]) -> Result<SignedTransaction, ProtocolError> {
-        submitBatch([bytes])[0]
+    /// A transaction the mempool accepted: pending (its nonce is the sender's next) or queued
+    /// (waiting for the nonces before it).
+    public struct Accepted: Sendable {
+        public let transaction: SignedTransaction
+        public let queued: Bool
+    }
+
+    /// Decodes, checks and admits one transaction. Returns it, or the refusal.
+    public func submit(_ bytes: [UInt8]) throws -> Result<Accepted, ProtocolError> {
+        try submitBatch([bytes])[0]
     }
 
     /// Admits many transactions: decoding and signature checks run in parallel across cores,
-    /// admission then runs in the given order. One result per input, in order.
-    public func submitBatch(_ items: [[UInt8]]) -> [Result<SignedTransaction, ProtocolError>] {
-        var results = [Result<SignedTransaction, ProtocolError>?](repeating: nil, count: items.count)
+    /// admission then runs in the given order. One result per input, in order. Returns once the
+    /// accepted ones are in the mempool journal (one write for the batch, shared with concurrent
+    /// batches); throws if that write fails, the accepted ones then being withdrawn.
+    public func submitBatch(_ items: [[UInt8]]) throws -> [Result<Accepted, ProtocolError>] {
+        var results = [Result<Accepted, ProtocolError>?](repeating: nil, count: items.count)
         var decoded = [SignedTransaction]()
         var positions = [Int]()
         decoded.reserveCapacity(items.count)
@@ -120,7 +149,10 @@ public final class Node: Sendable {
         }
         let verified = VerifiedTransaction.verifyAll(decoded)
         let context = nextBlockContext()
-        var admittedAny = false
+        var lastKey: UInt64?
+        var dropped = [Mempool.Dropped]()
+        // Queued transactions promoted and then refused, or withdrawn: their waiters hear why.
+        defer { for (hash, reason) in dropped { waiters.evict(hash, reason) } }
         for (k, result) in verified.enumerated() {
             let i = positions[k]
             let v: VerifiedTransaction
@@ -130,25 +162,40 @@ public final class Node: Sendable {
                 results[i] = .failure(error)
                 continue
             }
-            if let refusal = mempool.admit(v, context: context) {
+            switch mempool.admit(v, context: context, dropped: &dropped) {
+            case .success(let (status, key)):
+                results[i] = .success(Accepted(transaction: v.signed, queued: status == .queued))
+                lastKey = max(lastKey ?? 0, key)
+            case .failure(let refusal):
                 results[i] = .failure(refusal)
-            } else {
-                results[i] = .success(v.signed)
-                admittedAny = true
             }
+        }
+        if !dropped.isEmpty {
+            // A transaction of this batch that was queued and then refused when the batch filled
+            // its gap is answered with that refusal.
+            let reasons = Dictionary(dropped.map { ($0.hash, $0.reason) }, uniquingKeysWith: { first, _ in first })
+            for (i, result) in results.enumerated() {
+                if case .success(let a)? = result, let reason = reasons[a.transaction.hash] { results[i] = .failure(reason) }
+            }
+        }
+        // Nothing is answered as accepted before it is journaled.
+        if let lastKey {
+            try mempool.persist(through: lastKey, context: context, dropped: &dropped)
+            waiters.accepted(results.compactMap { if case .success(let a)? = $0 { a.transaction.hash } else { nil } })
         }
         for case .failure(let e) in results.compactMap({ $0 }) { metrics.rejected(e.code.name) }
         metrics.mempoolSize.record(Int64(mempool.count))
-        if admittedAny, case .automine = blockMode { wake.signal() }
+        if lastKey != nil, case .automine = blockMode { wake.signal() }
         return results.map { $0! }
     }
 
     /// `submitBatch` off the Swift concurrency pool: signature checks keep every core busy for
-    /// a while, and the pool's few threads also serve the RPC and the WebSocket streams.
-    public func admit(_ items: [[UInt8]]) async -> [Result<SignedTransaction, ProtocolError>] {
-        await withCheckedContinuation { continuation in
+    /// a while, the journal write waits for the disk, and the pool's few threads also serve the
+    /// RPC and the WebSocket streams.
+    public func admit(_ items: [[UInt8]]) async throws -> [Result<Accepted, ProtocolError>] {
+        try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: self.submitBatch(items))
+                continuation.resume(with: Result { try self.submitBatch(items) })
             }
         }
     }
@@ -199,15 +246,16 @@ public final class Node: Sendable {
         dispatchPrecondition(condition: .onQueue(producerQueue))
         let started = DispatchTime.now().uptimeNanoseconds
         let params = try store.withState { state, _ in state.params() }
-        let chosen = store.stateMachine.prepareProposal(
-            candidates: mempool.candidates(limit: Int(params.maxBlockTransactions)), params: params)
+        let candidates = mempool.candidates(limit: Int(params.maxBlockTransactions))
+        let chosen = store.stateMachine.prepareProposal(candidates: candidates.map(\.tx), params: params)
         let head = try store.head()
         let time = clock.withLock { c -> UInt64 in
             defer { c.nextBlockMs = nil }
             if let next = c.nextBlockMs, next > head.timeMs { return next }
             return max(UInt64(max(0, Int64(Self.wallClockMs()) + c.offsetMs)), head.timeMs + 1)
         }
-        let committed = try store.produceBlock(transactions: chosen, timeMs: time, proposerKey: validatorKey)
+        let committed = try store.produceBlock(transactions: chosen, journalKeys: candidates.prefix(chosen.count).map(\.key),
+                                               timeMs: time, proposerKey: validatorKey)
         cachedHead.withLock { $0 = ChainHead(height: committed.height, blockHash: committed.hash, timeMs: time, appHash: committed.block.header.appHash) }
         // The index is brought up to this block before anyone hears of it, so a keeper that
         // reacts to the block sees the liquidatable set it left.
@@ -222,10 +270,18 @@ public final class Node: Sendable {
         let indexStats = liquidationIndex.stats
         metrics.liquidatableVaults.record(Int64(indexStats.liquidatable))
         metrics.trackedVaults.record(Int64(indexStats.tracked))
-        let evicted = mempool.blockCommitted(
+        var evicted = mempool.blockCommitted(
             included: chosen.count,
             sameAsAdmission: committed.receipts.allSatisfy(\.succeeded) && !committed.contextDependent,
             snapshot: try store.snapshot(), next: nextBlockContext())
+        if !evicted.isEmpty {
+            // The evicted leave the journal now rather than with the next submission's write.
+            do {
+                try mempool.flushJournal(context: nextBlockContext(), dropped: &evicted)
+            } catch {
+                logger.error("mempool journal write failed after evictions", metadata: ["error": "\(error)"])
+            }
+        }
         waiters.resolve(committed)
         for (hash, error) in evicted { waiters.evict(hash, error) }
         bus.publish(committed)
@@ -272,7 +328,7 @@ public final class Node: Sendable {
                 deadline = max(due + interval, ContinuousClock.now)
             case .automine:
                 deadline = nil
-                if mempool.count > 0 {
+                if mempool.hasCandidates {
                     await produceLogged()
                 } else {
                     await wake.wait(timeout: .seconds(1))

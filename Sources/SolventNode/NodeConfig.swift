@@ -26,15 +26,26 @@ public enum BlockMode: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// The mempool's bounds (transactions.md, "Nonces"; rpc.md, "Status codes and retrying").
 public struct MempoolLimits: Sendable {
-    /// Transactions waiting in all.
+    /// Transactions waiting in all, pending and queued.
     public var maxTransactions: Int
-    /// Transactions waiting from one sender.
+    /// Transactions waiting from one sender, pending and queued.
     public var maxPerSender: Int
+    /// How far ahead of its sender's next nonce a transaction may be queued.
+    public var nonceWindow: UInt64
+    /// Queued transactions in all, from every sender.
+    public var maxQueued: Int
+    /// Blocks a queued transaction may wait for the nonces before it.
+    public var queuedLifetimeBlocks: UInt64
 
-    public init(maxTransactions: Int = 200_000, maxPerSender: Int = 20_000) {
+    public init(maxTransactions: Int = 200_000, maxPerSender: Int = 20_000, nonceWindow: UInt64 = 64,
+                maxQueued: Int = 10_000, queuedLifetimeBlocks: UInt64 = 600) {
         self.maxTransactions = maxTransactions
         self.maxPerSender = maxPerSender
+        self.nonceWindow = nonceWindow
+        self.maxQueued = maxQueued
+        self.queuedLifetimeBlocks = queuedLifetimeBlocks
     }
 }
 

@@ -8,6 +8,7 @@ import SolventStore
 ///     HOME/config/genesis.json         the genesis this chain started from
 ///     HOME/config/validator_key.json   the validator's private key (mode 0600)
 ///     HOME/data/                       LMDB environment (data.mdb, lock.mdb)
+///     HOME/node.lock                   the home lock: PID and command of the process working on it
 public struct NodeHome: Sendable {
     public let path: String
 
@@ -19,6 +20,15 @@ public struct NodeHome: Sendable {
     public var genesisPath: String { configDirectory + "/genesis.json" }
     public var validatorKeyPath: String { configDirectory + "/validator_key.json" }
     public var dataDirectory: String { path + "/data" }
+    public var lockPath: String { path + "/node.lock" }
+
+    /// Takes the home lock for `command` (storage.md, "The home lock"), creating the home directory
+    /// if needed; throws `home_in_use` with the holder's PID when another process has it. Keep the
+    /// returned lock alive for as long as the work on the home lasts.
+    public func lock(for command: String) throws -> HomeLock {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return try HomeLock.acquire(file: lockPath, home: path, command: command)
+    }
 
     public var isInitialized: Bool { ChainStore.exists(directory: dataDirectory) }
 

@@ -4,8 +4,13 @@ import SolventCrypto
 
 public struct StoreError: Error, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+    /// A stable code for failures a user must act on differently (`home_in_use`); nil for the rest.
+    public let code: String?
+    public init(_ message: String, code: String? = nil) {
+        self.message = message
+        self.code = code
+    }
+    public var description: String { code.map { "\($0): \(message)" } ?? message }
 }
 
 /// The chain's head: the last committed block (height 0 is the genesis state).
@@ -92,7 +97,8 @@ public final class ChainStore: @unchecked Sendable {
 
     public static func open(directory: String, readOnly: Bool = false, mapSize: Int = 64 << 30) throws -> ChainStore {
         guard exists(directory: directory) else { throw StoreError("no chain data in \(directory) (run `solventd init` first)") }
-        let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, mapSize: mapSize, readOnly: readOnly)
+        let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, optionalTables: Tables.addedLater,
+                                      mapSize: mapSize, readOnly: readOnly)
         let (version, genesisBytes): ([UInt8]?, [UInt8]?) = try env.read { txn in
             (txn.get(Tables.meta, MetaKey.formatVersion), txn.get(Tables.meta, MetaKey.genesis))
         }
@@ -138,30 +144,44 @@ public final class ChainStore: @unchecked Sendable {
     // MARK: Producing and applying blocks
 
     /// Executes `transactions` as the next block at `timeMs`, signs it with `proposerKey` and
-    /// commits it, all in one write transaction.
-    public func produceBlock(transactions: [VerifiedTransaction], timeMs: UInt64, proposerKey: PrivateKey) throws -> CommittedBlock {
+    /// commits it in one write transaction; the same transaction removes `journalKeys` (the
+    /// mempool journal entries of `transactions`), so a transaction is never both in a block and in
+    /// the journal, nor in neither.
+    ///
+    /// The block executes in a read transaction on the head's state and only its writes happen in
+    /// the write transaction, which first checks that the head is still the one executed on. The
+    /// producer is the only writer of state, so the outcome is the one execution inside the write
+    /// transaction would give, while the mempool journal's writes (LMDB has one writer at a time)
+    /// wait only for the block's writes, not for its execution.
+    public func produceBlock(transactions: [VerifiedTransaction], journalKeys: [UInt64] = [], timeMs: UInt64,
+                             proposerKey: PrivateKey) throws -> CommittedBlock {
         let proposer = Address(proposerKey.publicKey)
         guard proposer == validator else { throw StoreError("the proposer key is not this chain's validator") }
-        return try environment.write { txn in
+        let (head, finalized) = try environment.read { txn in
             let head = try Self.readHead(txn)
             guard timeMs > head.timeMs else {
                 throw StoreError("block time \(timeMs) must be after the previous block's \(head.timeMs)")
             }
             let context = BlockContext(height: head.height + 1, timeMs: timeMs, proposer: proposer)
-            let finalized = stateMachine.finalizeBlock(context, transactions: transactions,
-                                                       state: TransactionState(txn: txn),
-                                                       previousStateHash: try Self.readStateHash(txn))
-            let header = BlockHeader(
-                chainId: genesis.chainId, height: context.height, timeMs: timeMs, previousHash: head.blockHash,
-                txCount: UInt32(transactions.count), txRoot: finalized.txRoot, receiptsRoot: finalized.receiptsRoot,
-                appHash: finalized.appHash, proposer: proposer)
-            let block = Block(header: header, signature: proposerKey.sign(header.signBytes),
-                              transactions: transactions.map(\.signed.bytes))
-            try write(block, finalized, txn)
-            return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
-                                  transactions: transactions.map(\.signed),
-                                  contextDependent: finalized.contextDependent, changes: finalized.changes)
+            return (head, stateMachine.finalizeBlock(context, transactions: transactions, state: TransactionState(txn: txn),
+                                                     previousStateHash: try Self.readStateHash(txn)))
         }
+        let header = BlockHeader(
+            chainId: genesis.chainId, height: head.height + 1, timeMs: timeMs, previousHash: head.blockHash,
+            txCount: UInt32(transactions.count), txRoot: finalized.txRoot, receiptsRoot: finalized.receiptsRoot,
+            appHash: finalized.appHash, proposer: proposer)
+        let block = Block(header: header, signature: proposerKey.sign(header.signBytes),
+                          transactions: transactions.map(\.signed.bytes))
+        try environment.write { txn in
+            guard try Self.readHead(txn) == head else {
+                throw StoreError("the head moved while block \(header.height) was executed; it was not committed")
+            }
+            try write(block, finalized, txn)
+            try Self.removeFromJournal(journalKeys, txn)
+        }
+        return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
+                              transactions: transactions.map(\.signed),
+                              contextDependent: finalized.contextDependent, changes: finalized.changes)
     }
 
     /// Validates `block` against the head (ProcessProposal), re-executes it and commits it only if

@@ -28,7 +28,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
     public let path: String
     public let readOnly: Bool
 
-    public init(path: String, tableNames: [String], mapSize: Int = 64 << 30, readOnly: Bool = false) throws {
+    /// `optionalTables`: tables a read-only open skips when the environment does not have them
+    /// (using one then is a programming error).
+    public init(path: String, tableNames: [String], optionalTables: Set<String> = [], mapSize: Int = 64 << 30,
+                readOnly: Bool = false) throws {
         var e: OpaquePointer?
         try check(mdb_env_create(&e), "mdb_env_create")
         env = e!
@@ -45,6 +48,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
             for name in tableNames {
                 var dbi: MDB_dbi = 0
                 let rc = mdb_dbi_open(txn, name, readOnly ? 0 : UInt32(MDB_CREATE), &dbi)
+                if rc == MDB_NOTFOUND, readOnly, optionalTables.contains(name) { continue }
                 if rc != 0 {
                     mdb_txn_abort(txn)
                     throw LMDBError(code: rc, operation: "opening table \(name)")

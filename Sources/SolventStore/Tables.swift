@@ -20,7 +20,16 @@ public enum Tables {
     public static let blockEvents = "block_events"
 
     public static let history = [meta, blocks, blockHashes, txs, receipts, changesets, blockEvents]
-    public static var all: [String] { StateTable.allCases.map(\.name) + history }
+
+    /// The mempool journal: journal key (u64 BE) -> accepted-at height (u64 BE) || signed
+    /// transaction bytes, for every transaction the node accepted and has not yet put in a block
+    /// (storage.md, "The mempool journal"). Node bookkeeping: neither state nor history.
+    public static let mempool = "mempool"
+
+    public static var all: [String] { StateTable.allCases.map(\.name) + history + [mempool] }
+    /// Tables a store written before they existed may lack: created when the store is next opened
+    /// for writing, skipped when it is opened read-only.
+    static let addedLater: Set<String> = [mempool]
 }
 
 enum MetaKey {

@@ -37,6 +37,8 @@ struct LoadCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let dump = try ChainDump.decode(Array(data))
         let home = home.resolve()
+        let lock = try home.lock(for: "load")
+        defer { lock.release() }
         let store = try home.initialize(genesis: dump.genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
         var last = Date.distantPast
         let head = try ChainDump.load(dump, into: store) { height, total in

@@ -146,6 +146,8 @@ struct Start: AsyncParsableCommand {
         let logger = options.logger()
         let home = home.resolve()
         guard home.isInitialized else { throw ValidationError("\(home.path) is not initialised; run `solventd init --home \(home.path)` first") }
+        let lock = try home.lock(for: "start")
+        defer { lock.release() }
         try await runNode(home: home, options: options, devnet: devnet, logger: logger)
     }
 }
@@ -184,8 +186,13 @@ struct Devnet: AsyncParsableCommand {
     func run() async throws {
         let logger = options.logger()
         let home = home.resolve(default: "~/.solventd/devnet")
-        if reset, FileManager.default.fileExists(atPath: home.path) {
-            try FileManager.default.removeItem(atPath: home.path)
+        let lock = try home.lock(for: "devnet")
+        defer { lock.release() }
+        if reset {
+            // The chain goes; the lock file stays, held by this process.
+            for directory in [home.configDirectory, home.dataDirectory] where FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.removeItem(atPath: directory)
+            }
         }
         if !home.isInitialized {
             let file = genesis ?? (FileManager.default.fileExists(atPath: "genesis/devnet.json") ? "genesis/devnet.json" : nil)
@@ -230,6 +237,9 @@ struct Replay: ParsableCommand {
     func run() throws {
         let home = home.resolve()
         let source = try home.openStore(readOnly: true)
+        // A node writing blocks meanwhile would make the final state comparison fail confusingly.
+        let lock = try home.lock(for: "replay")
+        defer { lock.release() }
         let target = into ?? NSTemporaryDirectory() + "solvent-replay-\(ProcessInfo.processInfo.processIdentifier)"
         guard !ChainStore.exists(directory: target) else { throw ValidationError("\(target) already holds a chain") }
         defer { if into == nil { try? FileManager.default.removeItem(atPath: target) } }

@@ -31,7 +31,7 @@ import Testing
             func add(_ what: String, _ tx: SignedTransaction, _ code: String) { cases.append((what, Hex.encode(tx.bytes), code)) }
             add("signed for another chain", NodeFixtures.tx(dev0, nonce: 1, .send(to: dev1, asset: 0, amount: 1), chainId: "solvent-mainnet"), "wrong_chain_id")
             add("reused nonce", NodeFixtures.tx(dev0, nonce: 0, .send(to: dev1, asset: 0, amount: 2)), "nonce_too_low")
-            add("nonce from the future", NodeFixtures.tx(dev0, nonce: 9, .send(to: dev1, asset: 0, amount: 2)), "nonce_too_high")
+            add("nonce beyond the queue's window", NodeFixtures.tx(dev0, nonce: 66, .send(to: dev1, asset: 0, amount: 2)), "nonce_too_high")
             var forged = NodeFixtures.tx(dev0, nonce: 1, .send(to: dev1, asset: 0, amount: 3)).bytes
             forged[forged.count - 1] ^= 0x40
             cases.append(("bad signature", Hex.encode(forged), "bad_signature"))
@@ -110,7 +110,7 @@ import Testing
     @Test func batchReportsEachTransaction() async throws {
         try await NodeFixtures.withNode { _, client in
             let txs = (0..<5).map { NodeFixtures.tx(dev0, nonce: UInt64($0), .send(to: dev1, asset: 0, amount: 1)) }
-            let bad = NodeFixtures.tx(dev0, nonce: 9, .send(to: dev1, asset: 0, amount: 1))
+            let bad = NodeFixtures.tx(dev0, nonce: 70, .send(to: dev1, asset: 0, amount: 1))
             let hexes = (txs.map(\.bytes) + [bad.bytes]).map { "\"\(Hex.encode($0))\"" } + ["\"zz\""]
             let reply = try await client.call(.post, "/v1/txs/batch", body: "{\"txs\":[\(hexes.joined(separator: ","))]}")
             #expect(reply["accepted"] as? Int == 5)

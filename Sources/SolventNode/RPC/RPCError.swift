@@ -21,7 +21,7 @@ struct RPCError: HTTPResponseError {
     init(_ error: ProtocolError) {
         let status: HTTPResponse.Status
         switch error.code {
-        case .mempoolFull: status = .serviceUnavailable
+        case .mempoolFull, .queueFull: status = .serviceUnavailable
         case .senderPendingLimit: status = .tooManyRequests
         case .alreadyKnown: status = .conflict
         default: status = .badRequest

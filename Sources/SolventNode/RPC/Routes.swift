@@ -81,11 +81,16 @@ struct Routes: Sendable {
         guard let raw = Hex.decode(hashText), let hash = Bytes32(raw) else {
             throw RPCError.badRequest("invalid_hash", "'\(hashText)' is not a transaction hash (64 hex characters)")
         }
+        // The mempool first: a transaction leaves it only after its block is committed.
+        if case let (tx, status)? = node.mempool.lookup(hash) {
+            return .json(TransactionView(tx, assets: node.assets, markets: node.oracleMarkets, height: nil, index: nil,
+                                         blockTimeMs: nil, status: status.rawValue, receipt: nil))
+        }
         if let record = try node.store.transaction(hash: hash) {
             return .json(TransactionView(record.transaction, assets: node.assets, markets: node.oracleMarkets, height: record.height, index: record.index,
                                          blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
         }
-        throw RPCError.notFound("no committed transaction \(hash.hex)")
+        throw RPCError.notFound("no transaction \(hash.hex) is committed or waiting in the mempool")
     }
 
     // MARK: Accounts and vaults
@@ -175,13 +180,15 @@ struct Routes: Sendable {
     func submit(_ request: Request) async throws -> Response {
         let body = try await decodeBody(request, SubmitRequest.self, limit: Self.maxSingleBody)
         let bytes = try hexTransaction(body.tx)
-        let tx: SignedTransaction
-        switch await node.admit([bytes])[0] {
-        case .success(let t): tx = t
+        let accepted: Node.Accepted
+        switch try await node.admit([bytes])[0] {
+        case .success(let a): accepted = a
         case .failure(let e): throw RPCError(e)
         }
+        let tx = accepted.transaction
+        let waiting = accepted.queued ? "queued" : "pending"
         guard request.uri.queryParameters["wait"] == "commit" else {
-            return .json(SubmitView(hash: tx.hash.hex, status: "pending", height: nil, index: nil, blockTime: nil, receipt: nil),
+            return .json(SubmitView(hash: tx.hash.hex, status: waiting, height: nil, index: nil, blockTime: nil, receipt: nil),
                          status: .accepted)
         }
         switch await node.waitForCommit(tx.hash) {
@@ -191,7 +198,8 @@ struct Routes: Sendable {
         case .evicted(let error):
             throw RPCError(.conflict, error.code.name, "transaction \(tx.hash.hex) was dropped from the mempool: \(error.message)")
         case .timedOut:
-            return .json(SubmitView(hash: tx.hash.hex, status: "pending", height: nil, index: nil, blockTime: nil, receipt: nil),
+            let now = node.mempool.lookup(tx.hash)?.1.rawValue ?? waiting
+            return .json(SubmitView(hash: tx.hash.hex, status: now, height: nil, index: nil, blockTime: nil, receipt: nil),
                          status: .accepted)
         }
     }
@@ -215,7 +223,7 @@ struct Routes: Sendable {
                 items.append([])
             }
         }
-        let results = await node.admit(items)
+        let results = try await node.admit(items)
         // `?results=errors` leaves accepted transactions out of the reply (load generators).
         let errorsOnly = request.uri.queryParameters["results"] == "errors"
         var accepted = 0
@@ -223,15 +231,18 @@ struct Routes: Sendable {
         views.reserveCapacity(errorsOnly ? 0 : results.count)
         for (i, result) in results.enumerated() {
             if let e = early[i] {
-                views.append(BatchItemView(index: i, hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message)))
+                views.append(BatchItemView(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(code: e.code.name, message: e.message)))
                 continue
             }
             switch result {
-            case .success(let tx):
+            case .success(let a):
                 accepted += 1
-                if !errorsOnly { views.append(BatchItemView(index: i, hash: tx.hash.hex, accepted: true, error: nil)) }
+                if !errorsOnly {
+                    views.append(BatchItemView(index: i, hash: a.transaction.hash.hex, accepted: true, status: a.queued ? "queued" : "pending",
+                                               error: nil))
+                }
             case .failure(let e):
-                views.append(BatchItemView(index: i, hash: nil, accepted: false, error: ErrorBody(code: e.code.name, message: e.message)))
+                views.append(BatchItemView(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(code: e.code.name, message: e.message)))
             }
         }
         return .json(BatchView(accepted: accepted, rejected: results.count - accepted, results: views))

@@ -235,7 +235,7 @@ struct AccountView: Encodable {
     let exists: Bool
     /// The nonce the next transaction must carry given committed state only.
     let nonce: UInt64
-    /// The nonce the next transaction must carry given also the transactions waiting in the mempool.
+    /// The nonce the next transaction must carry given also the pending transactions in the mempool (not queued ones).
     let nextNonce: UInt64
     let wallet: [AmountView]
     let vaults: [UInt32]
@@ -267,6 +267,8 @@ struct BatchItemView: Encodable {
     let index: Int
     let hash: String?
     let accepted: Bool
+    /// `pending` or `queued` for an accepted entry.
+    let status: String?
     let error: ErrorBody?
 }
 
