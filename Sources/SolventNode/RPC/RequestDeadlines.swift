@@ -76,6 +76,11 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimers()
+        // Before any request head, Hummingbird's WebSocket-upgrade handler still owns the
+        // connection and logs an error for every close it did not see coming (each timeout,
+        // each refusal, each reset). Told first that the input ended, it records the close as a
+        // client that went away (a trace).
+        if !sawHead && !upgraded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
         context.fireChannelInactive()
     }
 
@@ -115,8 +120,6 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard !upgraded, let parserError = error as? HTTPParserError else {
-            // A reset before any request: the peer is gone, there is nothing to report.
-            if !upgraded && !sawHead && error is IOError { return closeQuietly() }
             return context.fireErrorCaught(error)
         }
         if closing { return }
@@ -133,7 +136,7 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // The client hung up while its answer lingered: done.
-        if closing, case ChannelEvent.inputClosed = event { return closeQuietly() }
+        if closing, case ChannelEvent.inputClosed = event { return close() }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -144,7 +147,7 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
                 writeTimer = nil
             } else if writeTimer == nil {
                 writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.writeTimeout)) { [weak self] in
-                    self?.closeQuietly()
+                    self?.close()
                 }
             }
         }
@@ -216,7 +219,7 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         timer = nil
         switch which {
         case .idle, .reply:
-            closeQuietly()
+            close()
         case .head:
             answerAndClose(CannedAnswer(status: .requestTimeout, code: "request_timeout",
                                         message: "the request line and headers did not arrive within \(Self.seconds(limits.headTimeout))"))
@@ -247,16 +250,11 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         let shut = context.eventLoop.makePromise(of: Void.self)
         shut.futureResult.whenFailure { [channel = context.channel] _ in channel.close(promise: nil) }
         context.close(mode: .output, promise: shut)
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: Linger.time) { [weak self] in self?.closeQuietly() }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: Linger.time) { [weak self] in self?.close() }
     }
 
-    /// Closes the connection. Before any request head, Hummingbird's WebSocket-upgrade handler
-    /// still owns the connection and logs an error for every close it did not expect; told first
-    /// that the input ended, it closes the connection itself as a client that went away (a trace).
-    private func closeQuietly() {
-        guard let context else { return }
-        if !sawHead && !upgraded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
-        context.close(promise: nil)
+    private func close() {
+        context?.close(promise: nil)
     }
 
     private func cancelTimers() {
