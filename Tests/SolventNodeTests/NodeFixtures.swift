@@ -24,11 +24,13 @@ enum NodeFixtures {
     /// Runs `body` against a node (manual blocks unless `mode` says otherwise). With `live`, a real
     /// server listens on 127.0.0.1 on a free port and the block producer runs.
     static func withNode<T>(genesis: Genesis = DevnetKeys.devnetGenesis(), mode: BlockMode = .manual, devnet: Bool = true,
-                            live: Bool = false, _ body: @Sendable (Node, any TestClientProtocol) async throws -> T) async throws -> T {
+                            live: Bool = false, limits: RPCLimits = RPCLimits(),
+                            _ body: @Sendable (Node, any TestClientProtocol) async throws -> T) async throws -> T {
         let home = home()
         defer { try? FileManager.default.removeItem(atPath: home.path) }
         try home.initialize(genesis: genesis)
-        let node = try Node(config: NodeConfig(home: home, rpcPort: 0, blockMode: mode, devnet: devnet, commitWaitSeconds: 10),
+        let node = try Node(config: NodeConfig(home: home, rpcPort: 0, blockMode: mode, devnet: devnet, commitWaitSeconds: 10,
+                                             rpcLimits: limits),
                             logger: logger)
         defer { node.close() }
         let app = RPCServer.application(for: node, logger: logger)
