@@ -159,14 +159,20 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if upgraded { return context.write(data, promise: promise) }
         switch unwrapOutboundIn(data) {
-        case .head(let head):
+        case .head(var head):
             if head.status == .switchingProtocols {
                 upgraded = true
                 cancelTimers()
             } else if head.status.code >= 200 {
                 replying = true
-                // Answered before the request was read to the end (a 413): close after the reply.
-                if readingBody { closeAfterReply = true }
+                // Answered before the request was read to the end (a 413): close after the reply,
+                // and say so.
+                if readingBody {
+                    closeAfterReply = true
+                    head.headers.replaceOrAdd(name: "connection", value: "close")
+                    rearm()
+                    return context.write(wrapOutboundOut(.head(head)), promise: promise)
+                }
                 rearm()
             }
             context.write(data, promise: promise)
