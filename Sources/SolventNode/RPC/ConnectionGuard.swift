@@ -136,7 +136,7 @@ struct CannedAnswer {
 }
 
 /// How long a refused connection is kept after its answer so the client reads the answer rather
-/// than a reset: what it still sends is read and dropped, up to `lingerBytes`.
+/// than a reset: what it still sends is read and dropped, up to `bytes`.
 enum Linger {
     static let time: TimeAmount = .seconds(2)
     static let bytes = 4 << 20
