@@ -19,7 +19,7 @@ public final class Node: Sendable {
     let validatorKey: PrivateKey
     let mempool: Mempool
     let waiters = CommitWaiters()
-    let bus = EventBus<CommittedBlock>()
+    let bus: EventBus<CommittedBlock>
     let metrics = NodeMetrics()
     let assets: AssetBook
     let oracleMarkets: OracleMarketBook
@@ -48,6 +48,7 @@ public final class Node: Sendable {
     public init(config: NodeConfig, logger: Logger) throws {
         self.config = config
         self.logger = logger
+        self.bus = EventBus(bufferSize: config.rpcLimits.streamBuffer)
         self.store = try config.home.openStore()
         self.validatorKey = try config.home.loadValidatorKey()
         guard Address(validatorKey.publicKey) == store.validator else {

@@ -59,10 +59,12 @@ public struct NodeConfig: Sendable {
     public var devnet: Bool
     /// How long `?wait=commit` waits before answering that the transaction is still pending.
     public var commitWaitSeconds: Int
+    /// Request sizes, timeouts, the connection cap and the block-stream buffer (rpc.md, "Limits").
+    public var rpcLimits: RPCLimits
 
     public init(home: NodeHome, rpcHost: String = "127.0.0.1", rpcPort: Int = 26657,
                 blockMode: BlockMode = .interval(milliseconds: 1000), mempool: MempoolLimits = MempoolLimits(),
-                devnet: Bool = false, commitWaitSeconds: Int = 30) {
+                devnet: Bool = false, commitWaitSeconds: Int = 30, rpcLimits: RPCLimits = RPCLimits()) {
         self.home = home
         self.rpcHost = rpcHost
         self.rpcPort = rpcPort
@@ -70,5 +72,6 @@ public struct NodeConfig: Sendable {
         self.mempool = mempool
         self.devnet = devnet
         self.commitWaitSeconds = commitWaitSeconds
+        self.rpcLimits = rpcLimits
     }
 }

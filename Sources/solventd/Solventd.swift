@@ -42,8 +42,20 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("rpc-max-connections"), help: "RPC connections served at once; more get 503 (default 2048, lowered to fit the open-file limit).")
+    var rpcMaxConnections: Int?
+
+    @Option(name: .customLong("rpc-idle-timeout"), help: "Seconds an RPC connection may sit with no request before it is closed (default 75).")
+    var rpcIdleTimeout: Int?
+
+    @Option(name: .customLong("rpc-head-timeout"), help: "Seconds a request's line and headers may take to arrive (default 10).")
+    var rpcHeadTimeout: Int?
+
     func validate() throws {
         guard !(automine && manual) else { throw ValidationError("choose one of --automine and --manual") }
+        for (flag, value) in [("--rpc-max-connections", rpcMaxConnections), ("--rpc-idle-timeout", rpcIdleTimeout), ("--rpc-head-timeout", rpcHeadTimeout)] {
+            if let value, !(1...1_000_000).contains(value) { throw ValidationError("\(flag) must be 1 to 1000000") }
+        }
         guard blockTime >= 1 && blockTime <= 3_600_000 else { throw ValidationError("--block-time must be 1 to 3600000 ms") }
         _ = try hostPort()
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
@@ -55,6 +67,14 @@ struct RunOptions: ParsableArguments {
             throw ValidationError("--rpc must be HOST:PORT, e.g. 127.0.0.1:26657")
         }
         return (String(parts[0]), port)
+    }
+
+    var rpcLimits: RPCLimits {
+        var limits = RPCLimits()
+        if let rpcMaxConnections { limits.maxConnections = rpcMaxConnections }
+        if let rpcIdleTimeout { limits.idleTimeout = .seconds(rpcIdleTimeout) }
+        if let rpcHeadTimeout { limits.headTimeout = .seconds(rpcHeadTimeout) }
+        return limits
     }
 
     var blockMode: BlockMode {
@@ -78,7 +98,8 @@ struct RunOptions: ParsableArguments {
 func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger,
              onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
     let (host, port) = try options.hostPort()
-    let config = NodeConfig(home: home, rpcHost: host, rpcPort: port, blockMode: options.blockMode, devnet: devnet)
+    let config = NodeConfig(home: home, rpcHost: host, rpcPort: port, blockMode: options.blockMode, devnet: devnet,
+                            rpcLimits: options.rpcLimits)
     let node = try Node(config: config, logger: logger)
     let head = try node.store.head()
     logger.info("opened chain", metadata: [

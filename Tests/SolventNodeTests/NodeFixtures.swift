@@ -25,14 +25,16 @@ enum NodeFixtures {
     /// server listens on 127.0.0.1 on a free port and the block producer runs.
     /// `prepare` runs on the initialised home before the node opens it.
     static func withNode<T>(genesis: Genesis = DevnetKeys.devnetGenesis(), mode: BlockMode = .manual, devnet: Bool = true,
-                            live: Bool = false, limits: MempoolLimits = MempoolLimits(), prepare: (NodeHome) throws -> Void = { _ in },
+                            live: Bool = false, limits: MempoolLimits = MempoolLimits(), rpcLimits: RPCLimits = RPCLimits(),
+                            prepare: (NodeHome) throws -> Void = { _ in },
                             _ body: @Sendable (Node, any TestClientProtocol) async throws -> T) async throws -> T {
         let home = home()
         defer { try? FileManager.default.removeItem(atPath: home.path) }
         try home.initialize(genesis: genesis)
         try prepare(home)
         let node = try Node(config: NodeConfig(home: home, rpcPort: 0, blockMode: mode, mempool: limits, devnet: devnet,
-                                               commitWaitSeconds: 10), logger: logger)
+                                               commitWaitSeconds: 10, rpcLimits: rpcLimits),
+                            logger: logger)
         defer { node.close() }
         let app = RPCServer.application(for: node, logger: logger)
         let producer = live ? Task { await node.run() } : nil

@@ -1,20 +1,29 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
+import ServiceLifecycle
 import SolventCore
 import SolventStore
+import Synchronization
 
 /// `GET /v1/ws`: a WebSocket that streams every committed block with its transactions, receipts
 /// and events as JSON text messages (contracts-spec/rpc.md, "Block stream").
 ///
 /// With `?from_height=H` the stream first replays stored blocks from H, then continues live
-/// without a gap or a duplicate. A subscriber that falls more than the buffer behind gets a
-/// `lagged` message and is disconnected; it reconnects with `from_height` to catch up.
+/// without a gap or a duplicate. A subscriber is never dropped for being slow until more than
+/// `RPCLimits.streamBuffer` blocks wait for it in the node; it then gets a `lagged` message and a
+/// close frame, as far as its socket takes them within `streamCloseTimeout`, after which the
+/// connection is closed regardless. It reconnects with `from_height` to catch up.
 struct BlockStream: Sendable {
     let routes: Routes
     var node: Node { routes.node }
 
     static let maxCatchUp: UInt64 = 10_000
+    /// The socket send buffer of a stream (Linux doubles it): what a subscriber that stopped
+    /// reading can have waiting in the kernel on top of its queue of blocks. The default grows to
+    /// 4 MiB, thousands of blocks the subscriber seems not to be behind by, pinned in kernel memory.
+    static let socketSendBuffer = 256 << 10
 
     struct Hello: Encodable {
         let type = "hello"
@@ -44,15 +53,27 @@ struct BlockStream: Sendable {
             }
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in
-            try await serve(inbound: inbound, outbound: outbound,
+            try await serve(inbound: inbound, outbound: outbound, channel: context.requestContext.channel,
                             fromHeight: context.request.uri.queryParameters["from_height"].flatMap { UInt64($0) })
         })
     }
 
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, fromHeight: UInt64?) async throws {
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
+               fromHeight: UInt64?) async throws {
+        try? await channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: ChannelOptions.Types.SocketOption.Value(Self.socketSendBuffer)).get()
+        let cutOff = CutOff(channel: channel, grace: node.config.rpcLimits.streamCloseTimeout)
         // Subscribe before reading the head so no block falls between history and live.
-        let subscription = node.bus.subscribe()
+        let subscription = node.bus.subscribe(onCutOff: { cutOff.start() })
         defer { node.bus.unsubscribe(subscription.id) }
+        try await withGracefulShutdownHandler {
+            try await stream(subscription, inbound: inbound, outbound: outbound, fromHeight: fromHeight, cutOff: cutOff)
+        } onGracefulShutdown: {
+            cutOff.start()
+        }
+    }
+
+    private func stream(_ subscription: EventBus<CommittedBlock>.Subscription, inbound: WebSocketInboundStream,
+                        outbound: WebSocketOutboundWriter, fromHeight: UInt64?, cutOff: CutOff) async throws {
         node.metrics.websocketSubscribers.record(Int64(node.bus.subscriberCount))
         let head = try node.store.head()
         try await outbound.write(.text(String(decoding: JSON.encode(Hello(chainId: node.chainId, height: head.height)), as: UTF8.self)))
@@ -78,6 +99,8 @@ struct BlockStream: Sendable {
             group.addTask {
                 var lastSent = head.height
                 for await committed in subscription.messages {
+                    // Cut off: what is still queued is not sent, so the notice goes out next.
+                    if cutOff.started { break }
                     guard committed.height > lastSent else { continue }
                     lastSent = committed.height
                     let view = BlockView(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
@@ -95,5 +118,28 @@ struct BlockStream: Sendable {
 
     private func send<T: Encodable>(_ message: T, _ outbound: WebSocketOutboundWriter) async throws {
         try await outbound.write(.text(String(decoding: JSON.encode(message), as: UTF8.self)))
+    }
+}
+
+/// A subscriber being cut off (it lagged, or the node is stopping): from the first call to
+/// `start` it has `grace` to take the `lagged` notice and the close frame. A client that does not
+/// read leaves them, and everything before them, stuck in its socket; the connection is then
+/// closed, which also ends the write the stream is blocked in.
+final class CutOff: Sendable {
+    private let channel: any Channel
+    private let grace: Duration
+    private let flag = Atomic<Bool>(false)
+
+    init(channel: any Channel, grace: Duration) {
+        self.channel = channel
+        self.grace = grace
+    }
+
+    var started: Bool { flag.load(ordering: .acquiring) }
+
+    func start() {
+        guard !flag.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let channel = self.channel
+        channel.eventLoop.scheduleTask(in: TimeAmount(grace)) { channel.close(promise: nil) }
     }
 }

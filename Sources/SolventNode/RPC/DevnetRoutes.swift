@@ -21,7 +21,7 @@ struct DevnetRoutes: Sendable {
     func requireDevnet() throws { try Routes(node: node).requireDevnet() }
 
     func body<T: Decodable>(_ request: Request, _ type: T.Type) async throws -> T {
-        let buffer = try await request.body.collect(upTo: 4096)
+        let buffer = try await Routes.collectBody(request, limit: 4096)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch {

@@ -1,11 +1,10 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import HummingbirdWebSocket
 import SolventCore
 import SolventCrypto
 import SolventStore
-
-typealias RPCContext = BasicWebSocketRequestContext
 
 /// The HTTP JSON API under `/v1` (contracts-spec/openapi.yaml) plus `/metrics`.
 struct Routes: Sendable {
@@ -148,11 +147,25 @@ struct Routes: Sendable {
     struct BatchRequest: Decodable { let txs: [String] }
 
     func decodeBody<T: Decodable>(_ request: Request, _ type: T.Type, limit: Int) async throws -> T {
-        let buffer = try await request.body.collect(upTo: limit)
+        let buffer = try await Self.collectBody(request, limit: limit)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch {
             throw RPCError.badRequest("invalid_json", "the request body is not the expected JSON: \(Self.describe(error))")
+        }
+    }
+
+    /// The body, refused with `413 body_too_large` as soon as it is known to be over `limit`: from
+    /// its declared length before any of it is read, else once `limit` bytes have arrived. The
+    /// connection is then closed after the reply (RequestDeadlines), so the rest is never read.
+    static func collectBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        let tooLarge = RPCError(.contentTooLarge, "body_too_large",
+                                "the request body is over \(limit) bytes, the limit for \(request.method) \(request.uri.path)")
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
         }
     }
 
