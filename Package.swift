@@ -73,6 +73,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                // The command-line conventions both executables share (CommandLine.swift).
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -126,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SolventClientTests",
-            dependencies: ["SolventClient", "SolventCore", "SolventCrypto"]
+            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventTestSupport"]
         ),
     ]
 )
