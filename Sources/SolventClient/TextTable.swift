@@ -24,6 +24,7 @@ public struct TextTable: Sendable {
                 if rightAligned.contains(c) { line += pad + cell } else { line += last ? cell : cell + pad }
                 if !last { line += String(repeating: " ", count: gap) }
             }
+            while line.last == " " { line.removeLast() }   // an empty last cell leaves no trailing blanks
             return line
         }.joined(separator: "\n")
     }

@@ -24,7 +24,7 @@ extension Query {
                 let m = reply.value
                 func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
                 print("vault        \(m.owner)/\(m.vault) (\(m.mode)) at height \(m.height)")
-                if let w = m.whatIf { print("what if      + \(w.size) \(w.market) at \(w.price) (not sent)") }
+                if let w = m.whatIf { print("what if      \(w.size.hasPrefix("-") ? "" : "+")\(w.size) \(w.market) at \(w.price) (added to the vault here, nothing sent)") }
                 print("equity       \(m.equity) USDC")
                 if m.positions.isEmpty {
                     print("positions    none")
@@ -35,7 +35,7 @@ extension Query {
                     }
                     print(table.render())
                 }
-                print("cross (sum)  initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC")
+                print("standalone   initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC (each position alone, summed: what a cross vault needs)")
                 print("portfolio    initial \(m.portfolio.initial)   maintenance \(m.portfolio.maintenance) USDC"
                     + "  (scan loss \(m.portfolio.scanLoss) − credits \(m.portfolio.credits) + contingency \(m.portfolio.contingency))")
                 print("offset       \(Self.offsetSentence(m.offset))")

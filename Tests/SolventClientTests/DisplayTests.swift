@@ -14,6 +14,9 @@ import Testing
             BTC-26MAR27-60000-C  call                   0
             BTC-PERP             perpetual           12.5
             """)
+        var status = TextTable(header: ["asset", "now", ""])
+        status.add(["USDC", "10102000", "ok"])
+        #expect(status.render() == "asset  now\nUSDC   10102000  ok")
     }
 
     @Test func theDevnetBannerShowsEachWalletThePidAndTheHome() throws {
