@@ -230,9 +230,11 @@ struct Devnet: AsyncParsableCommand {
         let keeperTask = keeper ? KeeperTask(account: keeperAccount, deposit: keeperDeposit, logger: logger) : nil
         defer { keeperTask?.stop() }
         let pidFile = PidFile(path: home.path + "/" + DevnetConfig.pidFileName)
-        pidFile.write()
         defer { pidFile.remove() }
         try await runNode(home: home, options: options, devnet: true, logger: logger) { url, node in
+            // Written once the node has opened its home and listens, so a second devnet refused
+            // on the same home never replaces the running one's pid.
+            pidFile.write()
             let config = DevnetConfig.derive(from: genesis, rpc: url)
             let banner = config.banner(wallets: Self.wallets(node, config.accounts.map(\.address)), pid: pidFile.pid, home: home.path)
             FileHandle.standardOutput.write(Data((banner + "\n").utf8))
