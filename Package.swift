@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                // The command-line conventions both executables share (CommandLine.swift).
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -132,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SolventClientTests",
-            dependencies: ["SolventClient", "SolventCore", "SolventCrypto"]
+            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventTestSupport"]
         ),
     ]
 )

@@ -80,6 +80,9 @@ public struct DevnetConfig: Codable, Sendable {
         try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
+    /// The file in a devnet's home that holds its process id while it runs (devnet.md, "Running a devnet").
+    public static let pidFileName = "solventd.pid"
+
     public static func read(from path: String) throws -> DevnetConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ClientError("devnet_config", "cannot read \(path)")
@@ -91,13 +94,21 @@ public struct DevnetConfig: Codable, Sendable {
         }
     }
 
-    /// The banner `solventd devnet` prints.
-    public var banner: String {
+    /// The banner `solventd devnet` prints: the chain, the node's process and home, then each
+    /// account with its wallet (`wallets`: address to "1000000 USDC, 10 BTC, ..." as the chain holds
+    /// it now) and private key, and the oracle signers.
+    public func banner(wallets: [String: String] = [:], pid: Int32? = nil, home: String? = nil) -> String {
         let rule = String(repeating: "=", count: 100)
-        var lines = [rule, "Solvent devnet \(chainId) at \(rpc)", "", warning, ""]
+        var lines = [rule, "Solvent devnet \(chainId) at \(rpc)"]
+        if let pid {
+            lines.append("process \(pid)\(home.map { ", home \($0) (pid also in \($0)/\(Self.pidFileName))" } ?? ""); "
+                + "stop: Ctrl-C or kill -INT \(pid); kill hard: kill -9 \(pid)")
+        }
+        lines += ["", warning, ""]
+        let width = max(15, (accounts.map(\.name.count).max() ?? 0) + 1)
         for a in accounts {
-            lines.append("\(a.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(a.address)")
-            lines.append("                private key \(a.privateKey)")
+            lines.append("\(a.name.padding(toLength: width, withPad: " ", startingAt: 0)) \(a.address)  \(wallets[a.address] ?? "")")
+            lines.append(String(repeating: " ", count: width + 1) + "private key \(a.privateKey)")
         }
         lines.append("")
         lines.append("oracle signers (quorum \(oracle.quorum)):")

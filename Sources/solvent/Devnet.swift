@@ -70,7 +70,7 @@ extension DevnetCommand {
         func run() async throws {
             try await global.run {
                 let r = try await global.client.devnet("oracle", ["market": market, "price": price, "mine": !noMine])
-                show(r, global) { "\($0["market"] ?? market) set to \($0["price"] ?? price) (tx \($0["tx_hash"]?.prefix(16) ?? "?"), height \($0["height"] ?? "?"))" }
+                show(r, global) { "\($0["market"] ?? market) set to \($0["price"] ?? price) (tx \($0["tx_hash"]?.prefix(16) ?? "?"), height \($0["height"] ?? "pending"))" }
             }
         }
     }

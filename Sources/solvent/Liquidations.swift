@@ -163,12 +163,16 @@ extension Query {
                 if global.output == .json { return global.printJSON(reply.json) }
                 let s = reply.value
                 print("height \(s.height): \(s.holds ? "conservation holds" : "CONSERVATION VIOLATED")")
+                var assets = TextTable(header: ["  asset", "genesis", "now", "wallets", "vaults", "pools", ""], rightAligned: [1, 2, 3, 4, 5])
                 for a in s.assets {
-                    print("  \(pad(a.asset, 5)) genesis \(pad(a.genesis, 22)) now \(pad(a.total, 22)) (wallets \(a.wallets), vaults \(a.vaults), pools \(a.pools)) \(a.conserved ? "ok" : "MISMATCH")")
+                    assets.add(["  " + a.asset, a.genesis, a.total, a.wallets, a.vaults, a.pools, a.conserved ? "ok" : "MISMATCH"])
                 }
+                print(assets.render())
+                var markets = TextTable(header: ["  market", "longs", "shorts", "open interest", "funding covered", ""], rightAligned: [1, 2, 3])
                 for m in s.markets {
-                    print("  \(pad(m.market, 9)) longs \(pad(m.longs, 12)) shorts \(pad(m.shorts, 12)) open interest \(pad(m.openInterest, 12)) funding covered \(m.fundingCovered) \(m.balanced ? "ok" : "MISMATCH")")
+                    markets.add(["  " + m.market, m.longs, m.shorts, m.openInterest, String(m.fundingCovered), m.balanced ? "ok" : "MISMATCH"])
                 }
+                print(markets.render())
                 print("  insurance fund \(s.insuranceFund) USDC, totals \(s.insuranceAccounted ? "account for it" : "DO NOT ACCOUNT FOR IT")")
                 if !s.holds { throw ExitCode(1) }
             }

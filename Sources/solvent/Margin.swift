@@ -24,17 +24,21 @@ extension Query {
                 let m = reply.value
                 func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
                 print("vault        \(m.owner)/\(m.vault) (\(m.mode)) at height \(m.height)")
-                if let w = m.whatIf { print("what if      + \(w.size) \(w.market) at \(w.price) (not sent)") }
+                if let w = m.whatIf { print("what if      \(w.size.hasPrefix("-") ? "" : "+")\(w.size) \(w.market) at \(w.price) (added to the vault here, nothing sent)") }
                 print("equity       \(m.equity) USDC")
-                print(pad("market", 22) + pad("kind", 10) + pad("size", 12) + pad("mark", 14) + pad("standalone IM", 16) + pad("delta", 14) + "vega/pt")
-                for p in m.positions {
-                    print(pad(p.market, 22) + pad(p.kind, 10) + pad(p.size, 12) + pad(p.markPrice, 14) + pad(p.standaloneInitial, 16)
-                        + pad(Self.short(p.greeks.delta), 14) + Self.short(p.greeks.vega))
+                if m.positions.isEmpty {
+                    print("positions    none")
+                } else {
+                    var table = TextTable(header: ["market", "kind", "size", "mark", "standalone IM", "delta", "vega/pt"], rightAligned: [2, 3, 4, 5, 6])
+                    for p in m.positions {
+                        table.add([p.market, p.kind, p.size, p.markPrice, p.standaloneInitial, Self.short(p.greeks.delta), Self.short(p.greeks.vega)])
+                    }
+                    print(table.render())
                 }
-                print("cross (sum)  initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC")
+                print("standalone   initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC (each position alone, summed: what a cross vault needs)")
                 print("portfolio    initial \(m.portfolio.initial)   maintenance \(m.portfolio.maintenance) USDC"
                     + "  (scan loss \(m.portfolio.scanLoss) − credits \(m.portfolio.credits) + contingency \(m.portfolio.contingency))")
-                print("offset       \(m.offset) USDC less than cross margin")
+                print("offset       \(Self.offsetSentence(m.offset))")
                 print("in force     initial \(m.initialRequirement)   maintenance \(m.maintenanceRequirement)   free \(m.freeCollateral) USDC")
                 if let w = m.worst {
                     print("worst        \(w.oracleMarket) price \(Self.percent(w.priceMovePpm)) vol \(Self.percent(w.volMovePpm)): \(w.pnl) USDC")
@@ -52,6 +56,14 @@ extension Query {
                     print("credit       \(c.first)/\(c.second): \(c.credit) USDC on an offsetting loss of \(c.offsetLoss)")
                 }
             }
+        }
+
+        /// `offset` = standalone sum − portfolio initial (portfolio-margin.md): what portfolio
+        /// margining saves when positive, what it costs when negative.
+        static func offsetSentence(_ offset: String) -> String {
+            if offset.hasPrefix("-") { return "\(offset) USDC: portfolio margin needs \(offset.dropFirst()) USDC more than the standalone sum" }
+            if offset == "0" { return "0 USDC: portfolio margin needs the same as the standalone sum" }
+            return "\(offset) USDC: portfolio margin needs \(offset) USDC less than the standalone sum"
         }
 
         static func percent(_ ppm: Int64) -> String {

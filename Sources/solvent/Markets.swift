@@ -38,7 +38,9 @@ extension Tx {
                 discussion: """
                     A limit order rests until filled or cancelled (--ioc: fill what it can now, cancel the rest; \
                     --post-only: refused if it would fill now). Without --price it is a market order that fills \
-                    at once at prices no worse than --worst-price, or than the oracle price moved by --max-slippage.
+                    at once at prices no worse than --worst-price, or else than the market's own price moved by \
+                    --max-slippage against you: an option's model price (mark_price in `solvent query market`), a \
+                    perpetual's or future's oracle price, or without either the best opposite order.
                     """)
             @OptionGroup var global: GlobalOptions
             @OptionGroup var signing: Tx.SigningOptions
@@ -51,8 +53,9 @@ extension Tx {
             @Flag(name: .customLong("reduce-only"), help: "Never increase the position: only the part that reduces it fills.") var reduceOnly = false
             @Option(help: "Vault number.") var vault: UInt32 = 0
             @Option(name: .customLong("worst-price"), help: "Market orders: the worst acceptable price.") var worstPrice: String?
-            @Option(name: .customLong("max-slippage"), help: "Market orders without --worst-price: the worst price as a fraction away from the oracle.")
-            var maxSlippage = 0.01
+            @Option(name: .customLong("max-slippage"),
+                    help: "Market orders without --worst-price: how far from the market's own price (a fraction, 0.01, or 1%).")
+            var maxSlippage = "0.01"
 
             func run() async throws {
                 try await global.run {
@@ -70,19 +73,18 @@ extension Tx {
                     } else {
                         guard !postOnly else { throw ClientError("invalid_argument", "a market order cannot be post-only") }
                         let tick = try parsePrice(m.params.tickSize)
-                        var worst: UInt64
+                        let worst: UInt64
                         if let worstPrice {
-                            worst = try parsePrice(worstPrice)
+                            worst = MarketOrderPrice.worstPrice(reference: try parsePrice(worstPrice), side: side, slippagePpm: 0, tick: tick)
                         } else {
-                            guard let oracleText = m.oraclePrice, let oracle = Double(oracleText), maxSlippage >= 0, maxSlippage < 1 else {
-                                throw ClientError("invalid_argument", "give --worst-price (the market has no oracle price to slip from)")
+                            let slippage = try MarketOrderPrice.parseSlippage(maxSlippage)
+                            guard let reference = MarketOrderPrice.reference(m, side: side) else {
+                                throw ClientError("invalid_argument", "\(m.params.symbol) has no price to slip from (no mark, no opposite order): give --worst-price")
                             }
-                            worst = UInt64((oracle * (side == .buy ? 1 + maxSlippage : 1 - maxSlippage) * Double(OraclePrice.one)).rounded())
+                            worst = MarketOrderPrice.worstPrice(reference: reference.price, side: side, slippagePpm: slippage, tick: tick)
                         }
-                        // Round to the tick, towards the side that keeps the limit.
-                        worst = side == .buy ? (worst / tick) * tick : ((worst + tick - 1) / tick) * tick
                         request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .market, timeInForce: .immediateOrCancel,
-                                               reduceOnly: reduceOnly, size: size, price: max(worst, tick))
+                                               reduceOnly: reduceOnly, size: size, price: worst)
                     }
                     try await signAndSend(.orderPlace(request), global, signing)
                 }
@@ -144,28 +146,37 @@ extension Tx {
 
 extension Query {
     struct MarketsQuery: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "markets", abstract: "The perpetual markets.")
+        static let configuration = CommandConfiguration(
+            commandName: "markets",
+            abstract: "Every market: kind, status (live, expiring, settled, inactive), oracle and mark, the top of the book, open interest, funding.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await global.run {
                 let reply = try await global.client.markets()
                 if global.output == .json { return global.printJSON(reply.json) }
-                print("market     oracle             bid           ask           open interest  funding (last rate)")
+                let status = try await global.client.status().value
+                let now = status.chainTimeMs ?? status.blockTimeMs
+                var table = TextTable(header: ["market", "kind", "status", "expiry", "oracle", "mark", "bid", "ask", "open interest", "funding/h"])
                 for m in reply.value {
-                    print("\(m.params.symbol.padding(toLength: 10, withPad: " ", startingAt: 0)) "
-                        + "\((m.oraclePrice ?? "-").padding(toLength: 18, withPad: " ", startingAt: 0)) "
-                        + "\((m.bestBid ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)) "
-                        + "\((m.bestAsk ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)) "
-                        + "\(m.openInterest.padding(toLength: 14, withPad: " ", startingAt: 0)) "
-                        + "\(Double(m.funding.lastRatePpm) / 10_000)%/h")
+                    let state = MarketStatus(m, chainTimeMs: now)
+                    table.add([m.params.symbol, m.params.kind ?? "perpetual", state.rawValue, m.params.expiry ?? "-",
+                               m.oraclePrice ?? "-", m.mark ?? "-", m.bestBid ?? "-", m.bestAsk ?? "-", m.openInterest,
+                               m.isPerpetual ? Self.percent(m.funding.lastRatePpm) : "-"])
                 }
+                print(table.render())
             }
+        }
+
+        /// Parts per million as a percentage with up to four decimals: 125 -> "0.0125%".
+        static func percent(_ ppm: Int64) -> String {
+            (ppm < 0 ? "-" : "") + Amount.format(UInt128(ppm.magnitude), decimals: 4) + "%"
         }
     }
 
     struct MarketQuery: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "market", abstract: "One market: book depth, open interest, funding.")
+        static let configuration = CommandConfiguration(
+            commandName: "market", abstract: "One market: its prices (an option's model price), the book, open interest, and funding (perpetuals) or expiry (dated markets).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Market symbol or id.") var market: String
         @Option(help: "Price levels per side.") var depth = 10
@@ -175,13 +186,26 @@ extension Query {
                 let reply = try await global.client.market(market, depth: depth)
                 if global.output == .json { return global.printJSON(reply.json) }
                 let m = reply.value
-                print("\(m.params.symbol): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus)), open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
-                print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), fees maker \(Double(m.params.makerFeePpm) / 10_000)% taker \(Double(m.params.takerFeePpm) / 10_000)%")
-                print("funding: last rate \(Double(m.funding.lastRatePpm) / 10_000)%/h, \(m.funding.premiumSamples) samples averaging \(Double(m.funding.averagePremiumPpm) / 10_000)%, current premium \(m.funding.currentPremiumPpm.map { "\(Double($0) / 10_000)%" } ?? "-")")
-                print("asks (price, size, orders):")
-                for l in (m.asks ?? []).reversed() { print("  \(l.price.padding(toLength: 16, withPad: " ", startingAt: 0)) \(l.size.padding(toLength: 14, withPad: " ", startingAt: 0)) \(l.orders)") }
-                print("bids:")
-                for l in m.bids ?? [] { print("  \(l.price.padding(toLength: 16, withPad: " ", startingAt: 0)) \(l.size.padding(toLength: 14, withPad: " ", startingAt: 0)) \(l.orders)") }
+                let status = try await global.client.status().value
+                let state = MarketStatus(m, chainTimeMs: status.chainTimeMs ?? status.blockTimeMs)
+                let percent = MarketsQuery.percent
+                print("\(m.params.symbol) (\(m.params.kind ?? "perpetual"), \(state.rawValue)): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus))"
+                    + (m.isOption ? ", mark \(m.markPrice ?? "-") (model price)" : "")
+                    + ", open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
+                print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), "
+                    + "fees maker \(percent(Int64(m.params.makerFeePpm))) taker \(percent(Int64(m.params.takerFeePpm)))")
+                if m.isPerpetual {
+                    print("funding: last rate \(percent(m.funding.lastRatePpm))/h, \(m.funding.premiumSamples) samples averaging "
+                        + "\(percent(m.funding.averagePremiumPpm)), current premium \(m.funding.currentPremiumPpm.map(percent) ?? "-")")
+                } else {
+                    let strike = m.params.strike.map { ", strike \($0)" } ?? ""
+                    let settled = m.settlementPrice.map { "; settled at \($0) (\(m.settledAt ?? "-"))" } ?? ""
+                    print("expiry \(m.params.expiry ?? "-")\(strike)\(settled)")
+                }
+                var book = TextTable(header: ["side", "price", "size", "orders"], rightAligned: [1, 2, 3])
+                for l in (m.asks ?? []).reversed() { book.add(["ask", l.price, l.size, String(l.orders)]) }
+                for l in m.bids ?? [] { book.add(["bid", l.price, l.size, String(l.orders)]) }
+                print(book.rows.count > 1 ? book.render() : "book: empty")
             }
         }
     }

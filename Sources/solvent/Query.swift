@@ -106,7 +106,12 @@ struct Query: AsyncParsableCommand {
                 if global.output == .json { return global.printJSON(reply.json) }
                 let v = reply.value
                 print("vault       \(v.owner)/\(v.vault) (\(v.mode)\(v.market.map { " " + $0 } ?? ""))")
-                print("collateral  " + v.collateral.map { "\($0.amount) \($0.asset)" }.joined(separator: "\n            "))
+                // The quote is the vault's signed USDC balance (margin.md): negative once a buy is paid on margin.
+                print("quote       \(v.quote) USDC (the vault's USDC balance\(v.quote.hasPrefix("-") ? ", negative: owed for positions bought on margin" : ""))")
+                let others = v.collateral.filter { $0.asset != "USDC" }
+                if !others.isEmpty {
+                    print("collateral  " + others.map { "\($0.amount) \($0.asset)" }.joined(separator: "\n            "))
+                }
                 if let m = v.margin {
                     print("equity      \(m.equity) USDC\(m.pricesFresh ? "" : " (some prices are stale)")")
                     print("initial     \(m.initialRequirement) USDC    maintenance \(m.maintenanceRequirement) USDC")

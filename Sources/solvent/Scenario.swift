@@ -14,7 +14,7 @@ struct ScenarioCommand: AsyncParsableCommand {
             abstract: "Start a fresh devnet (manual blocks, no feeder), play FILE on it, write REPORT/summary.md and SVG plots; exit 1 if a check fails.")
         @Argument(help: "A scenario file (JSON), e.g. tools/scenarios/gradual-decline.json.") var file: String
         @Option(help: "Report folder (default: scenario-reports/NAME).") var report: String?
-        @Option(help: "The solventd binary (default: next to this solvent).") var solventd: String?
+        @Option(help: "The solventd binary (default: the one next to this solvent, else the first on PATH).") var solventd: String?
         @Option(help: "RPC port for the scenario's devnet (default: a free one).") var port: Int?
 
         func run() async throws {
@@ -22,10 +22,9 @@ struct ScenarioCommand: AsyncParsableCommand {
             do {
                 scenario = try ScenarioFile.load(file)
             } catch let e as ClientError {
-                FileHandle.standardError.write(Data("error: \(e.code): \(e.message)\n".utf8))
-                throw ExitCode(2)
+                CommandLineFailure.exit(e, json: false, status: 2)
             }
-            let binary = solventd ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("solventd").path
+            let binary = try SiblingExecutable.locate("solventd", explicit: solventd)
             let work = NSTemporaryDirectory() + "solvent-scenario-\(ProcessInfo.processInfo.processIdentifier)"
             defer { try? FileManager.default.removeItem(atPath: work) }
             let rpcPort = port ?? Self.freePort()
@@ -50,18 +49,11 @@ struct ScenarioCommand: AsyncParsableCommand {
                 if !ready { try await Task.sleep(for: .milliseconds(200)) }
             }
             guard ready else {
-                FileHandle.standardError.write(Data("error: devnet_unavailable: \(binary) did not answer on port \(rpcPort) within 30 s\n".utf8))
-                throw ExitCode(1)
+                throw ClientError("devnet_unavailable", "\(binary) did not answer on port \(rpcPort) within 30 s")
             }
             let runner = ScenarioRunner(scenario: scenario, scenarioDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                         client: client, log: log)
-            let outcome: (records: [ScenarioRunner.StepRecord], checks: [ScenarioRunner.CheckResult])
-            do {
-                outcome = try await runner.run()
-            } catch let e as ClientError {
-                FileHandle.standardError.write(Data("error: \(e.code): \(e.message)\n".utf8))
-                throw ExitCode(1)
-            }
+            let outcome = try await runner.run()
             let directory = report ?? "scenario-reports/\(scenario.name)"
             let files = try ScenarioRunner.writeReport(scenario, records: outcome.records, checks: outcome.checks, to: directory)
             for c in outcome.checks { log("check: \(c.description): \(c.passed ? "pass" : "FAIL") (\(c.detail))") }

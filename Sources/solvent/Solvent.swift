@@ -9,10 +9,30 @@ struct Solvent: AsyncParsableCommand {
         abstract: "Command-line client for a Solvent node: keys, transactions and queries.",
         discussion: """
             Global options on every command: --node URL (env SOLVENT_NODE), --home DIR (env SOLVENT_HOME; \
-            the keyring lives there), --output text|json. Failures exit non-zero with one line: \
-            "error: <code>: <message>".
+            the keyring lives there), --output text|json. A failure prints one line on standard error, \
+            "error: <code>: <message>" (with --output json also {"error": {"code", "message"}} on standard \
+            output), and exits 1; a command line that does not parse exits 2 with code invalid_argument. \
+            Shell completions: solvent --generate-completion-script bash|zsh|fish.
             """,
+        version: SolventVersion.current,
         subcommands: [Keys.self, Tx.self, Query.self, OracleCommand.self, KeeperCommand.self, DevnetCommand.self, ScenarioCommand.self, Watch.self])
+
+    /// `main()` with the project's error conventions (CommandLineFailure): parse errors and every
+    /// error a command throws print `error: <code>: <message>` through one printer.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var command = await parseAsRootOrReport(arguments)
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard let failure = CommandLineFailure.clientError(error) else { exit(withError: error) }
+            CommandLineFailure.exit(failure, json: CommandLineFailure.wantsJSON(arguments))
+        }
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -84,30 +104,19 @@ struct GlobalOptions: ParsableArguments {
         return first
     }
 
-    /// Prints `value` as text or the node's JSON, and maps failures to one line and exit code 1.
+    /// Runs a command's body; a failure prints one line (and the JSON error with --output json)
+    /// and exits: 2 for invalid_argument, 1 otherwise (CommandLineFailure).
     func run(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as ClientError {
-            fail(error)
-        } catch let error as ValidationError {
-            fail(ClientError("invalid_argument", error.message))
-        } catch let error as ExitCode {
-            throw error
         } catch {
-            fail(ClientError("error", "\(error)"))
+            guard let failure = CommandLineFailure.clientError(error) else { throw error }
+            fail(failure)
         }
     }
 
-    func fail(_ error: ClientError) -> Never {
-        if output == .json {
-            let body: [String: Any] = ["error": ["code": error.code, "message": error.message]]
-            if let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) {
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
-            }
-        }
-        FileHandle.standardError.write(Data("error: \(error.code): \(error.message)\n".utf8))
-        Foundation.exit(1)
+    func fail(_ error: ClientError, status: Int32? = nil) -> Never {
+        CommandLineFailure.exit(error, json: output == .json, status: status)
     }
 
     func printJSON(_ data: Data) {

@@ -112,7 +112,8 @@ func signAndSend(_ action: TxAction, _ global: GlobalOptions, _ signing: Tx.Sign
     let tx = try await TransactionBuilder(client: global.client).sign(action, key: key, nonce: signing.nonce)
     if signing.generateOnly {
         if global.output == .json {
-            global.printJSON(["tx": Hex.encode(tx.bytes), "hash": tx.hash.hex, "nonce": String(tx.transaction.nonce)])
+            struct Generated: Encodable { let tx: String, hash: String, nonce: UInt64 }   // nonces are JSON integers, as in the RPC
+            global.printJSON(Generated(tx: Hex.encode(tx.bytes), hash: tx.hash.hex, nonce: tx.transaction.nonce))
         } else {
             print(Hex.encode(tx.bytes))
             FileHandle.standardError.write(Data("hash \(tx.hash.hex), nonce \(tx.transaction.nonce)\n".utf8))
@@ -120,14 +121,18 @@ func signAndSend(_ action: TxAction, _ global: GlobalOptions, _ signing: Tx.Sign
         return
     }
     if signing.simulate {
+        // A refused simulation exits 1 in both output modes, as a refused transaction does.
         let reply = try await global.client.simulate(hex: Hex.encode(tx.bytes))
-        if global.output == .json { return global.printJSON(reply.json) }
         let r = reply.value
-        print("simulated on block \(r.height) as block \(r.simulatedHeight): \(r.receipt.code)\(r.receipt.message.isEmpty ? "" : " (\(r.receipt.message))"); nothing was sent")
-        for e in r.receipt.events {
-            print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        if global.output == .json {
+            global.printJSON(reply.json)
+        } else {
+            print("simulated on block \(r.height) as block \(r.simulatedHeight): \(r.receipt.code)\(r.receipt.message.isEmpty ? "" : " (\(r.receipt.message))"); nothing was sent")
+            for e in r.receipt.events {
+                print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            }
         }
-        if !r.receipt.succeeded { throw ExitCode(1) }
+        try refuseUnlessSucceeded(r.receipt, global)
         return
     }
     try await submit(hex: Hex.encode(tx.bytes), wait: signing.wait, global)
@@ -146,10 +151,15 @@ func submit(hex: String, wait: Bool, _ global: GlobalOptions) async throws {
     } else {
         print("tx \(r.hash) \(r.status)\(wait ? " (not committed within the wait; check `solvent query tx \(r.hash)`)" : "")")
     }
-    if let receipt = r.receipt, !receipt.succeeded {
-        if global.output == .text {
-            FileHandle.standardError.write(Data("error: \(receipt.code): \(receipt.message)\n".utf8))
-        }
-        throw ExitCode(1)
+    if let receipt = r.receipt { try refuseUnlessSucceeded(receipt, global) }
+}
+
+/// A failed receipt (committed or simulated): the error line on standard error in text mode (in
+/// JSON mode the printed reply already holds the receipt) and exit status 1.
+func refuseUnlessSucceeded(_ receipt: ReceiptReply, _ global: GlobalOptions) throws {
+    guard !receipt.succeeded else { return }
+    if global.output == .text {
+        FileHandle.standardError.write(Data((CommandLineFailure.line(ClientError(receipt.code, receipt.message)) + "\n").utf8))
     }
+    throw ExitCode(CommandLineFailure.failureStatus)
 }

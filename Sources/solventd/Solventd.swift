@@ -13,17 +13,47 @@ struct Solventd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solventd",
         abstract: "The Solvent node: a single-validator chain for a simulated margin protocol.",
+        discussion: "Shell completions: solventd --generate-completion-script bash|zsh|fish.",
+        version: SolventVersion.current,
         subcommands: [Init.self, Start.self, Devnet.self, Replay.self, GenesisCommand.self, MarginCommand.self, DumpCommand.self, LoadCommand.self])
+
+    /// A command line that does not parse exits 2 with `error: invalid_argument: ...`, as `solvent`'s does.
+    static func main() async {
+        var command = await parseAsRootOrReport(Array(CommandLine.arguments.dropFirst()))
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
-/// Where the node keeps its data: `--home`, else $SOLVENTD_HOME, else ~/.solventd.
+/// Where the node keeps its data: `--home`, else $SOLVENTD_HOME, else ~/.solventd (a devnet:
+/// ~/.solventd/devnet).
 struct HomeOption: ParsableArguments {
-    @Option(name: .long, help: "Node home directory (default: $SOLVENTD_HOME or ~/.solventd).")
+    static let nodeDefault = "~/.solventd"
+    static let devnetDefault = "~/.solventd/devnet"
+
+    @Option(name: .long, help: "Node home directory (default: $SOLVENTD_HOME, else \(HomeOption.nodeDefault)).")
     var home: String?
 
-    func resolve(default fallback: String = "~/.solventd") -> NodeHome {
-        NodeHome(path: home ?? ProcessInfo.processInfo.environment["SOLVENTD_HOME"] ?? fallback)
+    func resolve() -> NodeHome { Self.resolve(home, default: Self.nodeDefault) }
+
+    static func resolve(_ flag: String?, default fallback: String) -> NodeHome {
+        NodeHome(path: flag ?? ProcessInfo.processInfo.environment["SOLVENTD_HOME"] ?? fallback)
     }
+}
+
+/// `solventd devnet`'s home: the same rule with the devnet's own default.
+struct DevnetHomeOption: ParsableArguments {
+    @Option(name: .long, help: "Devnet home directory (default: $SOLVENTD_HOME, else \(HomeOption.devnetDefault)).")
+    var home: String?
+
+    func resolve() -> NodeHome { HomeOption.resolve(home, default: HomeOption.devnetDefault) }
 }
 
 struct RunOptions: ParsableArguments {
@@ -96,7 +126,7 @@ struct RunOptions: ParsableArguments {
 
 /// Runs a node on an initialised home until SIGINT or SIGTERM.
 func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger,
-             onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+             onReady: @escaping @Sendable (String, Node) -> Void = { _, _ in }) async throws {
     let (host, port) = try options.hostPort()
     let config = NodeConfig(home: home, rpcHost: host, rpcPort: port, blockMode: options.blockMode, devnet: devnet,
                             rpcLimits: options.rpcLimits)
@@ -109,7 +139,7 @@ func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger,
     let app = RPCServer.application(for: node, logger: logger) { boundPort in
         let url = "http://\(host):\(boundPort)"
         logger.info("RPC listening", metadata: ["url": "\(url)"])
-        onReady(url)
+        onReady(url, node)
     }
     // Services stop in reverse order: the RPC server first, then the block producer, which
     // finishes the block it is committing.
@@ -177,7 +207,7 @@ struct Devnet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a local devnet with funded, well-known dev accounts (initialising the home on first use).")
 
-    @OptionGroup var home: HomeOption
+    @OptionGroup var home: DevnetHomeOption
     @OptionGroup var options: RunOptions
 
     @Option(name: .long, help: "Genesis for a new home (default: genesis/devnet.json if present, else the built-in devnet genesis).")
@@ -206,7 +236,7 @@ struct Devnet: AsyncParsableCommand {
 
     func run() async throws {
         let logger = options.logger()
-        let home = home.resolve(default: "~/.solventd/devnet")
+        let home = home.resolve()
         let lock = try home.lock(for: "devnet")
         defer { lock.release() }
         if reset {
@@ -227,9 +257,15 @@ struct Devnet: AsyncParsableCommand {
         defer { feeder?.stop() }
         let keeperTask = keeper ? KeeperTask(account: keeperAccount, deposit: keeperDeposit, logger: logger) : nil
         defer { keeperTask?.stop() }
-        try await runNode(home: home, options: options, devnet: true, logger: logger) { url in
+        let pidFile = PidFile(path: home.path + "/" + DevnetConfig.pidFileName)
+        defer { pidFile.remove() }
+        try await runNode(home: home, options: options, devnet: true, logger: logger) { url, node in
+            // Written once the node has opened its home and listens, so a second devnet refused
+            // on the same home never replaces the running one's pid.
+            pidFile.write()
             let config = DevnetConfig.derive(from: genesis, rpc: url)
-            FileHandle.standardOutput.write(Data((config.banner + "\n").utf8))
+            let banner = config.banner(wallets: Self.wallets(node, config.accounts.map(\.address)), pid: pidFile.pid, home: home.path)
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
             if let configOut {
                 do {
                     try config.write(to: configOut)
@@ -240,6 +276,43 @@ struct Devnet: AsyncParsableCommand {
             feeder?.start(config: config)
             keeperTask?.start(config: config)
         }
+    }
+}
+
+extension Devnet {
+    /// Each address's wallet as the chain holds it now, "1000000 USDC, 10 BTC, 100 ETH".
+    static func wallets(_ node: Node, _ addresses: [String]) -> [String: String] {
+        guard let assets = try? node.store.assets() else { return [:] }
+        let result = try? node.store.withState { state, _ in
+            Dictionary(uniqueKeysWithValues: addresses.compactMap { text -> (String, String)? in
+                guard let address = Address(text: text) else { return nil }
+                let entries = state.account(address)?.wallet.entries ?? []
+                let shown = entries.map { e in
+                    let asset = assets.first { $0.id == e.asset }
+                    return "\(Amount.format(e.amount, decimals: Int(asset?.decimals ?? 0))) \(asset?.symbol ?? "asset\(e.asset)")"
+                }
+                return (text, shown.isEmpty ? "empty wallet" : shown.joined(separator: ", "))
+            })
+        }
+        return result ?? [:]
+    }
+}
+
+/// `HOME/solventd.pid` while a devnet runs, so a script can stop (or kill -9) this node and no
+/// other: `kill -9 $(cat ~/.solventd/devnet/solventd.pid)`. Removed on a clean stop; a kill -9
+/// leaves it, and the next start writes its own.
+struct PidFile {
+    let path: String
+    var pid: Int32 { getpid() }
+
+    func write() {
+        try? Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    func remove() {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              text.trimmingCharacters(in: .whitespacesAndNewlines) == String(pid) else { return }
+        try? FileManager.default.removeItem(atPath: path)
     }
 }
 

@@ -10,7 +10,14 @@ enum Fixtures {
     static let btc: AssetID = 1
     static let eth: AssetID = 2
 
-    static var genesis: Genesis { DevnetKeys.devnetGenesis() }
+    /// The devnet genesis with the insurance fund starting empty, as the worked examples of
+    /// markets.md, liquidation.md and insurance-and-adl.md do ("the fund holds 42": half the fees
+    /// of the first trade). The devnet itself seeds the fund (`DevnetKeys.devnetInsuranceFund`).
+    static var genesis: Genesis {
+        var g = DevnetKeys.devnetGenesis()
+        g.perps.insuranceFund = "0"
+        return g
+    }
 
     /// The genesis state in memory, as a base for an overlay.
     static func genesisState(_ genesis: Genesis = genesis) throws -> MemoryState {

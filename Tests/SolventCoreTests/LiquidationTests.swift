@@ -11,7 +11,7 @@ import Testing
     let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1), dev2 = DevnetKeys.account(2), keeper = DevnetKeys.account(3)
     static let usd = Int128(1_000_000)
 
-    func leveraged(genesis: Genesis = DevnetKeys.devnetGenesis()) throws -> MarketHarness {
+    func leveraged(genesis: Genesis = Fixtures.genesis) throws -> MarketHarness {
         let h = try MarketHarness(genesis: genesis)
         #expect(h.deposit(dev0, "10000").succeeded)
         #expect(h.deposit(dev1, "100000").succeeded)

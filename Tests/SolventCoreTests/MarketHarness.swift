@@ -11,7 +11,7 @@ final class MarketHarness {
     let signers = (0..<3).map { DevnetKeys.oracleSigner($0) }
     static let btc: UInt32 = 1, eth: UInt32 = 2, sol: UInt32 = 3
 
-    init(genesis: Genesis = DevnetKeys.devnetGenesis()) throws {
+    init(genesis: Genesis = Fixtures.genesis) throws {
         self.genesis = genesis
         state = try Fixtures.genesisState(genesis)
     }

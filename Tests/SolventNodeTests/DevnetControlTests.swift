@@ -24,6 +24,8 @@ import Testing
             let snap = try await client.call(.post, "/v1/devnet/snapshot", body: "{}")
             #expect(snap.status == 200)
             let before = node.latestHead
+            // Heights are JSON integers in every reply, the snapshot's too.
+            #expect(snap["height"] as? Int == Int(before.height), "\(snap.json)")
             try await deposit(client, dev0, nonce: 1, 500)
             #expect(try await client.submit(NodeFixtures.tx(dev0, nonce: 2, .send(to: Address(dev1.publicKey), asset: 0, amount: 7))).status == 202)
             _ = try await client.mine()
@@ -96,11 +98,15 @@ import Testing
         try await NodeFixtures.withNode { node, client in
             let r = try await client.call(.post, "/v1/devnet/oracle", body: "{\"market\": \"BTC-USD\", \"price\": \"42000\"}")
             #expect(r.status == 200, "\(r.json)")
+            #expect(r["height"] as? Int == Int(node.latestHead.height), "\(r.json)")
             let block = try await client.call(.get, "/v1/blocks/latest")
             let events = (block["transactions"] as? [[String: Any]])?.first.flatMap { ($0["receipt"] as? [String: Any])?["events"] as? [[String: Any]] }
             let attributes = events?.first?["attributes"] as? [String: String]
             #expect(attributes?["source"] == "devnet_override" && attributes?["price"] == "42000")
             #expect(try node.store.withState { state, _ in state.oracleMarket(1)!.price } == 42_000 * OraclePrice.one)
+            // Not mined: the override waits in the mempool and its height is null.
+            let pending = try await client.call(.post, "/v1/devnet/oracle", body: "{\"market\": \"ETH-USD\", \"price\": \"2500\", \"mine\": false}")
+            #expect(pending.status == 200 && pending["height"] is NSNull, "\(pending.json)")
         }
         // A node not in devnet mode refuses every control.
         try await NodeFixtures.withNode(devnet: false) { _, client in

@@ -88,7 +88,10 @@ import Testing
     }
 
     @Test func shockAnswersWhatAMoveWouldDo() async throws {
-        try await NodeFixtures.withNode { _, client in
+        // The devnet genesis with an empty insurance fund, so a deficit reaches ADL.
+        var emptyFund = DevnetKeys.devnetGenesis()
+        emptyFund.perps.insuranceFund = "0"
+        try await NodeFixtures.withNode(genesis: emptyFund) { _, client in
             var relayer: UInt64 = 0
             try await leveraged(client, relayer: &relayer)
             // At 56,000 the long is already liquidatable; a further 10% makes it bankrupt and the
@@ -104,6 +107,15 @@ import Testing
             #expect(bad.status == 400 && bad.errorCode == "invalid_move")
             let unpaired = try await client.call(.get, "/v1/risk/shock?market=BTC-PERP")
             #expect(unpaired.errorCode == "invalid_shock")
+        }
+        // The devnet as shipped: its 100,000 USDC fund pays the same deficit and nothing is deleveraged.
+        try await NodeFixtures.withNode { _, client in
+            var relayer: UInt64 = 0
+            try await leveraged(client, relayer: &relayer)
+            let shock = try await client.call(.get, "/v1/risk/shock?market=BTC-PERP&move=-0.1")
+            #expect(shock["liquidation_count"] as? Int == 1 && shock["adl_volume"] as? String == "0", "\(shock.json)")
+            #expect(shock["deficits_paid"] as? String != "0" && shock["insurance_fund_before"] as? String != shock["insurance_fund_after"] as? String,
+                    "\(shock.json)")
         }
     }
 

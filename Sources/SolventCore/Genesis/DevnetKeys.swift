@@ -100,6 +100,11 @@ public enum DevnetKeys {
         feePpm: 5_000, maxFee: "50000", keeperTip: "1", keeperSharePpm: 200_000, maxBounty: "5000", bufferPpm: 100_000,
         maxPositionNotionalPerBlock: "2000000", maxVaultNotionalPerBlock: "5000000", backstopDiscountPpm: 5_000)
 
+    /// The devnet's insurance fund starts with 100,000 USDC, created at genesis as part of the USDC
+    /// supply (insurance-and-adl.md, "The fund"), so the first deficits are paid and a crash has to
+    /// be large to reach auto-deleveraging.
+    public static let devnetInsuranceFund = "100000"
+
     /// The genesis `genesis/devnet.json` holds; a test keeps the file and this function equal, and
     /// `solventd genesis devnet` prints it.
     public static func devnetGenesis() -> Genesis {
@@ -140,7 +145,7 @@ public enum DevnetKeys {
                     .init(id: 4, symbol: "BTC-IV", asset: nil, initialPrice: "0.6"),
                     .init(id: 5, symbol: "ETH-IV", asset: nil, initialPrice: "0.7"),
                 ]),
-            perps: .init(insuranceFeeSharePpm: 500_000, insuranceFund: "0", liquidation: devnetLiquidation, markets: [
+            perps: .init(insuranceFeeSharePpm: 500_000, insuranceFund: devnetInsuranceFund, liquidation: devnetLiquidation, markets: [
                 perp(1, "BTC-PERP", oracle: "BTC-USD", tick: "1", step: "0.0001", min: "0.001",
                      tiers: [("1000000", 50_000, 30_000), ("5000000", 100_000, 50_000), (nil, 200_000, 100_000)]),
                 perp(2, "ETH-PERP", oracle: "ETH-USD", tick: "0.01", step: "0.001", min: "0.01",

@@ -147,14 +147,38 @@ struct DevnetRoutes: Sendable {
         if let receipt, !receipt.succeeded {
             throw RPCError.badRequest(receipt.code?.name ?? "refused", receipt.message)
         }
-        return .json(["market": market.symbol, "price": OraclePrice.format(price), "tx_hash": tx.hash.hex,
-                      "height": committed.map { String($0.height) } ?? "pending"])
+        return .json(OverrideView(market: market.symbol, price: OraclePrice.format(price), txHash: tx.hash.hex, height: committed?.height))
+    }
+
+    /// Heights are JSON integers in every reply (rpc.md); `height` is null while the override waits unmined.
+    struct OverrideView: Encodable {
+        let market: String
+        let price: String
+        let txHash: String
+        let height: UInt64?
+        enum CodingKeys: String, CodingKey { case market, price, txHash = "tx_hash", height }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(market, forKey: .market)
+            try c.encode(price, forKey: .price)
+            try c.encode(txHash, forKey: .txHash)
+            try c.encode(height, forKey: .height)
+        }
+    }
+
+    struct SnapshotView: Encodable {
+        let id: String
+        let height: UInt64
+        let appHash: String
+        let blockTime: String
+        enum CodingKeys: String, CodingKey { case id, height, appHash = "app_hash", blockTime = "block_time" }
     }
 
     func snapshot() throws -> Response {
         try requireDevnet()
         let (id, head) = node.takeSnapshot()
-        return .json(["id": String(id), "height": String(head.height), "app_hash": head.appHash.hex, "block_time": Timestamps.rfc3339(head.timeMs)])
+        return .json(SnapshotView(id: String(id), height: head.height, appHash: head.appHash.hex, blockTime: Timestamps.rfc3339(head.timeMs)))
     }
 
     struct RevertRequest: Decodable {
