@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "solvent-fuzz",
-            dependencies: [.product(name: "SolventFuzzing", package: "solvent")]
+            dependencies: [.product(name: "SolventFuzzing", package: "solvent"), .product(name: "SolventCore", package: "solvent")]
         ),
     ]
 )

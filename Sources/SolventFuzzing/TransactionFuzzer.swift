@@ -65,6 +65,8 @@ public enum TransactionFuzzer {
 
         private init() {
             var genesis = DevnetKeys.devnetGenesis()
+            // A nearly empty insurance fund, so that a deficit soon exhausts it and auto-deleveraging runs.
+            genesis.perps.insuranceFund = "10"
             // Two whales holding near the largest amounts, so that transactions can reach the
             // bounds: positions of 10^18 size units need a counterparty as rich as the taker.
             let whales = [DevnetKeys.account(99), DevnetKeys.account(98)]
@@ -175,7 +177,9 @@ struct FuzzChain {
         if machine.checkTx(tx, state: check, context: nextContext) == nil {
             pending.append(tx)
         } else {
-            let dry = machine.simulate(tx, context: nextContext, state: committed)
+            // The dry run (the code /v1/simulate runs), on the mempool's view so that the sender's
+            // nonce there is the one this transaction carries and the action itself is tried.
+            let dry = machine.simulate(tx, context: nextContext, state: check)
             observe?.receipt(dry.receipt)
         }
     }

@@ -61,9 +61,9 @@ import Testing
         #expect(before.quote < -56_000_000_000)
         let receipt = h.run(dev0, .withdraw(vault: 0, asset: 0, amount: Amount.max))
         #expect(receipt.code == .arithmeticOverflow)
-        #expect(!receipt.message.isEmpty)
+        #expect(receipt.message.contains("below the smallest balance"))
         #expect(h.state.vault(h.vault(dev0)) == before)
-        // One quantum less than the whole balance the other way round is an ordinary refusal.
+        // A withdrawal inside the bounds but beyond the margin gets the ordinary refusal.
         #expect(h.run(dev0, .withdraw(vault: 0, asset: 0, amount: 1_000_000_000_000)).code == .insufficientMargin)
     }
 

@@ -86,7 +86,11 @@ enum Transfers {
                 throw ProtocolError(.insufficientBalance,
                     "vault \(number) holds \(PerpUnits.formatQuote(vault.quote)) USDC, \(asset.format(amount)) needed")
             }
-            vault.quote = try vault.quote.subtracting(Int128(checked: amount))
+            guard let quote = try? vault.quote.subtracting(Int128(checked: amount)) else {
+                throw ProtocolError(.arithmeticOverflow,
+                    "vault \(number) holds \(PerpUnits.formatQuote(vault.quote)) USDC; withdrawing \(asset.format(amount)) would take it below the smallest balance, -2^127 quantums (contracts-spec/limits.md)")
+            }
+            vault.quote = quote
         } else {
             try vault.collateral.debit(asset, amount, what: "vault \(number)")
         }
