@@ -56,8 +56,8 @@ public enum TransactionFuzzer {
         let height: UInt64
         let timeMs: UInt64
         let supply: [AssetID: Int128]
-        /// Every account that sends: dev0...dev9, a whale holding near the protocol's largest
-        /// amounts, the admin (index `adminIndex`).
+        /// Every account that sends: dev0...dev9, two whales holding near the protocol's largest
+        /// amounts (indices 10 and 11), the admin (index `adminIndex`).
         let keys: [Address]
         let adminIndex: Int
         let markets: [UInt32]
@@ -232,6 +232,15 @@ struct FuzzChain {
         case 4:
             try submit(sender, .deposit(vault: UInt32(input.u8() % 4), asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
         case 5:
+            // Half the time from a vault that exists, by its owner: vaults below zero among them.
+            let vaults = committed.entries(.vaults, prefix: []).compactMap { VaultID(key: $0.key) }
+            if input.bool(), !vaults.isEmpty {
+                let v = vaults[input.pick(vaults.count)]
+                if let owner = keys.firstIndex(of: v.owner) {
+                    try submit(owner, .withdraw(vault: v.number, asset: AssetID(input.u8() % 3), amount: input.interesting(UInt128.self, unit: 1_000_000)))
+                    return
+                }
+            }
             try submit(sender, .withdraw(vault: UInt32(input.u8() % 4), asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
         case 6:
             try submit(sender, .send(to: keys[input.pick(keys.count)], asset: AssetID(input.u8() % 4), amount: input.interesting(UInt128.self, unit: 1_000_000)))
@@ -441,10 +450,12 @@ extension FuzzChain {
                                      reduceOnly: false, size: size(hundredths), price: price(dollars)))
         }
         func block(_ txs: [(Int, TxAction)]) throws(TransactionFuzzer.Violation) {
+            var refused = [String]()
+            observe = .init(receipt: { refused.append("\($0.code?.name ?? "ok"): \($0.message)") }, blockEvents: { _ in })
             for (sender, action) in txs { try submit(sender, action) }
-            let expected = pending.count
-            guard expected == txs.count else {
-                throw .init(description: "setup: \(txs.count - expected) of \(txs.count) transactions refused at admission")
+            observe = nil
+            guard pending.count == txs.count else {
+                throw .init(description: "setup: \(txs.count - pending.count) of \(txs.count) transactions refused at admission: \(refused)")
             }
             try commitBlock(advanceMs: 1_000)
         }
@@ -471,6 +482,7 @@ extension FuzzChain {
             book.append((10, limit(0, put, .sell, 100, 14_000 + level * 100)))
             book.append((10, limit(0, ethCall, .sell, 1_000, 900 + level * 10)))
         }
+        book.append((10, limit(0, btcPerp, .sell, 2_000, 60_100)))
         try block(book)
         // The whales: the second rests a bid of 10^9 BTC far below the market, and holds a short
         // of 10^6 BTC against the first.
@@ -492,7 +504,9 @@ extension FuzzChain {
             (3, marketOrder(1, ethCall, .buy, 1_000, worst: 1_000)),
             // A short call from a cross vault, and the isolated long.
             (9, limit(0, call, .sell, 50, 14_000)),
-            (4, marketOrder(1, btcPerp, .buy, 100, worst: 61_000)),
+            // The isolated vault 13x long: an 8% fall makes it bankrupt, and with the insurance fund
+            // nearly empty its liquidation ends in auto-deleveraging.
+            (4, marketOrder(1, btcPerp, .buy, 450, worst: 61_000)),
         ])
     }
 }
