@@ -71,6 +71,17 @@ extension ParsableCommand {
         }
     }
 
+    /// Parses `arguments` (`parseAsRootOrReport`) and runs the command, async or not; what the
+    /// command throws is the caller's to print.
+    public static func parseAndRun(_ arguments: [String]) async throws {
+        var command = await parseAsRootOrReport(arguments)
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
     /// A parse or validation error as an `invalid_argument` error, with the command's help hint.
     public static func usageError(_ error: Error) -> ClientError {
         let brief = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -21,13 +21,8 @@ struct Solvent: AsyncParsableCommand {
     /// error a command throws print `error: <code>: <message>` through one printer.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        var command = await parseAsRootOrReport(arguments)
         do {
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await parseAndRun(arguments)
         } catch {
             guard let failure = CommandLineFailure.clientError(error) else { exit(withError: error) }
             CommandLineFailure.exit(failure, json: CommandLineFailure.wantsJSON(arguments))

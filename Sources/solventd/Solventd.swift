@@ -19,13 +19,8 @@ struct Solventd: AsyncParsableCommand {
 
     /// A command line that does not parse exits 2 with `error: invalid_argument: ...`, as `solvent`'s does.
     static func main() async {
-        var command = await parseAsRootOrReport(Array(CommandLine.arguments.dropFirst()))
         do {
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await parseAndRun(Array(CommandLine.arguments.dropFirst()))
         } catch {
             exit(withError: error)
         }

@@ -9,40 +9,40 @@ import Testing
 /// The RPC server's limits (rpc.md, "Limits") through a raw socket to a real server on
 /// 127.0.0.1, with short timeouts so each test takes a second or two. Every read is bounded.
 @Suite struct RPCLimitTests {
-    @Test func anOversizedHeadGets431AndTheConnectionCloses() async throws {
-        try await NodeFixtures.withNode(live: true) { _, client in
+    /// Starts a node with `limits`, sends `request` on a fresh connection and reads until the node
+    /// closes it or `seconds` pass.
+    private func answer(to request: String, limits: RPCLimits = RPCLimits(), seconds: Int = 10) async throws
+        -> (bytes: [UInt8], closed: Bool, http: HTTPAnswer) {
+        try await NodeFixtures.withNode(live: true, rpcLimits: limits) { _, client in
             let socket = try RawClient(port: try #require(client.port))
-            let header = String(repeating: "a", count: 20_000)  // over the 16 KiB limit
-            await socket.send("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: \(header)\r\n\r\n")
-            let answer = await socket.readToEnd(seconds: 10)
-            #expect(answer.closed)
-            #expect(answer.http.status == 431)
-            #expect(answer.http.code == "header_too_large")
+            await socket.send(request)
+            return await socket.readToEnd(seconds: seconds)
         }
     }
 
+    @Test func anOversizedHeadGets431AndTheConnectionCloses() async throws {
+        let header = String(repeating: "a", count: 20_000)  // over the 16 KiB limit
+        let answer = try await answer(to: "GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: \(header)\r\n\r\n")
+        #expect(answer.closed)
+        #expect(answer.http.status == 431)
+        #expect(answer.http.code == "header_too_large")
+    }
+
     @Test func aDeclaredOversizedBodyGets413BeforeAnyOfItIsSent() async throws {
-        try await NodeFixtures.withNode(live: true) { _, client in
-            let socket = try RawClient(port: try #require(client.port))
-            await socket.send("POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
-            let answer = await socket.readToEnd(seconds: 10)
-            #expect(answer.http.status == 413)
-            #expect(answer.http.code == "body_too_large")
-            #expect(answer.closed, "the node closes instead of reading the 100 MB it refused")
-        }
+        let answer = try await answer(
+            to: "POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
+        #expect(answer.http.status == 413)
+        #expect(answer.http.code == "body_too_large")
+        #expect(answer.closed, "the node closes instead of reading the 100 MB it refused")
     }
 
     @Test func aHalfSentHeadGets408AfterTheHeadTimeout() async throws {
         var limits = RPCLimits()
         limits.headTimeout = .seconds(1)
-        try await NodeFixtures.withNode(live: true, rpcLimits: limits) { _, client in
-            let socket = try RawClient(port: try #require(client.port))
-            await socket.send("GET /v1/status HTTP/1.1\r\nHost: x\r\n")
-            let answer = await socket.readToEnd(seconds: 15)
-            #expect(answer.closed)
-            #expect(answer.http.status == 408)
-            #expect(answer.http.code == "request_timeout")
-        }
+        let answer = try await answer(to: "GET /v1/status HTTP/1.1\r\nHost: x\r\n", limits: limits, seconds: 15)
+        #expect(answer.closed)
+        #expect(answer.http.status == 408)
+        #expect(answer.http.code == "request_timeout")
     }
 
     @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
