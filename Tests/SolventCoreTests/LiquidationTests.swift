@@ -110,12 +110,42 @@ import Testing
         let e = try #require(r.events.first { $0.type == "liquidation" })
         // All of it: bankruptcy 54,000 + 2,060 / 2 = 55,030; the keeper buys at 53,730; the fund pays 2 × 1,300.
         #expect(e["closed_size"] == "2" && e["bankruptcy_price"] == "55030" && e["backstop_price"] == "53730", "\(e)")
-        #expect(e["surplus"] == "-2600" && e["deficit_paid"] == "2600" && e["fee"] == "0" && e["bounty"] == "1", "\(e)")
+        // No bounty: there is no surplus to pay it from, and the fund never pays one.
+        #expect(e["surplus"] == "-2600" && e["deficit_paid"] == "2600" && e["fee"] == "0" && e["bounty"] == "0", "\(e)")
         #expect(h.state.vault(h.vault(dev0))!.quote == 0 && h.position(dev0) == 0)
-        #expect(h.state.insuranceFund() == (100_042 - 2_600 - 1) * Self.usd)
+        #expect(h.state.insuranceFund() == (100_042 - 2_600) * Self.usd)
         let stats = h.state.insuranceStats()
-        #expect(stats.deficitsPaid == 2_600 * Self.usd && stats.bountyTopUps == 1 * Self.usd && stats.seeded == 100_000 * Self.usd)
-        #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.bountyTopUp, .deficit])
+        #expect(stats.deficitsPaid == 2_600 * Self.usd && stats.bountyTopUps == 0 && stats.seeded == 100_000 * Self.usd)
+        #expect(h.state.insuranceLog(limit: 10).map(\.flow) == [.deficit])
+    }
+
+    /// insurance-and-adl.md, "Deficits", the book used past bankruptcy (dYdX v4's example): 0.1 BTC
+    /// long with quote −5,100 at 50,000 has bankruptcy price 51,000 and backstop price 49,750. A bid
+    /// between the two loses the fund less than the keeper's takeover would (125), so it is used.
+    @Test(arguments: [("50490", "51", Int128(504_900)), ("49900", "110", Int128(499_000))])
+    func bankruptVaultSellsToABidBetterThanTheBackstop(bid: String, deficit: String, makerFeeShare: Int128) throws {
+        var g = Fixtures.genesis
+        g.perps.insuranceFund = "1000"
+        let h = try MarketHarness(genesis: g)
+        // 0.1 BTC at 60,000 costs 6,000 and a 3 USDC taker fee: 903 deposited leaves quote −5,100.
+        #expect(h.deposit(dev0, "903").succeeded && h.deposit(dev1, "100000").succeeded && h.deposit(dev2, "100000").succeeded)
+        #expect(h.deposit(keeper, "100000").succeeded)
+        #expect(h.run(dev1, h.order(dev1, .sell, "0.1", at: "60000")).succeeded)
+        #expect(h.run(dev0, h.order(dev0, .buy, "0.1", at: "60000", tif: .immediateOrCancel)).succeeded)
+        #expect(h.state.vault(h.vault(dev0))?.quote == -5_100 * Self.usd)
+        for price in ["55000", "50000"] { #expect(h.setPrice(price).succeeded) }
+        #expect(h.run(dev2, h.order(dev2, .buy, "1", at: bid)).succeeded)
+        let fundBefore = h.state.insuranceFund()
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.succeeded, "\(r.message)")
+        let e = try #require(r.events.first { $0.type == "liquidation" })
+        #expect(e["bankruptcy_price"] == "51000" && e["backstop_price"] == "49750", "\(e)")
+        #expect(e["book_size"] == "0.1" && e["backstop_size"] == "0" && e["adl_size"] == "0", "\(e)")
+        #expect(e["deficit_paid"] == deficit && e["fee"] == "0" && e["bounty"] == "0", "\(e)")
+        // The fund pays the deficit and nothing else; the maker's fee brings it half its fee.
+        #expect(h.state.insuranceFund() == fundBefore - UInt128(try Amount.parse(deficit, decimals: 6)) + UInt128(makerFeeShare))
+        #expect(h.state.vault(h.vault(dev0))!.quote == 0 && h.position(dev0) == 0 && h.position(keeper) == 0)
+        #expect(h.position(dev2) == 10_000_000)
     }
 
     /// insurance-and-adl.md, "Worked example: auto-deleveraging".
@@ -132,12 +162,12 @@ import Testing
         // The fund's 42 pays the deficit of 0.0323 BTC taken over at 53,730 (41.99); the other
         // 1.9677 BTC close against dev1's short at the bankruptcy price.
         #expect(e["backstop_size"] == "0.0323" && e["adl_size"] == "1.9677" && e["deficit_paid"] == "41.99", "\(e)")
-        #expect(e["deficit_deleveraged"] == "2558.01" && e["bounty"] == "0.01", "\(e)")
+        #expect(e["deficit_deleveraged"] == "2558.01" && e["bounty"] == "0", "\(e)")
         let adl = try #require(r.events.first { $0.type == "adl" })
         #expect(adl["vault"] == h.vault(dev1).description && adl["price"] == "55030" && adl["size"] == "1.9677")
         #expect(h.position(dev1) == -3_230_000 && h.position(dev0) == 0 && h.position(keeper) == 3_230_000)
         #expect(h.state.vault(h.vault(dev0))!.quote == 0)
-        #expect(h.state.insuranceFund() == 0)
+        #expect(h.state.insuranceFund() == 10_000)
         #expect(h.state.insuranceStats().deficitsDeleveraged == 2_558_010_000)
     }
 

@@ -188,14 +188,26 @@ def liquidate(case):
     fund = case["fund_before"]
     quote = v["quote"]
 
-    # The book, no worse than the bankruptcy price nor the backstop price; the liquidation pays
-    # no taker fee, the makers pay theirs (the fund takes its share).
-    limit = max(bankruptcy, backstop) if long else min(bankruptcy, backstop)
+    # The book, wherever it beats the keeper's backstop price; the liquidation pays no taker fee,
+    # the makers pay theirs (the fund takes its share). A fill beyond the bankruptcy price leaves a
+    # deficit, so such fills go only as far as the deficit budget (the fund as it was before the
+    # book, plus what earlier fills beat the bankruptcy price by) pays for, in whole steps.
+    unit_deficit = bankruptcy - backstop if long else backstop - bankruptcy
+    budget = case["fund_before"]
     remaining, book_quote = planned, 0
     for price, available in case["book"]:
-        if remaining == 0 or (price < limit if long else price > limit):
+        if remaining == 0 or (price < backstop if long else price > backstop):
             break
         fill = min(remaining, available)
+        if unit_deficit > 0:
+            loss = bankruptcy - price if long else price - bankruptcy
+            if loss > 0:
+                fill = min(fill, budget * NOTIONAL_DIVISOR // loss // v["step_size"] * v["step_size"])
+                if fill == 0:
+                    break
+                budget -= ceil_div(fill * loss, NOTIONAL_DIVISOR)
+            else:
+                budget += fill * -loss // NOTIONAL_DIVISOR
         q = fill * price // NOTIONAL_DIVISOR
         _, to_fund = trading_fee_to_fund(q, case["maker_fee_ppm"], case["insurance_fee_share_ppm"])
         fund += to_fund
@@ -205,11 +217,11 @@ def liquidate(case):
     book_size = planned - remaining
     book_surplus = surplus(long, book_quote, book_size, planned, share, oracle)
 
-    # The keeper's backstop, as far as the fund (as it was before the book) can pay its deficit.
-    unit_deficit = bankruptcy - backstop if long else backstop - bankruptcy
+    # The keeper's backstop, as far as the fund (as it was before the book) and the book's surplus
+    # (negative: its deficit) can pay the deficit it leaves.
     backstop_size = remaining
     if unit_deficit > 0 and remaining > 0:
-        budget = case["fund_before"] + max(book_surplus, 0)
+        budget = max(case["fund_before"] + book_surplus, 0)
         affordable = budget * NOTIONAL_DIVISOR // unit_deficit
         backstop_size = min(remaining, affordable // v["step_size"] * v["step_size"])
     backstop_quote = backstop_size * backstop // NOTIONAL_DIVISOR
@@ -241,13 +253,13 @@ def liquidate(case):
         fund -= deficit_paid
         quote += deficit_paid
     deficit_deleveraged = adl_size * unit_deficit // NOTIONAL_DIVISOR if unit_deficit > 0 else 0
+    # The bounty: from the fee, then from the rest of the surplus; never from the fund.
     promised = min(s["keeper_tip"] + fee * s["keeper_share_ppm"] // PPM, s["max_bounty"])
-    bounty = min(promised, fee)
-    fund += fee - bounty
-    if promised > bounty:
-        top_up = min(promised - bounty, fund)
-        fund -= top_up
-        bounty += top_up
+    from_fee = min(promised, fee)
+    from_vault = min(promised - from_fee, excess - fee if excess > 0 else 0)
+    bounty = from_fee + from_vault
+    quote -= from_vault
+    fund += fee - from_fee
 
     left = size - closed if long else size + closed
     after = dict(v, position_size=left)
@@ -357,6 +369,15 @@ def liquidation_cases():
         btc_case("bankrupt_off_tick",
                  "equity -2,061: the bankruptcy price 55,030.5 rounds up to the tick 55,031 for the book, but the deficit is the exact 2,601",
                  -110_061 * USD, 2 * BTC, 54_000 * DOLLAR, 100_042 * USD),
+        btc_case("bankrupt_book_beats_backstop",
+                 "0.1 BTC long, quote -5,100, oracle 50,000 (bankruptcy 51,000, backstop 49,750), a bid at 50,490: the book, not the keeper; the fund pays 51",
+                 -5_100 * USD, 10_000_000, 50_000 * DOLLAR, 1_000 * USD, book=[(50_490 * DOLLAR, 1 * BTC)]),
+        btc_case("bankrupt_book_at_49900",
+                 "the same vault with the bid at 49,900: still better for the fund than the keeper's 49,750; the fund pays 110",
+                 -5_100 * USD, 10_000_000, 50_000 * DOLLAR, 1_000 * USD, book=[(49_900 * DOLLAR, 1 * BTC)]),
+        btc_case("bankrupt_book_fund_bound",
+                 "the same vault and bid at 50,490 with a fund of 20: the book takes 0.0392 BTC, what the fund can pay for; the rest is deleveraged",
+                 -5_100 * USD, 10_000_000, 50_000 * DOLLAR, 20 * USD, book=[(50_490 * DOLLAR, 1 * BTC)], adl=[1 * BTC]),
         btc_case("short_book_better_than_backstop",
                  "a short of 1 BTC from 60,000 with 4,000 USDC, oracle 63,000; asks at 63,100 and 63,200",
                  63_970 * USD, -1 * BTC, 63_000 * DOLLAR, 500 * USD,
@@ -380,7 +401,7 @@ def liquidation_cases():
                  "1 BTC long at 56,000 with 800 USDC of equity whose other positions require 3,000: no partial close restores the buffer",
                  -55_200 * USD, 1 * BTC, 56_000 * DOLLAR, 42 * USD, other_maintenance=3_000 * USD),
         btc_case("zero_equity_adl_exhausted",
-                 "2 BTC long at 55,030 with equity exactly 0, a bid at 55,000 that does not cross, fund 42, nobody to deleverage",
+                 "2 BTC long at 55,030 with equity exactly 0, fund 42, nobody to deleverage; a bid of 1 at 55,000 beats the keeper's 54,755: the book takes it for a deficit of 30, the keeper 0.0436 with the fund's other 12",
                  DEV0_QUOTE, 2 * BTC, 55_030 * DOLLAR, 42 * USD, book=[(55_000 * DOLLAR, 1 * BTC)]),
     ]
     return cases
@@ -489,12 +510,10 @@ def records():
     vault_key = DEV0 + (0).to_bytes(4, "big")
     return {
         "liquidation_settings (protocol)": (b"\x01" + settings_bytes(DEVNET)).hex(),
-        "insurance_fund (protocol)": (b"\x01" + le(97_441 * USD, 16)).hex(),
-        "insurance_stats (protocol)": insurance_stats_bytes(100_000 * USD, 42 * USD, 0, 1 * USD, 2_600 * USD, 0, 2).hex(),
+        "insurance_fund (protocol)": (b"\x01" + le(97_442 * USD, 16)).hex(),
+        "insurance_stats (protocol)": insurance_stats_bytes(100_000 * USD, 42 * USD, 0, 0, 2_600 * USD, 0, 1).hex(),
         "insurance_log key 0": (0).to_bytes(8, "big").hex(),
         "insurance_log 0": insurance_log_bytes(8, 3, 2_600 * USD, 97_442 * USD, DEV0, 0, 1).hex(),
-        "insurance_log key 1": (1).to_bytes(8, "big").hex(),
-        "insurance_log 1": insurance_log_bytes(8, 2, 1 * USD, 97_441 * USD, DEV0, 0, 1).hex(),
         "liquidation_marks key": vault_key.hex(),
         "liquidation_marks": liquidation_mark_bytes(8, 108_000 * USD, [1]).hex(),
         "market_positions key (dev1 short BTC-PERP)": ((1).to_bytes(4, "big") + b"\x01" + DEV1 + (0).to_bytes(4, "big")).hex(),

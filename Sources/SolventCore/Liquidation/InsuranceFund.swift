@@ -1,7 +1,8 @@
 /// The insurance fund (contracts-spec/insurance-and-adl.md, "The fund"): a USDC balance in table
 /// `protocol` ("insurance_fund") that takes its share of trading fees and the part of each
-/// liquidation fee the keeper does not get, and pays the deficits of bankrupt vaults and the part
-/// of a bounty the fee cannot cover.
+/// liquidation fee the keeper does not get, and pays the deficits of bankrupt vaults. It never
+/// pays a keeper's bounty (liquidation.md, "Fee, bounty and fund flows"); `bountyTopUps` and the
+/// `bounty_top_up` flow are retired and stay 0, kept so the record and the RPC keep their layout.
 ///
 /// Its history is kept in state: cumulative totals per flow (`protocol`, "insurance_stats"), which
 /// always satisfy balance = seeded + trading fees + liquidation fees − bounties − deficits, and one
@@ -52,7 +53,7 @@ public struct InsuranceLogEntry: Equatable, Sendable {
     public enum Flow: UInt8, Sendable {
         /// In: the part of a liquidation fee left after the keeper's bounty.
         case liquidationFee = 1
-        /// Out: the part of a keeper's bounty the fee did not cover.
+        /// Retired: the fund paid the part of a keeper's bounty the fee did not cover. No rule writes it.
         case bountyTopUp = 2
         /// Out: a bankrupt vault's deficit.
         case deficit = 3
@@ -156,7 +157,7 @@ enum InsuranceFund {
         try log(.liquidationFee, amount, balance: balance, vault: vault, market: market, context: context, stats: &stats, state: state)
     }
 
-    /// Pays up to `amount` out for `flow` (a bounty top-up or a deficit); returns what it paid.
+    /// Pays up to `amount` out for `flow` (a deficit); returns what it paid.
     static func pay(_ amount: UInt128, for flow: InsuranceLogEntry.Flow, vault: VaultID, market: UInt32, context: BlockContext,
                     state: StateOverlay) throws(ProtocolError) -> UInt128 {
         let balance = state.insuranceFund()

@@ -10,13 +10,14 @@ import SolventCrypto
 /// 3. **Bankruptcy price**: the closed part takes its share of the vault's equity, in proportion
 ///    to the maintenance it releases; closing at this price leaves the rest of the vault exactly
 ///    where it was in equity ÷ maintenance terms, and closing everything leaves equity 0.
-/// 4. **Close**: against the book at prices no worse than the bankruptcy price (no taker fee),
+/// 4. **Close**: against the book wherever it beats the keeper's backstop price (no taker fee;
+///    fills beyond the bankruptcy price only as far as the insurance fund can pay their deficit),
 ///    then the keeper's vault takes over what is left at the oracle price less a discount, the
-///    insurance fund paying any deficit; what the fund cannot pay is auto-deleveraged against the
-///    most profitable, most leveraged positions on the other side at the bankruptcy price.
+///    fund paying any deficit; what the fund cannot pay is auto-deleveraged against the most
+///    profitable, most leveraged positions on the other side at the bankruptcy price.
 /// 5. **Fee and bounty**: fee = min(notional × fee rate, max fee, what the fills beat the
-///    bankruptcy price by); bounty = min(tip + share × fee, max bounty), from the fee first, then
-///    the fund; the rest of the fee goes to the fund.
+///    bankruptcy quote by); bounty = min(tip + share × fee, max bounty), from the fee first, then
+///    from the rest of that surplus, never from the fund; the rest of the fee goes to the fund.
 public enum Liquidation {
     /// What one liquidation did.
     public struct Outcome: Equatable, Sendable {
@@ -116,7 +117,7 @@ public enum Liquidation {
                 : "the per-block cap of \(PerpUnits.formatQuote(Int128(cap))) USDC is less than one step of \(symbol) at \(OraclePrice.format(price))")
         }
 
-        // 3. Bankruptcy price of the planned close (on the tick, for the book's limit and ADL)
+        // 3. Bankruptcy price of the planned close (on the tick, for the book's deficit budget and ADL)
         // and the exact amount each closed unit must bring (for surplus and deficit).
         let bankruptcy = try bankruptcyPrice(vault: risk, position: position, closing: planned, market: p, tick: p.tickSize)
         let share = try equityShare(vault: risk, position: position, closing: planned, market: p)
@@ -136,20 +137,23 @@ public enum Liquidation {
         let fundBefore = state.insuranceFund()
         let keeperBefore = Result { () throws(ProtocolError) in try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly) }
 
-        // 4a. The book, no worse than the bankruptcy price nor the backstop price, no taker fee.
+        // 4a. The book, wherever it beats the keeper's backstop price, no taker fee. Fills beyond the
+        // bankruptcy price leave a deficit, so they go only as far as the fund can pay for them.
         let backstop = backstopPrice(oracle: price, closing: closing, discountPpm: settings.backstopDiscountPpm, tick: p.tickSize)
-        let limit = closing == .sell ? max(bankruptcy, backstop) : min(bankruptcy, backstop)
-        let taker = Matching.Taker(vault: target, side: closing, limit: limit, feePpm: 0, order: "liquidation")
+        let unitDeficit = closing == .sell ? Int128(bankruptcy) - Int128(backstop) : Int128(backstop) - Int128(bankruptcy)
+        var taker = Matching.Taker(vault: target, side: closing, limit: backstop, feePpm: 0, order: "liquidation")
+        if unitDeficit > 0 {
+            taker.budget = Matching.DeficitBudget(bankruptcy: bankruptcy, closing: closing, step: p.stepSize, quantums: fundBefore)
+        }
         let book = try Matching.match(taker, size: planned, market: &market, context: context, state: state, events: &events)
         let bookSize = planned - book.remaining
         let bookSurplus = try surplus(quote: book.quote, size: bookSize)
 
         // 4b. The keeper's backstop, as far as the fund can pay the deficit it leaves.
         var rest = book.remaining
-        let unitDeficit = closing == .sell ? Int128(bankruptcy) - Int128(backstop) : Int128(backstop) - Int128(bankruptcy)
         var backstopSize = rest
         if unitDeficit > 0, rest > 0 {
-            let budget = try fundBefore.adding(UInt128(max(bookSurplus, 0)))
+            let budget = UInt128(max(try Int128(checked: fundBefore).adding(bookSurplus), 0))
             let affordable = FixedPoint.mulDiv(budget, PerpUnits.notionalDivisor, UInt128(unitDeficit), .down) ?? UInt128(UInt64.max)
             backstopSize = min(rest, UInt64(clamping: affordable / UInt128(p.stepSize) * UInt128(p.stepSize)))
         }
@@ -197,14 +201,19 @@ public enum Liquidation {
         let deficitDeleveraged = unitDeficit > 0 ? UInt128(adl.filled) * UInt128(unitDeficit) / PerpUnits.notionalDivisor : 0
         try InsuranceFund.recordDeleveraged(deficitDeleveraged, vault: target, market: marketID, context: context, state: state)
 
-        // Capped by max_bounty, so a sum past 128 bits is simply the cap.
+        // The bounty comes out of the fee, then out of what the fills beat the bankruptcy quote by
+        // beyond the fee; never out of the fund. Capped by max_bounty, so a sum past 128 bits is the cap.
         let feeShare = FixedPoint.mulDiv(fee, UInt128(settings.keeperSharePpm), 1_000_000, .down) ?? UInt128.max
         let promised = min((try? settings.keeperTip.adding(feeShare)) ?? UInt128.max, settings.maxBounty)
-        var bounty = min(promised, fee)
-        try InsuranceFund.receiveLiquidationFee(fee - bounty, vault: target, market: marketID, context: context, state: state)
-        if promised > bounty {
-            bounty += try InsuranceFund.pay(promised - bounty, for: .bountyTopUp, vault: target, market: marketID, context: context, state: state)
+        let fromFee = min(promised, fee)
+        let fromVault = min(promised - fromFee, excess > 0 ? UInt128(excess) - fee : 0)
+        let bounty = fromFee + fromVault
+        if fromVault > 0 {
+            guard var charged = state.vault(target) else { throw ProtocolError(.vaultNotFound, "vault \(target) does not exist") }
+            charged.quote = try charged.quote.subtracting(Int128(checked: fromVault))
+            state.putVault(target, charged)
         }
+        try InsuranceFund.receiveLiquidationFee(fee - fromFee, vault: target, market: marketID, context: context, state: state)
         guard var keeperAfter = state.vault(keeper) else { throw ProtocolError(.vaultNotFound, "keeper vault \(keeper) does not exist") }
         keeperAfter.quote = try keeperAfter.quote.adding(Int128(checked: bounty))
         state.putVault(keeper, keeperAfter)

@@ -177,6 +177,39 @@ enum Matching {
         let feePpm: UInt32
         /// Its order id in fill events ("liquidation" for a liquidation, which has no order).
         let order: String
+        /// A liquidation past its bankruptcy price: what the insurance fund can pay for fills worse
+        /// than that price (liquidation.md, "Execution", step 2). Nil for orders.
+        var budget: DeficitBudget? = nil
+    }
+
+    /// How much of a liquidation's book fills may fall beyond the bankruptcy price: each fill
+    /// better than that price adds ⌊size × gain / 10^10⌋ to the budget, each fill worse uses
+    /// ⌈size × loss / 10^10⌉ of it, and a fill is cut to the whole steps the budget pays for.
+    struct DeficitBudget {
+        let bankruptcy: UInt64
+        let closing: Side
+        let step: UInt64
+        var quantums: UInt128
+
+        /// The part of `size` at `price` the budget can pay for, in whole steps.
+        func allowed(_ size: UInt64, at price: UInt64) -> UInt64 {
+            let loss = closing == .sell ? (bankruptcy > price ? bankruptcy - price : 0) : (price > bankruptcy ? price - bankruptcy : 0)
+            guard loss > 0 else { return size }
+            let units = FixedPoint.mulDiv(quantums, PerpUnits.notionalDivisor, UInt128(loss), .down) ?? UInt128(UInt64.max)
+            return min(size, UInt64(clamping: units / UInt128(step) * UInt128(step)))
+        }
+
+        mutating func record(_ size: UInt64, at price: UInt64) {
+            let better = closing == .sell ? price >= bankruptcy : price <= bankruptcy
+            let gap = UInt128(price > bankruptcy ? price - bankruptcy : bankruptcy - price)
+            // 64-bit size × 64-bit price difference fits 128 bits.
+            if better {
+                quantums = quantums.addingReportingOverflow(UInt128(size) * gap / PerpUnits.notionalDivisor).partialValue
+            } else {
+                let used = (UInt128(size) * gap + PerpUnits.notionalDivisor - 1) / PerpUnits.notionalDivisor
+                quantums -= min(used, quantums)
+            }
+        }
     }
 
     /// Matches against the opposite side; returns the size left unfilled and the quote amount of
@@ -185,11 +218,13 @@ enum Matching {
     /// batch passes over it.
     static func match(_ taker: Taker, size: UInt64, market: inout PerpMarket, context: BlockContext,
                       state: StateOverlay, events: inout [Event]) throws(ProtocolError) -> (remaining: UInt64, quote: UInt128) {
+        var taker = taker
         var remaining = size
         var filledQuote: UInt128 = 0
         let owner = taker.vault.owner
         var passedOver = Set<UInt64>()
-        while remaining > 0 {
+        var budgetSpent = false
+        while remaining > 0, !budgetSpent {
             var batch = [Order]()
             var moreBeyondBatch = false
             OrderBook.scan(market: market.id, side: taker.side.opposite, state: state) { o in
@@ -223,6 +258,14 @@ enum Matching {
                         continue
                     }
                 }
+                if let budget = taker.budget {
+                    // Later makers are at the same price or worse: an exhausted budget ends the match.
+                    fill = budget.allowed(fill, at: maker.price)
+                    if fill == 0 {
+                        budgetSpent = true
+                        break
+                    }
+                }
                 let quote = UInt128(fill) * UInt128(maker.price) / PerpUnits.notionalDivisor
                 // The resting side must still be able to carry the fill.
                 switch makerMargin(maker, fill: fill, quote: quote, market: market, context: context, state: state) {
@@ -244,6 +287,7 @@ enum Matching {
                 maker.remaining -= fill
                 remaining -= fill
                 filledQuote = try filledQuote.adding(quote)
+                taker.budget?.record(fill, at: maker.price)
                 if maker.remaining == 0 { OrderBook.remove(maker, state) } else { OrderBook.update(maker, state) }
                 market.lastTradePrice = maker.price
                 events.append(Event("fill", [
