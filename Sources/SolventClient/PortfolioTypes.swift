@@ -43,12 +43,13 @@ public struct PortfolioMarginReply: Decodable, Sendable {
         public let shortDelta: String
         public let hedgedDeltaCharge: String
         public let shortOptionCharge: String
+        public let closeoutCharge: String
         public let greeks: Greeks
         public let scenarios: [Scenario]
         enum CodingKeys: String, CodingKey {
             case oracleMarket = "oracle_market", price, scanLoss = "scan_loss", worstScenario = "worst_scenario", direction
             case longDelta = "long_delta", shortDelta = "short_delta", hedgedDeltaCharge = "hedged_delta_charge"
-            case shortOptionCharge = "short_option_charge", greeks, scenarios
+            case shortOptionCharge = "short_option_charge", closeoutCharge = "closeout_charge", greeks, scenarios
         }
     }
 

@@ -106,6 +106,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let keeperInsufficientMargin = Code(605, "keeper_insufficient_margin")
         public static let invalidLiquidationConfig = Code(606, "invalid_liquidation_config")
         public static let liquidateOtherMarketFirst = Code(607, "liquidate_other_market_first")
+        public static let unsoundLiquidationParameters = Code(608, "unsound_liquidation_parameters")
 
         /// Every code, in number order: the table in contracts-spec/errors.md lists the same.
         public static let all: [Code] = [
@@ -121,7 +122,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             reduceOnlyWouldIncrease, orderNotFound, notOrderOwner, insufficientMargin, vaultMarketMismatch,
             assetNotCollateral, positionTooLarge, vaultExists, invalidOrder, marketSettled,
             vaultNotLiquidatable, positionNotFound, alreadyLiquidated, liquidationCapReached, invalidLiquidation,
-            keeperInsufficientMargin, invalidLiquidationConfig, liquidateOtherMarketFirst,
+            keeperInsufficientMargin, invalidLiquidationConfig, liquidateOtherMarketFirst, unsoundLiquidationParameters,
         ]
 
         private static let byNumber: [UInt16: Code] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })

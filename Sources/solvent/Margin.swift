@@ -46,7 +46,7 @@ extension Query {
                 print("greeks       vega \(Self.short(m.greeks.vega)) USD/vol point  theta \(Self.short(m.greeks.theta)) USD/day")
                 for u in m.portfolio.underlyings {
                     print("\(u.oracleMarket) at \(u.price): delta \(Self.short(u.greeks.delta)), gamma \(Self.short(u.greeks.gamma)); scan loss \(u.scanLoss), "
-                        + "hedged-delta charge \(u.hedgedDeltaCharge), short-option charge \(u.shortOptionCharge)")
+                        + "hedged-delta charge \(u.hedgedDeltaCharge), short-option charge \(u.shortOptionCharge), closeout charge \(u.closeoutCharge)")
                     for (i, s) in u.scenarios.enumerated() where scenarios || i == u.worstScenario {
                         let cover = s.coverPpm == 1_000_000 ? "" : " (counted at \(Self.percent(Int64(s.coverPpm))))"
                         print("  price \(pad(Self.percent(s.priceMovePpm), 8)) vol \(pad(Self.percent(s.volMovePpm), 8)) pnl \(s.pnl)\(cover)\(i == u.worstScenario ? "  <- worst" : "")")

@@ -34,7 +34,7 @@ struct MarginCommand: ParsableCommand {
             }
             let scans = portfolio.underlyings.map { u in
                 "{\"oracle_market\":\(u.oracleMarket),\"scan_loss\":\"\(u.scanLoss)\",\"hedged_delta_charge\":\"\(u.hedgedDeltaCharge)\","
-                    + "\"short_option_charge\":\"\(u.shortOptionCharge)\",\"scenario_pnl\":[\(u.scenarios.map { "\"\($0.pnl)\"" }.joined(separator: ","))]}"
+                    + "\"short_option_charge\":\"\(u.shortOptionCharge)\",\"closeout_charge\":\"\(u.closeoutCharge)\",\"scenario_pnl\":[\(u.scenarios.map { "\"\($0.pnl)\"" }.joined(separator: ","))]}"
             }
             return "{\"height\":\(head.height),\"time_ms\":\(head.timeMs),\"equity\":\"\(risk.equity)\","
                 + "\"initial\":\"\(risk.initial)\",\"maintenance\":\"\(risk.maintenance)\","

@@ -248,11 +248,17 @@ import Testing
         let h = try MarketHarness()
         let admin = DevnetKeys.admin()
         var s = h.state.liquidationSettings()
-        s.feePpm = 26_000   // with the 0.5% discount, above BTC-PERP's 3% maintenance
-        #expect(h.run(admin, .liquidationSetConfig(s)).code == .invalidLiquidationConfig)
-        s.feePpm = 20_000
+        s.feePpm = 26_000   // with the 0.5% discount, not below BTC-PERP's 3% maintenance
+        let market = h.run(admin, .liquidationSetConfig(s))
+        #expect(market.code == .unsoundLiquidationParameters && market.message.contains("BTC-PERP's lowest maintenance rate (30000 ppm)"))
+        // 1.5% is below every market's rate, but not below 60% of the 2% closeout contingency.
+        s.feePpm = 10_000
+        let portfolio = h.run(admin, .liquidationSetConfig(s))
+        #expect(portfolio.code == .unsoundLiquidationParameters, "\(portfolio.message)")
+        #expect(portfolio.message.hasPrefix("portfolio maintenance_ppm 600000 × closeout_ppm 20000 / 10^6 = 12000 must be above fee_ppm 10000"))
+        s.feePpm = 6_000
         #expect(h.run(dev0, .liquidationSetConfig(s)).code == .unauthorized)
         #expect(h.run(admin, .liquidationSetConfig(s)).succeeded)
-        #expect(h.state.liquidationSettings().feePpm == 20_000)
+        #expect(h.state.liquidationSettings().feePpm == 6_000)
     }
 }

@@ -35,7 +35,7 @@ import Testing
         return OraclePrice.format(mark.price / 100_000_000 * 100_000_000)
     }
 
-    @Test func perpHedgedWithTheFutureNeedsAFifthOfCrossMargin() throws {
+    @Test func perpHedgedWithTheFutureNeedsHalfOfCrossMargin() throws {
         let h = try harness()
         trade(h, taker: dev0, vault: 1, .buy, "1", Self.perp, at: "60000", maker: dev1)
         trade(h, taker: dev0, vault: 1, .sell, "1", Self.future, at: "60000", maker: dev1)
@@ -49,12 +49,16 @@ import Testing
         #expect(cross.initial == MarketHarness.usdc("6000"))
         #expect(portfolio.standaloneInitial == cross.initial)
         // Both legs are marked at the index, so no scenario loses; what is left is the
-        // hedged-delta contingency: 1 BTC × 60,000 × 1%.
+        // hedged-delta contingency, 1 BTC × 60,000 × 1%, and the closeout contingency, 2% of each
+        // leg's 60,000: 600 + 2,400.
         #expect(p.scanLoss == 0)
-        #expect(p.contingency == MarketHarness.usdc("600"))
-        #expect(portfolio.initial == MarketHarness.usdc("600"))
-        #expect(portfolio.initial > 0 && portfolio.initial * 5 <= cross.initial)
-        #expect(portfolio.maintenance == MarketHarness.usdc("360"))
+        let btc = try #require(p.underlyings.first)
+        #expect(btc.hedgedDeltaCharge == MarketHarness.usdc("600") && btc.closeoutCharge == MarketHarness.usdc("2400"))
+        #expect(p.contingency == MarketHarness.usdc("3000"))
+        #expect(portfolio.initial == MarketHarness.usdc("3000"))
+        #expect(portfolio.initial > 0 && portfolio.initial * 2 <= cross.initial)
+        // 1.5% of one leg: above the 1% fee and keeper's discount of closing both (liquidation.md, "Soundness").
+        #expect(portfolio.maintenance == MarketHarness.usdc("1800"))
     }
 
     @Test func deltaHedgedLongCallIsFarBelowTheStandaloneSum() throws {
@@ -92,7 +96,11 @@ import Testing
         #expect(p.initial >= UInt128(worstLoss))
         // ... plus the short-option contingency: 1% of 60,000.
         #expect(btc.shortOptionCharge == MarketHarness.usdc("600"))
-        #expect(p.initial == UInt128(worstLoss) + btc.shortOptionCharge)
+        // ... and the closeout contingency: 2% of the option's own (unrounded) price, rounded up.
+        let option = try #require(risk.positions.first)
+        let closeout = FixedPoint.mulDiv(UInt128(100_000_000) * 20_000, UInt128(option.markWad), 100_000_000_000_000_000_000_000_000, .up)
+        #expect(btc.closeoutCharge == closeout && btc.closeoutCharge > 0)
+        #expect(p.initial == UInt128(worstLoss) + btc.shortOptionCharge + btc.closeoutCharge)
         // A short call loses most when the price rises and volatility goes up.
         let worst = btc.scenarios[btc.worst!]
         #expect(worst.priceMovePpm > 0 && worst.volMovePpm >= 0)

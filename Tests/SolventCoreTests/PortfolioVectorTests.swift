@@ -16,7 +16,7 @@ import Testing
         PortfolioSettings(
             priceRangePpm: int(s["price_range_ppm"]), priceSteps: int(s["price_steps"]), volMovePpm: int(s["vol_move_ppm"]),
             extremeMovePpm: int(s["extreme_move_ppm"]), extremeCoverPpm: int(s["extreme_cover_ppm"]), shortOptionPpm: int(s["short_option_ppm"]),
-            hedgedDeltaPpm: int(s["hedged_delta_ppm"]), maintenancePpm: int(s["maintenance_ppm"]),
+            hedgedDeltaPpm: int(s["hedged_delta_ppm"]), maintenancePpm: int(s["maintenance_ppm"]), closeoutPpm: int(s["closeout_ppm"]),
             credits: (s["credits"] as! [[String: Any]]).map { .init(first: int($0["first"]), second: int($0["second"]), creditPpm: int($0["credit_ppm"])) })
     }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct StateHashTests {
     /// The genesis app hash of genesis/devnet.json as recomputed by
     /// contracts-spec/examples/state_hash.py, which follows state.md and state-hash.md only.
-    static let devnetGenesisAppHash = "583ec7b0f972db921b561453ec57bd62f3c759d0acbeb39c20936bba06a04124"
+    static let devnetGenesisAppHash = "af0b4515cf39c7539ad07be801459a9b78adaaccfc7180e33767581c6c98e2cc"
 
     @Test func devnetGenesisMatchesIndependentImplementation() throws {
         let genesis = try JSONDecoder().decode(Genesis.self, from: Spec.data("genesis/devnet.json"))

@@ -44,6 +44,7 @@ DEVNET_SETTINGS = {
     "short_option_ppm": 10_000,
     "hedged_delta_ppm": 10_000,
     "maintenance_ppm": 600_000,
+    "closeout_ppm": 20_000,
     "credits": [{"first": BTC_USD, "second": ETH_USD, "credit_ppm": 500_000}],
 }
 
@@ -123,8 +124,14 @@ def scan(positions, oracle, settings):
     move = scenarios[worst]["price_move_ppm"] if worst is not None else 0
     direction = (move > 0) - (move < 0)
 
-    long_delta = short_delta = short_option = 0
+    long_delta = short_delta = short_option = closeout = 0
     for p in positions:
+        # The closeout contingency: every position, long or short, at its own price (an option's
+        # unrounded mark; size units x wad / 10^20 are quantums).
+        if p["kind"] == "option":
+            closeout += ceil_div(abs(p["size"]) * p["mark_wad"] * settings["closeout_ppm"], 10 ** 20 * PPM)
+        else:
+            closeout += ceil_div(abs(p["size"]) * p["spot"] * settings["closeout_ppm"], NOTIONAL_DIVISOR * PPM)
         d = delta(p)
         if d > 0:
             long_delta += d
@@ -136,7 +143,7 @@ def scan(positions, oracle, settings):
     hedged_charge = ceil_div(hedged * spot * settings["hedged_delta_ppm"], NOTIONAL_DIVISOR * PPM)
     return {"oracle_market": oracle, "spot": spot, "scenarios": scenarios, "worst": worst, "scan_loss": scan_loss,
             "direction": direction, "long_delta": long_delta, "short_delta": short_delta,
-            "hedged_delta_charge": hedged_charge, "short_option_charge": short_option}
+            "hedged_delta_charge": hedged_charge, "short_option_charge": short_option, "closeout_charge": closeout}
 
 
 def evaluate(positions, settings):
@@ -161,7 +168,7 @@ def evaluate(positions, settings):
         credits.append({"first": a, "second": b, "offset_loss": m, "credit": m * c["credit_ppm"] // PPM})
     scan_loss = sum(u["scan_loss"] for u in scans)
     credit_total = sum(c["credit"] for c in credits)
-    contingency = sum(u["hedged_delta_charge"] + u["short_option_charge"] for u in scans)
+    contingency = sum(u["hedged_delta_charge"] + u["short_option_charge"] + u["closeout_charge"] for u in scans)
     initial = scan_loss - credit_total + contingency
     maintenance = ceil_div(initial * settings["maintenance_ppm"], PPM)
     return {"underlyings": scans, "credits": credits, "scan_loss": scan_loss, "credit_total": credit_total,
@@ -252,6 +259,7 @@ def vectors():
                 "scan_loss": s(u["scan_loss"]), "worst": s(u["worst"]), "direction": s(u["direction"]),
                 "long_delta": s(u["long_delta"]), "short_delta": s(u["short_delta"]),
                 "hedged_delta_charge": s(u["hedged_delta_charge"]), "short_option_charge": s(u["short_option_charge"]),
+                "closeout_charge": s(u["closeout_charge"]),
             } for u in r["underlyings"]],
             "credits": [{k: s(v) for k, v in c.items()} for c in r["credits"]],
             "scan_loss": s(r["scan_loss"]), "credit_total": s(r["credit_total"]), "contingency": s(r["contingency"]),
@@ -305,10 +313,10 @@ def examples():
         r = evaluate(positions, DEVNET_SETTINGS)
         for u in r["underlyings"]:
             print("  oracle %d at %s: scan loss %s, worst %s, direction %d, long delta %s, short delta %s, "
-                  "hedged-delta %s, short-option %s" % (u["oracle_market"], dollars(u["spot"]), usdc(u["scan_loss"]),
+                  "hedged-delta %s, short-option %s, closeout %s" % (u["oracle_market"], dollars(u["spot"]), usdc(u["scan_loss"]),
                                                          u["worst"], u["direction"], size_text(u["long_delta"]),
                                                          size_text(u["short_delta"]), usdc(u["hedged_delta_charge"]),
-                                                         usdc(u["short_option_charge"])))
+                                                         usdc(u["short_option_charge"]), usdc(u["closeout_charge"])))
             for i, sc in enumerate(u["scenarios"]):
                 print("    %2d price %+8d vol %+8d cover %7d pnl %s" % (i, sc["price_move_ppm"], sc["vol_move_ppm"],
                                                                     sc["cover_ppm"], usdc(sc["pnl"])))

@@ -119,8 +119,9 @@ def perp_entries(genesis):
         entries.append((TABLE_PERP_MARKETS, struct.pack(">I", m["id"]), b"\x02" + params + running))
     # portfolio-margin.md, "Parameters": the portfolio settings (the standard ones without a section).
     pf = genesis.get("portfolio", STANDARD_PORTFOLIO)
-    record = struct.pack("<BIBIIIIII", 1, pf["price_range_ppm"], pf["price_steps"], pf["vol_move_ppm"], pf["extreme_move_ppm"],
-                         pf["extreme_cover_ppm"], pf["short_option_ppm"], pf["hedged_delta_ppm"], pf["maintenance_ppm"])
+    record = struct.pack("<BIBIIIIIII", 2, pf["price_range_ppm"], pf["price_steps"], pf["vol_move_ppm"], pf["extreme_move_ppm"],
+                         pf["extreme_cover_ppm"], pf["short_option_ppm"], pf["hedged_delta_ppm"], pf["maintenance_ppm"],
+                         pf["closeout_ppm"])
     record += struct.pack("<B", len(pf["credits"]))
     for c in pf["credits"]:
         record += struct.pack("<III", oracle_ids[c["first"]], oracle_ids[c["second"]], c["credit_ppm"])
@@ -133,7 +134,7 @@ def perp_entries(genesis):
 
 STANDARD_PORTFOLIO = {"price_range_ppm": 150000, "price_steps": 3, "vol_move_ppm": 250000, "extreme_move_ppm": 300000,
                       "extreme_cover_ppm": 350000, "short_option_ppm": 10000, "hedged_delta_ppm": 10000,
-                      "maintenance_ppm": 600000, "credits": []}
+                      "maintenance_ppm": 600000, "closeout_ppm": 20000, "credits": []}
 
 
 def utc_ms(text):

@@ -85,10 +85,12 @@ public enum DevnetKeys {
     static let devnetExpiryTag = "26MAR27"
 
     /// Devnet portfolio margin: a ±15% scan in 5% steps, volatility ±25%, ±30% extremes at 35%,
-    /// 1% contingencies, maintenance 60% of initial, a 50% BTC/ETH spread credit.
+    /// 1% contingencies, a 2% closeout contingency per position (60% of it, 1.2%, is above the
+    /// liquidation fee plus the keeper's discount, 1%), maintenance 60% of initial, a 50% BTC/ETH
+    /// spread credit.
     public static let devnetPortfolio = Genesis.PortfolioSpec(
         priceRangePpm: 150_000, priceSteps: 3, volMovePpm: 250_000, extremeMovePpm: 300_000, extremeCoverPpm: 350_000,
-        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000,
+        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000, closeoutPpm: 20_000,
         credits: [.init(first: "BTC-USD", second: "ETH-USD", creditPpm: 500_000)])
 
     public static let accountCount = 10

@@ -36,11 +36,12 @@ public struct Genesis: Codable, Equatable, Sendable {
         public var shortOptionPpm: UInt32
         public var hedgedDeltaPpm: UInt32
         public var maintenancePpm: UInt32
+        public var closeoutPpm: UInt32
         public var credits: [Credit]
         enum CodingKeys: String, CodingKey {
             case priceRangePpm = "price_range_ppm", priceSteps = "price_steps", volMovePpm = "vol_move_ppm"
             case extremeMovePpm = "extreme_move_ppm", extremeCoverPpm = "extreme_cover_ppm", shortOptionPpm = "short_option_ppm"
-            case hedgedDeltaPpm = "hedged_delta_ppm", maintenancePpm = "maintenance_ppm", credits
+            case hedgedDeltaPpm = "hedged_delta_ppm", maintenancePpm = "maintenance_ppm", closeoutPpm = "closeout_ppm", credits
         }
 
         func settings(oracleMarkets: [String: UInt32]) throws(GenesisError) -> PortfolioSettings {
@@ -53,7 +54,8 @@ public struct Genesis: Codable, Equatable, Sendable {
             }
             let s = PortfolioSettings(priceRangePpm: priceRangePpm, priceSteps: priceSteps, volMovePpm: volMovePpm,
                                       extremeMovePpm: extremeMovePpm, extremeCoverPpm: extremeCoverPpm, shortOptionPpm: shortOptionPpm,
-                                      hedgedDeltaPpm: hedgedDeltaPpm, maintenancePpm: maintenancePpm, credits: credits)
+                                      hedgedDeltaPpm: hedgedDeltaPpm, maintenancePpm: maintenancePpm, closeoutPpm: closeoutPpm,
+                                      credits: credits)
             do { try s.validate() } catch { throw GenesisError(error.message) }
             return s
         }
@@ -454,7 +456,13 @@ extension Genesis {
             throw GenesisError("perps: insurance_fund: \(error.message)")
         }
         let oracleMarkets = Dictionary(uniqueKeysWithValues: oracle.markets.map { ($0.symbol, $0.id) })
-        state.setPortfolioSettings(try portfolio?.settings(oracleMarkets: oracleMarkets) ?? .standard)
+        let portfolioSettings = try portfolio?.settings(oracleMarkets: oracleMarkets) ?? .standard
+        do {
+            try state.liquidationSettings().checkSoundness(portfolio: portfolioSettings)
+        } catch {
+            throw GenesisError(error.message)
+        }
+        state.setPortfolioSettings(portfolioSettings)
         if devnet != nil { state.markDevnetChain() }
         var ids = Set<UInt32>(), symbols = Set<String>()
         for spec in perps.markets {
@@ -468,7 +476,7 @@ extension Genesis {
                 throw GenesisError("market id \(params.id) or symbol \(params.symbol) appears twice")
             }
             do {
-                try state.liquidationSettings().checkFee(against: [params])
+                try state.liquidationSettings().checkSoundness(markets: [params])
             } catch {
                 throw GenesisError(error.message)
             }

@@ -336,20 +336,18 @@ public enum Liquidation {
     }
 
     /// The equity the closed part takes with it: equity × (maintenance it releases ÷ the vault's
-    /// maintenance), rounded down. In a portfolio vault the shares follow the positions'
-    /// standalone maintenance requirements instead: closing one leg of a hedge can raise the
-    /// portfolio requirement, yet that leg still carries its part of the equity (a share of 0
-    /// would put the bankruptcy price at the mark and bill the fund for the keeper's discount).
+    /// maintenance), rounded down. In a portfolio vault the shares follow the positions' notionals
+    /// instead: closing one leg of a hedge can raise the portfolio requirement, yet that leg still
+    /// carries its part of the equity, and what closing a leg costs (fee and keeper's discount) is
+    /// in proportion to its notional, which is what the closeout contingency charges for
+    /// (liquidation.md, "Soundness").
     public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64,
                                    market: PerpMarketParams) throws(ProtocolError) -> Int128 {
         if vault.portfolio != nil {
-            let left = Int64(p.size.magnitude - UInt64(min(delta, p.size.magnitude)))
-            let after = try Margin.requirements(market, size: p.size > 0 ? left : -left, mark: p.mark).maintenance
-            let released = p.maintenance > after ? p.maintenance - after : 0
-            let total = vault.standaloneMaintenance
-            guard total > 0 else { return 0 }
-            // released ≤ total ≤ 2^127 − 1 (VaultRisk checks it): the share is at most the equity.
-            return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(total), .down) ?? 0
+            guard let closed = FixedPoint.mulDiv(UInt128(delta), UInt128(p.oraclePrice), PerpUnits.notionalDivisor, .up),
+                  let total = try? vault.positions.checkedSum(\.notional), total > 0 else { return 0 }
+            // closed ≤ this position's notional ≤ total < 2^127: the share is at most the equity.
+            return FixedPoint.mulDiv(vault.equity, Int128(min(closed, total)), Int128(total), .down) ?? 0
         }
         let after = try maintenance(afterClosing: delta, of: p, in: vault, market: market)
         let released = vault.maintenance > after ? vault.maintenance - after : 0

@@ -53,13 +53,26 @@ public struct LiquidationSettings: Equatable, Sendable {
         }
     }
 
-    /// The fee rate plus the backstop discount may not exceed any market's lowest maintenance
-    /// rate: a liquidation must be able to pay for itself from the margin it releases, and closing
-    /// more must never leave a vault worse off (which makes the least sufficient size well defined).
-    public func checkFee(against markets: [PerpMarketParams]) throws(ProtocolError) {
-        for m in markets where UInt64(feePpm) + UInt64(backstopDiscountPpm) > UInt64(m.tiers[0].maintenancePpm) {
-            throw ProtocolError(.invalidLiquidationConfig,
-                "fee_ppm \(feePpm) + backstop_discount_ppm \(backstopDiscountPpm) is above \(m.symbol)'s lowest maintenance rate (\(m.tiers[0].maintenancePpm) ppm)")
+    /// The soundness rules (liquidation.md, "Soundness"): a vault liquidated as soon as its equity
+    /// falls under its maintenance requirement must be able to pay the liquidation fee and the
+    /// keeper's discount on everything that gets closed, so that the insurance fund pays nothing.
+    /// For a market, the fee rate plus the discount must be below its lowest maintenance rate (it
+    /// also makes "the least size that restores the buffer" well defined); for portfolio vaults,
+    /// the maintenance fraction of the closeout contingency must be above it.
+    public func checkSoundness(markets: [PerpMarketParams]) throws(ProtocolError) {
+        let cost = UInt64(feePpm) + UInt64(backstopDiscountPpm)
+        for m in markets where cost >= UInt64(m.tiers[0].maintenancePpm) {
+            throw ProtocolError(.unsoundLiquidationParameters,
+                "fee_ppm \(feePpm) + backstop_discount_ppm \(backstopDiscountPpm) must be below \(m.symbol)'s lowest maintenance rate (\(m.tiers[0].maintenancePpm) ppm), or a liquidation at maintenance could cost the insurance fund")
+        }
+    }
+
+    public func checkSoundness(portfolio p: PortfolioSettings) throws(ProtocolError) {
+        let cost = UInt64(feePpm) + UInt64(backstopDiscountPpm)
+        let covered = UInt64(p.maintenancePpm) * UInt64(p.closeoutPpm) / 1_000_000
+        guard covered > cost else {
+            throw ProtocolError(.unsoundLiquidationParameters,
+                "portfolio maintenance_ppm \(p.maintenancePpm) × closeout_ppm \(p.closeoutPpm) / 10^6 = \(covered) must be above fee_ppm \(feePpm) + backstop_discount_ppm \(backstopDiscountPpm), or liquidating a portfolio vault at maintenance could cost the insurance fund")
         }
     }
 
@@ -120,7 +133,8 @@ enum LiquidationAdmin {
     static func setSettings(_ settings: LiquidationSettings, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
         try AdminKey.require(sender, state, to: "change the liquidation parameters")
         try settings.validate()
-        try settings.checkFee(against: state.perpMarkets().map(\.params))
+        try settings.checkSoundness(markets: state.perpMarkets().map(\.params))
+        try settings.checkSoundness(portfolio: state.portfolioSettings())
         state.setLiquidationSettings(settings)
         return [Event("liquidation_config_set", describe(settings))]
     }

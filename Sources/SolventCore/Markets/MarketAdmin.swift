@@ -38,11 +38,7 @@ enum MarketAdmin {
 
     static func checked(_ params: PerpMarketParams, _ state: some StateReader) throws(ProtocolError) {
         try params.validate()
-        do {
-            try state.liquidationSettings().checkFee(against: [params])
-        } catch {
-            throw ProtocolError(.invalidMarket, error.message)
-        }
+        try state.liquidationSettings().checkSoundness(markets: [params])
         guard let underlying = state.oracleMarket(params.oracleMarket) else {
             throw ProtocolError(.invalidMarket, "\(params.symbol): oracle market \(params.oracleMarket) does not exist")
         }

@@ -5,7 +5,7 @@
 /// scan loss is the worst loss, never below 0. Across underlyings, pairs listed in the settings
 /// get a spread credit when their worst scenarios lie in opposite directions. Then
 ///
-///     initial     = Σ scan losses − credits + short-option and hedged-delta contingencies
+///     initial     = Σ scan losses − credits + short-option, hedged-delta and closeout contingencies
 ///     maintenance = ⌈initial × maintenance_ppm / 10^6⌉
 ///
 /// Everything is integer: values in USDC quantums, option prices as Black-Scholes wads
@@ -64,6 +64,8 @@ public enum PortfolioMargin {
         public let shortDelta: Int128
         public let hedgedDeltaCharge: UInt128
         public let shortOptionCharge: UInt128
+        /// Σ closeout_ppm × each position's notional at its mark (portfolio-margin.md, "Contingencies").
+        public let closeoutCharge: UInt128
     }
 
     public struct Credit: Sendable, Equatable {
@@ -116,7 +118,9 @@ public enum PortfolioMargin {
         }
         let scanLoss = try scans.checkedSum(\.scanLoss)
         let creditTotal = try credits.checkedSum(\.credit)
-        let contingency = try scans.checkedSum { (s) throws(ProtocolError) in try s.hedgedDeltaCharge.adding(s.shortOptionCharge) }
+        let contingency = try scans.checkedSum { (s) throws(ProtocolError) in
+            try s.hedgedDeltaCharge.adding(s.shortOptionCharge).adding(s.closeoutCharge)
+        }
         // Each credit is at most the scan loss it offsets: the difference is never negative.
         let initial = try (scanLoss - min(creditTotal, scanLoss)).adding(contingency)
         let maintenance = FixedPoint.mulDiv(initial, UInt128(settings.maintenancePpm), 1_000_000, .up) ?? initial
@@ -151,8 +155,9 @@ public enum PortfolioMargin {
         let direction = worst.map { Int(scenarios[$0].priceMovePpm.signum()) } ?? 0
 
         // Contingencies.
-        var longDelta: Int128 = 0, shortDelta: Int128 = 0, shortOption: UInt128 = 0
+        var longDelta: Int128 = 0, shortDelta: Int128 = 0, shortOption: UInt128 = 0, closeout: UInt128 = 0
         for p in positions {
+            closeout = try closeout.adding(try closeoutCharge(p, ppm: settings.closeoutPpm))
             let d = try delta(of: p)
             if d > 0 { longDelta = try longDelta.adding(d) } else { shortDelta = try shortDelta.subtracting(d) }
             if p.instrument.isOption, p.size < 0 {
@@ -166,7 +171,25 @@ public enum PortfolioMargin {
             throw .overflow
         }
         return UnderlyingScan(oracleMarket: oracle, spot: spot, scenarios: scenarios, worst: worst, scanLoss: loss, direction: direction,
-                              longDelta: longDelta, shortDelta: shortDelta, hedgedDeltaCharge: hedgedCharge, shortOptionCharge: shortOption)
+                              longDelta: longDelta, shortDelta: shortDelta, hedgedDeltaCharge: hedgedCharge, shortOptionCharge: shortOption,
+                              closeoutCharge: closeout)
+    }
+
+    /// What closing the position costs a liquidation, charged up front: ⌈|size| × S × ppm / 10^16⌉
+    /// for a perpetual or future, ⌈|size| × mark_wad × ppm / 10^26⌉ for an option (its own price,
+    /// which is what a liquidation's fee and discount are taken on).
+    static func closeoutCharge(_ p: Position, ppm: UInt32) throws(ProtocolError) -> UInt128 {
+        let size = UInt128(p.size.magnitude)
+        if p.instrument.isOption {
+            // A mark is never negative; 10^26 = 10^20 (size units × wad → quantums) × 10^6.
+            guard let perUnit = UInt128(exactly: max(p.markWad, 0)),
+                  let charge = FixedPoint.mulDiv(size * UInt128(ppm), perUnit, wadPerQuantum.magnitude * 1_000_000, .up) else { throw .overflow }
+            return charge
+        }
+        guard let charge = FixedPoint.mulDiv(size, UInt128(p.spot) * UInt128(ppm), PerpUnits.notionalDivisor * 1_000_000, .up) else {
+            throw .overflow
+        }
+        return charge
     }
 
     /// ⌊price × (10^6 + move) / 10^6⌋, at least 1.

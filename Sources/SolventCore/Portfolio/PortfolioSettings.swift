@@ -18,6 +18,9 @@ public struct PortfolioSettings: Equatable, Sendable {
     public var hedgedDeltaPpm: UInt32
     /// Maintenance requirement = this fraction of the initial requirement.
     public var maintenancePpm: UInt32
+    /// Contingency per position, long or short: this fraction of its notional at its mark, so that
+    /// maintenance covers what closing every leg costs a liquidation (liquidation.md, "Soundness").
+    public var closeoutPpm: UInt32
     /// Credits between underlyings whose worst scenarios lie in opposite directions.
     public var credits: [SpreadCredit]
 
@@ -36,7 +39,7 @@ public struct PortfolioSettings: Equatable, Sendable {
     }
 
     public init(priceRangePpm: UInt32, priceSteps: UInt8, volMovePpm: UInt32, extremeMovePpm: UInt32, extremeCoverPpm: UInt32,
-                shortOptionPpm: UInt32, hedgedDeltaPpm: UInt32, maintenancePpm: UInt32, credits: [SpreadCredit]) {
+                shortOptionPpm: UInt32, hedgedDeltaPpm: UInt32, maintenancePpm: UInt32, closeoutPpm: UInt32, credits: [SpreadCredit]) {
         self.priceRangePpm = priceRangePpm
         self.priceSteps = priceSteps
         self.volMovePpm = volMovePpm
@@ -45,13 +48,14 @@ public struct PortfolioSettings: Equatable, Sendable {
         self.shortOptionPpm = shortOptionPpm
         self.hedgedDeltaPpm = hedgedDeltaPpm
         self.maintenancePpm = maintenancePpm
+        self.closeoutPpm = closeoutPpm
         self.credits = credits
     }
 
     /// The devnet's values, also what a genesis without a "portfolio" section gets.
     public static let standard = PortfolioSettings(
         priceRangePpm: 150_000, priceSteps: 3, volMovePpm: 250_000, extremeMovePpm: 300_000, extremeCoverPpm: 350_000,
-        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000, credits: [])
+        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000, closeoutPpm: 20_000, credits: [])
 
     public func validate() throws(ProtocolError) {
         func bad(_ m: String) -> ProtocolError { ProtocolError(.invalidField, "portfolio: \(m)") }
@@ -64,6 +68,7 @@ public struct PortfolioSettings: Equatable, Sendable {
         guard shortOptionPpm <= 1_000_000, hedgedDeltaPpm <= 1_000_000 else { throw bad("contingencies are at most 1000000") }
         guard hedgedDeltaPpm > 0 else { throw bad("hedged_delta_ppm must be positive, so that a perfect hedge never needs zero margin") }
         guard maintenancePpm > 0, maintenancePpm <= 1_000_000 else { throw bad("maintenance_ppm is 1 to 1000000") }
+        guard closeoutPpm <= 1_000_000 else { throw bad("closeout_ppm is at most 1000000") }
         guard credits.count <= 16 else { throw bad("at most 16 spread credits") }
         for c in credits {
             guard c.first != c.second, c.creditPpm <= 1_000_000 else {
@@ -80,7 +85,7 @@ public struct PortfolioSettings: Equatable, Sendable {
     }
 
     static let key: [UInt8] = Array("portfolio_settings".utf8)
-    static let recordVersion: UInt8 = 1
+    static let recordVersion: UInt8 = 2
 
     func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 64 + 12 * credits.count)
@@ -93,6 +98,7 @@ public struct PortfolioSettings: Equatable, Sendable {
         w.u32(shortOptionPpm)
         w.u32(hedgedDeltaPpm)
         w.u32(maintenancePpm)
+        w.u32(closeoutPpm)
         w.u8(UInt8(credits.count))
         for c in credits {
             w.u32(c.first)
@@ -109,7 +115,7 @@ public struct PortfolioSettings: Equatable, Sendable {
             priceRangePpm: try r.u32("price range"), priceSteps: try r.u8("price steps"), volMovePpm: try r.u32("vol move"),
             extremeMovePpm: try r.u32("extreme move"), extremeCoverPpm: try r.u32("extreme cover"),
             shortOptionPpm: try r.u32("short option"), hedgedDeltaPpm: try r.u32("hedged delta"),
-            maintenancePpm: try r.u32("maintenance"), credits: [])
+            maintenancePpm: try r.u32("maintenance"), closeoutPpm: try r.u32("closeout"), credits: [])
         for _ in 0..<Int(try r.u8("credit count")) {
             s.credits.append(SpreadCredit(first: try r.u32("first"), second: try r.u32("second"), creditPpm: try r.u32("credit")))
         }

@@ -140,12 +140,13 @@ struct UnderlyingView: Encodable {
     let shortDelta: String
     let hedgedDeltaCharge: String
     let shortOptionCharge: String
+    let closeoutCharge: String
     let greeks: GreeksView
     let scenarios: [ScenarioView]
     enum CodingKeys: String, CodingKey {
         case oracleMarket = "oracle_market", price, scanLoss = "scan_loss", worstScenario = "worst_scenario", direction
         case longDelta = "long_delta", shortDelta = "short_delta", hedgedDeltaCharge = "hedged_delta_charge"
-        case shortOptionCharge = "short_option_charge", greeks, scenarios
+        case shortOptionCharge = "short_option_charge", closeoutCharge = "closeout_charge", greeks, scenarios
     }
 }
 
@@ -256,7 +257,7 @@ struct PortfolioMarginView: Encodable {
                     oracleMarket: name(u.oracleMarket), price: OraclePrice.format(u.spot), scanLoss: usdc(u.scanLoss),
                     worstScenario: u.worst, direction: u.direction, longDelta: PerpUnits.formatSize(Int64(clamping: u.longDelta)),
                     shortDelta: PerpUnits.formatSize(Int64(clamping: u.shortDelta)), hedgedDeltaCharge: usdc(u.hedgedDeltaCharge),
-                    shortOptionCharge: usdc(u.shortOptionCharge), greeks: GreeksView(delta: g.0, gamma: g.1, vega: g.2, theta: g.3),
+                    shortOptionCharge: usdc(u.shortOptionCharge), closeoutCharge: usdc(u.closeoutCharge), greeks: GreeksView(delta: g.0, gamma: g.1, vega: g.2, theta: g.3),
                     scenarios: u.scenarios.map { ScenarioView(priceMovePpm: $0.priceMovePpm, volMovePpm: $0.volMovePpm, coverPpm: $0.coverPpm, pnl: usdc($0.pnl)) })
             },
             spreadCredits: p.credits.map { CreditView(first: name($0.first), second: name($0.second), offsetLoss: usdc($0.offsetLoss), credit: usdc($0.credit)) })
