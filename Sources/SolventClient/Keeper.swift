@@ -8,6 +8,11 @@ import SolventCrypto
 /// vaults are liquidatable after each block, sends one `liquidate` per vault and market, and
 /// reports each result with the bounty it earned. Another keeper may win a race: its refusal
 /// (`already_liquidated`, `vault_not_liquidatable`) is logged as lost, not as an error.
+///
+/// It also works the collateral auctions (collateral-auctions.md, "What keepers should do"): it
+/// starts one for every vault the node lists as a candidate, restarts stale ones, and buys when
+/// the price is at or below the oracle price less `auctionDiscountPpm`, as much as its vault's
+/// USDC pays for (the protocol sells no more than the tab needs).
 public final class Keeper: @unchecked Sendable {
     public struct Options: Sendable {
         /// The keeper's own vault: it receives bounties and any backstop position.
@@ -20,6 +25,11 @@ public final class Keeper: @unchecked Sendable {
         public var maxSweeps: Int?
         /// Liquidatable vaults looked at per sweep, largest shortfall first.
         public var perSweep = 100
+        /// Start, redo and take collateral auctions as well as liquidating.
+        public var auctions = true
+        /// Take an auction only when its price is at least this far under the oracle price (ppm;
+        /// 0: at or below the oracle price).
+        public var auctionDiscountPpm: UInt32 = 0
         public init() {}
     }
 
@@ -30,6 +40,9 @@ public final class Keeper: @unchecked Sendable {
         public let market: String
         public enum Result: Sendable {
             case liquidated(bounty: String, closed: String, events: [EventReply])
+            /// A collateral auction transaction that succeeded: what it did ("started", "took",
+            /// "restarted") and one line of detail.
+            case auction(action: String, detail: String, events: [EventReply])
             case simulated(bounty: String, closed: String)
             case lost(code: String, message: String)
             case failed(code: String, message: String)
@@ -44,11 +57,13 @@ public final class Keeper: @unchecked Sendable {
     let report: @Sendable (Attempt) -> Void
     private var chainId = ""
     private var nonce: UInt64 = 0
-    /// Submitted and not yet seen committed: hash → (owner, vault, market).
+    /// Submitted and not yet seen committed: hash → (owner, vault, market; for an auction
+    /// "auction_start BTC" and the like).
     private var pending: [String: (owner: String, vault: UInt32, market: String)] = [:]
     private var lastSweptHeight: UInt64 = 0
     public private(set) var earned: UInt128 = 0
     public private(set) var liquidations = 0
+    public private(set) var auctionTakes = 0
 
     public init(client: RPCClient, key: PrivateKey, options: Options, logger: Logger, report: @escaping @Sendable (Attempt) -> Void) {
         self.client = client
@@ -117,9 +132,15 @@ public final class Keeper: @unchecked Sendable {
         }
     }
 
-    /// One pass: settle what was sent before, then liquidate what is liquidatable now.
+    /// One pass: settle what was sent before, then liquidate what is liquidatable now, then work
+    /// the collateral auctions.
     public func sweep() async throws {
         try await settlePending()
+        try await liquidationSweep()
+        if options.auctions { try await auctionSweep() }
+    }
+
+    func liquidationSweep() async throws {
         let list = try await client.liquidatable(limit: options.perSweep).value
         lastSweptHeight = list.height
         for vault in list.vaults {
@@ -132,34 +153,88 @@ public final class Keeper: @unchecked Sendable {
                 guard let market = try await marketID(position.market) else { continue }
                 guard let owner = Address(text: vault.owner) else { continue }
                 let action = TxAction.liquidate(owner: owner, vault: vault.vault, market: market, keeperVault: options.vault)
-                let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
-                if options.dryRun {
-                    let sim = try await client.simulate(hex: Hex.encode(tx.bytes)).value
-                    report(attempt(vault, position.market, receipt: sim.receipt, simulated: true))
-                    continue
-                }
-                do {
-                    let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
-                    nonce += 1
-                    // Queued: the local nonce ran ahead of the account's (a devnet revert).
-                    if reply.status == "queued" { try await syncNonce() }
-                    pending[reply.hash] = (vault.owner, vault.vault, position.market)
-                    logger.debug("sent liquidation of \(vault.owner)/\(vault.vault) \(position.market): \(reply.hash)")
-                } catch let error as ClientError {
-                    if error.code == "nonce_too_low" || error.code == "nonce_too_high" {
-                        try await syncNonce()
-                    }
-                    report(Attempt(owner: vault.owner, vault: vault.vault, market: position.market,
-                                   result: Self.isRace(error.code) ? .lost(code: error.code, message: error.message)
-                                       : .failed(code: error.code, message: error.message)))
-                }
+                try await send(action, owner: vault.owner, vault: vault.vault, label: position.market)
             }
         }
     }
 
+    /// Signs and sends `action` (or simulates it on a dry run), keeping it pending under `label`.
+    func send(_ action: TxAction, owner: String, vault: UInt32, label: String) async throws {
+        let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
+        if options.dryRun {
+            let sim = try await client.simulate(hex: Hex.encode(tx.bytes)).value
+            report(attempt(LiquidatableTarget(owner: owner, vault: vault), label, receipt: sim.receipt, simulated: true))
+            return
+        }
+        do {
+            let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
+            nonce += 1
+            // Queued: the local nonce ran ahead of the account's (a devnet revert).
+            if reply.status == "queued" { try await syncNonce() }
+            pending[reply.hash] = (owner, vault, label)
+            logger.debug("sent \(label) of \(owner)/\(vault): \(reply.hash)")
+        } catch let error as ClientError {
+            if error.code == "nonce_too_low" || error.code == "nonce_too_high" {
+                try await syncNonce()
+            }
+            report(Attempt(owner: owner, vault: vault, market: label,
+                           result: Self.isRace(error.code) ? .lost(code: error.code, message: error.message)
+                               : .failed(code: error.code, message: error.message)))
+        }
+    }
+
+    /// Starts an auction for each candidate vault (its first listed asset: one auction per vault
+    /// runs at a time), restarts stale auctions and takes the ones priced at or under the oracle.
+    func auctionSweep() async throws {
+        let reply = try await client.auctions(limit: options.perSweep).value
+        var started = Set<String>()
+        for c in reply.candidates where !(c.owner == address && c.vault == options.vault) {
+            guard started.insert("\(c.owner)/\(c.vault)").inserted, let owner = Address(text: c.owner),
+                  let asset = try await asset(c.asset) else { continue }
+            try await send(.auctionStart(owner: owner, vault: c.vault, asset: asset.id, keeperVault: options.vault),
+                           owner: c.owner, vault: c.vault, label: "auction_start \(c.asset)")
+        }
+        for a in reply.auctions where !(a.owner == address && a.vault == options.vault) {
+            guard let owner = Address(text: a.owner), let asset = try await asset(a.asset) else { continue }
+            if a.stale {
+                try await send(.auctionRedo(owner: owner, vault: a.vault, asset: asset.id), owner: a.owner, vault: a.vault,
+                               label: "auction_redo \(a.asset)")
+                continue
+            }
+            guard let ratio = a.priceToOraclePpm, ratio + UInt64(options.auctionDiscountPpm) <= 1_000_000,
+                  let price = OraclePrice.parse(a.price), price > 0, let lot = try? Amount.parse(a.lot, decimals: Int(asset.decimals)) else { continue }
+            // As much of the lot as the keeper vault's USDC pays for at this price.
+            let quote = try await keeperQuote()
+            guard quote > 0 else { continue }
+            let affordable = UInt128(quote) * Amount.pow10(Int(asset.decimals) + 2) / UInt128(price)
+            let amount = min(lot, affordable)
+            guard amount > 0 else { continue }
+            try await send(.auctionTake(owner: owner, vault: a.vault, asset: asset.id, amount: amount, maxPrice: price, takerVault: options.vault),
+                           owner: a.owner, vault: a.vault, label: "auction_take \(a.asset)")
+        }
+    }
+
+    /// The keeper vault's USDC, in quantums (0 when it cannot be read).
+    func keeperQuote() async throws -> Int128 {
+        guard let v = try? await client.vault(address, options.vault).value else { return 0 }
+        let negative = v.quote.hasPrefix("-")
+        let magnitude = (try? Amount.parse(negative ? String(v.quote.dropFirst()) : v.quote, decimals: 6)) ?? 0
+        return negative ? -Int128(magnitude) : Int128(magnitude)
+    }
+
+    private var assetsBySymbol: [String: (id: UInt32, decimals: UInt8)] = [:]
+
+    func asset(_ symbol: String) async throws -> (id: UInt32, decimals: UInt8)? {
+        if assetsBySymbol.isEmpty {
+            for a in try await client.assets().value { assetsBySymbol[a.symbol] = (a.id, a.decimals) }
+        }
+        return assetsBySymbol[symbol]
+    }
+
     /// Codes that mean another keeper (or the vault's owner) got there first.
     static func isRace(_ code: String) -> Bool {
-        ["already_liquidated", "vault_not_liquidatable", "position_not_found", "liquidation_cap_reached"].contains(code)
+        ["already_liquidated", "vault_not_liquidatable", "position_not_found", "liquidation_cap_reached",
+         "auction_exists", "auction_not_found", "auction_not_allowed", "auction_not_stale", "auction_stale", "auction_price_above_max"].contains(code)
     }
 
     /// Reports every sent liquidation that has committed since the last sweep.
@@ -179,6 +254,7 @@ public final class Keeper: @unchecked Sendable {
     }
 
     func attempt(_ v: LiquidatableTarget, _ market: String, receipt: ReceiptReply, simulated: Bool) -> Attempt {
+        if market.hasPrefix("auction_") { return auctionAttempt(v, market, receipt: receipt, simulated: simulated) }
         guard receipt.succeeded, let event = receipt.events.first(where: { $0.type == "liquidation" }) else {
             return Attempt(owner: v.owner, vault: v.vault, market: market,
                            result: Self.isRace(receipt.code) ? .lost(code: receipt.code, message: receipt.message)
@@ -189,6 +265,33 @@ public final class Keeper: @unchecked Sendable {
         liquidations += 1
         earned += (try? Amount.parse(bounty, decimals: 6)) ?? 0
         return Attempt(owner: v.owner, vault: v.vault, market: market, result: .liquidated(bounty: bounty, closed: closed, events: receipt.events))
+    }
+
+    func auctionAttempt(_ v: LiquidatableTarget, _ label: String, receipt: ReceiptReply, simulated: Bool) -> Attempt {
+        guard receipt.succeeded else {
+            return Attempt(owner: v.owner, vault: v.vault, market: label,
+                           result: Self.isRace(receipt.code) ? .lost(code: receipt.code, message: receipt.message)
+                               : .failed(code: receipt.code, message: receipt.message))
+        }
+        func event(_ type: String) -> [String: String] { receipt.events.first { $0.type == type }?.attributes ?? [:] }
+        let action: String, detail: String
+        if label.hasPrefix("auction_start") {
+            let e = event("auction_started")
+            action = "started"
+            detail = "lot \(e["lot"] ?? "?") \(e["asset"] ?? ""), debt \(e["debt"] ?? "?") USDC, top \(e["top"] ?? "?") (oracle \(e["oracle_price"] ?? "?")), incentive \(e["incentive"] ?? "?")"
+        } else if label.hasPrefix("auction_redo") {
+            let e = event("auction_redo")
+            action = "restarted"
+            detail = "top \(e["top"] ?? "?") (oracle \(e["oracle_price"] ?? "?"))"
+        } else {
+            let e = event("auction_take"), end = event("auction_ended")
+            action = "took"
+            if !simulated { auctionTakes += 1 }
+            detail = "\(e["amount"] ?? "?") \(e["asset"] ?? "") at \(e["price"] ?? "?") for \(e["paid"] ?? "?") USDC, debt left \(e["debt_left"] ?? "?")"
+                + (end.isEmpty ? "" : "; auction ended (\(end["reason"] ?? "?"), lot returned \(end["lot_returned"] ?? "0"), fund paid \(end["fund_paid"] ?? "0"))")
+        }
+        return Attempt(owner: v.owner, vault: v.vault, market: label,
+                       result: .auction(action: simulated ? "would have \(action)" : action, detail: detail, events: receipt.events))
     }
 
     private var markets: [String: UInt32] = [:]
@@ -211,6 +314,8 @@ public final class Keeper: @unchecked Sendable {
         case let .liquidated(bounty, closed, events):
             let e = events.first { $0.type == "liquidation" }?.attributes ?? [:]
             return "liquidated \(target): closed \(closed) (book \(e["book_size"] ?? "?"), backstop \(e["backstop_size"] ?? "?"), adl \(e["adl_size"] ?? "?")) at bankruptcy \(e["bankruptcy_price"] ?? "?"), fee \(e["fee"] ?? "?"), bounty \(bounty) USDC"
+        case let .auction(action, detail, _):
+            return "\(action) \(target): \(detail)"
         case let .simulated(bounty, closed):
             return "would liquidate \(target): close \(closed) for a bounty of \(bounty) USDC (dry run)"
         case let .lost(code, message):

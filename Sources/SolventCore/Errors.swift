@@ -108,6 +108,16 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
         public static let liquidateOtherMarketFirst = Code(607, "liquidate_other_market_first")
         public static let unsoundLiquidationParameters = Code(608, "unsound_liquidation_parameters")
 
+        // Collateral auctions (62x): auction_start, auction_take, auction_redo, auction_set_config.
+        public static let auctionNotAllowed = Code(620, "auction_not_allowed")
+        public static let auctionExists = Code(621, "auction_exists")
+        public static let auctionNotFound = Code(622, "auction_not_found")
+        public static let auctionStale = Code(623, "auction_stale")
+        public static let auctionNotStale = Code(624, "auction_not_stale")
+        public static let auctionPriceAboveMax = Code(625, "auction_price_above_max")
+        public static let invalidAuction = Code(626, "invalid_auction")
+        public static let invalidAuctionConfig = Code(627, "invalid_auction_config")
+
         /// Every code, in number order: the table in contracts-spec/errors.md lists the same.
         public static let all: [Code] = [
             truncated, trailingBytes, oversized, unknownVersion, unknownKind, fieldTooLong, invalidField,
@@ -123,6 +133,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
             assetNotCollateral, positionTooLarge, vaultExists, invalidOrder, marketSettled,
             vaultNotLiquidatable, positionNotFound, alreadyLiquidated, liquidationCapReached, invalidLiquidation,
             keeperInsufficientMargin, invalidLiquidationConfig, liquidateOtherMarketFirst, unsoundLiquidationParameters,
+            auctionNotAllowed, auctionExists, auctionNotFound, auctionStale, auctionNotStale, auctionPriceAboveMax, invalidAuction,
+            invalidAuctionConfig,
         ]
 
         private static let byNumber: [UInt16: Code] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })

@@ -56,7 +56,7 @@ public final class ChainStore: @unchecked Sendable {
     /// `perps.liquidation` and `perps.insurance_fund`); 5: dated futures, options and portfolio
     /// vaults (market records version 2 with the instrument and settlement, vault mode 2, the
     /// `portfolio_settings` record; genesis gains market kinds, volatility feeds and `portfolio`).
-    public static let formatVersion: UInt32 = 5
+    public static let formatVersion: UInt32 = 6
 
     public let environment: LMDBEnvironment
     public let genesis: Genesis

@@ -182,7 +182,7 @@ extension Query {
 
 struct KeeperCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keeper", abstract: "Run a keeper bot that liquidates vaults for bounties.", subcommands: [Run.self])
+        commandName: "keeper", abstract: "Run a keeper bot that liquidates vaults for bounties and works collateral auctions.", subcommands: [Run.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -190,7 +190,9 @@ struct KeeperCommand: AsyncParsableCommand {
             discussion: """
                 Follows the node's block stream (polling /v1/status when the stream is unavailable). After each \
                 block it asks /v1/liquidatable and sends one liquidation per vault and market from --from, into \
-                vault --vault. With --dry-run it only simulates them. Runs until interrupted or --blocks sweeps.
+                vault --vault; then it asks /v1/auctions, starts an auction for each candidate vault, restarts stale \
+                ones and buys collateral priced at or under the oracle less --auction-discount-ppm, paying from --vault. \
+                With --dry-run it only simulates them. Runs until interrupted or --blocks sweeps.
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "Name of the keeper's key.") var from: String
@@ -198,6 +200,9 @@ struct KeeperCommand: AsyncParsableCommand {
         @Flag(name: .customLong("dry-run"), help: "Simulate liquidations instead of sending them.") var dryRun = false
         @Option(name: .customLong("poll-ms"), help: "Polling interval when the block stream is unavailable.") var pollMs = 500
         @Option(help: "Stop after this many block sweeps.") var blocks: Int?
+        @Flag(name: .customLong("no-auctions"), help: "Only liquidate; leave collateral auctions alone.") var noAuctions = false
+        @Option(name: .customLong("auction-discount-ppm"), help: "Buy auctioned collateral only this far (ppm) under the oracle price.")
+        var auctionDiscountPpm: UInt32 = 0
 
         func run() async throws {
             try await global.run {
@@ -208,6 +213,8 @@ struct KeeperCommand: AsyncParsableCommand {
                 options.dryRun = dryRun
                 options.pollInterval = .milliseconds(max(50, pollMs))
                 options.maxSweeps = blocks
+                options.auctions = !noAuctions
+                options.auctionDiscountPpm = auctionDiscountPpm
                 var logger = Logger(label: "solvent.keeper")
                 logger.logLevel = .warning
                 let json = global.output == .json
@@ -217,6 +224,7 @@ struct KeeperCommand: AsyncParsableCommand {
                         var line: [String: Any] = ["owner": attempt.owner, "vault": attempt.vault, "market": attempt.market]
                         switch attempt.result {
                         case let .liquidated(bounty, closed, _): line["result"] = "liquidated"; line["bounty"] = bounty; line["closed_size"] = closed
+                        case let .auction(action, detail, _): line["result"] = "auction"; line["action"] = action; line["detail"] = detail
                         case let .simulated(bounty, closed): line["result"] = "simulated"; line["bounty"] = bounty; line["closed_size"] = closed
                         case let .lost(code, message): line["result"] = "lost"; line["code"] = code; line["message"] = message
                         case let .failed(code, message): line["result"] = "failed"; line["code"] = code; line["message"] = message

@@ -9,7 +9,7 @@ struct Query: AsyncParsableCommand {
         abstract: "Read chain state and history.",
         subcommands: [Status.self, BlockCmd.self, TxCmd.self, AccountCmd.self, VaultCmd.self, Assets.self, OracleQuery.self,
                       MarketsQuery.self, MarketQuery.self, OrdersQuery.self, ProtocolQuery.self, LiquidatableQuery.self, ShockQuery.self,
-                      InsuranceQuery.self, ADLQuery.self, SupplyQuery.self, MarginQuery.self])
+                      InsuranceQuery.self, ADLQuery.self, SupplyQuery.self, AuctionsQuery.self, MarginQuery.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Chain id, height, app hash and block time.")

@@ -53,7 +53,7 @@ import Testing
         let counts = try store.environment.read { txn in try Tables.all.map { ($0, try txn.entryCount($0)) } }
         #expect(counts.map(\.0) == ["params", "assets", "accounts", "vaults", "oracle_config", "oracle_prices",
                                      "perp_markets", "positions", "orders", "order_ids", "owner_orders", "protocol",
-                                     "market_positions", "liquidation_marks", "insurance_log", "meta", "blocks", "block_hashes", "txs", "receipts", "changesets", "block_events",
+                                     "market_positions", "liquidation_marks", "insurance_log", "auctions", "meta", "blocks", "block_hashes", "txs", "receipts", "changesets", "block_events",
                                      "mempool"])
         // dev0 ... dev9, admin, oracle-relayer.
         #expect(counts.first { $0.0 == "accounts" }?.1 == 12)

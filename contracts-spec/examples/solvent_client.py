@@ -7,6 +7,7 @@ over the JSON RPC (rpc.md). It needs only Python 3 and the `cryptography` packag
 
     python3 solvent_client.py vectors                 # print the worked examples as JSON
     python3 solvent_client.py oracle-vectors          # print the oracle worked example as JSON
+    python3 solvent_client.py auction-vectors         # print the collateral auction examples as JSON
     python3 solvent_client.py send --node URL --key HEX --to ADDRESS --asset 0 --quantums 1000000 [--nonce N]
     python3 solvent_client.py address --key HEX
 
@@ -27,6 +28,7 @@ SIGN_DOMAIN = b"SOLVENT_TX"
 ORACLE_DOMAIN = b"SOLVENT_ORACLE_V1"
 KIND_SEND, KIND_DEPOSIT, KIND_WITHDRAW = 1, 2, 3
 KIND_ORACLE_UPDATE, KIND_ORACLE_ADD_SIGNER, KIND_ORACLE_REMOVE_SIGNER, KIND_ORACLE_SET_CONFIG = 16, 17, 18, 19
+KIND_AUCTION_START, KIND_AUCTION_TAKE, KIND_AUCTION_REDO, KIND_AUCTION_SET_CONFIG = 56, 57, 58, 59
 DEV_SEED_PHRASE = "solvent devnet insecure seed: these keys are public, never hold value with them"
 
 # --- bech32m (BIP-350), HRP "sv" -------------------------------------------------------------
@@ -223,6 +225,32 @@ def oracle_examples():
     }
 
 
+def auction_examples():
+    """The kinds of collateral-auctions.md (transactions.md, "Kinds 56 to 59"): dev3 starts the
+    auction of dev0's vault 0 BTC, takes 1 BTC at no more than 60,000 and restarts it; the admin
+    sets the standard parameters."""
+    chain, dev0, dev3, admin = "solvent-devnet-1", dev_key("dev/0"), dev_key("dev/3"), dev_key("admin")
+    target = public_key(dev0) + struct.pack("<II", 0, 1)              # owner, vault 0, asset 1 (BTC)
+    settings = (struct.pack("<IIIII", 1_100_000, 990_000, 30, 600_000, 1_800) + u128(1_000_000)
+                + struct.pack("<I", 1_000) + u128(500_000_000))
+    cases = [
+        ("auction_start: dev3 starts the auction of dev0's vault 0 BTC, incentive to its vault 0", dev3, 4, KIND_AUCTION_START,
+         target + struct.pack("<I", 0)),
+        ("auction_take: dev3 buys up to 1 BTC at no more than 60,000, paying from its vault 0", dev3, 5, KIND_AUCTION_TAKE,
+         target + u128(100_000_000) + struct.pack("<QI", 6_000_000_000_000, 0)),
+        ("auction_redo: dev3 restarts the auction of dev0's vault 0 BTC", dev3, 6, KIND_AUCTION_REDO, target),
+        ("auction_set_config: the admin sets the standard auction parameters", admin, 0, KIND_AUCTION_SET_CONFIG, settings),
+    ]
+    out = []
+    for title, seed, nonce, kind, payload in cases:
+        body = encode_body(chain, public_key(seed), nonce, kind, payload)
+        signed, signature, tx_hash = sign(seed, body)
+        out.append({"title": title, "private_key": seed.hex(), "chain_id": chain, "nonce": nonce, "kind": kind,
+                    "payload": payload.hex(), "unsigned_body": body.hex(), "signature": signature.hex(),
+                    "signed_transaction": signed.hex(), "hash": tx_hash.hex()})
+    return out
+
+
 # --- RPC --------------------------------------------------------------------------------------
 
 def rpc(node: str, method: str, path: str, body=None):
@@ -237,7 +265,7 @@ def rpc(node: str, method: str, path: str, body=None):
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] not in ("vectors", "oracle-vectors", "send", "address"):
+    if len(argv) < 2 or argv[1] not in ("vectors", "oracle-vectors", "auction-vectors", "send", "address"):
         print(__doc__)
         return 2
     args = dict(zip(argv[2::2], argv[3::2]))
@@ -246,6 +274,9 @@ def main(argv):
         return 0
     if argv[1] == "oracle-vectors":
         print(json.dumps(oracle_examples(), indent=2))
+        return 0
+    if argv[1] == "auction-vectors":
+        print(json.dumps(auction_examples(), indent=2))
         return 0
     seed = bytes.fromhex(args["--key"])
     if argv[1] == "address":

@@ -11,7 +11,15 @@ public struct ScenarioFile: Decodable, Sendable {
         public let deposit: String?
         /// USDC moved into vault 1, opened as a portfolio vault.
         public let portfolioDeposit: String?
-        enum CodingKeys: String, CodingKey { case name, deposit, portfolioDeposit = "portfolio_deposit" }
+        /// Other collateral moved into vault 0 (e.g. 1 BTC), valued at its haircut.
+        public let collateral: [Holding]?
+        enum CodingKeys: String, CodingKey { case name, deposit, portfolioDeposit = "portfolio_deposit", collateral }
+    }
+
+    /// An amount of a non-USDC asset, in whole units.
+    public struct Holding: Decodable, Sendable {
+        public let asset: String
+        public let amount: String
     }
 
     /// A position opened at the start against the market maker, at the opening price.
@@ -62,7 +70,8 @@ public struct ScenarioFile: Decodable, Sendable {
     public struct Check: Decodable, Sendable {
         /// conservation | min_liquidations | max_liquidations | insurance_fund_grew |
         /// insurance_fund_drained | min_adl_events | min_keeper_bounties | price_within |
-        /// vault_liquidated | vault_not_liquidated
+        /// vault_liquidated | vault_not_liquidated | min_auction_takes | auction_repaid (the
+        /// account's vault owes nothing at the end and none of its collateral is in auction)
         public let kind: String
         public let value: String?
         public let market: String?

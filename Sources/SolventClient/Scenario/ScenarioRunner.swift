@@ -5,7 +5,8 @@ import SolventCrypto
 
 /// Runs a scenario file against a fresh devnet (contracts-spec/devnet.md, "Scenarios") and
 /// writes a report folder: `summary.md` and SVG plots of prices, vault health, liquidations,
-/// the insurance fund, ADL and keeper bounties. Blocks are mined one at a time (manual mode),
+/// the insurance fund, ADL, keeper bounties and, when collateral is auctioned, the auction price
+/// against the oracle (collateral-auctions.md). Blocks are mined one at a time (manual mode),
 /// `step_seconds` of chain time apart; the conservation audit runs after every block.
 public final class ScenarioRunner: @unchecked Sendable {
     public struct StepRecord: Sendable {
@@ -21,6 +22,14 @@ public final class ScenarioRunner: @unchecked Sendable {
         public var deficitsPaid = 0.0
         public var insuranceFund = 0.0
         public var keeperBounties = 0.0
+        /// Per auctioned asset (BTC, ETH): the auction's price at the end of the step, or the
+        /// price of the step's last take.
+        public var auctionPrices: [String: Double] = [:]
+        public var auctionStarts = 0
+        public var auctionTakes = 0
+        /// USDC raised by takes, and paid by the fund for auctions that ran out of collateral.
+        public var auctionRaised = 0.0
+        public var auctionFundPaid = 0.0
     }
 
     public struct CheckResult: Sendable {
@@ -41,6 +50,7 @@ public final class ScenarioRunner: @unchecked Sendable {
     var liquidatedVaults = Set<String>()
     var keepers: [(name: String, keeper: Keeper)] = []
     var paths: [String: [Double]] = [:]
+    var auctionsSeen = Set<String>()
 
     public init(scenario: ScenarioFile, scenarioDirectory: String, client: RPCClient, log: @escaping @Sendable (String) -> Void) {
         self.scenario = scenario
@@ -82,7 +92,8 @@ public final class ScenarioRunner: @unchecked Sendable {
         if !supply.holds { conservationFailures.append("block \(mined.height)") }
         let block = try await client.block(String(mined.height)).value
         for tx in block.transactions where (tx.receipt?.code ?? "ok") != "ok" {
-            if tx.action.type != "liquidate" {
+            // Keepers race each other and the clock: their refusals are results, not setup failures.
+            if tx.action.type != "liquidate" && !tx.action.type.hasPrefix("auction_") {
                 throw ClientError("scenario_step_failed", "block \(mined.height): \(tx.action.type) from \(tx.sender.prefix(12))… refused: \(tx.receipt!.code) \(tx.receipt!.message)")
             }
         }
@@ -172,6 +183,15 @@ public final class ScenarioRunner: @unchecked Sendable {
 
         log("setup: deposits, vaults, opening prices")
         for a in scenario.accounts { if let d = a.deposit { try await send(a.name, .deposit(vault: 0, asset: 0, amount: try Amount.parse(d, decimals: 6))) } }
+        let assets = try await client.assets().value
+        for a in scenario.accounts {
+            for h in a.collateral ?? [] {
+                guard let asset = assets.first(where: { $0.symbol == h.asset.uppercased() }) else {
+                    throw ClientError("invalid_scenario", "accounts.\(a.name): no asset \(h.asset)")
+                }
+                try await send(a.name, .deposit(vault: 0, asset: asset.id, amount: try Amount.parse(h.amount, decimals: Int(asset.decimals))))
+            }
+        }
         for k in scenario.keepers { try await send(k.account, .deposit(vault: 0, asset: 0, amount: try Amount.parse(k.deposit, decimals: 6))) }
         time += 1_000
         try await mine(at: time)
@@ -220,6 +240,7 @@ public final class ScenarioRunner: @unchecked Sendable {
             let block = try await mine(at: time)
             let health = try await healthBuckets()
             var liquidations = events(block, "liquidation"), adl = events(block, "adl").count
+            var auctionEvents = auctionEventsOf(block)
             // Keepers react to the block: up to three rounds while they find something.
             for _ in 0..<3 {
                 for k in keepers { try await k.keeper.sweep() }
@@ -228,20 +249,48 @@ public final class ScenarioRunner: @unchecked Sendable {
                 let b = try await mine(at: time)
                 liquidations += events(b, "liquidation")
                 adl += events(b, "adl").count
+                auctionEvents += auctionEventsOf(b)
             }
             for k in keepers { try await k.keeper.settlePending() }
             for l in liquidations { if let v = l["vault"] { liquidatedVaults.insert(v) } }
             var r = try await record(step: step, liquidations: liquidations, adl: adl)
             r.health = health
+            try await recordAuctions(&r, auctionEvents)
             records.append(r)
             let pricesText = r.prices.keys.sorted().map { "\($0) \(String(format: "%.2f", r.prices[$0]!))" }.joined(separator: ", ")
-            log("step \(step)/\(scenario.steps) (block \(r.height)): \(pricesText); \(liquidations.count) liquidations, \(adl) ADL, fund \(String(format: "%.2f", r.insuranceFund)), unhealthy \(r.health[0])")
+            let auctionText = r.auctionPrices.isEmpty && r.auctionStarts == 0 ? ""
+                : "; auctions: \(r.auctionStarts) started, \(r.auctionTakes) takes" + r.auctionPrices.keys.sorted().map { ", \($0) at \(String(format: "%.2f", r.auctionPrices[$0]!))" }.joined()
+            log("step \(step)/\(scenario.steps) (block \(r.height)): \(pricesText); \(liquidations.count) liquidations, \(adl) ADL, fund \(String(format: "%.2f", r.insuranceFund)), unhealthy \(r.health[0])\(auctionText)")
         }
         return (records, try await evaluate(fundStart: fundStart))
     }
 
     func events(_ block: BlockReply, _ type: String) -> [[String: String]] {
         block.transactions.flatMap { ($0.receipt?.events ?? []).filter { $0.type == type }.map(\.attributes) }
+    }
+
+    func auctionEventsOf(_ block: BlockReply) -> [(type: String, attributes: [String: String])] {
+        block.transactions.flatMap { ($0.receipt?.events ?? []).filter { $0.type.hasPrefix("auction_") }.map { ($0.type, $0.attributes) } }
+    }
+
+    /// The step's auction figures: starts, takes, proceeds and fund payments from its blocks'
+    /// events; each asset's auction price from the step's last take, else from the running auction.
+    func recordAuctions(_ r: inout StepRecord, _ events: [(type: String, attributes: [String: String])]) async throws {
+        for e in events {
+            switch e.type {
+            case "auction_started": r.auctionStarts += 1
+            case "auction_take":
+                r.auctionTakes += 1
+                r.auctionRaised += e.attributes["paid"].flatMap(Double.init) ?? 0
+                if let asset = e.attributes["asset"], let p = e.attributes["price"].flatMap(Double.init) { r.auctionPrices[asset] = p }
+            case "auction_ended": r.auctionFundPaid += e.attributes["fund_paid"].flatMap(Double.init) ?? 0
+            default: break
+            }
+        }
+        for a in try await client.auctions().value.auctions where r.auctionPrices[a.asset] == nil {
+            r.auctionPrices[a.asset] = Double(a.price)
+        }
+        auctionsSeen.formUnion(r.auctionPrices.keys)
     }
 
     func fund() async throws -> Double { Double(try await client.insurance(limit: 1).value.balance) ?? 0 }
@@ -314,6 +363,18 @@ public final class ScenarioRunner: @unchecked Sendable {
                 }.max() ?? 1
                 out.append(CheckResult(description: "\(market) stays within \(String(format: "%g", v * 100))% of the honest price",
                                        passed: worst <= v, detail: String(format: "worst %.4f%%", worst * 100)))
+            case "min_auction_takes":
+                let takes = records.reduce(0) { $0 + $1.auctionTakes }
+                out.append(CheckResult(description: "at least \(Int(v)) auction takes", passed: Double(takes) >= v, detail: "\(takes)"))
+            case "auction_repaid":
+                let address = try Self.address(c.account ?? "")
+                let vault = try await client.vault(address, c.vault ?? 0).value
+                let running = try await client.auctions().value.auctions.contains { $0.owner == address && $0.vault == (c.vault ?? 0) }
+                let repaid = !vault.quote.hasPrefix("-") && !running
+                out.append(CheckResult(description: "\(c.account ?? "")/\(c.vault ?? 0) owes nothing after its collateral auction", passed: repaid,
+                                       detail: "quote \(vault.quote) USDC, collateral " + { let other = vault.collateral.filter { $0.asset != "USDC" }
+                                               return other.isEmpty ? "none" : other.map { "\($0.amount) \($0.asset)" }.joined(separator: ", ") }()
+                                           + (running ? ", an auction still runs" : "")))
             case "vault_liquidated", "vault_not_liquidated":
                 let id = "\(try Self.address(c.account ?? ""))/\(c.vault ?? 0)"
                 let was = liquidatedVaults.contains(id)
@@ -362,6 +423,15 @@ public final class ScenarioRunner: @unchecked Sendable {
                                            series: [.init("ADL fills", records.map { Double($0.adlEvents) })], bars: true, integers: true)
         files["bounties.svg"] = SVGChart.render(title: "Keeper bounties (cumulative)", xLabel: "step", yLabel: "USDC",
                                                 series: [.init("bounties", records.map(\.keeperBounties))], zeroBased: true)
+        // Collateral auctions: the auction's price against the oracle price of the asset it sells.
+        let auctioned = Array(Set(records.flatMap(\.auctionPrices.keys))).sorted()
+        for asset in auctioned {
+            let oracle = markets.first { $0 == asset + "-USD" }
+            var series = [SVGChart.Series(asset + " auction price", records.map { $0.auctionPrices[asset] ?? .nan })]
+            if let oracle { series.append(.init(oracle + " oracle", records.map { $0.prices[oracle] ?? .nan })) }
+            files["auction-\(asset).svg"] = SVGChart.render(title: "\(asset) collateral auction: price against the oracle", xLabel: "step",
+                                                            yLabel: "USD", series: series)
+        }
         let passed = checks.allSatisfy(\.passed)
         var md = "# Scenario: \(scenario.name)\n\n\(scenario.description)\n\n"
         md += "**Result: \(passed ? "all checks passed" : "FAILED")**, \(records.count - 1) steps of \(scenario.stepSeconds ?? 60) s of chain time.\n\n"
@@ -371,11 +441,18 @@ public final class ScenarioRunner: @unchecked Sendable {
         md += "\n## Figures\n\n"
         md += "- liquidations: \(total); ADL fills: \(records.reduce(0) { $0 + $1.adlEvents }); deficits paid by the fund: \(String(format: "%.2f", records.reduce(0) { $0 + $1.deficitsPaid })) USDC\n"
         md += "- insurance fund: \(String(format: "%.2f", records.first?.insuranceFund ?? 0)) → \(String(format: "%.2f", records.last?.insuranceFund ?? 0)) USDC\n"
-        md += "- keeper bounties: \(String(format: "%.4f", records.last?.keeperBounties ?? 0)) USDC\n\n## Plots\n\n"
+        md += "- keeper bounties: \(String(format: "%.4f", records.last?.keeperBounties ?? 0)) USDC\n"
+        if !auctioned.isEmpty || records.contains(where: { $0.auctionStarts > 0 }) {
+            md += "- collateral auctions: \(records.reduce(0) { $0 + $1.auctionStarts }) started, \(records.reduce(0) { $0 + $1.auctionTakes }) takes raising "
+                + "\(String(format: "%.6f", records.reduce(0) { $0 + $1.auctionRaised })) USDC; the fund paid \(String(format: "%.6f", records.reduce(0) { $0 + $1.auctionFundPaid })) USDC of shortfalls\n"
+        }
+        md += "\n## Plots\n\n"
         for name in files.keys.sorted() { md += "![\(name)](\(name))\n\n" }
-        md += "## Steps\n\n| step | block | prices | liquidatable | liquidations | ADL | fund |\n|---|---|---|---|---|---|---|\n"
+        md += "## Steps\n\n| step | block | prices | liquidatable | liquidations | ADL | fund |\(auctioned.isEmpty ? "" : " auction |")\n|---|---|---|---|---|---|---|\(auctioned.isEmpty ? "" : "---|")\n"
         for r in records {
-            md += "| \(r.step) | \(r.height) | \(r.prices.keys.sorted().map { "\($0) \(String(format: "%.2f", r.prices[$0]!))" }.joined(separator: ", ")) | \(r.health[0]) | \(r.liquidations) | \(r.adlEvents) | \(String(format: "%.2f", r.insuranceFund)) |\n"
+            let auction = auctioned.isEmpty ? "" : " " + r.auctionPrices.keys.sorted().map { "\($0) \(String(format: "%.2f", r.auctionPrices[$0]!))" }.joined(separator: ", ")
+                + (r.auctionTakes > 0 ? " (\(r.auctionTakes) take\(r.auctionTakes == 1 ? "" : "s"))" : "") + " |"
+            md += "| \(r.step) | \(r.height) | \(r.prices.keys.sorted().map { "\($0) \(String(format: "%.2f", r.prices[$0]!))" }.joined(separator: ", ")) | \(r.health[0]) | \(r.liquidations) | \(r.adlEvents) | \(String(format: "%.2f", r.insuranceFund)) |\(auction)\n"
         }
         files["summary.md"] = md
         for (name, text) in files {

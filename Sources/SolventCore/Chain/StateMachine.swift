@@ -280,6 +280,16 @@ public struct StateMachine: Sendable {
             return try LiquidationAdmin.setSettings(settings, by: t.sender, state: state)
         case let .oracleOverride(market, price):
             return try OracleAdmin.override(market: market, price: price, by: t.sender, context: context, state: state)
+        case let .auctionStart(owner, vault, asset, keeperVault):
+            return try CollateralAuction.start(owner: owner, vault: vault, asset: asset, keeperVault: keeperVault, sender: t.sender,
+                                               context: context, state: state)
+        case let .auctionTake(owner, vault, asset, amount, maxPrice, takerVault):
+            return try CollateralAuction.take(owner: owner, vault: vault, asset: asset, amount: amount, maxPrice: maxPrice,
+                                              takerVault: takerVault, sender: t.sender, context: context, state: state)
+        case let .auctionRedo(owner, vault, asset):
+            return try CollateralAuction.redo(owner: owner, vault: vault, asset: asset, context: context, state: state)
+        case let .auctionSetConfig(settings):
+            return try AuctionAdmin.setSettings(settings, by: t.sender, state: state)
         }
     }
 

@@ -3,7 +3,8 @@
 /// genesis, so at every block:
 ///
 /// * per asset: wallets + vault holdings (for USDC: vault quotes, which may be negative) + pools
-///   (for USDC: the fee pool, the insurance fund and every market's funding pool) = the genesis supply;
+///   (for USDC: the fee pool, the insurance fund and every market's funding pool; for another
+///   asset: the lots of its running collateral auctions) = the genesis supply;
 /// * per market: longs = shorts = open interest, and the funding pool covers what positions are owed;
 /// * the insurance fund's totals account for its balance.
 ///
@@ -75,12 +76,19 @@ public struct SupplyAudit: Sendable {
         let perps = state.perpMarkets()
         var usdcPools = Int128(clamping: state.feePool()).saturatingAdd(Int128(clamping: state.insuranceFund()))
         for m in perps { usdcPools = usdcPools.saturatingAdd(m.fundingPool) }
+        // Collateral being auctioned has left its vault and not yet reached a buyer.
+        var lots = [AssetID: Int128]()
+        state.scan(.auctions, prefix: [], from: nil) { key, value in
+            let a = decodeStored(value, "auction") { (b) throws(ProtocolError) in try Auction.decode(key: key, b) }
+            lots[a.asset, default: 0] = lots[a.asset, default: 0].saturatingAdd(Int128(clamping: a.lot))
+            return true
+        }
         var assets = [AssetLine]()
         state.scan(.assets, prefix: [], from: nil) { key, value in
             let id = AssetID(BigEndian.readU32(key, at: 0))
             let asset = decodeStored(value, "asset") { (b) throws(ProtocolError) in try Asset.decode(id: id, b) }
             assets.append(AssetLine(asset: id, symbol: asset.symbol, genesis: UInt128(clamping: genesis[id] ?? 0), wallets: wallets[id] ?? 0,
-                                    vaults: vaults[id] ?? 0, pools: id == 0 ? usdcPools : 0))
+                                    vaults: vaults[id] ?? 0, pools: id == 0 ? usdcPools : lots[id] ?? 0))
             return true
         }
         // Positions from the positions table itself; the market_positions index must list the same.

@@ -19,6 +19,35 @@ public struct Genesis: Codable, Equatable, Sendable {
     public var devnet: DevnetInfo?
     /// Portfolio-margin parameters; absent: `PortfolioSettings.standard`.
     public var portfolio: PortfolioSpec?
+    /// Collateral auction parameters; absent: `AuctionSettings.standard`, and no state entry.
+    public var auctions: AuctionSpec?
+
+    /// collateral-auctions.md, "Parameters", with the USDC amounts as decimal strings.
+    public struct AuctionSpec: Codable, Equatable, Sendable {
+        public var bufPpm: UInt32
+        public var cutPpm: UInt32
+        public var stepSeconds: UInt32
+        public var cuspPpm: UInt32
+        public var tailSeconds: UInt32
+        public var tip: String
+        public var chipPpm: UInt32
+        public var maxIncentive: String
+        enum CodingKeys: String, CodingKey {
+            case bufPpm = "buf_ppm", cutPpm = "cut_ppm", stepSeconds = "step_seconds", cuspPpm = "cusp_ppm"
+            case tailSeconds = "tail_seconds", tip, chipPpm = "chip_ppm", maxIncentive = "max_incentive"
+        }
+
+        func settings() throws(GenesisError) -> AuctionSettings {
+            func usdc(_ t: String, _ what: String) throws(GenesisError) -> UInt128 {
+                guard let v = try? Amount.parse(t, decimals: 6) else { throw GenesisError("auctions: \(what) '\(t)' is not a USDC amount") }
+                return v
+            }
+            let s = AuctionSettings(bufPpm: bufPpm, cutPpm: cutPpm, stepSeconds: stepSeconds, cuspPpm: cuspPpm, tailSeconds: tailSeconds,
+                                    tip: try usdc(tip, "tip"), chipPpm: chipPpm, maxIncentive: try usdc(maxIncentive, "max_incentive"))
+            do { try s.validate() } catch { throw GenesisError("auctions: \(error.message)") }
+            return s
+        }
+    }
 
     /// portfolio-margin.md, "Parameters", in genesis units (oracle markets by symbol).
     public struct PortfolioSpec: Codable, Equatable, Sendable {
@@ -334,12 +363,12 @@ public struct Genesis: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case chainId = "chain_id"
         case genesisTimeMs = "genesis_time_ms"
-        case validator, admin, assets, params, accounts, oracle, perps, devnet, portfolio
+        case validator, admin, assets, params, accounts, oracle, perps, devnet, portfolio, auctions
     }
 
     public init(chainId: String, genesisTimeMs: UInt64, validator: String, admin: String, assets: [AssetSpec],
                 params: Params, accounts: [GenesisAccount], oracle: OracleGenesis, perps: PerpsGenesis, devnet: DevnetInfo?,
-                portfolio: PortfolioSpec? = nil) {
+                portfolio: PortfolioSpec? = nil, auctions: AuctionSpec? = nil) {
         self.chainId = chainId
         self.genesisTimeMs = genesisTimeMs
         self.validator = validator
@@ -351,6 +380,7 @@ public struct Genesis: Codable, Equatable, Sendable {
         self.perps = perps
         self.devnet = devnet
         self.portfolio = portfolio
+        self.auctions = auctions
     }
 }
 
@@ -463,6 +493,7 @@ extension Genesis {
             throw GenesisError(error.message)
         }
         state.setPortfolioSettings(portfolioSettings)
+        if let auctions { state.setAuctionSettings(try auctions.settings()) }
         if devnet != nil { state.markDevnetChain() }
         var ids = Set<UInt32>(), symbols = Set<String>()
         for spec in perps.markets {

@@ -59,6 +59,9 @@ public struct InsuranceLogEntry: Equatable, Sendable {
         case deficit = 3
         /// Neither in nor out: a deficit the fund could not pay, closed by auto-deleveraging.
         case deleveraged = 4
+        /// Out: the debt a collateral auction left when its lot ran out (the entry's `market`
+        /// field holds the auctioned asset's id; collateral-auctions.md).
+        case auctionShortfall = 5
 
         public var name: String {
             switch self {
@@ -66,6 +69,7 @@ public struct InsuranceLogEntry: Equatable, Sendable {
             case .bountyTopUp: return "bounty_top_up"
             case .deficit: return "deficit"
             case .deleveraged: return "deleveraged"
+            case .auctionShortfall: return "auction_shortfall"
             }
         }
     }
@@ -157,18 +161,15 @@ enum InsuranceFund {
         try log(.liquidationFee, amount, balance: balance, vault: vault, market: market, context: context, stats: &stats, state: state)
     }
 
-    /// Pays up to `amount` out for `flow` (a deficit); returns what it paid.
+    /// Pays up to `amount` out for `flow` (a deficit, or an auction's shortfall, which counts as
+    /// a deficit); returns what it paid.
     static func pay(_ amount: UInt128, for flow: InsuranceLogEntry.Flow, vault: VaultID, market: UInt32, context: BlockContext,
                     state: StateOverlay) throws(ProtocolError) -> UInt128 {
         let balance = state.insuranceFund()
         let paid = min(amount, balance)
         guard paid > 0 else { return 0 }
         var stats = state.insuranceStats()
-        if flow == .deficit {
-            stats.deficitsPaid = try stats.deficitsPaid.adding(paid)
-        } else {
-            stats.bountyTopUps = try stats.bountyTopUps.adding(paid)
-        }
+        stats.deficitsPaid = try stats.deficitsPaid.adding(paid)
         state.setInsuranceFund(balance - paid)
         try log(flow, paid, balance: balance - paid, vault: vault, market: market, context: context, stats: &stats, state: state)
         return paid

@@ -17,6 +17,7 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
     case marketPositions = 13
     case liquidationMarks = 14
     case insuranceLog = 15
+    case auctions = 16
 
     public var name: String {
         switch self {
@@ -35,6 +36,7 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
         case .marketPositions: return "market_positions"
         case .liquidationMarks: return "liquidation_marks"
         case .insuranceLog: return "insurance_log"
+        case .auctions: return "auctions"
         }
     }
 

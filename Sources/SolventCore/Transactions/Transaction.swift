@@ -36,6 +36,16 @@ public enum TxAction: Equatable, Sendable {
     case liquidationSetConfig(LiquidationSettings)
     /// Devnet chains only, admin only: sets an oracle price directly (devnet.md, "Oracle override").
     case oracleOverride(market: UInt32, price: UInt64)
+    /// Starts the auction of `owner`'s vault `vault`'s collateral `asset`; the starter's incentive
+    /// goes to the sender's vault `keeperVault` (collateral-auctions.md).
+    case auctionStart(owner: Address, vault: UInt32, asset: AssetID, keeperVault: UInt32)
+    /// Buys up to `amount` of the auctioned collateral at the current price, if it is at most
+    /// `maxPrice`, paying from and receiving into the sender's vault `takerVault`.
+    case auctionTake(owner: Address, vault: UInt32, asset: AssetID, amount: UInt128, maxPrice: UInt64, takerVault: UInt32)
+    /// Restarts a stale auction from a fresh starting price.
+    case auctionRedo(owner: Address, vault: UInt32, asset: AssetID)
+    /// Admin: changes the collateral auction parameters.
+    case auctionSetConfig(AuctionSettings)
 
     public var kind: TxKind {
         switch self {
@@ -55,6 +65,10 @@ public enum TxAction: Equatable, Sendable {
         case .liquidate: return .liquidate
         case .liquidationSetConfig: return .liquidationSetConfig
         case .oracleOverride: return .oracleOverride
+        case .auctionStart: return .auctionStart
+        case .auctionTake: return .auctionTake
+        case .auctionRedo: return .auctionRedo
+        case .auctionSetConfig: return .auctionSetConfig
         }
     }
 
@@ -62,7 +76,7 @@ public enum TxAction: Equatable, Sendable {
     /// transaction may do something different in its block than on admission to the mempool.
     public var dependsOnBlockContext: Bool {
         switch self {
-        case .oracleUpdate, .orderPlace, .liquidate, .oracleOverride: return true
+        case .oracleUpdate, .orderPlace, .liquidate, .oracleOverride, .auctionStart, .auctionTake, .auctionRedo: return true
         default: return false
         }
     }
@@ -84,6 +98,10 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
     case marketUpdate = 37
     case liquidate = 48
     case liquidationSetConfig = 49
+    case auctionStart = 56
+    case auctionTake = 57
+    case auctionRedo = 58
+    case auctionSetConfig = 59
     case oracleOverride = 64
 
     public var name: String {
@@ -103,6 +121,10 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
         case .marketUpdate: return "market_update"
         case .liquidate: return "liquidate"
         case .liquidationSetConfig: return "liquidation_set_config"
+        case .auctionStart: return "auction_start"
+        case .auctionTake: return "auction_take"
+        case .auctionRedo: return "auction_redo"
+        case .auctionSetConfig: return "auction_set_config"
         case .oracleOverride: return "oracle_override"
         }
     }

@@ -75,6 +75,24 @@ public enum TxCodec {
         case let .oracleOverride(market, price):
             w.u32(market)
             w.u64(price)
+        case let .auctionStart(owner, vault, asset, keeperVault):
+            w.bytes32(owner.key)
+            w.u32(vault)
+            w.u32(asset)
+            w.u32(keeperVault)
+        case let .auctionTake(owner, vault, asset, amount, maxPrice, takerVault):
+            w.bytes32(owner.key)
+            w.u32(vault)
+            w.u32(asset)
+            w.u128(amount)
+            w.u64(maxPrice)
+            w.u32(takerVault)
+        case let .auctionRedo(owner, vault, asset):
+            w.bytes32(owner.key)
+            w.u32(vault)
+            w.u32(asset)
+        case let .auctionSetConfig(settings):
+            settings.encode(into: &w)
         }
         return w.bytes
     }
@@ -150,6 +168,16 @@ public enum TxCodec {
             action = .liquidationSetConfig(try LiquidationSettings.decode(from: &r))
         case .oracleOverride:
             action = .oracleOverride(market: try r.u32("market"), price: try r.u64("price"))
+        case .auctionStart:
+            action = .auctionStart(owner: Address(try r.bytes32("owner")), vault: try r.u32("vault"), asset: try r.u32("asset"),
+                                   keeperVault: try r.u32("keeper vault"))
+        case .auctionTake:
+            action = .auctionTake(owner: Address(try r.bytes32("owner")), vault: try r.u32("vault"), asset: try r.u32("asset"),
+                                  amount: try r.u128("amount"), maxPrice: try r.u64("max price"), takerVault: try r.u32("taker vault"))
+        case .auctionRedo:
+            action = .auctionRedo(owner: Address(try r.bytes32("owner")), vault: try r.u32("vault"), asset: try r.u32("asset"))
+        case .auctionSetConfig:
+            action = .auctionSetConfig(try AuctionSettings.decode(from: &r))
         }
         let bodyLength = r.offset
         _ = try r.raw(64, "signature")

@@ -340,7 +340,10 @@ struct InsuranceView: Encodable {
         entryCount = stats.logCount
         self.entries = entries.map {
             EntryView(sequence: $0.sequence, height: $0.height, flow: $0.flow.name, amount: usdc($0.amount), balanceAfter: usdc($0.balanceAfter),
-                      owner: $0.vault.owner.text, vault: $0.vault.number, market: state.perpMarket($0.market)?.params.symbol ?? String($0.market))
+                      owner: $0.vault.owner.text, vault: $0.vault.number,
+                      // An auction's shortfall names the auctioned asset where the others name a market.
+                      market: $0.flow == .auctionShortfall ? state.asset($0.market)?.symbol ?? String($0.market)
+                          : state.perpMarket($0.market)?.params.symbol ?? String($0.market))
         }
         nextBefore = entries.last.flatMap { $0.sequence > 0 ? $0.sequence : nil }
         self.height = height

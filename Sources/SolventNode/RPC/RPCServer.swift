@@ -33,6 +33,7 @@ public enum RPCServer {
         OracleRoutes(node: node).register(on: router)
         MarketRoutes(node: node).register(on: router)
         LiquidationRoutes(node: node).register(on: router)
+        AuctionRoutes(node: node).register(on: router)
         PortfolioRoutes(node: node).register(on: router)
         DevnetRoutes(node: node).register(on: router)
         BlockStream(routes: routes).register(on: router)

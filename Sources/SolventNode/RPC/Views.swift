@@ -91,12 +91,16 @@ struct ActionView: Encodable {
     var owner: String?
     var keeperVault: UInt32?
     var liquidationConfig: LiquidationConfigView?
+    var takerVault: UInt32?
+    var maxPrice: String?
+    var auctionConfig: AuctionConfigView?
 
     enum CodingKeys: String, CodingKey {
         case type, to, vault, asset, amount, market, marketId = "market_id", reports, signer, config, mode, side
         case orderKind = "order_kind", timeInForce = "time_in_force", reduceOnly = "reduce_only", size, price
         case orderId = "order_id", marketParams = "market_params", owner, keeperVault = "keeper_vault"
         case liquidationConfig = "liquidation_config"
+        case takerVault = "taker_vault", maxPrice = "max_price", auctionConfig = "auction_config"
     }
 
     init(_ action: TxAction, _ assets: AssetBook, _ markets: OracleMarketBook) {
@@ -150,6 +154,24 @@ struct ActionView: Encodable {
             self.market = markets.symbol(market)
             marketId = market
             self.price = OraclePrice.format(price)
+        case let .auctionStart(owner, vault, asset, keeperVault):
+            self.owner = owner.text
+            self.vault = vault
+            self.asset = assets.symbol(asset)
+            self.keeperVault = keeperVault
+        case let .auctionTake(owner, vault, asset, amount, maxPrice, takerVault):
+            self.owner = owner.text
+            self.vault = vault
+            self.asset = assets.symbol(asset)
+            self.amount = assets.format(amount, asset)
+            self.maxPrice = OraclePrice.format(maxPrice)
+            self.takerVault = takerVault
+        case let .auctionRedo(owner, vault, asset):
+            self.owner = owner.text
+            self.vault = vault
+            self.asset = assets.symbol(asset)
+        case let .auctionSetConfig(settings):
+            auctionConfig = AuctionConfigView(settings)
         }
     }
 }
