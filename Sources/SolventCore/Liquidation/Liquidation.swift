@@ -344,9 +344,16 @@ public enum Liquidation {
     public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64,
                                    market: PerpMarketParams) throws(ProtocolError) -> Int128 {
         if vault.portfolio != nil {
-            guard let closed = FixedPoint.mulDiv(UInt128(delta), UInt128(p.oraclePrice), PerpUnits.notionalDivisor, .up),
-                  let total = try? vault.positions.checkedSum(\.notional), total > 0 else { return 0 }
-            // closed ≤ this position's notional ≤ total < 2^127: the share is at most the equity.
+            // Notionals at each position's own price (an option's mark, not its underlying's), the
+            // price its fee and discount are taken on.
+            func atMark(_ size: UInt64, _ price: UInt64) -> UInt128 {
+                FixedPoint.mulDiv(UInt128(size), UInt128(price), PerpUnits.notionalDivisor, .up) ?? UInt128(Int128.max)
+            }
+            let closed = atMark(delta, p.oraclePrice)
+            var total: UInt128 = 0
+            for q in vault.positions { total = total.addingReportingOverflow(atMark(UInt64(q.size.magnitude), q.oraclePrice)).partialValue }
+            guard total > 0, total <= UInt128(Int128.max) else { return 0 }
+            // closed ≤ this position's part of the total: the share is at most the equity.
             return FixedPoint.mulDiv(vault.equity, Int128(min(closed, total)), Int128(total), .down) ?? 0
         }
         let after = try maintenance(afterClosing: delta, of: p, in: vault, market: market)
