@@ -8,7 +8,8 @@
 ///     score    = ⌊ profit × leverage / 10^6 ⌋                          (ppm)
 ///
 /// Only positions in profit, in vaults with positive equity, are deleveraged, highest score
-/// first and ties in vault key order; a vault without an open position never shares a loss.
+/// first and ties in vault key order, each at most as far as it stays at or above its maintenance
+/// requirement; a vault without an open position never shares a loss.
 public enum AutoDeleveraging {
     /// One position's place in its side's queue.
     public struct Standing: Equatable, Sendable {
@@ -78,7 +79,13 @@ public enum AutoDeleveraging {
                 cursor += 1
                 continue
             }
-            let take = min(remaining, UInt64(held.magnitude))
+            let wanted = min(remaining, UInt64(held.magnitude))
+            let take = try withinMaintenance(wanted, of: s.vault, side: closing.opposite, price: price,
+                                             market: market, context: context, state: state)
+            guard take > 0 else {
+                cursor += 1
+                continue
+            }
             let q = UInt128(take) * UInt128(price) / PerpUnits.notionalDivisor
             _ = try Fills.apply(vault: bankrupt, side: closing, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
             _ = try Fills.apply(vault: s.vault, side: closing.opposite, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
@@ -89,12 +96,37 @@ public enum AutoDeleveraging {
             ]))
             remaining -= take
             quote += q
-            if take == UInt64(held.magnitude) { cursor += 1 }
+            // Fully used, or cut by its maintenance: either way it gives nothing more in this block.
+            if take == UInt64(held.magnitude) || take < wanted { cursor += 1 }
         }
         if remaining > 0 {
             events.append(Event("adl_exhausted", [("market", market.params.symbol), ("vault", bankrupt.description),
                                                   ("unfilled", PerpUnits.formatSize(Int64(remaining)))]))
         }
         return (size - remaining, quote, cursor)
+    }
+
+    /// The most of `size` (whole steps) the counterparty can take at `price` and still meet its
+    /// maintenance requirement at the latest prices (insurance-and-adl.md, "A counterparty stays
+    /// above maintenance"): all of it when it can, else found by bisection on a scratch copy of
+    /// the state; 0 when not one step can be taken.
+    static func withinMaintenance(_ size: UInt64, of vault: VaultID, side: Side, price: UInt64, market: PerpMarket,
+                                  context: BlockContext, state: StateOverlay) throws(ProtocolError) -> UInt64 {
+        let step = market.params.stepSize
+        func keeps(_ take: UInt64) throws(ProtocolError) -> Bool {
+            let trial = StateOverlay(base: state)
+            var m = market
+            let q = UInt128(take) * UInt128(price) / PerpUnits.notionalDivisor
+            _ = try Fills.apply(vault: vault, side: side, size: take, price: price, quote: q, feePpm: 0, market: &m, state: trial)
+            guard let after = try? Margin.risk(of: vault, state: trial, at: context.timeMs, prices: .latest) else { return false }
+            return !after.isLiquidatable
+        }
+        if try keeps(size) { return size }
+        var lo: UInt64 = 0, hi = size / step   // steps: lo keeps, hi does not
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if try keeps(mid * step) { lo = mid } else { hi = mid }
+        }
+        return lo * step
     }
 }

@@ -62,6 +62,8 @@ public struct InsuranceLogEntry: Equatable, Sendable {
         /// Out: the debt a collateral auction left when its lot ran out (the entry's `market`
         /// field holds the auctioned asset's id; collateral-auctions.md).
         case auctionShortfall = 5
+        /// Neither in nor out: a deficit the positions on the other side shared (a socialized loss).
+        case socialized = 6
 
         public var name: String {
             switch self {
@@ -70,6 +72,7 @@ public struct InsuranceLogEntry: Equatable, Sendable {
             case .deficit: return "deficit"
             case .deleveraged: return "deleveraged"
             case .auctionShortfall: return "auction_shortfall"
+            case .socialized: return "socialized"
             }
         }
     }
@@ -173,6 +176,15 @@ enum InsuranceFund {
         state.setInsuranceFund(balance - paid)
         try log(flow, paid, balance: balance - paid, vault: vault, market: market, context: context, stats: &stats, state: state)
         return paid
+    }
+
+    /// A deficit the positions on the other side shared (a socialized loss): recorded, the balance
+    /// unchanged, so that the log shows every deficit the fund did not pay.
+    static func recordSocialized(_ amount: UInt128, vault: VaultID, market: UInt32, context: BlockContext,
+                                 state: StateOverlay) throws(ProtocolError) {
+        guard amount > 0 else { return }
+        var stats = state.insuranceStats()
+        try log(.socialized, amount, balance: state.insuranceFund(), vault: vault, market: market, context: context, stats: &stats, state: state)
     }
 
     /// A deficit auto-deleveraging absorbed instead of the fund: recorded, the balance unchanged.

@@ -37,6 +37,10 @@ public enum Liquidation {
         public let backstopSize: UInt64
         public let backstopPrice: UInt64
         public let adlSize: UInt64
+        /// What nobody else took, closed against every position on the other side at the oracle
+        /// price, and the deficit they share (insurance-and-adl.md, "Socialized loss").
+        public let socializedSize: UInt64
+        public let socializedLoss: UInt128
         public let closedSize: UInt64
         /// |closed| × oracle price, rounded up.
         public let closedNotional: UInt128
@@ -178,14 +182,21 @@ public enum Liquidation {
             adl = try AutoDeleveraging.deleverage(bankrupt: target, closing: closing, size: rest, price: bankruptcy, market: &market,
                                                   context: context, state: state, events: &events)
         }
-        let closed = bookSize + backstopSize + adl.filled
+        // 4d. What nobody took: every position on the other side takes its part, at the oracle price.
+        var socialized: (shares: [SocializedLoss.Share], quote: UInt128) = ([], 0)
+        if rest > adl.filled {
+            socialized = try SocializedLoss.close(bankrupt: target, closing: closing, size: rest - adl.filled, price: price,
+                                                  market: &market, state: state, events: &events)
+        }
+        let socializedSize = socialized.shares.reduce(UInt64(0)) { $0 + $1.size }
+        let closed = bookSize + backstopSize + adl.filled + socializedSize
         guard closed > 0 else {
             throw ProtocolError(.invalidLiquidation, "nothing could be closed: the book, the keeper's backstop and auto-deleveraging took none of it")
         }
 
         // 5. Fee, deficit and bounty.
         // The three parts add up to at most the planned size's quote at 64-bit prices: they fit.
-        let closedQuote = book.quote + backstopQuote + adl.quote
+        let closedQuote = book.quote + backstopQuote + adl.quote + socialized.quote
         let excess = try surplus(quote: closedQuote, size: closed)
         guard let notional = FixedPoint.mulDiv(UInt128(closed), UInt128(price), PerpUnits.notionalDivisor, .up) else { throw .overflow }
         var fee: UInt128 = 0, deficitPaid: UInt128 = 0
@@ -198,6 +209,13 @@ public enum Liquidation {
             vault.quote = try vault.quote.adding(Int128(checked: deficitPaid))
         }
         state.putVault(target, vault)
+        // The deficit the fund could not pay is shared by those who took the rest over.
+        let socializedLoss = socializedSize > 0 && excess < 0 ? excess.magnitude - deficitPaid : 0
+        if socializedSize > 0 {
+            try SocializedLoss.charge(socializedLoss, shares: socialized.shares, bankrupt: target, market: market, price: price,
+                                      state: state, events: &events)
+            try InsuranceFund.recordSocialized(socializedLoss, vault: target, market: marketID, context: context, state: state)
+        }
         let deficitDeleveraged = unitDeficit > 0 ? UInt128(adl.filled) * UInt128(unitDeficit) / PerpUnits.notionalDivisor : 0
         try InsuranceFund.recordDeleveraged(deficitDeleveraged, vault: target, market: marketID, context: context, state: state)
 
@@ -252,13 +270,14 @@ public enum Liquidation {
             ("surplus", PerpUnits.formatQuote(excess)), ("fee", PerpUnits.formatQuote(Int128(fee))),
             ("bounty", PerpUnits.formatQuote(Int128(bounty))), ("deficit_paid", PerpUnits.formatQuote(Int128(deficitPaid))),
             ("deficit_deleveraged", PerpUnits.formatQuote(Int128(deficitDeleveraged))),
+            ("socialized_size", PerpUnits.formatSize(Int64(socializedSize))), ("socialized_loss", PerpUnits.formatQuote(Int128(socializedLoss))),
             ("insurance_fund", PerpUnits.formatQuote(Int128(fundAfter))),
         ]))
         return Outcome(
             vault: target, market: marketID, keeper: keeper, oraclePrice: price, equityBefore: risk.equity,
             maintenanceBefore: risk.maintenance, positionBefore: position.size, neededSize: needed, plannedSize: planned,
             bankruptcyPrice: bankruptcy, bookSize: bookSize, bookQuote: book.quote, backstopSize: backstopSize, backstopPrice: backstop,
-            adlSize: adl.filled, closedSize: closed, closedNotional: notional, surplus: excess, fee: fee, bounty: bounty,
+            adlSize: adl.filled, socializedSize: socializedSize, socializedLoss: socializedLoss, closedSize: closed, closedNotional: notional, surplus: excess, fee: fee, bounty: bounty,
             deficitPaid: deficitPaid, deficitDeleveraged: deficitDeleveraged, fundBefore: fundBefore, fundAfter: fundAfter, events: events)
     }
 
