@@ -80,10 +80,13 @@ import Testing
                     try Margin.risk(of: vault, state: state, at: head.timeMs, prices: .latest).isLiquidatable
                 }
                 let listed = node.liquidationIndex.liquidatable().contains(vault)
+                // Six hours is past any deadline (at most an hour away): both option vaults came due.
+                #expect(node.liquidationIndex.stats.lastUpdate.timeDue == 2)
                 #expect(listed == truth, "\((expiry - time) / 3_600_000) h before expiry: index \(listed), margin rules \(truth)")
                 guard truth else { continue }
                 let reply = try await client.call(.get, "/v1/liquidatable")
                 let entry = (reply["vaults"] as? [[String: Any]])?.first
+                #expect((reply["index"] as? [String: Any])?["last_time_revalued"] as? Int == 2, "\(reply.json)")
                 #expect(reply["count"] as? Int == 1 && entry?["owner"] as? String == vault.owner.text && entry?["vault"] as? Int == 0,
                         "\(reply.json)")
                 crossed = time
