@@ -11,6 +11,15 @@ import Testing
     static let hour: UInt64 = 3_600_000, day: UInt64 = 86_400_000
     let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1)
 
+    /// liquidation.md, "Time", the worked example: a 30-day call at 60,000 and 0.6 over an hour.
+    @Test func decayOfAThirtyDayCallOverAnHour() {
+        #expect(TimeHorizon.decay(spot: 6_000_000_000_000, vol: 60_000_000, timeMs: 30 * Self.day, elapsed: Self.hour) == 291_148_437)
+        // Nothing once expired, and never more than the whole time to expiry's.
+        #expect(TimeHorizon.decay(spot: 6_000_000_000_000, vol: 60_000_000, timeMs: 0, elapsed: Self.hour) == 0)
+        #expect(TimeHorizon.decay(spot: 6_000_000_000_000, vol: 60_000_000, timeMs: Self.hour, elapsed: Self.day)
+                == TimeHorizon.decay(spot: 6_000_000_000_000, vol: 60_000_000, timeMs: Self.hour, elapsed: Self.hour))
+    }
+
     /// The Black-Scholes price never falls by more than `decay` (in wads: price units × 10^10).
     @Test func decayBoundsTheBlackScholesPriceDrop() {
         for spot: UInt64 in [1_000_000_000_000, 5_000_000_000_000, 6_000_000_000_000, 7_500_000_000_000] {
