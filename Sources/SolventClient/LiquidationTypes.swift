@@ -8,9 +8,12 @@ public struct LiquidatableReply: Decodable, Sendable {
         public let liquidatable: Int
         public let lastUpdateUs: UInt64
         public let lastLeftBands: Int
+        public let timeQueue: Int
+        public let lastTimeRevalued: Int
         public let lastRevalued: Int
         enum CodingKeys: String, CodingKey {
             case tracked, liquidatable, lastUpdateUs = "last_update_us", lastLeftBands = "last_left_bands", lastRevalued = "last_revalued"
+            case timeQueue = "time_queue", lastTimeRevalued = "last_time_revalued"
         }
     }
 

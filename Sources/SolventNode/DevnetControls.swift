@@ -143,7 +143,7 @@ extension Node {
         cachedHead.withLock { $0 = head }
         clock.withLock { $0 = (max(0, Int64(head.timeMs) + 1 - Int64(Self.wallClockMs())), nil) }
         adlRankings.clear()
-        try liquidationIndex.rebuild(height: head.height)
+        try liquidationIndex.rebuild(height: head.height, timeMs: head.timeMs)
         let evicted = mempool.blockCommitted(included: 0, sameAsAdmission: false, snapshot: try store.snapshot(), next: nextBlockContext())
         for (hash, error) in evicted { waiters.evict(hash, error) }
         metrics.height.record(Int64(head.height))

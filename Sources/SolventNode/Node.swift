@@ -71,7 +71,7 @@ public final class Node: Sendable {
             throw StoreError("the stored genesis no longer builds: \(error)")
         }
         let started = ContinuousClock.now
-        try liquidationIndex.rebuild(height: head.height)
+        try liquidationIndex.rebuild(height: head.height, timeMs: head.timeMs)
         let stats = liquidationIndex.stats
         metrics.trackedVaults.record(Int64(stats.tracked))
         metrics.liquidatableVaults.record(Int64(stats.liquidatable))
@@ -262,10 +262,10 @@ public final class Node: Sendable {
         // reacts to the block sees the liquidatable set it left.
         let indexStarted = DispatchTime.now().uptimeNanoseconds
         do {
-            try liquidationIndex.update(changes: committed.changes, height: committed.height)
+            try liquidationIndex.update(changes: committed.changes, height: committed.height, timeMs: time)
         } catch {
             logger.error("liquidation index update failed; rebuilding", metadata: ["error": "\(error)"])
-            try? liquidationIndex.rebuild(height: committed.height)
+            try? liquidationIndex.rebuild(height: committed.height, timeMs: time)
         }
         metrics.liquidationIndexUpdate.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - indexStarted))
         let indexStats = liquidationIndex.stats

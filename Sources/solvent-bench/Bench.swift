@@ -33,6 +33,10 @@ struct Bench: AsyncParsableCommand {
     var liquidationVaults = "100000,1000000"
     @Flag(name: .customLong("liquidations-only"), help: "Run only the liquidation index measurements.") var liquidationsOnly = false
     @Flag(name: .customLong("portfolio-only"), help: "Run only the portfolio margin measurement.") var portfolioOnly = false
+    @Option(name: .customLong("time-vaults"), help: "Option vaults for the run where block time moves the liquidation index.")
+    var timeVaults = 100_000
+    @Option(name: .customLong("time-blocks"), help: "Blocks, one second of block time apart, in that run.") var timeBlocks = 600
+    @Flag(name: .customLong("time-only"), help: "Run only the measurement of block time moving the liquidation index.") var timeOnly = false
 
     func run() async throws {
         let cores = Parallel.coreCount
@@ -41,10 +45,11 @@ struct Bench: AsyncParsableCommand {
             PortfolioBench.print(try PortfolioBench.run())
             return
         }
-        if liquidationsOnly {
+        if liquidationsOnly || timeOnly {
             let home = NSTemporaryDirectory() + "solvent-bench-\(ProcessInfo.processInfo.processIdentifier)"
             defer { try? FileManager.default.removeItem(atPath: home) }
-            _ = try await liquidationRuns(binary: solventdPath, home: home)
+            if liquidationsOnly { _ = try await liquidationRuns(binary: solventdPath, home: home) }
+            if timeOnly { TimeBench.print(try await TimeBench.run(vaults: timeVaults, blocks: timeBlocks, binary: solventdPath, home: home, port: port + 3)) }
             return
         }
         let keys = (0..<accounts).map { DevnetKeys.account($0) }
@@ -189,6 +194,9 @@ struct Bench: AsyncParsableCommand {
 
         // 7. The liquidation index with many vaults.
         let liquidations = try await liquidationRuns(binary: binary, home: home)
+        // 8. Block time moving the index over option vaults.
+        let time = try await TimeBench.run(vaults: timeVaults, blocks: timeBlocks, binary: binary, home: home, port: port + 3)
+        TimeBench.print(time)
         if let json {
             var result: [String: Any] = [
                 "orders_per_second_execution": Int(matching.perSecond), "orders_per_second_end_to_end": Int(marketE2E.perSecond),
@@ -197,6 +205,9 @@ struct Bench: AsyncParsableCommand {
                 "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
                 "blocks": Int(status.height - startHeight), "batch": batch, "connections": connections, "block_time_ms": blockTime,
                 "portfolio_evaluations_per_second_20_positions": Int(portfolio.evaluationsPerSecond),
+                "time_index_vaults": time.vaults, "time_index_due_per_block_p50": time.dueP50, "time_index_due_per_block_max": time.dueMax,
+                "time_index_update_ms_p50": Double(time.updateP50Us) / 1_000, "time_index_update_ms_max": Double(time.updateMaxUs) / 1_000,
+                "time_index_all_option_vaults_update_ms": time.moveUpdateMs,
             ]
             for r in liquidations {
                 result["liquidatable_answer_ms_p50_\(r.vaults)_vaults"] = r.answerP50Ms

@@ -57,12 +57,8 @@ enum LiquidationBench {
         genesis.perps.insuranceFund = "50000000"
         genesis.accounts.append(.init(name: "oracle-relayer", address: Address(relayer.publicKey).text, wallet: [.init(asset: "USDC", amount: "1000")]))
         let dir = home + "/liquidation-\(count)"
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Tools.initHome(binary, genesis: genesis, dir: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let genesisPath = dir + "/genesis.json"
-        try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
-        try Tools.run(binary, ["init", "--home", dir + "/node", "--genesis", genesisPath])
 
         // Vaults written straight into the state (a bench shortcut: no transactions, no state hash).
         let writeStart = DispatchTime.now().uptimeNanoseconds
@@ -102,39 +98,16 @@ enum LiquidationBench {
                     }
                 }
             }
-            // Open interest follows the longs, as the markets' records must.
-            try store.environment.write { txn in
-                for (id, total) in longs {
-                    let key = [UInt8(id >> 24), UInt8((id >> 16) & 0xFF), UInt8((id >> 8) & 0xFF), UInt8(id & 0xFF)]
-                    guard let bytes = txn.get(StateTable.perpMarkets.name, key) else { continue }
-                    var market = try PerpMarket.decode(id: id, bytes)
-                    market.openInterest = total
-                    try txn.put(StateTable.perpMarkets.name, key, market.encoded())
-                }
-            }
+            try Tools.setOpenInterest(longs, store: store)
         }
         let writeSeconds = Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9
 
         // The node: start (index build) until it answers.
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: binary)
-        node.arguments = ["devnet", "--home", dir + "/node", "--rpc", "127.0.0.1:\(port)", "--manual", "--no-feeder", "--log-level", "warning"]
-        node.standardOutput = FileHandle.nullDevice
-        let started = DispatchTime.now().uptimeNanoseconds
-        try node.run()
+        let (node, client, startSeconds) = try await Tools.startDevnet(binary, home: dir + "/node", port: port)
         defer {
             node.terminate()
             node.waitUntilExit()
         }
-        let client = RPCClient(baseURL: "http://127.0.0.1:\(port)", timeoutSeconds: 600)
-        var up = false
-        for _ in 0..<6_000 {
-            if (try? await client.status()) != nil { up = true; break }
-            guard node.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        guard up else { throw ClientError("bench", "the liquidation bench node did not start") }
-        let startSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
         func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -195,6 +168,47 @@ enum LiquidationBench {
 }
 
 enum Tools {
+    /// A fresh `dir` with `genesis.json` and a home initialised on it in `dir/node`.
+    static func initHome(_ binary: String, genesis: Genesis, dir: String) throws {
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let genesisPath = dir + "/genesis.json"
+        try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
+        try run(binary, ["init", "--home", dir + "/node", "--genesis", genesisPath])
+    }
+
+    /// Open interest follows the longs written straight into the state, as the markets' records must.
+    static func setOpenInterest(_ longs: [UInt32: UInt64], store: ChainStore) throws {
+        try store.environment.write { txn in
+            for (id, total) in longs {
+                let key = [UInt8(id >> 24), UInt8((id >> 16) & 0xFF), UInt8((id >> 8) & 0xFF), UInt8(id & 0xFF)]
+                guard let bytes = txn.get(StateTable.perpMarkets.name, key) else { continue }
+                var market = try PerpMarket.decode(id: id, bytes)
+                market.openInterest = total
+                try txn.put(StateTable.perpMarkets.name, key, market.encoded())
+            }
+        }
+    }
+
+    /// `solventd devnet --manual` on `home`, once it answers (its index built), with the seconds that took.
+    static func startDevnet(_ binary: String, home: String, port: Int) async throws -> (Process, RPCClient, Double) {
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: binary)
+        node.arguments = ["devnet", "--home", home, "--rpc", "127.0.0.1:\(port)", "--manual", "--no-feeder", "--log-level", "warning"]
+        node.standardOutput = FileHandle.nullDevice
+        let started = DispatchTime.now().uptimeNanoseconds
+        try node.run()
+        let client = RPCClient(baseURL: "http://127.0.0.1:\(port)", timeoutSeconds: 600)
+        for _ in 0..<6_000 {
+            if (try? await client.status()) != nil { return (node, client, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
+            guard node.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        node.terminate()
+        node.waitUntilExit()
+        throw ClientError("bench", "the bench node on \(home) did not start")
+    }
+
     static func run(_ binary: String, _ arguments: [String]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)

@@ -9,8 +9,10 @@ import Synchronization
 /// of the other. When a block moves a price, only the vaults whose band that price left come off
 /// the heaps and are revalued; so are the vaults the block changed, the ones already
 /// liquidatable, and, after funding or a change of market parameters, the market's holders.
-/// Revaluing is exact (the margin rules at the latest prices), so the liquidatable set is exact
-/// as of the last block.
+/// A vault holding options is also due again by block time alone: its valuation sets a deadline
+/// (`TimeHorizon`) kept in a third heap, and a block at or after it has the vault revalued.
+/// Revaluing is exact (the margin rules at the latest prices and the block's time), so the
+/// liquidatable set is exact as of the last block.
 ///
 /// Heap entries are never removed in place: a revalued vault gets a new version, and entries of
 /// an old version are dropped when they reach the top (or when the heaps are compacted).
@@ -25,10 +27,20 @@ public final class LiquidationIndex: Sendable {
         static func < (a: Trigger, b: Trigger) -> Bool { a.price != b.price ? a.price < b.price : a.slot < b.slot }
     }
 
+    /// When a vault must be revalued although no price moved (its options decay).
+    struct Due: Comparable {
+        let time: UInt64
+        let slot: Int32
+        let version: UInt32
+        static func < (a: Due, b: Due) -> Bool { a.time != b.time ? a.time < b.time : a.slot < b.slot }
+    }
+
     struct Tracked {
         var version: UInt32
         var bands: [RiskBands.Band]
         var excess: Int128
+        /// The time deadline, for a vault that holds options and is not liquidatable.
+        var due: UInt64?
     }
 
     struct Book {
@@ -39,6 +51,8 @@ public final class LiquidationIndex: Sendable {
         /// Per oracle market: band low ends (a max-heap use) and high ends (a min-heap use).
         var lows: [UInt32: Heap<Trigger>] = [:]
         var highs: [UInt32: Heap<Trigger>] = [:]
+        /// Time deadlines, the earliest on top.
+        var dues = Heap<Due>()
         var liquidatable: Set<Int32> = []
         /// Vaults with positions whose bands could not be computed (a price missing): revalued every block.
         var unpriced: Set<Int32> = []
@@ -47,10 +61,12 @@ public final class LiquidationIndex: Sendable {
         /// Entries of current versions: two per band of every tracked vault not liquidatable
         /// (popped entries belong to vaults revalued in the same update).
         var liveTriggers = 0
+        /// Entries of `dues` of current versions.
+        var liveDues = 0
         /// Slots with a tracked vault (kept as a count: the stats are read on every query).
         var trackedCount = 0
         var height: UInt64 = 0
-        var lastUpdate = UpdateStats(nanoseconds: 0, movedMarkets: 0, leftBands: 0, revalued: 0)
+        var lastUpdate = UpdateStats(nanoseconds: 0, movedMarkets: 0, leftBands: 0, timeDue: 0, revalued: 0)
 
         mutating func slot(_ v: VaultID) -> Int32 {
             if let s = slots[v] { return s }
@@ -63,6 +79,7 @@ public final class LiquidationIndex: Sendable {
         }
 
         func isCurrent(_ t: Trigger) -> Bool { tracked[Int(t.slot)]?.version == t.version }
+        func isCurrent(_ d: Due) -> Bool { tracked[Int(d.slot)]?.version == d.version }
 
         var heapEntries: Int { lows.values.reduce(0) { $0 + $1.count } + highs.values.reduce(0) { $0 + $1.count } }
     }
@@ -72,6 +89,8 @@ public final class LiquidationIndex: Sendable {
         let vault: VaultID
         /// nil: no positions (untracked) or, with `unpriced`, a missing price.
         let bands: RiskBands?
+        /// When time alone may have moved the vault enough to look again (nil: it cannot).
+        var due: UInt64? = nil
         let unpriced: Bool
     }
 
@@ -80,6 +99,8 @@ public final class LiquidationIndex: Sendable {
         public let tracked: Int
         public let liquidatable: Int
         public let heapEntries: Int
+        /// Entries of the time heap, old versions included until they are dropped.
+        public let timeQueue: Int
         public let lastUpdate: UpdateStats
     }
 
@@ -90,21 +111,27 @@ public final class LiquidationIndex: Sendable {
         public let movedMarkets: Int
         /// Vaults whose band a moved price left.
         public let leftBands: Int
+        /// Vaults whose time deadline the block's time reached.
+        public let timeDue: Int
         /// Vaults revalued in all (those, the changed ones, the liquidatable and unpriced ones).
         public let revalued: Int
     }
 
     private let book = Mutex(Book())
     private let source: StateSource
+    /// The longest a vault holding options waits for its time deadline, whatever its margin.
+    let timeBucketMs: UInt64
 
-    public init(source: @escaping StateSource) {
+    /// `timeBucketMs`: the bucket width of liquidation.md, "Time" (an hour of block time).
+    public init(source: @escaping StateSource, timeBucketMs: UInt64 = 3_600_000) {
         self.source = source
+        self.timeBucketMs = max(timeBucketMs, 1)
     }
 
     // MARK: Building and updating
 
-    /// Values every vault with a position (at startup).
-    public func rebuild(height: UInt64) throws {
+    /// Values every vault with a position (at startup), at the time of the block at `height`.
+    public func rebuild(height: UInt64, timeMs: UInt64) throws {
         let started = ContinuousClock.now
         let state = try source()
         var vaults = [VaultID]()
@@ -121,18 +148,18 @@ public final class LiquidationIndex: Sendable {
             if let m = state.oracleMarket(id) { prices[id] = m.price }
             return true
         }
-        let valued = try value(vaults)
+        let valued = try value(vaults, at: timeMs)
         book.withLock { b in
             b = Book()
             b.prices = prices
             b.height = height
             apply(valued, to: &b)
-            b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: 0, leftBands: 0, revalued: valued.count)
+            b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: 0, leftBands: 0, timeDue: 0, revalued: valued.count)
         }
     }
 
-    /// Brings the index up to the state after a block, given the block's changes.
-    public func update(changes: [StateChange], height: UInt64) throws {
+    /// Brings the index up to the state after a block, given the block's changes and its time.
+    public func update(changes: [StateChange], height: UInt64, timeMs: UInt64) throws {
         let started = ContinuousClock.now
         let state = try source()
         var changed = Set<VaultID>()
@@ -164,7 +191,7 @@ public final class LiquidationIndex: Sendable {
             if let m = state.oracleMarket(id) { moved[id] = m.price }
         }
         // Take the vaults whose bands the new prices leave off the heaps.
-        var movedCount = 0, leftCount = 0
+        var movedCount = 0, leftCount = 0, dueCount = 0
         let recheck: [VaultID] = book.withLock { b in
             var slots = Set<Int32>()
             for (market, price) in moved where b.prices[market] != price {
@@ -186,16 +213,25 @@ public final class LiquidationIndex: Sendable {
                 }
             }
             leftCount = slots.count
+            // The vaults whose time deadline this block reached.
+            while let top = b.dues.min, top.time <= timeMs {
+                _ = b.dues.popMin()
+                if b.isCurrent(top) {
+                    slots.insert(top.slot)
+                    dueCount += 1
+                }
+            }
             slots.formUnion(b.liquidatable)
             slots.formUnion(b.unpriced)
             return slots.map { b.ids[Int($0)] }
         }
         changed.formUnion(recheck)
-        let valued = try value(changed.sorted())
+        let valued = try value(changed.sorted(), at: timeMs)
         book.withLock { b in
             b.height = height
             apply(valued, to: &b)
-            b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: movedCount, leftBands: leftCount, revalued: valued.count)
+            b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: movedCount, leftBands: leftCount,
+                                       timeDue: dueCount, revalued: valued.count)
         }
     }
 
@@ -204,27 +240,51 @@ public final class LiquidationIndex: Sendable {
         return UInt64(d.components.seconds) * 1_000_000_000 + UInt64(d.components.attoseconds / 1_000_000_000)
     }
 
-    /// Revalues `vaults`, across cores when there are many (each worker with its own read view).
-    func value(_ vaults: [VaultID]) throws -> [Valuation] {
+    /// Revalues `vaults` at block time `time`, across cores when there are many (each worker
+    /// with its own read view).
+    func value(_ vaults: [VaultID], at time: UInt64) throws -> [Valuation] {
         let workers = vaults.count >= 4_096 ? Parallel.coreCount : 1
+        let bucket = timeBucketMs
         if workers == 1 {
             let state = try source()
-            return vaults.map { Self.valuation(of: $0, state: state) }
+            return vaults.map { Self.valuation(of: $0, state: state, at: time, bucket: bucket) }
         }
         let source = self.source
         let chunks = Parallel.map(count: workers, minimumPerChunk: 1) { w -> Result<[Valuation], any Error> in
             Result {
                 let state = try source()
                 let range = (w * vaults.count / workers)..<((w + 1) * vaults.count / workers)
-                return vaults[range].map { Self.valuation(of: $0, state: state) }
+                return vaults[range].map { Self.valuation(of: $0, state: state, at: time, bucket: bucket) }
             }
         }
         return try chunks.flatMap { try $0.get() }
     }
 
-    static func valuation(of vault: VaultID, state: some StateReader) -> Valuation {
-        if let bands = RiskBands.compute(vault: vault, state: state, at: 0) { return Valuation(vault: vault, bands: bands, unpriced: false) }
-        return Valuation(vault: vault, bands: nil, unpriced: !state.positions(of: vault).isEmpty)
+    /// The vault's bands and, if it holds options, its time deadline (liquidation.md, "Time"),
+    /// from one valuation at the latest prices and block time `time`.
+    static func valuation(of vault: VaultID, state: some StateReader, at time: UInt64, bucket: UInt64) -> Valuation {
+        guard let risk = try? Margin.risk(of: vault, state: state, at: time, prices: .latest), !risk.positions.isEmpty else {
+            return Valuation(vault: vault, bands: nil, unpriced: !state.positions(of: vault).isEmpty)
+        }
+        let bands = RiskBands.compute(risk: risk, state: state)
+        var valuation = Valuation(vault: vault, bands: bands, unpriced: false)
+        if !bands.liquidatable {
+            valuation.due = TimeHorizon.deadline(risk: risk, excess: bands.excess, at: time, cap: bucketEnd(vault, after: time, width: bucket))
+        }
+        return valuation
+    }
+
+    /// The end of the vault's own bucket after `time`: the first time after it that is its phase
+    /// modulo the width, the phase a hash of the vault's key (FNV-1a), so that vaults valued in
+    /// the same block come due spread over a whole bucket rather than all at once.
+    static func bucketEnd(_ vault: VaultID, after time: UInt64, width: UInt64) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in vault.key {
+            hash = (hash ^ UInt64(byte)) &* 0x0100_0000_01b3
+        }
+        let phase = hash % width
+        let into = (time % width + width - phase) % width
+        return time + (width - into)
     }
 
     private func apply(_ valued: [Valuation], to b: inout Book) {
@@ -234,6 +294,7 @@ public final class LiquidationIndex: Sendable {
             if let old = b.tracked[i] {
                 b.trackedCount -= 1
                 if !b.liquidatable.contains(slot) { b.liveTriggers -= 2 * old.bands.count }
+                if old.due != nil { b.liveDues -= 1 }
             }
             b.liquidatable.remove(slot)
             b.unpriced.remove(slot)
@@ -243,11 +304,15 @@ public final class LiquidationIndex: Sendable {
                 if v.unpriced { b.unpriced.insert(slot) }
                 continue
             }
-            b.tracked[i] = Tracked(version: b.versions[i], bands: bands.bands, excess: bands.excess)
+            b.tracked[i] = Tracked(version: b.versions[i], bands: bands.bands, excess: bands.excess, due: v.due)
             b.trackedCount += 1
             if bands.liquidatable {
                 b.liquidatable.insert(slot)
                 continue
+            }
+            if let due = v.due {
+                b.dues.insert(Due(time: due, slot: slot, version: b.versions[i]))
+                b.liveDues += 1
             }
             for band in bands.bands {
                 b.lows[band.oracleMarket, default: Heap()].insert(Trigger(price: band.low, slot: slot, version: b.versions[i]))
@@ -256,14 +321,16 @@ public final class LiquidationIndex: Sendable {
             }
         }
         // Drop stale entries once they outnumber the live ones.
-        if b.heapEntries > 2 * b.liveTriggers + 4_096 { compact(&b) }
+        if b.heapEntries > 2 * b.liveTriggers + 4_096 || b.dues.count > 2 * b.liveDues + 4_096 { compact(&b) }
     }
 
     private func compact(_ b: inout Book) {
         var lows = [UInt32: [Trigger]](), highs = [UInt32: [Trigger]]()
+        var dues = [Due]()
         var live = 0
         for (i, t) in b.tracked.enumerated() {
             guard let t, !b.liquidatable.contains(Int32(i)) else { continue }
+            if let due = t.due { dues.append(Due(time: due, slot: Int32(i), version: t.version)) }
             for band in t.bands {
                 lows[band.oracleMarket, default: []].append(Trigger(price: band.low, slot: Int32(i), version: t.version))
                 highs[band.oracleMarket, default: []].append(Trigger(price: band.high, slot: Int32(i), version: t.version))
@@ -273,6 +340,8 @@ public final class LiquidationIndex: Sendable {
         b.lows = lows.mapValues { Heap($0) }
         b.highs = highs.mapValues { Heap($0) }
         b.liveTriggers = live
+        b.dues = Heap(dues)
+        b.liveDues = dues.count
     }
 
     // MARK: Queries
@@ -298,7 +367,7 @@ public final class LiquidationIndex: Sendable {
     public var stats: Stats {
         book.withLock { b in
             Stats(height: b.height, tracked: b.trackedCount, liquidatable: b.liquidatable.count,
-                  heapEntries: b.heapEntries, lastUpdate: b.lastUpdate)
+                  heapEntries: b.heapEntries, timeQueue: b.dues.count, lastUpdate: b.lastUpdate)
         }
     }
 }

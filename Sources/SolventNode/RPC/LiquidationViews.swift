@@ -53,16 +53,21 @@ struct IndexView: Encodable {
     let tracked: Int
     let liquidatable: Int
     let heapEntries: Int
+    /// Time deadlines queued (vaults holding options; old versions until dropped).
+    let timeQueue: Int
     /// The last update (a block, or the build at start): its duration in microseconds, the
-    /// oracle markets that moved, the vaults whose band a move left, and the vaults revalued.
+    /// oracle markets that moved, the vaults whose band a move left, the vaults whose time
+    /// deadline the block reached, and the vaults revalued.
     let lastUpdateUs: UInt64
     let lastMovedMarkets: Int
     let lastLeftBands: Int
+    let lastTimeRevalued: Int
     let lastRevalued: Int
 
     enum CodingKeys: String, CodingKey {
-        case height, tracked, liquidatable, heapEntries = "heap_entries", lastUpdateUs = "last_update_us"
-        case lastMovedMarkets = "last_moved_markets", lastLeftBands = "last_left_bands", lastRevalued = "last_revalued"
+        case height, tracked, liquidatable, heapEntries = "heap_entries", timeQueue = "time_queue", lastUpdateUs = "last_update_us"
+        case lastMovedMarkets = "last_moved_markets", lastLeftBands = "last_left_bands", lastTimeRevalued = "last_time_revalued"
+        case lastRevalued = "last_revalued"
     }
 
     init(_ s: LiquidationIndex.Stats) {
@@ -70,9 +75,11 @@ struct IndexView: Encodable {
         tracked = s.tracked
         liquidatable = s.liquidatable
         heapEntries = s.heapEntries
+        timeQueue = s.timeQueue
         lastUpdateUs = s.lastUpdate.nanoseconds / 1_000
         lastMovedMarkets = s.lastUpdate.movedMarkets
         lastLeftBands = s.lastUpdate.leftBands
+        lastTimeRevalued = s.lastUpdate.timeDue
         lastRevalued = s.lastUpdate.revalued
     }
 }
