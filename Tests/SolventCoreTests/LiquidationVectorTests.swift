@@ -156,6 +156,16 @@ import Testing
             state.putPosition(holder, 1, Position(size: held, costBasis: Int128(held) * (size > 0 ? 70_000 : 40_000) / 100))
             if held > 0 { longs += UInt64(held) }
         }
+        // The rest of the other side: positions out of the ADL queue (opened beyond the oracle
+        // price, so at a loss), listed in vault key order.
+        let others = c.fields["other_side"]!.list.map { Int64($0.text!)! }
+        let holders = (0..<others.count).map { openVault(DevnetKeys.account(6 + $0), quote: 10_000_000 * 1_000_000) }.sorted()
+        for (holder, q) in zip(holders, others) {
+            let held = size > 0 ? -q : q
+            state.putPosition(holder, 1, Position(size: held, costBasis: Int128(held) * (size > 0 ? 50_000 : 70_000) / 100))
+            if held > 0 { longs += UInt64(held) }
+        }
+        let quotesBefore = holders.map { state.vault($0)!.quote }
         market.openInterest = longs
         state.putPerpMarket(market)
         let keeper = openVault(DevnetKeys.account(3), quote: 10_000_000 * 1_000_000)
@@ -171,6 +181,16 @@ import Testing
         #expect(o.fundAfter == c.u128("fund_after"), "fund \(o.fundAfter)")
         #expect(state.vault(target)!.quote == c.int("quote_after"), "quote after")
         #expect((state.position(target, 1)?.size ?? 0) == Int64(c.int("position_after")), "position after")
+        #expect(o.socializedSize == c.u("socialized_size") && o.socializedLoss == c.u128("socialized_loss"), "socialized")
+        for (i, expected) in c.fields["socialized"]!.list.enumerated() {
+            let took = Int64(expected.list[0].text!)!, loss = Int128(expected.list[1].text!)!
+            let held = (state.position(holders[i], 1)?.size ?? 0).magnitude
+            #expect(held == UInt64(others[i]) - UInt64(took), "holder \(i) size")
+            // Each traded its part at the oracle price (a short buys back, a long sells) and paid its
+            // share of the loss.
+            let fill = Int128(took) * Int128(c.u("oracle_price")) / 10_000_000_000
+            #expect(state.vault(holders[i])!.quote == quotesBefore[i] + (size > 0 ? -fill : fill) - loss, "holder \(i) quote")
+        }
     }
 
     @Test(arguments: try vectors().adlRankings)

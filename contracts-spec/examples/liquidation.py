@@ -162,6 +162,40 @@ def surplus(long, quote, size, planned, share, oracle):
     return quote - due if long else due - quote
 
 
+def split_in_proportion(units, weights, caps):
+    """insurance-and-adl.md, "Socialized loss": floor(units x w / total) each, then the units left
+    one by one to the largest remainders (ties in list order, which is vault key order), never
+    beyond a cap; a second pass if a cap stopped the first."""
+    total = sum(weights)
+    if total == 0 or units == 0:
+        return [0] * len(weights)
+    parts = [units * w // total for w in weights]
+    remainders = [units * w % total for w in weights]
+    left = units - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for _ in range(2):
+        for i in order:
+            if left > 0 and parts[i] < caps[i]:
+                parts[i] += 1
+                left -= 1
+    return parts
+
+
+def split_amount(amount, sizes):
+    """A deficit shared in proportion to sizes, to the quantum (largest remainders, ties in order)."""
+    total = sum(sizes)
+    if total == 0:
+        return [0] * len(sizes)
+    parts = [amount * x // total for x in sizes]
+    remainders = [amount * x % total for x in sizes]
+    left = amount - sum(parts)
+    for i in sorted(range(len(sizes)), key=lambda i: (-remainders[i], i)):
+        if left > 0:
+            parts[i] += 1
+            left -= 1
+    return parts
+
+
 def trading_fee_to_fund(quote, fee_ppm, share_ppm):
     fee = ceil_div(quote * fee_ppm, PPM)
     return fee, fee * share_ppm // PPM
@@ -239,10 +273,21 @@ def liquidate(case):
         adl_quote += q
         remaining -= take
     quote += adl_quote if long else -adl_quote
-    closed = book_size + backstop_size + adl_size
+
+    # Socialized loss: what nobody took, split among every other position on the other side in
+    # proportion to its size, in whole steps (largest remainders, ties in vault key order), at the
+    # oracle price.
+    shares = split_in_proportion(remaining // v["step_size"], [h // v["step_size"] for h in case["other_side"]],
+                                 caps=[h // v["step_size"] for h in case["other_side"]])
+    shares = [x * v["step_size"] for x in shares]
+    socialized_size = sum(shares)
+    socialized_quote = sum(x * oracle // NOTIONAL_DIVISOR for x in shares)
+    quote += socialized_quote if long else -socialized_quote
+    remaining -= socialized_size
+    closed = book_size + backstop_size + adl_size + socialized_size
     assert closed > 0, "invalid_liquidation: nothing could be closed"
 
-    excess = surplus(long, book_quote + backstop_quote + adl_quote, closed, planned, share, oracle)
+    excess = surplus(long, book_quote + backstop_quote + adl_quote + socialized_quote, closed, planned, share, oracle)
     closed_notional = notional(closed, oracle)
     fee = deficit_paid = 0
     if excess >= 0:
@@ -252,6 +297,10 @@ def liquidate(case):
         deficit_paid = min(-excess, fund)
         fund -= deficit_paid
         quote += deficit_paid
+    # The deficit the fund could not pay is shared by those who took the rest, to the quantum.
+    socialized_loss = -excess - deficit_paid if socialized_size > 0 and excess < 0 else 0
+    losses = split_amount(socialized_loss, shares)
+    quote += socialized_loss
     deficit_deleveraged = adl_size * unit_deficit // NOTIONAL_DIVISOR if unit_deficit > 0 else 0
     # The bounty: from the fee, then from the rest of the surplus; never from the fund.
     promised = min(s["keeper_tip"] + fee * s["keeper_share_ppm"] // PPM, s["max_bounty"])
@@ -269,7 +318,9 @@ def liquidate(case):
         "needed_size": needed, "planned_size": planned,
         "bankruptcy_price": bankruptcy, "backstop_price": backstop,
         "book_size": book_size, "book_quote": book_quote, "backstop_size": backstop_size, "backstop_quote": backstop_quote,
-        "adl_size": adl_size, "adl_quote": adl_quote, "closed_size": closed, "closed_notional": closed_notional,
+        "adl_size": adl_size, "adl_quote": adl_quote, "socialized_size": socialized_size, "socialized_loss": socialized_loss,
+        "socialized": [[x, loss] for x, loss in zip(shares, losses)],
+        "closed_size": closed, "closed_notional": closed_notional,
         "surplus": excess, "fee": fee, "bounty": bounty, "deficit_paid": deficit_paid,
         "deficit_deleveraged": deficit_deleveraged, "fund_after": fund,
         "quote_after": quote, "position_after": left,
@@ -324,7 +375,7 @@ DEV0_QUOTE = -110_060 * USD
 
 
 def btc_case(name, title, quote, size, price, fund, book=(), adl=(), settings=None, used=0, other_equity=0,
-             other_maintenance=0):
+             other_maintenance=0, other_side=()):
     return {
         "name": name, "title": title,
         "vault": {"quote": quote, "position_size": size, "oracle_price": price, "other_equity": other_equity,
@@ -332,7 +383,7 @@ def btc_case(name, title, quote, size, price, fund, book=(), adl=(), settings=No
         "settings": dict(DEVNET, **(settings or {})),
         "vault_notional_used_this_block": used,
         "fund_before": fund, "maker_fee_ppm": 200, "insurance_fee_share_ppm": 500_000,
-        "book": [list(level) for level in book], "adl_queue": list(adl),
+        "book": [list(level) for level in book], "adl_queue": list(adl), "other_side": list(other_side),
     }
 
 
@@ -378,6 +429,9 @@ def liquidation_cases():
         btc_case("bankrupt_book_fund_bound",
                  "the same vault and bid at 50,490 with a fund of 20: the book takes 0.0392 BTC, what the fund can pay for; the rest is deleveraged",
                  -5_100 * USD, 10_000_000, 50_000 * DOLLAR, 20 * USD, book=[(50_490 * DOLLAR, 1 * BTC)], adl=[1 * BTC]),
+        btc_case("socialized_loss",
+                 "a gap to 54,000 under dev0's 2 BTC long with a fund of 42, an empty book and no short in profit: the fund covers 0.0323 BTC of backstop, three shorts of 1, 0.7 and 0.3 BTC (opened under 54,000, so out of the ADL queue) take the other 1.9677 in proportion at 54,000 and share the 2,026.721 of deficit the fund's 42 does not cover",
+                 DEV0_QUOTE, 2 * BTC, 54_000 * DOLLAR, 42 * USD, other_side=[100_000_000, 70_000_000, 30_000_000]),
         btc_case("short_book_better_than_backstop",
                  "a short of 1 BTC from 60,000 with 4,000 USDC, oracle 63,000; asks at 63,100 and 63,200",
                  63_970 * USD, -1 * BTC, 63_000 * DOLLAR, 500 * USD,
@@ -457,8 +511,9 @@ def vectors():
         row["insurance_fee_share_ppm"] = s(case["insurance_fee_share_ppm"])
         row["book"] = [[s(p), s(q)] for p, q in case["book"]]
         row["adl_queue"] = [s(q) for q in case["adl_queue"]]
+        row["other_side"] = [s(q) for q in case["other_side"]]
         for k, x in out.items():
-            row[k] = s(x)
+            row[k] = [[s(a), s(b)] for a, b in x] if k == "socialized" else s(x)
         liquidations.append(row)
     rankings = []
     for case in adl_cases():

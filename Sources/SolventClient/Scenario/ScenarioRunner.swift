@@ -48,6 +48,11 @@ public final class ScenarioRunner: @unchecked Sendable {
     var conservationFailures: [String] = []
     var blocksMined = 0
     var liquidatedVaults = Set<String>()
+    /// Per liquidation receipt with a socialized loss: the vault, the loss the liquidation names
+    /// and the sum of the per-position losses of its `socialized_loss` events, in quantums.
+    var socialized: [(vault: String, loss: UInt128, sumOfShares: UInt128, positions: Int)] = []
+    /// Per liquidation: the vault, and whether it closed the whole position it found.
+    var wholeCloses: [(vault: String, whole: Bool)] = []
     var keepers: [(name: String, keeper: Keeper)] = []
     var paths: [String: [Double]] = [:]
     var auctionsSeen = Set<String>()
@@ -238,6 +243,7 @@ public final class ScenarioRunner: @unchecked Sendable {
             time = max(time + stepMs, try await headTime() + 1)
             try await publishPrices(step: step, timeMs: time)
             let block = try await mine(at: time)
+            noteLiquidations(block)
             let health = try await healthBuckets()
             var liquidations = events(block, "liquidation"), adl = events(block, "adl").count
             var auctionEvents = auctionEventsOf(block)
@@ -247,6 +253,7 @@ public final class ScenarioRunner: @unchecked Sendable {
                 guard try await client.status().value.mempoolSize > 0 else { break }
                 time += 1_000
                 let b = try await mine(at: time)
+                noteLiquidations(b)
                 liquidations += events(b, "liquidation")
                 adl += events(b, "adl").count
                 auctionEvents += auctionEventsOf(b)
@@ -263,6 +270,23 @@ public final class ScenarioRunner: @unchecked Sendable {
             log("step \(step)/\(scenario.steps) (block \(r.height)): \(pricesText); \(liquidations.count) liquidations, \(adl) ADL, fund \(String(format: "%.2f", r.insuranceFund)), unhealthy \(r.health[0])\(auctionText)")
         }
         return (records, try await evaluate(fundStart: fundStart))
+    }
+
+    /// Notes, per liquidation receipt of the block, the socialized loss against the sum of its
+    /// per-position shares, and whether the liquidation closed the whole position.
+    func noteLiquidations(_ block: BlockReply) {
+        func quantums(_ text: String?) -> UInt128 { text.flatMap { try? Amount.parse($0, decimals: 6) } ?? 0 }
+        for tx in block.transactions {
+            let events = tx.receipt?.events ?? []
+            guard let l = events.first(where: { $0.type == "liquidation" })?.attributes, let vault = l["vault"] else { continue }
+            let position = l["position"].map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 }
+            wholeCloses.append((vault, position != nil && l["closed_size"] == position))
+            let loss = quantums(l["socialized_loss"])
+            let shares = events.filter { $0.type == "socialized_loss" }
+            if loss > 0 || !shares.isEmpty {
+                socialized.append((vault, loss, shares.reduce(UInt128(0)) { $0 + quantums($1.attributes["loss"]) }, shares.count))
+            }
+        }
     }
 
     func events(_ block: BlockReply, _ type: String) -> [[String: String]] {
@@ -375,6 +399,17 @@ public final class ScenarioRunner: @unchecked Sendable {
                                        detail: "quote \(vault.quote) USDC, collateral " + { let other = vault.collateral.filter { $0.asset != "USDC" }
                                                return other.isEmpty ? "none" : other.map { "\($0.amount) \($0.asset)" }.joined(separator: ", ") }()
                                            + (running ? ", an auction still runs" : "")))
+            case "socialized_loss_adds_up":
+                let exact = !socialized.isEmpty && socialized.allSatisfy { $0.loss == $0.sumOfShares && $0.positions > 0 }
+                let detail = socialized.isEmpty ? "no socialized loss"
+                    : socialized.map { "\($0.vault): \($0.positions) positions shared \(Amount.format($0.sumOfShares, decimals: 6)) of \(Amount.format($0.loss, decimals: 6))" }
+                        .joined(separator: "; ")
+                out.append(CheckResult(description: "socialized losses add up, per position, to the deficit to the quantum", passed: exact, detail: detail))
+            case "vault_closed_in_one_liquidation":
+                let id = "\(try Self.address(c.account ?? ""))/\(c.vault ?? 0)"
+                let mine = wholeCloses.filter { $0.vault == id }
+                out.append(CheckResult(description: "\(c.account ?? "")/\(c.vault ?? 0) is closed by one liquidation", passed: mine.contains { $0.whole },
+                                       detail: mine.isEmpty ? "never liquidated" : "\(mine.count) liquidations, \(mine.contains { $0.whole } ? "one closed the whole position" : "none closed it all")"))
             case "vault_liquidated", "vault_not_liquidated":
                 let id = "\(try Self.address(c.account ?? ""))/\(c.vault ?? 0)"
                 let was = liquidatedVaults.contains(id)
