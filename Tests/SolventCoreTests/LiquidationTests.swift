@@ -171,6 +171,40 @@ import Testing
         #expect(h.state.insuranceStats().deficitsDeleveraged == 2_558_010_000)
     }
 
+    /// insurance-and-adl.md, "A counterparty stays above maintenance": dev2's portfolio vault is
+    /// short 2 BTC-PERP hedged by 2 BTC futures, in profit and the most leveraged short, so first
+    /// in the queue; buying its perpetual back at the bankruptcy price would leave it holding the
+    /// futures outright, far under maintenance. ADL takes from it only what keeps it above
+    /// maintenance, and the rest from dev1.
+    @Test func adlStopsWhereACounterpartyWouldFallUnderMaintenance() throws {
+        let h = try leveraged()
+        let future: UInt32 = 4, dev4 = DevnetKeys.account(4)
+        #expect(h.deposit(dev4, "100000").succeeded)
+        #expect(h.run(dev2, .vaultOpen(vault: 1, mode: .portfolio)).succeeded)
+        #expect(h.deposit(dev2, "30000", vault: 1).succeeded)
+        for (side, market) in [(Side.sell, MarketHarness.btc), (.buy, future)] {
+            #expect(h.run(dev4, h.order(dev4, side.opposite, "2", at: "60000", market: market)).succeeded)
+            let r = h.run(dev2, h.order(dev2, side, "2", at: "60000", market: market, vault: 1, tif: .immediateOrCancel))
+            #expect(r.succeeded, "\(r.message)")
+        }
+        // Hedged, the vault needs 6,000 of initial margin (1% hedged delta, 2% closeout on each leg): keep about 6,380.
+        let w = h.run(dev2, .withdraw(vault: 1, asset: 0, amount: MarketHarness.usdc("23500")))
+        #expect(w.succeeded, "\(w.message)")
+        #expect(h.setPrice("54000").succeeded)
+        let queue = AutoDeleveraging.ranking(market: MarketHarness.btc, long: false, state: h.state, at: h.time)
+        #expect(queue.first?.vault == h.vault(dev2, 1), "\(queue.map(\.vault))")
+        let r = h.run(keeper, liquidate(h, dev0))
+        #expect(r.succeeded, "\(r.message)")
+        let adl = r.events.filter { $0.type == "adl" }
+        #expect(adl.count == 2 && adl[0]["vault"] == h.vault(dev2, 1).description && adl[1]["vault"] == h.vault(dev1).description, "\(adl)")
+        // dev2 gave part of its short, not all of it, and is still above maintenance.
+        let left = h.position(dev2, MarketHarness.btc, vault: 1)
+        #expect(left < 0 && left > -200_000_000, "\(left)")
+        let after = try h.risk(dev2, 1)
+        #expect(after.equity >= Int128(after.maintenance), "equity \(after.equity) maintenance \(after.maintenance)")
+        #expect(h.position(dev0) == 0)
+    }
+
     /// Two bankruptcies in one block share the block's ADL queue: the second takes what the first
     /// left of dev1's short, and value is conserved.
     @Test func twoDeleveragingsInOneBlockShareTheQueue() throws {
