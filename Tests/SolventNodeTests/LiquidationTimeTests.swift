@@ -39,8 +39,8 @@ import Testing
                 #expect(r.status == 200, "\(r.json)")
             }
 
-            // The ask at the mark rounded up to the tick; the deposit halfway between the scan's
-            // initial requirement with the call and the premium.
+            // The ask at the mark rounded up to the tick; the deposit between the scan's
+            // initial requirement with the call and the premium, a quarter of the way up.
             let vault = VaultID(owner: Address(dev0.publicKey), number: 0)
             let (price, initial) = try node.store.withState { state, head in
                 let market = state.perpMarket(12)!
@@ -53,7 +53,7 @@ import Testing
             }
             let premium = UInt128(price / 100)
             #expect(initial < premium, "the scan asks \(initial), the premium is \(premium)")
-            let deposit = initial + (premium - initial) / 2
+            let deposit = initial + (premium - initial) / 4
             accepted(try await client.submit(NodeFixtures.tx(dev0, nonce: 1, .deposit(vault: 0, asset: 0, amount: deposit))), "deposit")
             let ask = OrderRequest(vault: 0, market: 12, side: .sell, kind: .limit, timeInForce: .goodTillCancelled, reduceOnly: false,
                                    size: 100_000_000, price: price)
