@@ -56,6 +56,7 @@ public struct LiquidatablePositionReply: Decodable, Sendable {
     public let backstopSize: String?
     public let backstopPrice: String?
     public let adlSize: String?
+    public let socializedSize: String?
     public let fee: String?
     public let bounty: String?
     public let deficit: String?
@@ -64,7 +65,7 @@ public struct LiquidatablePositionReply: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case market, size, oraclePrice = "oracle_price", liquidationPrice = "liquidation_price", closeSize = "close_size"
         case bankruptcyPrice = "bankruptcy_price", bookSize = "book_size", backstopSize = "backstop_size"
-        case backstopPrice = "backstop_price", adlSize = "adl_size", fee, bounty, deficit, refusal
+        case backstopPrice = "backstop_price", adlSize = "adl_size", socializedSize = "socialized_size", fee, bounty, deficit, refusal
     }
 }
 
@@ -107,9 +108,11 @@ public struct ShockReply: Decodable, Sendable {
         public let bounty: String
         public let deficitPaid: String
         public let adlSize: String
+        public let socializedSize: String?
+        public let socializedLoss: String?
         enum CodingKeys: String, CodingKey {
             case owner, vault, market, closedSize = "closed_size", bankruptcyPrice = "bankruptcy_price", fee, bounty
-            case deficitPaid = "deficit_paid", adlSize = "adl_size"
+            case deficitPaid = "deficit_paid", adlSize = "adl_size", socializedSize = "socialized_size", socializedLoss = "socialized_loss"
         }
     }
 
@@ -129,6 +132,7 @@ public struct ShockReply: Decodable, Sendable {
     public let deficitsPaid: String
     public let adlVolume: String
     public let adlSize: [String: String]
+    public let socializedLosses: String?
     public let stillLiquidatable: Int
 
     enum CodingKeys: String, CodingKey {
@@ -136,6 +140,7 @@ public struct ShockReply: Decodable, Sendable {
         case liquidations, closedNotional = "closed_notional", totalFees = "total_fees", totalBounties = "total_bounties"
         case insuranceFundBefore = "insurance_fund_before", insuranceFundDraw = "insurance_fund_draw"
         case insuranceFundAfter = "insurance_fund_after", deficitsPaid = "deficits_paid", adlVolume = "adl_volume", adlSize = "adl_size"
+        case socializedLosses = "socialized_losses"
         case stillLiquidatable = "still_liquidatable"
     }
 }

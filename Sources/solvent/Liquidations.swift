@@ -62,7 +62,7 @@ extension Query {
                             continue
                         }
                         print("  \(pad(p.market, 9)) \(pad(p.size, 12)) oracle \(p.oraclePrice)  liq \(p.liquidationPrice ?? "-")  close \(p.closeSize ?? "-") "
-                            + "bankruptcy \(p.bankruptcyPrice ?? "-")  book/backstop/adl \(p.bookSize ?? "-")/\(p.backstopSize ?? "-")/\(p.adlSize ?? "-")  "
+                            + "bankruptcy \(p.bankruptcyPrice ?? "-")  book/backstop/adl/socialized \(p.bookSize ?? "-")/\(p.backstopSize ?? "-")/\(p.adlSize ?? "-")/\(p.socializedSize ?? "-")  "
                             + "fee \(p.fee ?? "-")  bounty \(p.bounty ?? "-")")
                     }
                 }
@@ -97,9 +97,11 @@ extension Query {
                 print("fees / bounties      \(r.totalFees) / \(r.totalBounties) USDC")
                 print("insurance fund       \(r.insuranceFundBefore) → \(r.insuranceFundAfter) USDC (draws \(r.insuranceFundDraw), deficits paid \(r.deficitsPaid))")
                 print("ADL                  \(r.adlVolume) USDC" + (r.adlSize.isEmpty ? "" : " (" + r.adlSize.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
+                if let socialized = r.socializedLosses, socialized != "0" { print("socialized losses    \(socialized) USDC (shared by the other side's positions)") }
                 print("still liquidatable   \(r.stillLiquidatable) after one round")
                 for o in r.liquidations {
-                    print("  \(shortAddress(o.owner))/\(o.vault) \(pad(o.market, 9)) close \(pad(o.closedSize, 10)) at ≥ \(pad(o.bankruptcyPrice, 10)) fee \(o.fee) bounty \(o.bounty) deficit \(o.deficitPaid) adl \(o.adlSize)")
+                    print("  \(shortAddress(o.owner))/\(o.vault) \(pad(o.market, 9)) close \(pad(o.closedSize, 10)) at ≥ \(pad(o.bankruptcyPrice, 10)) fee \(o.fee) bounty \(o.bounty) deficit \(o.deficitPaid) adl \(o.adlSize)"
+                        + (o.socializedSize.map { $0 == "0" ? "" : " socialized \($0) (loss \(o.socializedLoss ?? "?"))" } ?? ""))
                 }
             }
         }
@@ -120,7 +122,6 @@ extension Query {
                     seeded                \(f.seeded)
                     trading fees in       \(f.tradingFeesIn)
                     liquidation fees in   \(f.liquidationFeesIn)
-                    bounty top-ups        \(f.bountyTopUps) (bounties beyond their fee)
                     deficits paid         \(f.deficitsPaid)
                     deficits deleveraged  \(f.deficitsDeleveraged) (not paid: closed by ADL)
                     """)

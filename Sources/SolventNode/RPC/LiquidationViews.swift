@@ -135,6 +135,8 @@ struct LiquidatablePositionView: Encodable {
     let backstopSize: String?
     let backstopPrice: String?
     let adlSize: String?
+    /// What the other side would take over as a socialized loss (insurance-and-adl.md).
+    let socializedSize: String?
     let fee: String?
     /// What the keeper would be paid now.
     let bounty: String?
@@ -145,7 +147,7 @@ struct LiquidatablePositionView: Encodable {
     enum CodingKeys: String, CodingKey {
         case market, size, oraclePrice = "oracle_price", liquidationPrice = "liquidation_price", closeSize = "close_size"
         case bankruptcyPrice = "bankruptcy_price", bookSize = "book_size", backstopSize = "backstop_size"
-        case backstopPrice = "backstop_price", adlSize = "adl_size", fee, bounty, deficit, refusal
+        case backstopPrice = "backstop_price", adlSize = "adl_size", socializedSize = "socialized_size", fee, bounty, deficit, refusal
     }
 
     init(_ p: PositionRisk, liquidationPrice: UInt64?, _ result: Result<Liquidation.Outcome, ProtocolError>) {
@@ -161,13 +163,14 @@ struct LiquidatablePositionView: Encodable {
             backstopSize = PerpUnits.formatSize(Int64(o.backstopSize))
             backstopPrice = OraclePrice.format(o.backstopPrice)
             adlSize = PerpUnits.formatSize(Int64(o.adlSize))
+            socializedSize = PerpUnits.formatSize(Int64(o.socializedSize))
             fee = Amount.format(o.fee, decimals: 6)
             bounty = Amount.format(o.bounty, decimals: 6)
             deficit = PerpUnits.formatQuote(max(0, -o.surplus))
             refusal = nil
         case .failure(let e):
             closeSize = nil; bankruptcyPrice = nil; bookSize = nil; backstopSize = nil; backstopPrice = nil
-            adlSize = nil; fee = nil; bounty = nil; deficit = nil
+            adlSize = nil; socializedSize = nil; fee = nil; bounty = nil; deficit = nil
             refusal = ErrorBody(code: e.code.name, message: e.message)
         }
     }
@@ -210,9 +213,11 @@ struct ShockView: Encodable {
         let bounty: String
         let deficitPaid: String
         let adlSize: String
+        let socializedSize: String
+        let socializedLoss: String
         enum CodingKeys: String, CodingKey {
             case owner, vault, market, closedSize = "closed_size", bankruptcyPrice = "bankruptcy_price", fee, bounty
-            case deficitPaid = "deficit_paid", adlSize = "adl_size"
+            case deficitPaid = "deficit_paid", adlSize = "adl_size", socializedSize = "socialized_size", socializedLoss = "socialized_loss"
         }
     }
 
@@ -250,6 +255,7 @@ struct ShockView: Encodable {
     let deficitsPaid: String
     let adlVolume: String
     let adlSize: [String: String]
+    let socializedLosses: String
     let stillLiquidatable: Int
 
     enum CodingKeys: String, CodingKey {
@@ -257,7 +263,7 @@ struct ShockView: Encodable {
         case liquidations, refusals, closedNotional = "closed_notional", totalFees = "total_fees", totalBounties = "total_bounties"
         case insuranceFundBefore = "insurance_fund_before", insuranceFundDraw = "insurance_fund_draw"
         case insuranceFundAfter = "insurance_fund_after", deficitsPaid = "deficits_paid", adlVolume = "adl_volume", adlSize = "adl_size"
-        case stillLiquidatable = "still_liquidatable"
+        case socializedLosses = "socialized_losses", stillLiquidatable = "still_liquidatable"
     }
 
     init(_ r: RiskShock.Report, height: UInt64, candidates: Int, limit: Int, state: some StateReader) {
@@ -277,7 +283,8 @@ struct ShockView: Encodable {
         liquidations = r.liquidations.prefix(limit).map { o in
             OutcomeView(owner: o.vault.owner.text, vault: o.vault.number, market: symbol(o.market), closedSize: PerpUnits.formatSize(Int64(o.closedSize)),
                         bankruptcyPrice: OraclePrice.format(o.bankruptcyPrice), fee: usdc(o.fee), bounty: usdc(o.bounty),
-                        deficitPaid: usdc(o.deficitPaid), adlSize: PerpUnits.formatSize(Int64(o.adlSize)))
+                        deficitPaid: usdc(o.deficitPaid), adlSize: PerpUnits.formatSize(Int64(o.adlSize)),
+                        socializedSize: PerpUnits.formatSize(Int64(o.socializedSize)), socializedLoss: usdc(o.socializedLoss))
         }
         refusals = r.refusals.prefix(limit).map {
             RefusalView(owner: $0.vault.owner.text, vault: $0.vault.number, market: symbol($0.market),
@@ -292,6 +299,7 @@ struct ShockView: Encodable {
         deficitsPaid = usdc(r.deficitsPaid)
         adlVolume = usdc(r.adlNotional)
         adlSize = Dictionary(uniqueKeysWithValues: r.adlSize.filter { $0.value > 0 }.map { (symbol($0.key), PerpUnits.formatSize(Int64(clamping: $0.value))) })
+        socializedLosses = usdc((try? r.liquidations.checkedSum { $0.socializedLoss }) ?? .max)
         stillLiquidatable = r.stillLiquidatable
     }
 
