@@ -3,9 +3,10 @@ import SolventCrypto
 
 /// The transaction fuzzer's target (tools/fuzz, contracts-spec/limits.md): bytes become a
 /// sequence of transactions, blocks and queries run on a chain that already has vaults with
-/// positions, negative quotes, collateral, options, a portfolio vault, an isolated vault and
-/// resting orders. Signatures are skipped, so the fuzzer acts as every key at once, the admin
-/// and the oracle signers included.
+/// positions, negative quotes, collateral, options, a portfolio vault, an isolated vault, resting
+/// orders, a running collateral auction, liquidated vaults that may be auctioned and a bankrupt
+/// vault whose liquidation ends in a socialized loss (StartingChain.swift). Signatures are
+/// skipped, so the fuzzer acts as every key at once, the admin and the oracle signers included.
 ///
 /// Each transaction goes through admission (CheckTx, on the mempool's check state) or, when
 /// admission refuses it, through the dry run (`/v1/simulate`); admitted ones then execute in a
@@ -220,7 +221,14 @@ struct FuzzChain {
 
     mutating func step(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
         let sender = input.pick(keys.count)
-        switch input.u8() % 14 {
+        // Below 224 (14 × 16) each case keeps the bytes it had before the auctions existed, so that
+        // the corpus keeps its meaning; the 32 values from 224 are the auction transactions.
+        let choice = input.u8()
+        if choice >= 224 {
+            try auctionStep(sender, &input)
+            return
+        }
+        switch choice % 14 {
         case 0:
             // Raw bytes after a valid header: the decoder and every kind's payload.
             let address = keys[sender]
@@ -322,7 +330,7 @@ struct FuzzChain {
     }
 
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
-    /// set to an interesting value.
+    /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
         switch input.u8() % 3 {
         case 0:
@@ -336,7 +344,16 @@ struct FuzzChain {
             case 4: p.takerFeePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
             case 5: if !p.tiers.isEmpty { p.tiers[0].maxNotional = input.interesting(UInt128.self, unit: 1_000_000) }
             case 6: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].initialPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
-            case 7: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].maintenancePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
+            case 7:
+                // The last tier at any rate, or the first near the liquidation fee plus the backstop
+                // discount, which it must stay above (liquidation.md, "Soundness").
+                guard !p.tiers.isEmpty else { break }
+                if input.bool() {
+                    let s = check.liquidationSettings()
+                    p.tiers[0].maintenancePpm = input.near([s.feePpm &+ s.backstopDiscountPpm])
+                } else {
+                    p.tiers[p.tiers.count - 1].maintenancePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+                }
             case 8: p.fundingIntervalMs = input.interesting(UInt64.self)
             case 9: p.fundingSampleIntervalMs = input.interesting(UInt64.self)
             case 10: p.fundingRateCapPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
@@ -361,8 +378,13 @@ struct FuzzChain {
             }
         case 1:
             var s = check.liquidationSettings()
+            // Fee + discount must stay below every market's lowest maintenance rate and the
+            // portfolio closeout's (liquidation.md, "Soundness"): the rates that put the sum there.
+            let portfolio = check.portfolioSettings()
+            let limits = check.perpMarkets().compactMap { $0.params.tiers.first?.maintenancePpm }
+                + [UInt32(UInt64(portfolio.maintenancePpm) * UInt64(portfolio.closeoutPpm) / 1_000_000)]
             switch input.u8() % 9 {
-            case 0: s.feePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 0: s.feePpm = input.near(limits.map { $0 &- s.backstopDiscountPpm })
             case 1: s.maxFee = input.interesting(UInt128.self, unit: 1_000_000)
             case 2: s.keeperTip = input.interesting(UInt128.self, unit: 1_000_000)
             case 3: s.keeperSharePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
@@ -370,7 +392,7 @@ struct FuzzChain {
             case 5: s.bufferPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
             case 6: s.maxPositionNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
             case 7: s.maxVaultNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
-            default: s.backstopDiscountPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            default: s.backstopDiscountPpm = input.near(limits.map { $0 &- s.feePpm })
             }
             try submit(adminIndex, .liquidationSetConfig(s))
         default:
@@ -419,6 +441,23 @@ struct FuzzChain {
             let market = markets[input.pick(markets.count)]
             _ = AutoDeleveraging.ranking(market: market, long: input.bool(), state: committed, at: time)
             for side in [Side.buy, .sell] { _ = OrderBook.depth(market: market, side: side, levels: 50, state: committed) }
+        }
+        if choice & 8 == 0 {
+            // The auctions view (GET /v1/auctions): each running auction's price, whether it is
+            // stale and what its lot costs; which of the vaults that owe USDC could be auctioned.
+            let settings = committed.auctionSettings()
+            for auction in committed.allAuctions() {
+                let elapsed = time - min(time, auction.curveStartMs)
+                let price = CollateralAuction.price(top: auction.top, elapsedMs: elapsed, settings: settings)
+                _ = CollateralAuction.isStale(top: auction.top, price: price, elapsedMs: elapsed, settings: settings)
+                if let asset = committed.asset(auction.asset) { _ = try? CollateralAuction.cost(auction.lot, price: price, decimals: asset.decimals) }
+            }
+            for id in vaults {
+                guard let vault = committed.vault(id), vault.quote < 0 else { continue }
+                for entry in vault.collateral.entries {
+                    _ = try? CollateralAuction.eligibility(vault: id, asset: entry.asset, state: committed, at: time)
+                }
+            }
         }
     }
 
