@@ -58,6 +58,19 @@ struct FuzzInput {
         }
     }
 
+    /// Mostly one of `bounds` (a rule's limits, a balance, a current price) or one past it either
+    /// way, where a check is off by one; otherwise an `interesting` value of the type.
+    mutating func near<T: FixedWidthInteger & UnsignedInteger>(_ bounds: [T], unit: T = 1) -> T {
+        let selector = u8()
+        guard !bounds.isEmpty, selector % 4 != 0 else { return interesting(T.self, unit: unit) }
+        let bound = bounds[Int(selector / 4) % bounds.count]
+        switch u8() % 3 {
+        case 0: return bound &- 1
+        case 1: return bound
+        default: return bound &+ 1
+        }
+    }
+
     mutating func signedInteresting(_: Int64.Type) -> Int64 {
         let magnitude = interesting(UInt64.self)
         let v = Int64(truncatingIfNeeded: magnitude)

@@ -3,9 +3,10 @@ import SolventCrypto
 
 /// The transaction fuzzer's target (tools/fuzz, contracts-spec/limits.md): bytes become a
 /// sequence of transactions, blocks and queries run on a chain that already has vaults with
-/// positions, negative quotes, collateral, options, a portfolio vault, an isolated vault and
-/// resting orders. Signatures are skipped, so the fuzzer acts as every key at once, the admin
-/// and the oracle signers included.
+/// positions, negative quotes, collateral, options, a portfolio vault, an isolated vault, resting
+/// orders, a running collateral auction, liquidated vaults that may be auctioned and a bankrupt
+/// vault whose liquidation ends in a socialized loss (StartingChain.swift). Signatures are
+/// skipped, so the fuzzer acts as every key at once, the admin and the oracle signers included.
 ///
 /// Each transaction goes through admission (CheckTx, on the mempool's check state) or, when
 /// admission refuses it, through the dry run (`/v1/simulate`); admitted ones then execute in a
@@ -220,7 +221,14 @@ struct FuzzChain {
 
     mutating func step(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
         let sender = input.pick(keys.count)
-        switch input.u8() % 14 {
+        // Below 224 (14 × 16) each case keeps the bytes it had before the auctions existed, so that
+        // the corpus keeps its meaning; the 32 values from 224 are the auction transactions.
+        let choice = input.u8()
+        if choice >= 224 {
+            try auctionStep(sender, &input)
+            return
+        }
+        switch choice % 14 {
         case 0:
             // Raw bytes after a valid header: the decoder and every kind's payload.
             let address = keys[sender]
@@ -322,7 +330,7 @@ struct FuzzChain {
     }
 
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
-    /// set to an interesting value.
+    /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
         switch input.u8() % 3 {
         case 0:
@@ -336,7 +344,16 @@ struct FuzzChain {
             case 4: p.takerFeePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
             case 5: if !p.tiers.isEmpty { p.tiers[0].maxNotional = input.interesting(UInt128.self, unit: 1_000_000) }
             case 6: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].initialPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
-            case 7: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].maintenancePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
+            case 7:
+                // The last tier at any rate, or the first near the liquidation fee plus the backstop
+                // discount, which it must stay above (liquidation.md, "Soundness").
+                guard !p.tiers.isEmpty else { break }
+                if input.bool() {
+                    let s = check.liquidationSettings()
+                    p.tiers[0].maintenancePpm = input.near([s.feePpm &+ s.backstopDiscountPpm])
+                } else {
+                    p.tiers[p.tiers.count - 1].maintenancePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+                }
             case 8: p.fundingIntervalMs = input.interesting(UInt64.self)
             case 9: p.fundingSampleIntervalMs = input.interesting(UInt64.self)
             case 10: p.fundingRateCapPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
@@ -361,8 +378,13 @@ struct FuzzChain {
             }
         case 1:
             var s = check.liquidationSettings()
+            // Fee + discount must stay below every market's lowest maintenance rate and the
+            // portfolio closeout's (liquidation.md, "Soundness"): the rates that put the sum there.
+            let portfolio = check.portfolioSettings()
+            let limits = check.perpMarkets().compactMap { $0.params.tiers.first?.maintenancePpm }
+                + [UInt32(UInt64(portfolio.maintenancePpm) * UInt64(portfolio.closeoutPpm) / 1_000_000)]
             switch input.u8() % 9 {
-            case 0: s.feePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 0: s.feePpm = input.near(limits.map { $0 &- s.backstopDiscountPpm })
             case 1: s.maxFee = input.interesting(UInt128.self, unit: 1_000_000)
             case 2: s.keeperTip = input.interesting(UInt128.self, unit: 1_000_000)
             case 3: s.keeperSharePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
@@ -370,7 +392,7 @@ struct FuzzChain {
             case 5: s.bufferPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
             case 6: s.maxPositionNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
             case 7: s.maxVaultNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
-            default: s.backstopDiscountPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            default: s.backstopDiscountPpm = input.near(limits.map { $0 &- s.feePpm })
             }
             try submit(adminIndex, .liquidationSetConfig(s))
         default:
@@ -420,6 +442,23 @@ struct FuzzChain {
             _ = AutoDeleveraging.ranking(market: market, long: input.bool(), state: committed, at: time)
             for side in [Side.buy, .sell] { _ = OrderBook.depth(market: market, side: side, levels: 50, state: committed) }
         }
+        if choice & 8 == 0 {
+            // The auctions view (GET /v1/auctions): each running auction's price, whether it is
+            // stale and what its lot costs; which of the vaults that owe USDC could be auctioned.
+            let settings = committed.auctionSettings()
+            for auction in committed.allAuctions() {
+                let elapsed = time - min(time, auction.curveStartMs)
+                let price = CollateralAuction.price(top: auction.top, elapsedMs: elapsed, settings: settings)
+                _ = CollateralAuction.isStale(top: auction.top, price: price, elapsedMs: elapsed, settings: settings)
+                if let asset = committed.asset(auction.asset) { _ = try? CollateralAuction.cost(auction.lot, price: price, decimals: asset.decimals) }
+            }
+            for id in vaults {
+                guard let vault = committed.vault(id), vault.quote < 0 else { continue }
+                for entry in vault.collateral.entries {
+                    _ = try? CollateralAuction.eligibility(vault: id, asset: entry.asset, state: committed, at: time)
+                }
+            }
+        }
     }
 
     /// Reads every derived figure of a vault's risk, as the views do.
@@ -427,88 +466,5 @@ struct FuzzChain {
         _ = (risk.equity, risk.initial, risk.maintenance, risk.freeCollateral, risk.marginRatioPpm, risk.isLiquidatable,
              risk.standaloneInitial, risk.standaloneMaintenance, risk.collateralValue, risk.unsettledFunding)
         for p in risk.positions { _ = (p.entryPrice, p.unrealizedPnl, p.notional) }
-    }
-}
-
-// MARK: The starting chain
-
-extension FuzzChain {
-    /// Builds the state every input starts from, one block per step, checking conservation:
-    /// prices for every oracle market; deposits (USDC, BTC and ETH collateral); a market maker's
-    /// book in the perpetuals, the future and the options; longs whose quote goes negative, a
-    /// short (the position an order near the size bound once overflowed against), a leveraged
-    /// long near maintenance, a portfolio vault with options and a hedge, an isolated vault.
-    mutating func runSetup() throws(TransactionFuzzer.Violation) {
-        let btcPerp: UInt32 = 1, ethPerp: UInt32 = 2, btcFuture: UInt32 = 4, call: UInt32 = 6, put: UInt32 = 7, ethCall: UInt32 = 10
-        func usdc(_ whole: UInt128) -> UInt128 { whole * 1_000_000 }
-        func size(_ hundredths: UInt64) -> UInt64 { hundredths * 1_000_000 }   // 0.01 unit = 10^6 size units
-        func price(_ dollars: UInt64) -> UInt64 { dollars * 100_000_000 }
-        func limit(_ vault: UInt32, _ market: UInt32, _ side: Side, _ hundredths: UInt64, _ dollars: UInt64) -> TxAction {
-            .orderPlace(OrderRequest(vault: vault, market: market, side: side, kind: .limit, timeInForce: .goodTillCancelled,
-                                     reduceOnly: false, size: size(hundredths), price: price(dollars)))
-        }
-        func marketOrder(_ vault: UInt32, _ market: UInt32, _ side: Side, _ hundredths: UInt64, worst dollars: UInt64) -> TxAction {
-            .orderPlace(OrderRequest(vault: vault, market: market, side: side, kind: .market, timeInForce: .immediateOrCancel,
-                                     reduceOnly: false, size: size(hundredths), price: price(dollars)))
-        }
-        func block(_ txs: [(Int, TxAction)]) throws(TransactionFuzzer.Violation) {
-            var refused = [String]()
-            observe = .init(receipt: { refused.append("\($0.code?.name ?? "ok"): \($0.message)") }, blockEvents: { _ in })
-            for (sender, action) in txs { try submit(sender, action) }
-            observe = nil
-            guard pending.count == txs.count else {
-                throw .init(description: "setup: \(txs.count - pending.count) of \(txs.count) transactions refused at admission: \(refused)")
-            }
-            try commitBlock(advanceMs: 1_000)
-        }
-        let prices: [(UInt32, UInt64)] = [(1, price(60_000)), (2, price(3_000)), (3, price(150)), (4, 60_000_000), (5, 70_000_000)]
-        try block(prices.map { (adminIndex, .oracleOverride(market: $0.0, price: $0.1)) })
-        try block((0..<10).map { ($0, .deposit(vault: 0, asset: 0, amount: usdc(100_000))) }
-            + [(2, .deposit(vault: 0, asset: 1, amount: 5 * 100_000_000)),
-               (8, .deposit(vault: 0, asset: 2, amount: 10 * 1_000_000_000_000_000_000)),
-               (10, .deposit(vault: 0, asset: 0, amount: usdc(1_000_000_000_000_000_000))),
-               (11, .deposit(vault: 0, asset: 0, amount: usdc(1_000_000_000_000_000_000)))])
-        try block([(3, .vaultOpen(vault: 1, mode: .portfolio)), (4, .vaultOpen(vault: 1, mode: .isolated(market: btcPerp)))])
-        try block([(3, .deposit(vault: 1, asset: 0, amount: usdc(200_000))), (4, .deposit(vault: 1, asset: 0, amount: usdc(20_000)))])
-        // The maker's book: both sides of each market, several levels.
-        var book = [(Int, TxAction)]()
-        for level: UInt64 in 0..<4 {
-            book.append((1, limit(0, btcPerp, .sell, 50, 60_010 + level * 10)))
-            book.append((1, limit(0, btcPerp, .buy, 50, 59_990 - level * 10)))
-            book.append((1, limit(0, ethPerp, .sell, 500, 3_001 + level)))
-            book.append((1, limit(0, ethPerp, .buy, 500, 2_999 - level)))
-            book.append((10, limit(0, btcFuture, .sell, 100, 61_000 + level * 10)))
-            book.append((10, limit(0, btcFuture, .buy, 100, 60_000 - level * 10)))
-            book.append((10, limit(0, call, .sell, 100, 17_000 + level * 100)))
-            book.append((10, limit(0, call, .buy, 100, 14_000 - level * 100)))
-            book.append((10, limit(0, put, .sell, 100, 14_000 + level * 100)))
-            book.append((10, limit(0, ethCall, .sell, 1_000, 900 + level * 10)))
-        }
-        book.append((10, limit(0, btcPerp, .sell, 2_000, 60_100)))
-        try block(book)
-        // The whales: the second rests a bid of 10^9 BTC far below the market, and holds a short
-        // of 10^6 BTC against the first.
-        try block([(11, limit(0, btcPerp, .buy, 100_000_000_000, 1_000)),
-                   (11, limit(0, btcPerp, .sell, 100_000_000, 70_000))])
-        try block([(10, marketOrder(0, btcPerp, .buy, 100_000_000, worst: 70_000))])
-        try block([
-            // Longs bought on margin: their quotes go below zero.
-            (0, marketOrder(0, btcPerp, .buy, 250, worst: 61_000)),
-            (6, marketOrder(0, btcPerp, .buy, 150, worst: 61_000)),
-            // A short, and a long in ETH.
-            (5, marketOrder(0, btcPerp, .sell, 100, worst: 59_000)),
-            (7, marketOrder(0, ethPerp, .buy, 2_000, worst: 3_100)),
-            // Options and a future in the portfolio vault, hedged with a perpetual.
-            (3, marketOrder(1, call, .buy, 200, worst: 18_000)),
-            (3, marketOrder(1, put, .buy, 100, worst: 15_000)),
-            (3, marketOrder(1, btcFuture, .buy, 100, worst: 62_000)),
-            (3, marketOrder(1, btcPerp, .sell, 100, worst: 59_000)),
-            (3, marketOrder(1, ethCall, .buy, 1_000, worst: 1_000)),
-            // A short call from a cross vault, and the isolated long.
-            (9, limit(0, call, .sell, 50, 14_000)),
-            // The isolated vault 13x long: an 8% fall makes it bankrupt, and with the insurance fund
-            // nearly empty its liquidation ends in auto-deleveraging.
-            (4, marketOrder(1, btcPerp, .buy, 450, worst: 61_000)),
-        ])
     }
 }

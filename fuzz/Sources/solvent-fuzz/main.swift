@@ -28,8 +28,11 @@ enum Statistics {
     nonisolated(unsafe) static var events: [String: Int] = [:]
 
     static let requiredCodes = ["ok", "arithmetic_overflow", "position_too_large", "invalid_order_size", "invalid_order_price",
-                                "insufficient_margin", "amount_too_large", "balance_overflow", "oracle_stale", "vault_not_liquidatable"]
-    static let requiredEvents = ["fill", "liquidation", "backstop", "adl", "funding", "settlement", "oracle_price", "withdraw"]
+                                "insufficient_margin", "amount_too_large", "balance_overflow", "oracle_stale", "vault_not_liquidatable",
+                                "unsound_liquidation_parameters", "auction_not_allowed", "auction_stale", "auction_price_above_max",
+                                "invalid_auction_config"]
+    static let requiredEvents = ["fill", "liquidation", "backstop", "adl", "funding", "settlement", "oracle_price", "withdraw",
+                                 "socialized_loss", "auction_started", "auction_take", "auction_ended", "auction_redo"]
 
     static let path: String? = getenv("SOLVENT_FUZZ_STATS").map { String(cString: $0) }
 
