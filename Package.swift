@@ -3,8 +3,10 @@ import PackageDescription
 
 // Solvent: a node for a simulated decentralized margin protocol.
 //
-// Layering (data flows one way): RPC/CLI -> decoded transaction -> SolventCore execution
-// -> SolventStore commit -> events out. SolventCore never calls back into the node.
+// Layering (data flows one way; README, "Modules"): SolventCore (the state machine) and
+// SolventStore (LMDB, stores only) <- SolventEngine (executes blocks, mempool, block production,
+// the injectable clock) <- SolventNode (RPC, read models, metrics) <- solventd. The core depends
+// on neither the store nor the engine, and nothing calls back up the chain.
 
 let package = Package(
     name: "solvent",
@@ -54,14 +56,19 @@ let package = Package(
         // chain (fuzz/ builds it with libFuzzer; the corpus replays in SolventCoreTests).
         .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto"]),
 
-        // LMDB environment, named tables, atomic block commit.
+        // LMDB environment, named tables, atomic commit of a prepared block: it stores, it does
+        // not execute, and it holds no key.
         .target(name: "SolventStore", dependencies: ["SolventCore", "CLMDB"]),
 
-        // Mempool, block production, RPC + WebSocket, metrics.
+        // The chain engine: executes blocks on the store's state (produce, apply, replay, load),
+        // the mempool and its journal, block production by mode and the injectable clock.
+        .target(name: "SolventEngine", dependencies: ["SolventCore", "SolventStore", "SolventCrypto"]),
+
+        // RPC + WebSocket, read models (liquidation index, ADL rankings), metrics, devnet controls.
         .target(
             name: "SolventNode",
             dependencies: [
-                "SolventCore", "SolventStore", "SolventCrypto",
+                "SolventCore", "SolventStore", "SolventEngine", "SolventCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -93,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "solventd",
             dependencies: [
-                "SolventNode", "SolventStore", "SolventCore", "SolventClient",
+                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -108,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "solvent-bench",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -132,9 +139,13 @@ let package = Package(
             dependencies: ["SolventStore", "SolventCore", "SolventCrypto", "SolventTestSupport"]
         ),
         .testTarget(
+            name: "SolventEngineTests",
+            dependencies: ["SolventEngine", "SolventStore", "SolventCore", "SolventCrypto", "SolventTestSupport"]
+        ),
+        .testTarget(
             name: "SolventNodeTests",
             dependencies: [
-                "SolventNode", "SolventStore", "SolventCore", "SolventClient", "SolventTestSupport",
+                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

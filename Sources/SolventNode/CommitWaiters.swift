@@ -1,3 +1,4 @@
+import SolventEngine
 import SolventCore
 import SolventCrypto
 import SolventStore

@@ -1,7 +1,7 @@
-import Dispatch
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventStore
 
 /// What a devnet lets its user make happen on purpose (contracts-spec/devnet.md): move the
@@ -24,7 +24,7 @@ extension Node {
             throw DevnetError(code: "invalid_time", message: "the latest block time is \(UTCTime.format(Limits.maxTimeMs)) (contracts-spec/limits.md)")
         }
         // The clock carries on from there, as anvil's evm_setNextBlockTimestamp does.
-        clock.withLock { $0 = (Int64(ms) - Int64(Self.wallClockMs()), ms) }
+        producer.setNextBlockTime(ms)
     }
 
     /// Moves the chain clock forward by `ms` and mines up to it. With `refreshPrices` (the
@@ -60,7 +60,7 @@ extension Node {
             try setNextBlockTime(max(target, latestHead.timeMs + 1))
             blocks.append(try await produceBlock())
         }
-        clock.withLock { $0.offsetMs = Int64(latestHead.timeMs) + 1 - Int64(Self.wallClockMs()) }
+        producer.resumeClockAfterHead()
         return blocks
     }
 
@@ -114,40 +114,27 @@ extension Node {
     /// Records the head; `revert(to:)` comes back to it.
     public func takeSnapshot() -> (id: UInt64, head: ChainHead) {
         let head = latestHead
-        let id = nextSnapshotID.withLock { n in defer { n += 1 }; return n }
-        snapshots.withLock { $0.append((id, head)) }
-        return (id, head)
+        return snapshots.withLock { s in
+            defer { s.next += 1 }
+            s.taken.append((s.next, head))
+            return (s.next, head)
+        }
     }
 
     /// Takes the chain back to snapshot `id` (its state, history and head): later blocks are
     /// undone from their changesets; the snapshot and every later one are used up, as anvil's
     /// evm_revert does. Waiting transactions are checked again on the reverted state.
     public func revert(to id: UInt64) async throws -> ChainHead {
-        guard let snap = snapshots.withLock({ list in list.first { $0.id == id } }) else {
+        guard let snap = snapshots.withLock({ s in s.taken.first { $0.id == id } }) else {
             throw DevnetError(code: "unknown_snapshot", message: "no snapshot \(id) (ids are used up by a revert)")
         }
-        let head: ChainHead = try await withCheckedThrowingContinuation { continuation in
-            producerQueue.async {
-                continuation.resume(with: Result { try self.revertOnQueue(to: snap.head) })
-            }
+        let head: ChainHead
+        do {
+            head = try await producer.revert(to: snap.head)
+        } catch let error as EngineError {
+            throw DevnetError(code: "revert_mismatch", message: error.message)
         }
-        snapshots.withLock { $0.removeAll { $0.id >= id } }
-        return head
-    }
-
-    private func revertOnQueue(to target: ChainHead) throws -> ChainHead {
-        let head = try store.revert(to: target.height)
-        guard head.appHash == target.appHash, head.blockHash == target.blockHash else {
-            throw DevnetError(code: "revert_mismatch", message: "the reverted store's app hash \(head.appHash.hex) is not the snapshot's \(target.appHash.hex)")
-        }
-        cachedHead.withLock { $0 = head }
-        clock.withLock { $0 = (max(0, Int64(head.timeMs) + 1 - Int64(Self.wallClockMs())), nil) }
-        adlRankings.clear()
-        try liquidationIndex.rebuild(height: head.height, timeMs: head.timeMs)
-        let evicted = mempool.blockCommitted(included: 0, sameAsAdmission: false, snapshot: try store.snapshot(), next: nextBlockContext())
-        for (hash, error) in evicted { waiters.evict(hash, error) }
-        metrics.height.record(Int64(head.height))
-        logger.info("reverted", metadata: ["height": "\(head.height)", "app_hash": "\(head.appHash.hex.prefix(16))"])
+        snapshots.withLock { $0.taken.removeAll { $0.id >= id } }
         return head
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventStore
 
 /// A node's home directory:
@@ -48,8 +49,8 @@ public struct NodeHome: Sendable {
     /// The validator key is `validatorKey` if given, else the devnet validator key when the genesis
     /// names it; any other genesis needs its key supplied.
     @discardableResult
-    public func initialize(genesis: Genesis, validatorKey: PrivateKey? = nil) throws -> ChainStore {
-        guard !isInitialized else { throw StoreError("\(path) is already initialised (remove it to start over)") }
+    public func initialize(genesis: Genesis, validatorKey: PrivateKey? = nil) throws -> ChainEngine {
+        guard !isInitialized else { throw StoreError(.chainExists, "\(path) is already initialised (remove it to start over)") }
         _ = try genesis.initialState()
         let key: PrivateKey
         if let validatorKey {
@@ -58,10 +59,10 @@ public struct NodeHome: Sendable {
                   Address(DevnetKeys.validator(phrase: phrase).publicKey) == genesis.validatorAddress {
             key = DevnetKeys.validator(phrase: phrase)
         } else {
-            throw StoreError("genesis validator \(genesis.validator) is not a devnet key: pass its private key with --validator-key-file")
+            throw StoreError(.validatorKey, "genesis validator \(genesis.validator) is not a devnet key: pass its private key with --validator-key-file")
         }
         guard Address(key.publicKey) == genesis.validatorAddress else {
-            throw StoreError("the validator key does not match the genesis validator \(genesis.validator)")
+            throw StoreError(.validatorKey, "the validator key does not match the genesis validator \(genesis.validator)")
         }
         let fm = FileManager.default
         try fm.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
@@ -71,18 +72,18 @@ public struct NodeHome: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard fm.createFile(atPath: validatorKeyPath, contents: try encoder.encode(keyFile), attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError("cannot write \(validatorKeyPath)")
+            throw StoreError(.validatorKey, "cannot write \(validatorKeyPath)")
         }
-        return try ChainStore.initialize(directory: dataDirectory, genesis: genesis)
+        return try ChainEngine.create(directory: dataDirectory, genesis: genesis)
     }
 
     public func loadValidatorKey() throws -> PrivateKey {
         guard let data = FileManager.default.contents(atPath: validatorKeyPath) else {
-            throw StoreError("no validator key at \(validatorKeyPath)")
+            throw StoreError(.validatorKey, "no validator key at \(validatorKeyPath)")
         }
         let file = try JSONDecoder().decode(ValidatorKeyFile.self, from: data)
         guard let seed = Hex.decode(file.privateKey), let key = PrivateKey(seed: seed) else {
-            throw StoreError("\(validatorKeyPath) does not hold a valid Ed25519 private key")
+            throw StoreError(.validatorKey, "\(validatorKeyPath) does not hold a valid Ed25519 private key")
         }
         return key
     }

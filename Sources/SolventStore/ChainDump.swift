@@ -22,7 +22,7 @@ public enum ChainDump {
             out += genesis
             out += withUnsafeBytes(of: head.height.bigEndian, Array.init)
             for h in stride(from: UInt64(1), through: head.height, by: 1) {
-                guard let block = txn.get(Tables.blocks, Keys.height(h)) else { throw StoreError("block \(h) is missing") }
+                guard let block = txn.get(Tables.blocks, Keys.height(h)) else { throw StoreError(.corrupt, "block \(h) is missing") }
                 u32(UInt32(block.count))
                 out += block
             }
@@ -38,34 +38,23 @@ public enum ChainDump {
     public static func decode(_ bytes: [UInt8]) throws -> Decoded {
         var offset = 0
         func take(_ n: Int, _ what: String) throws -> ArraySlice<UInt8> {
-            guard n >= 0, offset + n <= bytes.count else { throw StoreError("the dump is truncated in \(what)") }
+            guard n >= 0, offset + n <= bytes.count else { throw StoreError(.invalidDump, "the dump is truncated in \(what)") }
             defer { offset += n }
             return bytes[offset..<offset + n]
         }
         func u32(_ what: String) throws -> UInt32 { try take(4, what).reduce(0) { $0 << 8 | UInt32($1) } }
-        guard Array(try take(magic.count, "the header")) == magic else { throw StoreError("not a Solvent chain dump") }
+        guard Array(try take(magic.count, "the header")) == magic else { throw StoreError(.invalidDump, "not a Solvent chain dump") }
         let v = try u32("the version")
-        guard v == version else { throw StoreError("dump version \(v); this build reads version \(version)") }
+        guard v == version else { throw StoreError(.invalidDump, "dump version \(v); this build reads version \(version)") }
         let genesis = try GenesisFile.decode(Array(try take(Int(try u32("the genesis length")), "the genesis")))
         let count = try take(8, "the block count").reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         var blocks = [Block]()
         for i in 0..<count {
             let block = try Block.decode(Array(try take(Int(try u32("block \(i + 1)'s length")), "block \(i + 1)")))
-            guard block.header.height == i + 1 else { throw StoreError("block \(i + 1) of the dump says height \(block.header.height)") }
+            guard block.header.height == i + 1 else { throw StoreError(.invalidDump, "block \(i + 1) of the dump says height \(block.header.height)") }
             blocks.append(block)
         }
-        guard offset == bytes.count else { throw StoreError("the dump has \(bytes.count - offset) bytes after its last block") }
+        guard offset == bytes.count else { throw StoreError(.invalidDump, "the dump has \(bytes.count - offset) bytes after its last block") }
         return Decoded(genesis: genesis, blocks: blocks)
-    }
-
-    /// Loads a dump into the new data directory `directory`: initialises it from the dump's
-    /// genesis, then re-executes every block (each must reproduce its app hash). Calls
-    /// `progress` after each block.
-    public static func load(_ dump: Decoded, into store: ChainStore, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> ChainHead {
-        for block in dump.blocks {
-            _ = try store.applyBlock(block)
-            progress(block.header.height, UInt64(dump.blocks.count))
-        }
-        return try store.head()
     }
 }

@@ -2,17 +2,6 @@ import Foundation
 import SolventCore
 import SolventCrypto
 
-public struct StoreError: Error, CustomStringConvertible {
-    public let message: String
-    /// A stable code for failures a user must act on differently (`home_in_use`); nil for the rest.
-    public let code: String?
-    public init(_ message: String, code: String? = nil) {
-        self.message = message
-        self.code = code
-    }
-    public var description: String { code.map { "\($0): \(message)" } ?? message }
-}
-
 /// The chain's head: the last committed block (height 0 is the genesis state).
 public struct ChainHead: Sendable, Equatable {
     public let height: UInt64
@@ -29,25 +18,36 @@ public struct ChainHead: Sendable, Equatable {
     }
 }
 
-/// A block as committed, with what clients need to see of it.
-public struct CommittedBlock: Sendable {
+/// What one block writes beside its state changes, prepared by whoever executed it (the
+/// engine): the store writes it as it is and executes nothing.
+public struct BlockWrite: Sendable {
     public let block: Block
-    /// Events of the block's own work (funding), before its transactions.
-    public let blockEvents: [Event]
     public let receipts: [Receipt]
-    public let transactions: [SignedTransaction]
-    /// Whether executing the block depended on its time or height (see `FinalizedBlock`).
-    public let contextDependent: Bool
+    /// The record of the block's own work (funding, settlement), stored when it has events.
+    public let blockEvents: Receipt?
     /// Every state entry the block changed, sorted by (table, key).
     public let changes: [StateChange]
-    public var hash: Bytes32 { block.hash }
-    public var height: UInt64 { block.header.height }
+    /// The state hash after the block (its app hash is the header's).
+    public let stateHash: StateHash
+
+    public init(block: Block, receipts: [Receipt], blockEvents: Receipt?, changes: [StateChange], stateHash: StateHash) {
+        self.block = block
+        self.receipts = receipts
+        self.blockEvents = blockEvents
+        self.changes = changes
+        self.stateHash = stateHash
+    }
+
+    var head: ChainHead {
+        ChainHead(height: block.header.height, blockHash: block.hash, timeMs: block.header.timeMs, appHash: block.header.appHash)
+    }
 }
 
-/// Solvent's LMDB store: state tables (one entry per entity) beside the chain's history. Every
-/// block is executed and committed inside one LMDB write transaction: its state changes, the block,
-/// its receipts, its transaction index entries, its changeset and the new head are written
-/// together or not at all, so a crash at any instant leaves the previous block or this one.
+/// Solvent's LMDB store: state tables (one entry per entity) beside the chain's history. It
+/// stores and reads; it executes nothing and holds no key. A block prepared elsewhere is
+/// committed inside one LMDB write transaction: its state changes, the block, its receipts, its
+/// transaction index entries, its changeset and the new head are written together or not at all,
+/// so a crash at any instant leaves the previous block or this one (storage.md, "Atomic commit").
 public final class ChainStore: @unchecked Sendable {
     /// 1: accounts and vaults; 2: adds the oracle tables and the admin entry (genesis gains `admin`
     /// and `oracle`); 3: adds the markets (perp_markets, positions, orders, order_ids, owner_orders,
@@ -59,27 +59,24 @@ public final class ChainStore: @unchecked Sendable {
     public static let formatVersion: UInt32 = 6
 
     public let environment: LMDBEnvironment
+    /// The genesis document the chain was created from, as stored in `meta/genesis`.
     public let genesis: Genesis
-    public let stateMachine: StateMachine
-    public let validator: Address
 
-    private init(environment: LMDBEnvironment, genesis: Genesis) throws {
-        guard let validator = genesis.validatorAddress else { throw StoreError("stored genesis has no valid validator key") }
+    private init(environment: LMDBEnvironment, genesis: Genesis) {
         self.environment = environment
         self.genesis = genesis
-        self.stateMachine = StateMachine(chainId: genesis.chainId)
-        self.validator = validator
     }
 
     public static func exists(directory: String) -> Bool {
         FileManager.default.fileExists(atPath: directory + "/data.mdb")
     }
 
-    /// Creates a data directory holding the genesis state (height 0).
-    public static func initialize(directory: String, genesis: Genesis, mapSize: Int = 64 << 30) throws -> ChainStore {
-        guard !exists(directory: directory) else { throw StoreError("\(directory) already holds a chain") }
+    /// Creates a data directory holding the genesis state (height 0): `changes` are the genesis
+    /// state's entries and `stateHash` their hash, both computed by the caller from `genesis`.
+    public static func initialize(directory: String, genesis: Genesis, changes: [StateChange], stateHash: StateHash,
+                                  mapSize: Int = 64 << 30) throws -> ChainStore {
+        guard !exists(directory: directory) else { throw StoreError(.chainExists, "\(directory) already holds a chain") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let (changes, stateHash) = try StateMachine.initChain(genesis)
         let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, mapSize: mapSize)
         let genesisJSON = try GenesisFile.encode(genesis)
         try env.write { txn in
@@ -92,23 +89,23 @@ public final class ChainStore: @unchecked Sendable {
             try Self.writeHead(txn, ChainHead(height: 0, blockHash: .zero, timeMs: genesis.genesisTimeMs,
                                               appHash: stateHash.appHash), stateHash)
         }
-        return try ChainStore(environment: env, genesis: genesis)
+        return ChainStore(environment: env, genesis: genesis)
     }
 
     public static func open(directory: String, readOnly: Bool = false, mapSize: Int = 64 << 30) throws -> ChainStore {
-        guard exists(directory: directory) else { throw StoreError("no chain data in \(directory) (run `solventd init` first)") }
+        guard exists(directory: directory) else { throw StoreError(.noChain, "no chain data in \(directory) (run `solventd init` first)") }
         let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, optionalTables: Tables.addedLater,
                                       mapSize: mapSize, readOnly: readOnly)
         let (version, genesisBytes): ([UInt8]?, [UInt8]?) = try env.read { txn in
             (txn.get(Tables.meta, MetaKey.formatVersion), txn.get(Tables.meta, MetaKey.genesis))
         }
-        guard let version, version.count == 4 else { throw StoreError("\(directory) is not a Solvent data directory") }
+        guard let version, version.count == 4 else { throw StoreError(.formatMismatch, "\(directory) is not a Solvent data directory") }
         let v = version.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard v == formatVersion else {
-            throw StoreError("\(directory) has store format \(v); this build reads format \(formatVersion)")
+            throw StoreError(.formatMismatch, "\(directory) has store format \(v); this build reads format \(formatVersion)")
         }
-        guard let genesisBytes else { throw StoreError("\(directory) has no genesis") }
-        return try ChainStore(environment: env, genesis: try GenesisFile.decode(genesisBytes))
+        guard let genesisBytes else { throw StoreError(.corrupt, "\(directory) has no genesis") }
+        return ChainStore(environment: env, genesis: try GenesisFile.decode(genesisBytes))
     }
 
     // MARK: Head
@@ -120,7 +117,7 @@ public final class ChainStore: @unchecked Sendable {
     static func readHead(_ txn: LMDBTransaction) throws -> ChainHead {
         guard let h = txn.get(Tables.meta, MetaKey.height), let hash = txn.get(Tables.meta, MetaKey.headHash),
               let time = txn.get(Tables.meta, MetaKey.headTime), let app = txn.get(Tables.meta, MetaKey.appHash) else {
-            throw StoreError("the store has no head")
+            throw StoreError(.corrupt, "the store has no head")
         }
         return ChainHead(height: Keys.readHeight(h), blockHash: Bytes32(hash)!, timeMs: Keys.readHeight(time),
                          appHash: Bytes32(app)!)
@@ -128,7 +125,7 @@ public final class ChainStore: @unchecked Sendable {
 
     static func readStateHash(_ txn: LMDBTransaction) throws -> StateHash {
         guard let bytes = txn.get(Tables.meta, MetaKey.stateHash), let hash = StateHash(bytes: bytes) else {
-            throw StoreError("the store has no state hash")
+            throw StoreError(.corrupt, "the store has no state hash")
         }
         return hash
     }
@@ -141,101 +138,51 @@ public final class ChainStore: @unchecked Sendable {
         try txn.put(Tables.meta, MetaKey.stateHash, stateHash.bytes)
     }
 
-    // MARK: Producing and applying blocks
+    // MARK: Committing blocks
 
-    /// Executes `transactions` as the next block at `timeMs`, signs it with `proposerKey` and
-    /// commits it in one write transaction; the same transaction removes `journalKeys` (the
-    /// mempool journal entries of `transactions`), so a transaction is never both in a block and in
-    /// the journal, nor in neither.
+    /// Commits `write` as the block after `parent` in one write transaction, which first checks
+    /// that the head is still `parent` (the block was executed on it); the same transaction
+    /// removes `journalKeys` (the mempool journal entries of the block's transactions), so a
+    /// transaction is never both in a block and in the journal, nor in neither. Returns the new
+    /// head.
     ///
-    /// The block executes in a read transaction on the head's state and only its writes happen in
-    /// the write transaction, which first checks that the head is still the one executed on. The
-    /// producer is the only writer of state, so the outcome is the one execution inside the write
-    /// transaction would give, while the mempool journal's writes (LMDB has one writer at a time)
-    /// wait only for the block's writes, not for its execution.
-    public func produceBlock(transactions: [VerifiedTransaction], journalKeys: [UInt64] = [], timeMs: UInt64,
-                             proposerKey: PrivateKey) throws -> CommittedBlock {
-        let proposer = Address(proposerKey.publicKey)
-        guard proposer == validator else { throw StoreError("the proposer key is not this chain's validator") }
-        let (head, finalized) = try environment.read { txn in
-            let head = try Self.readHead(txn)
-            guard timeMs > head.timeMs else {
-                throw StoreError("block time \(timeMs) must be after the previous block's \(head.timeMs)")
-            }
-            let context = BlockContext(height: head.height + 1, timeMs: timeMs, proposer: proposer)
-            return (head, stateMachine.finalizeBlock(context, transactions: transactions, state: TransactionState(txn: txn),
-                                                     previousStateHash: try Self.readStateHash(txn)))
-        }
-        let header = BlockHeader(
-            chainId: genesis.chainId, height: head.height + 1, timeMs: timeMs, previousHash: head.blockHash,
-            txCount: UInt32(transactions.count), txRoot: finalized.txRoot, receiptsRoot: finalized.receiptsRoot,
-            appHash: finalized.appHash, proposer: proposer)
-        let block = Block(header: header, signature: proposerKey.sign(header.signBytes),
-                          transactions: transactions.map(\.signed.bytes))
+    /// Execution happens before, on a read snapshot (`withHeadState`), so the mempool journal's
+    /// writes (LMDB has one writer at a time) wait only for the block's writes.
+    @discardableResult
+    public func commit(_ write: BlockWrite, onto parent: ChainHead, journalKeys: [UInt64] = []) throws -> ChainHead {
         try environment.write { txn in
-            guard try Self.readHead(txn) == head else {
-                throw StoreError("the head moved while block \(header.height) was executed; it was not committed")
+            guard try Self.readHead(txn) == parent else {
+                throw StoreError(.headMoved, "the head moved while block \(write.block.header.height) was executed; it was not committed")
             }
-            try write(block, finalized, txn)
+            try self.write(write, txn)
             try Self.removeFromJournal(journalKeys, txn)
         }
-        return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
-                              transactions: transactions.map(\.signed),
-                              contextDependent: finalized.contextDependent, changes: finalized.changes)
+        return write.head
     }
 
-    /// Validates `block` against the head (ProcessProposal), re-executes it and commits it only if
-    /// the resulting app hash and receipts root equal the ones its header carries. This is how
-    /// replay verifies a chain.
-    public func applyBlock(_ block: Block) throws -> CommittedBlock {
-        try environment.write { txn in
-            let head = try Self.readHead(txn)
-            let verified: [VerifiedTransaction]
-            switch stateMachine.processProposal(block, parentHash: head.blockHash, parentHeight: head.height,
-                                                parentTimeMs: head.timeMs, validator: validator) {
-            case .success(let txs): verified = txs
-            case .failure(let error): throw StoreError("block \(block.header.height) rejected: \(error)")
-            }
-            let context = BlockContext(height: block.header.height, timeMs: block.header.timeMs, proposer: block.header.proposer)
-            let finalized = stateMachine.finalizeBlock(context, transactions: verified, state: TransactionState(txn: txn),
-                                                       previousStateHash: try Self.readStateHash(txn))
-            guard finalized.appHash == block.header.appHash else {
-                throw StoreError("block \(block.header.height): app hash mismatch (header \(block.header.appHash), re-executed \(finalized.appHash))")
-            }
-            guard finalized.receiptsRoot == block.header.receiptsRoot else {
-                throw StoreError("block \(block.header.height): receipts root mismatch")
-            }
-            try write(block, finalized, txn)
-            return CommittedBlock(block: block, blockEvents: finalized.blockEvents, receipts: finalized.receipts,
-                                  transactions: verified.map(\.signed),
-                                  contextDependent: finalized.contextDependent, changes: finalized.changes)
-        }
-    }
-
-    private func write(_ block: Block, _ finalized: FinalizedBlock, _ txn: LMDBTransaction) throws {
-        let h = block.header.height
-        for change in finalized.changes {
+    private func write(_ write: BlockWrite, _ txn: LMDBTransaction) throws {
+        let h = write.block.header.height
+        for change in write.changes {
             if let new = change.new {
                 try txn.put(change.key.table.name, change.key.key, new)
             } else {
                 try txn.delete(change.key.table.name, change.key.key)
             }
         }
-        try txn.put(Tables.blocks, Keys.height(h), block.encoded(), append: true)
-        try txn.put(Tables.blockHashes, block.hash.bytes, Keys.height(h))
-        for (i, receipt) in finalized.receipts.enumerated() {
+        try txn.put(Tables.blocks, Keys.height(h), write.block.encoded(), append: true)
+        try txn.put(Tables.blockHashes, write.block.hash.bytes, Keys.height(h))
+        for (i, receipt) in write.receipts.enumerated() {
             let location = Keys.receipt(h, UInt32(i))
             if txn.get(Tables.txs, receipt.txHash.bytes) == nil {
                 try txn.put(Tables.txs, receipt.txHash.bytes, location)
             }
             try txn.put(Tables.receipts, location, receipt.encoded(), append: true)
         }
-        try txn.put(Tables.changesets, Keys.height(h), Changeset.encode(finalized.changes), append: true)
-        if !finalized.blockEvents.isEmpty {
-            try txn.put(Tables.blockEvents, Keys.height(h), StateMachine.blockReceipt(finalized.blockEvents).encoded(), append: true)
+        try txn.put(Tables.changesets, Keys.height(h), Changeset.encode(write.changes), append: true)
+        if let blockEvents = write.blockEvents {
+            try txn.put(Tables.blockEvents, Keys.height(h), blockEvents.encoded(), append: true)
         }
-        try Self.writeHead(txn, ChainHead(height: h, blockHash: block.hash, timeMs: block.header.timeMs,
-                                          appHash: finalized.appHash), finalized.stateHash)
+        try Self.writeHead(txn, write.head, write.stateHash)
     }
 
     // MARK: Reverting (devnet)
@@ -249,12 +196,12 @@ public final class ChainStore: @unchecked Sendable {
     public func revert(to height: UInt64) throws -> ChainHead {
         try environment.write { txn in
             let head = try Self.readHead(txn)
-            guard height <= head.height else { throw StoreError("height \(height) is above the head \(head.height)") }
+            guard height <= head.height else { throw StoreError(.noSuchHeight, "height \(height) is above the head \(head.height)") }
             var hash = try Self.readStateHash(txn)
             var h = head.height
             while h > height {
                 guard let blockBytes = txn.get(Tables.blocks, Keys.height(h)), let changes = txn.get(Tables.changesets, Keys.height(h)) else {
-                    throw StoreError("block \(h) or its changeset is missing")
+                    throw StoreError(.corrupt, "block \(h) or its changeset is missing")
                 }
                 let block = try Block.decode(blockBytes)
                 for change in try Changeset.decode(changes).reversed() {
@@ -283,7 +230,7 @@ public final class ChainStore: @unchecked Sendable {
             if height == 0 {
                 newHead = ChainHead(height: 0, blockHash: .zero, timeMs: genesis.genesisTimeMs, appHash: hash.appHash)
             } else {
-                guard let bytes = txn.get(Tables.blocks, Keys.height(height)) else { throw StoreError("block \(height) is missing") }
+                guard let bytes = txn.get(Tables.blocks, Keys.height(height)) else { throw StoreError(.corrupt, "block \(height) is missing") }
                 let block = try Block.decode(bytes)
                 newHead = ChainHead(height: height, blockHash: block.hash, timeMs: block.header.timeMs, appHash: hash.appHash)
             }
@@ -297,6 +244,12 @@ public final class ChainStore: @unchecked Sendable {
     /// Runs `body` against one consistent snapshot of the committed state.
     public func withState<T>(_ body: (any StateReader, ChainHead) throws -> T) throws -> T {
         try environment.read { txn in try body(TransactionState(txn: txn), try Self.readHead(txn)) }
+    }
+
+    /// Runs `body` against one consistent snapshot of the committed state, its head and its
+    /// state hash: what executing the next block starts from.
+    public func withHeadState<T>(_ body: (any StateReader, ChainHead, StateHash) throws -> T) throws -> T {
+        try environment.read { txn in try body(TransactionState(txn: txn), try Self.readHead(txn), try Self.readStateHash(txn)) }
     }
 
     /// A snapshot of the committed state that stays open until `close()` (or deinit); the mempool
@@ -346,7 +299,7 @@ public final class ChainStore: @unchecked Sendable {
             let index = Keys.readIndex(location, at: 8)
             guard let blockBytes = txn.get(Tables.blocks, Keys.height(height)),
                   let receiptBytes = txn.get(Tables.receipts, location) else {
-                throw StoreError("transaction index points at a missing block \(height)")
+                throw StoreError(.corrupt, "transaction index points at a missing block \(height)")
             }
             let block = try Block.decode(blockBytes)
             return TransactionRecord(height: height, index: index,

@@ -27,7 +27,7 @@ enum Changeset {
         let n = Int(try r.u32("change count"))
         var out = [StateChange]()
         for _ in 0..<n {
-            guard let table = StateTable(rawValue: try r.u8("table")) else { throw StoreError("changeset names an unknown table") }
+            guard let table = StateTable(rawValue: try r.u8("table")) else { throw StoreError(.corrupt, "changeset names an unknown table") }
             let key = try r.blob("key")
             var values = [[UInt8]?]()
             for _ in 0..<2 { values.append(try r.bool("present") ? try r.blob("value") : nil) }

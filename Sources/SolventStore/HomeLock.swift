@@ -24,23 +24,22 @@ public final class HomeLock: @unchecked Sendable {
     /// `home_in_use` naming `home` and the holder's PID.
     public static func acquire(file: String, home: String, command: String) throws -> HomeLock {
         let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError("cannot open the lock file \(file): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StoreError(.homeLockFailed, "cannot open the lock file \(file): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let failure = errno
             let holder = Self.holder(fd)
             close(fd)
             guard failure == EWOULDBLOCK else {
-                throw StoreError("cannot lock \(file): \(String(cString: strerror(failure)))")
+                throw StoreError(.homeLockFailed, "cannot lock \(file): \(String(cString: strerror(failure)))")
             }
             let who = holder.map { "pid \($0.pid)\($0.command.isEmpty ? "" : ", solventd \($0.command)")" } ?? "pid unknown"
-            throw StoreError("\(home) is held by a running solventd (\(who)); stop it first, or use another home",
-                             code: "home_in_use")
+            throw StoreError(.homeInUse, "\(home) is held by a running solventd (\(who)); stop it first, or use another home")
         }
         let text = Array("\(getpid())\n\(command)\n".utf8)
         // The content is for people and error messages; the lock is the flock itself.
         guard ftruncate(fd, 0) == 0, text.withUnsafeBytes({ pwrite(fd, $0.baseAddress, $0.count, 0) }) == text.count else {
             close(fd)
-            throw StoreError("cannot write the lock file \(file): \(String(cString: strerror(errno)))")
+            throw StoreError(.homeLockFailed, "cannot write the lock file \(file): \(String(cString: strerror(errno)))")
         }
         return HomeLock(path: file, fd: fd)
     }

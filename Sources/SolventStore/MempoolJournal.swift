@@ -27,7 +27,7 @@ extension ChainStore {
                                         transaction: Array(value[8...])))
                 return true
             }
-            if let bad { throw StoreError("the mempool journal holds a malformed entry (key \(bad.count) bytes)") }
+            if let bad { throw StoreError(.corrupt, "the mempool journal holds a malformed entry (key \(bad.count) bytes)") }
             return out
         }
     }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SolventEngine
 import SolventClient
 import SolventCore
 import SolventCrypto
@@ -52,7 +53,7 @@ enum MarketBench {
         let genesis = genesis(accounts: keys)
         let dir = NSTemporaryDirectory() + "solvent-market-bench-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try ChainStore.initialize(directory: dir, genesis: genesis)
+        let engine = try ChainEngine.create(directory: dir, genesis: genesis)
         let validator = DevnetKeys.validator()
         var time = genesis.genesisTimeMs
         let deposits = keys.map {
@@ -60,16 +61,16 @@ enum MarketBench {
                         action: .deposit(vault: 0, asset: 0, amount: 100_000_000_000)).signed(with: $0)
         }
         time += 1
-        _ = try store.produceBlock(transactions: try VerifiedTransaction.verifyAll(deposits).map { try $0.get() }, timeMs: time, proposerKey: validator)
+        _ = try engine.produceBlock(transactions: try VerifiedTransaction.verifyAll(deposits).map { try $0.get() }, timeMs: time, proposerKey: validator)
         let all = orders(accounts: keys, pairs: pairs, chainId: genesis.chainId, firstNonce: 1)
         var fills = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for chunk in stride(from: 0, to: all.count, by: perBlock) {
             let block = Array(all[chunk..<min(chunk + perBlock, all.count)])
             time += 1
-            let committed = try store.produceBlock(transactions: try VerifiedTransaction.verifyAll(block).map { try $0.get() },
+            let committed = try engine.produceBlock(transactions: try VerifiedTransaction.verifyAll(block).map { try $0.get() },
                                                    timeMs: time, proposerKey: validator)
-            if let failed = committed.receipts.first(where: { !$0.succeeded }) { throw StoreError("an order failed: \(failed.message)") }
+            if let failed = committed.receipts.first(where: { !$0.succeeded }) { throw ClientError("bench", "an order failed: \(failed.message)") }
             fills += committed.receipts.reduce(0) { $0 + $1.events.filter { $0.type == "fill" }.count }
         }
         return Result(orders: all.count, fills: fills, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -1,7 +1,9 @@
 import Dispatch
 import Foundation
+import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventStore
 
 /// The rate of oracle price updates a node processes: each update's transaction signature and
@@ -27,7 +29,7 @@ enum OracleBench {
         genesis.oracle.markets += (0..<markets).map { .init(id: first + UInt32($0), symbol: "TOK\($0)-USD", asset: nil, initialPrice: "100") }
         let dir = NSTemporaryDirectory() + "solvent-oracle-bench-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try ChainStore.initialize(directory: dir, genesis: genesis)
+        let engine = try ChainEngine.create(directory: dir, genesis: genesis)
         let validator = DevnetKeys.validator()
 
         // Sign everything first: the measurement is the node's work, not the signers'.
@@ -53,9 +55,9 @@ enum OracleBench {
         for txs in blockBytes {
             time += 1_000
             let verified = try VerifiedTransaction.verifyAll(txs).map { try $0.get() }
-            let committed = try store.produceBlock(transactions: verified, timeMs: time, proposerKey: validator)
+            let committed = try engine.produceBlock(transactions: verified, timeMs: time, proposerKey: validator)
             guard committed.receipts.allSatisfy(\.succeeded) else {
-                throw StoreError("an oracle update failed: \(committed.receipts.first { !$0.succeeded }!.message)")
+                throw ClientError("bench", "an oracle update failed: \(committed.receipts.first { !$0.succeeded }!.message)")
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

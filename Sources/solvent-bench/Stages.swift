@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventStore
 
 /// In-process cost of each stage a transaction goes through, per transaction, on one core:
@@ -36,28 +37,28 @@ enum Stages {
 
         let dir = NSTemporaryDirectory() + "solvent-stages-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try ChainStore.initialize(directory: dir, genesis: genesis)
-        let machine = store.stateMachine
+        let engine = try ChainEngine.create(directory: dir, genesis: genesis)
+        let store = engine.store
+        let machine = engine.machine
         let snapshot = try store.snapshot()
         let check = StateOverlay(base: snapshot)
         let head = try store.head()
-        let next = BlockContext(height: head.height + 1, timeMs: head.timeMs + 1, proposer: store.validator)
+        let next = BlockContext(height: head.height + 1, timeMs: head.timeMs + 1, proposer: engine.validator)
         time("CheckTx (mempool admission)") {
             for v in verified { precondition(machine.checkTx(v, state: check, context: next) == nil) }
         }
         snapshot.close()
         var finalized: FinalizedBlock?
-        try store.withState { state, _ in
-            let prev = try store.environment.read { txn in StateHash(bytes: txn.get(Tables.meta, Array("state_hash".utf8))!)! }
+        try store.withHeadState { state, _, prev in
             time("FinalizeBlock (execute + state hash)") {
-                finalized = machine.finalizeBlock(BlockContext(height: head.height + 1, timeMs: head.timeMs + 1, proposer: store.validator),
+                finalized = machine.finalizeBlock(BlockContext(height: head.height + 1, timeMs: head.timeMs + 1, proposer: engine.validator),
                                                   transactions: verified, state: state, previousStateHash: prev)
             }
         }
         _ = finalized
         let key = DevnetKeys.validator()
         try time("FinalizeBlock + LMDB commit (whole block)") {
-            _ = try store.produceBlock(transactions: verified, timeMs: head.timeMs + 1, proposerKey: key)
+            _ = try engine.produceBlock(transactions: verified, timeMs: head.timeMs + 1, proposerKey: key)
         }
         return out
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventNode
 import SolventStore
 
@@ -39,9 +40,9 @@ struct LoadCommand: ParsableCommand {
         let home = home.resolve()
         let lock = try home.lock(for: "load")
         defer { lock.release() }
-        let store = try home.initialize(genesis: dump.genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
+        let engine = try home.initialize(genesis: dump.genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
         var last = Date.distantPast
-        let head = try ChainDump.load(dump, into: store) { height, total in
+        let head = try engine.load(dump) { height, total in
             if Date().timeIntervalSince(last) >= 1 || height == total {
                 last = Date()
                 FileHandle.standardError.write(Data("load: block \(height)/\(total)\n".utf8))

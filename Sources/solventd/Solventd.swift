@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import SolventEngine
 import SolventClient
 import SolventCore
 import SolventCrypto
@@ -161,8 +162,8 @@ struct Init: ParsableCommand {
     func run() throws {
         let home = home.resolve()
         let genesis = try genesis.map(GenesisFile.load) ?? DevnetKeys.devnetGenesis()
-        let store = try home.initialize(genesis: genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
-        let head = try store.head()
+        let engine = try home.initialize(genesis: genesis, validatorKey: try Init.validatorKey(validatorKeyFile))
+        let head = try engine.store.head()
         print("initialised \(home.path) for chain \(genesis.chainId); genesis app hash \(head.appHash.hex)")
     }
 }

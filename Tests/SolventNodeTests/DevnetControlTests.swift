@@ -130,10 +130,10 @@ import Testing
         #expect(decoded.blocks.count == 3)
         let home = NodeFixtures.home()
         defer { try? FileManager.default.removeItem(atPath: home.path) }
-        let store = try home.initialize(genesis: decoded.genesis)
-        let head = try ChainDump.load(decoded, into: store)
+        let engine = try home.initialize(genesis: decoded.genesis)
+        let head = try engine.load(decoded)
         #expect(head.height == 3)
         #expect(head.appHash == decoded.blocks.last!.header.appHash)
-        #expect(throws: StoreError.self) { try ChainDump.decode(Array(dump.dropLast(3))) }
+        #expect(throws: StoreError(.invalidDump, "the dump is truncated in block 3")) { try ChainDump.decode(Array(dump.dropLast(3))) }
     }
 }

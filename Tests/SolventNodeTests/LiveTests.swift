@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Logging
+import SolventEngine
 import SolventClient
 import SolventCore
 import SolventCrypto

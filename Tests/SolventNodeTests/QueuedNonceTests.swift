@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import SolventEngine
 import SolventCore
 import SolventCrypto
 import SolventNode

@@ -5,51 +5,13 @@ import SolventStore
 import SolventTestSupport
 import Testing
 
+/// The store alone: tables, formats, atomic writes, the commit of a prepared block, revert and
+/// the home lock. Nothing here executes a transaction: blocks are written as given.
 @Suite struct ChainStoreTests {
-    let validator = DevnetKeys.validator()
-
-    @Test func blocksSurviveReopeningWithEverythingIndexed() throws {
-        let dir = StoreFixtures.temporaryDirectory()
-        defer { StoreFixtures.remove(dir) }
-        let genesis = StoreFixtures.genesis(accounts: 20)
-        var rng = SplitMix64(seed: 7)
-        var nonces = [UInt64](repeating: 0, count: 20)
-        var committed = [CommittedBlock]()
-        do {
-            let store = try ChainStore.initialize(directory: dir, genesis: genesis)
-            for h in 1...5 {
-                let txs = StoreFixtures.randomBlock(&rng, accounts: 20, size: 30, nonces: &nonces, chainId: genesis.chainId)
-                committed.append(try store.produceBlock(transactions: txs, timeMs: genesis.genesisTimeMs + UInt64(h) * 1000, proposerKey: validator))
-            }
-        }
-        let store = try ChainStore.open(directory: dir)
-        let head = try store.head()
-        #expect(head.height == 5)
-        #expect(head.blockHash == committed.last!.hash)
-        #expect(head.appHash == committed.last!.block.header.appHash)
-        for c in committed {
-            #expect(try store.block(at: c.height) == c.block)
-            #expect(try store.receipts(at: c.height) == c.receipts)
-            #expect(try store.height(ofBlockHash: c.hash) == c.height)
-            #expect(c.block.verifySignature())
-            let tx = c.transactions[3]
-            let record = try #require(try store.transaction(hash: tx.hash))
-            #expect(record.height == c.height && record.index == 3 && record.receipt == c.receipts[3])
-            // The changeset is the exact difference the block made.
-            let changes = try #require(try store.changes(at: c.height))
-            #expect(!changes.isEmpty)
-        }
-        // Some transactions failed on purpose; they used their nonce and are in the receipts.
-        #expect(committed.flatMap(\.receipts).contains { !$0.succeeded })
-        let check = try store.recomputeStateHash()
-        #expect(check.stored == check.recomputed)
-        #expect(check.recomputed.appHash == head.appHash)
-    }
-
     @Test func namedTablesExist() throws {
         let dir = StoreFixtures.temporaryDirectory()
         defer { StoreFixtures.remove(dir) }
-        let store = try ChainStore.initialize(directory: dir, genesis: DevnetKeys.devnetGenesis())
+        let store = try StoreFixtures.initialize(dir)
         let counts = try store.environment.read { txn in try Tables.all.map { ($0, try txn.entryCount($0)) } }
         #expect(counts.map(\.0) == ["params", "assets", "accounts", "vaults", "oracle_config", "oracle_prices",
                                      "perp_markets", "positions", "orders", "order_ids", "owner_orders", "protocol",
@@ -62,21 +24,84 @@ import Testing
         #expect(counts.first { $0.0 == "mempool" }?.1 == 0)
     }
 
-    @Test func blockTimeMustAdvance() throws {
-        let dir = StoreFixtures.temporaryDirectory()
-        defer { StoreFixtures.remove(dir) }
-        let genesis = DevnetKeys.devnetGenesis()
-        let store = try ChainStore.initialize(directory: dir, genesis: genesis)
-        #expect(throws: StoreError.self) { try store.produceBlock(transactions: [], timeMs: genesis.genesisTimeMs, proposerKey: validator) }
-        #expect(throws: StoreError.self) { try store.produceBlock(transactions: [], timeMs: genesis.genesisTimeMs + 1, proposerKey: DevnetKeys.account(0)) }
-        #expect(try store.head().height == 0)
-    }
-
     @Test func refusesAForeignOrNewerStore() throws {
         let dir = StoreFixtures.temporaryDirectory()
         defer { StoreFixtures.remove(dir) }
         #expect(throws: StoreError.self) { try ChainStore.open(directory: dir) }
-        _ = try ChainStore.initialize(directory: dir, genesis: DevnetKeys.devnetGenesis())
-        #expect(throws: StoreError.self) { try ChainStore.initialize(directory: dir, genesis: DevnetKeys.devnetGenesis()) }
+        _ = try StoreFixtures.initialize(dir)
+        #expect(throws: StoreError.self) { try StoreFixtures.initialize(dir) }
+    }
+
+    /// An error thrown halfway through a write transaction rolls back everything written before it.
+    @Test func anAbortedWriteIsInvisible() throws {
+        let dir = StoreFixtures.temporaryDirectory()
+        defer { StoreFixtures.remove(dir) }
+        let store = try StoreFixtures.initialize(dir)
+        let before = try store.head()
+        struct Crash: Error {}
+        #expect(throws: Crash.self) {
+            try store.environment.write { txn in
+                try txn.put(Tables.meta, Array("height".utf8), [0, 0, 0, 0, 0, 0, 0, 9])
+                try txn.put(StateTable.accounts.name, [UInt8](repeating: 1, count: 32), [1])
+                throw Crash()
+            }
+        }
+        #expect(try store.head() == before)
+        let check = try store.recomputeStateHash()
+        #expect(check.stored == check.recomputed)
+    }
+
+    @Test func theHomeLockIsExclusiveAndNamesItsHolder() throws {
+        let dir = StoreFixtures.temporaryDirectory()
+        defer { StoreFixtures.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/node.lock"
+        let lock = try HomeLock.acquire(file: file, home: dir, command: "start")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "\(getpid())\nstart\n")
+        do {
+            _ = try HomeLock.acquire(file: file, home: dir, command: "replay")
+            Issue.record("a second holder got the lock")
+        } catch let error as StoreError {
+            #expect(error.code == .homeInUse)
+            #expect(error.description == "home_in_use: \(dir) is held by a running solventd (pid \(getpid()), solventd start); "
+                    + "stop it first, or use another home")
+        }
+        lock.release()
+        let again = try HomeLock.acquire(file: file, home: dir, command: "replay")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "\(getpid())\nreplay\n")
+        again.release()
+    }
+
+    /// A prepared block commits onto the head it was prepared on and only there; a revert puts
+    /// back exactly the state and head it had before.
+    @Test func aBlockCommitsOntoItsParentOnlyAndRevertUndoesIt() throws {
+        let dir = StoreFixtures.temporaryDirectory()
+        defer { StoreFixtures.remove(dir) }
+        let store = try StoreFixtures.initialize(dir)
+        let genesisHead = try store.head()
+        let key = StateKey(.accounts, [UInt8](repeating: 7, count: 32))
+        let (before, stateHash) = try store.withHeadState { state, _, hash in (state.get(.accounts, key.key), hash) }
+        #expect(before == nil)
+        let change = StateChange(key: key, old: nil, new: [1, 2, 3])
+        var after = stateHash
+        after.apply(change)
+        let header = BlockHeader(chainId: store.genesis.chainId, height: 1, timeMs: genesisHead.timeMs + 1,
+                                 previousHash: genesisHead.blockHash, txCount: 0, txRoot: MerkleRoot.of([]),
+                                 receiptsRoot: MerkleRoot.of([]), appHash: after.appHash, proposer: Address(DevnetKeys.validator().publicKey))
+        let write = BlockWrite(block: Block(header: header, signature: [UInt8](repeating: 0, count: 64), transactions: []),
+                               receipts: [], blockEvents: nil, changes: [change], stateHash: after)
+        let head = try store.commit(write, onto: genesisHead)
+        #expect(head.height == 1 && head.appHash == after.appHash)
+        #expect(try store.head() == head)
+        #expect(try store.withState { state, _ in state.get(.accounts, key.key) } == [1, 2, 3])
+
+        #expect(throws: StoreError.self) { try store.commit(write, onto: genesisHead) }
+        #expect(try store.head() == head)
+
+        #expect(try store.revert(to: 0) == genesisHead)
+        #expect(try store.withState { state, _ in state.get(.accounts, key.key) } == nil)
+        #expect(try store.block(at: 1) == nil && store.changes(at: 1) == nil)
+        let check = try store.recomputeStateHash()
+        #expect(check.stored == check.recomputed && check.recomputed.appHash == genesisHead.appHash)
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
 import ServiceLifecycle
+import SolventEngine
 import SolventCore
 import SolventStore
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SolventEngine
 import SolventCore
 import SolventStore
 

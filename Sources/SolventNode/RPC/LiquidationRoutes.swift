@@ -78,7 +78,7 @@ struct LiquidationRoutes: Sendable {
         }
         let context = node.nextBlockContext()
         let (result, head) = try node.store.withState { state, head in
-            (node.store.stateMachine.simulate(verified, context: context, state: state), head)
+            (node.engine.machine.simulate(verified, context: context, state: state), head)
         }
         return .json(SimulationView(
             hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: Timestamps.rfc3339(context.timeMs),

@@ -46,7 +46,7 @@ struct Routes: Sendable {
             chainId: node.chainId, height: head.height, blockHash: head.blockHash.hex, appHash: head.appHash.hex,
             blockTime: Timestamps.rfc3339(head.timeMs), blockTimeMs: head.timeMs, blockMode: mode.name,
             blockIntervalMs: interval, mempoolSize: node.mempool.count, devnet: node.config.devnet,
-            validator: node.store.validator.text, chainTimeMs: node.chainClockMs()))
+            validator: node.engine.validator.text, chainTimeMs: node.chainClockMs()))
     }
 
     func block(_ heightText: String?) throws -> Response {

@@ -1,5 +1,5 @@
-import Foundation
 import SolventCore
+import SolventStore
 
 /// Re-executes a stored chain from genesis into a fresh store, checking every block's proposal
 /// rules, app hash and receipts root, and that the replayed blocks are the stored ones
@@ -18,37 +18,37 @@ public enum ChainReplay {
     public static func run(source: ChainStore, into directory: String,
                            progress: (_ height: UInt64, _ total: UInt64, _ transactions: Int) -> Void) throws -> Result {
         let head = try source.head()
-        let fresh = try ChainStore.initialize(directory: directory, genesis: source.genesis)
-        let genesisHead = try fresh.head()
+        let fresh = try ChainEngine.create(directory: directory, genesis: source.genesis)
+        let genesisHead = try fresh.store.head()
         if head.height == 0 {
             guard genesisHead.appHash == head.appHash else {
-                throw StoreError("genesis app hash mismatch: stored \(head.appHash), recomputed \(genesisHead.appHash)")
+                throw EngineError(.replayMismatch, "genesis app hash mismatch: stored \(head.appHash), recomputed \(genesisHead.appHash)")
             }
         }
         var transactions = 0
         var height: UInt64 = 1
         while height <= head.height {
-            guard let block = try source.block(at: height) else { throw StoreError("block \(height) is missing from the store") }
+            guard let block = try source.block(at: height) else { throw StoreError(.corrupt, "block \(height) is missing from the store") }
             let committed = try fresh.applyBlock(block)
             let storedReceipts = try source.receipts(at: height)
             guard storedReceipts == committed.receipts, try source.blockEvents(at: height) == committed.blockEvents else {
-                throw StoreError("block \(height): stored receipts differ from re-executed ones")
+                throw EngineError(.replayMismatch, "block \(height): stored receipts differ from re-executed ones")
             }
             transactions += block.transactions.count
             progress(height, head.height, transactions)
             height += 1
         }
-        let replayedHead = try fresh.head()
+        let replayedHead = try fresh.store.head()
         guard replayedHead == head else {
-            throw StoreError("replayed head \(replayedHead.appHash) at \(replayedHead.height) differs from stored head \(head.appHash)")
+            throw EngineError(.replayMismatch, "replayed head \(replayedHead.appHash) at \(replayedHead.height) differs from stored head \(head.appHash)")
         }
-        let check = try fresh.recomputeStateHash()
+        let check = try fresh.store.recomputeStateHash()
         guard check.stored == check.recomputed else {
-            throw StoreError("replayed state hash does not match a full recomputation over the state tables")
+            throw EngineError(.replayMismatch, "replayed state hash does not match a full recomputation over the state tables")
         }
         let sourceCheck = try source.recomputeStateHash()
         guard sourceCheck.recomputed == check.recomputed else {
-            throw StoreError("the stored state tables differ from the replayed state (\(sourceCheck.entries) vs \(check.entries) entries)")
+            throw EngineError(.replayMismatch, "the stored state tables differ from the replayed state (\(sourceCheck.entries) vs \(check.entries) entries)")
         }
         return Result(blocks: head.height, transactions: transactions, appHash: head.appHash.hex, stateEntries: check.entries)
     }

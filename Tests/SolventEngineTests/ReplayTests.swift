@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventStore
 import SolventTestSupport
 import Testing
@@ -11,21 +12,21 @@ import Testing
     /// Builds a chain of `blocks` random blocks over `accounts` accounts in a node home layout
     /// (HOME/data) and returns the home and the head.
     func buildChain(accounts: Int, blocks: Int, perBlock: Int, seed: UInt64) throws -> (String, ChainHead) {
-        let home = StoreFixtures.temporaryDirectory()
-        let genesis = StoreFixtures.genesis(accounts: accounts)
-        let store = try ChainStore.initialize(directory: home + "/data", genesis: genesis)
+        let home = EngineFixtures.temporaryDirectory()
+        let genesis = EngineFixtures.genesis(accounts: accounts)
+        let engine = try ChainEngine.create(directory: home + "/data", genesis: genesis)
         var rng = SplitMix64(seed: seed)
         var nonces = [UInt64](repeating: 0, count: accounts)
         for h in 1...blocks {
-            let txs = StoreFixtures.randomBlock(&rng, accounts: accounts, size: perBlock, nonces: &nonces, chainId: genesis.chainId)
-            _ = try store.produceBlock(transactions: txs, timeMs: genesis.genesisTimeMs + UInt64(h) * 500, proposerKey: validator)
+            let txs = EngineFixtures.randomBlock(&rng, accounts: accounts, size: perBlock, nonces: &nonces, chainId: genesis.chainId)
+            _ = try engine.produceBlock(transactions: txs, timeMs: genesis.genesisTimeMs + UInt64(h) * 500, proposerKey: validator)
         }
-        return (home, try store.head())
+        return (home, try engine.store.head())
     }
 
     @Test func replayVerifiesEveryBlock() throws {
         let (home, head) = try buildChain(accounts: 50, blocks: 12, perBlock: 40, seed: 3)
-        defer { StoreFixtures.remove(home) }
+        defer { EngineFixtures.remove(home) }
         let source = try ChainStore.open(directory: home + "/data", readOnly: true)
         let target = home + "/replayed"
         var seen = [UInt64]()
@@ -40,7 +41,7 @@ import Testing
     /// (with its own per-process hash seed) reaches the app hash this process computed.
     @Test func twoProcessesReachTheSameHashes() throws {
         let (home, head) = try buildChain(accounts: 300, blocks: 8, perBlock: 150, seed: 42)
-        defer { StoreFixtures.remove(home) }
+        defer { EngineFixtures.remove(home) }
         let solventd = try Binaries.path("solventd")
         var hashes = [String]()
         for run in 0..<2 {
@@ -56,7 +57,7 @@ import Testing
     /// Replay refuses a chain whose stored history was altered.
     @Test func replayCatchesATamperedBlock() throws {
         let (home, _) = try buildChain(accounts: 10, blocks: 3, perBlock: 5, seed: 9)
-        defer { StoreFixtures.remove(home) }
+        defer { EngineFixtures.remove(home) }
         do {
             let store = try ChainStore.open(directory: home + "/data")
             var block = try #require(try store.block(at: 2))
@@ -71,13 +72,13 @@ import Testing
             }
         }
         let source = try ChainStore.open(directory: home + "/data", readOnly: true)
-        #expect(throws: StoreError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
+        #expect(throws: EngineError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
     }
 
     /// Replay refuses a store whose state tables were edited behind the chain's back.
     @Test func replayCatchesTamperedState() throws {
         let (home, _) = try buildChain(accounts: 10, blocks: 2, perBlock: 5, seed: 5)
-        defer { StoreFixtures.remove(home) }
+        defer { EngineFixtures.remove(home) }
         do {
             let store = try ChainStore.open(directory: home + "/data")
             let address = Address(DevnetKeys.account(0).publicKey)
@@ -87,6 +88,6 @@ import Testing
             try store.environment.write { txn in try txn.put(StateTable.accounts.name, address.key.bytes, richer.encoded()) }
         }
         let source = try ChainStore.open(directory: home + "/data", readOnly: true)
-        #expect(throws: StoreError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
+        #expect(throws: EngineError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
     }
 }

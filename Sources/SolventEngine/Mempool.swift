@@ -23,7 +23,7 @@ import Synchronization
 ///
 /// After each commit the check state is rebuilt on the new committed state and the remaining
 /// transactions are checked again (CometBFT's "recheck"); any that no longer pass are evicted.
-final class Mempool: Sendable {
+public final class Mempool: Sendable {
     /// An accepted transaction, its journal key and the height it was accepted at.
     struct Entry: Sendable {
         let tx: VerifiedTransaction
@@ -35,12 +35,12 @@ final class Mempool: Sendable {
     }
 
     /// Where an accepted transaction waits.
-    enum Status: String, Sendable {
+    public enum Status: String, Sendable {
         case pending, queued
     }
 
     /// A transaction that left the mempool without a block, and why.
-    typealias Dropped = (hash: Bytes32, reason: ProtocolError)
+    public typealias Dropped = (hash: Bytes32, reason: ProtocolError)
 
     private struct Pool: ~Copyable {
         var pending: [Entry] = []
@@ -68,20 +68,21 @@ final class Mempool: Sendable {
     private let machine: StateMachine
     private let journal: JournalWriter
 
-    init(store: ChainStore, limits: MempoolLimits) throws {
+    init(engine: ChainEngine, limits: MempoolLimits) throws {
+        let store = engine.store
         let snapshot = try store.snapshot()
         self.pool = Mutex(Pool(snapshot: snapshot, checkState: StateOverlay(base: snapshot)))
         self.limits = limits
-        self.machine = store.stateMachine
+        self.machine = engine.machine
         self.journal = try JournalWriter(store: store)
     }
 
     /// Transactions waiting, pending and queued.
-    var count: Int { pool.withLock { $0.count } }
-    var queuedCount: Int { pool.withLock { $0.queued.count } }
+    public var count: Int { pool.withLock { $0.count } }
+    public var queuedCount: Int { pool.withLock { $0.queued.count } }
 
     /// Whether a block could include something now (a journaled pending transaction).
-    var hasCandidates: Bool {
+    public var hasCandidates: Bool {
         pool.withLock { p in p.pending.first.map { journal.isWritten($0.key) } ?? false }
     }
 
@@ -142,12 +143,12 @@ final class Mempool: Sendable {
 
     /// The nonce `address`'s next transaction must carry to be pending, counting pending
     /// transactions (not queued ones); nil when the account does not exist.
-    func nextNonce(_ address: Address) -> UInt64? {
+    public func nextNonce(_ address: Address) -> UInt64? {
         pool.withLock { $0.checkState.account(address)?.nonce }
     }
 
     /// A waiting transaction and where it waits.
-    func lookup(_ hash: Bytes32) -> (SignedTransaction, Status)? {
+    public func lookup(_ hash: Bytes32) -> (SignedTransaction, Status)? {
         pool.withLock { p in
             if let tx = p.pendingByHash[hash] { return (tx, .pending) }
             return p.queued.entry(hash: hash).map { ($0.tx.signed, .queued) }

@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventEngine
 import SolventStore
 import SolventTestSupport
 import Testing
@@ -11,10 +12,11 @@ import Testing
 /// own hash seed) and both print exactly what this process computes.
 @Suite struct PortfolioProcessTests {
     @Test func twoProcessesComputeTheSameRequirementBits() throws {
-        let home = StoreFixtures.temporaryDirectory()
-        defer { StoreFixtures.remove(home) }
+        let home = EngineFixtures.temporaryDirectory()
+        defer { EngineFixtures.remove(home) }
         let genesis = DevnetKeys.devnetGenesis()
-        let store = try ChainStore.initialize(directory: home + "/data", genesis: genesis)
+        let engine = try ChainEngine.create(directory: home + "/data", genesis: genesis)
+        let store = engine.store
         let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1)
         var nonces = [Bytes32: UInt64]()
         func tx(_ key: PrivateKey, _ action: TxAction) -> VerifiedTransaction {
@@ -38,7 +40,7 @@ import Testing
             block1.append(tx(dev1, order(0, market, side.opposite, size, price, tif: .goodTillCancelled)))
             block1.append(tx(dev0, order(1, market, side, size, price, tif: .immediateOrCancel)))
         }
-        let committed = try store.produceBlock(transactions: block1, timeMs: genesis.genesisTimeMs + 1_000, proposerKey: DevnetKeys.validator())
+        let committed = try engine.produceBlock(transactions: block1, timeMs: genesis.genesisTimeMs + 1_000, proposerKey: DevnetKeys.validator())
         for r in committed.receipts { #expect(r.succeeded, "\(r.message)") }
 
         let vault = VaultID(owner: Address(dev0.publicKey), number: 1)
