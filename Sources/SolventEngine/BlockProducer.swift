@@ -50,6 +50,9 @@ public final class BlockProducer: Sendable {
     /// twice at once and never blocks the threads that serve RPC.
     private let queue = DispatchQueue(label: "solvent.block-producer", qos: .userInitiated)
     private let stopping = Atomic<Bool>(false)
+    private let heightWaiters = HeightWaiters()
+    /// The clock the block timing reads (the chain time adds the devnet offset to it).
+    public let clock: any ChainClock
 
     public init(engine: ChainEngine, validatorKey: PrivateKey, mode: BlockMode, limits: MempoolLimits,
                 clock: any ChainClock, observer: any BlockObserver) throws {
@@ -64,6 +67,8 @@ public final class BlockProducer: Sendable {
         let head = try engine.store.head()
         self.head = Mutex(head)
         self.time = ChainTime(source: clock, headMs: head.timeMs)
+        self.clock = clock
+        clock.whenAdvanced { [wake] in wake.signal() }
     }
 
     public var chainId: String { engine.chainId }
@@ -73,6 +78,12 @@ public final class BlockProducer: Sendable {
     public func setBlockMode(_ newMode: BlockMode) {
         mode.withLock { $0 = newMode }
         wake.signal()
+    }
+
+    /// Returns true once the chain reaches `height` (event-driven: resumed by the commit), false
+    /// if `timeout` passes first.
+    public func waitForHeight(_ height: UInt64, timeout: Duration = .seconds(30)) async -> Bool {
+        await heightWaiters.wait(for: height, timeout: timeout) { self.latestHead.height }
     }
 
     // MARK: Time
@@ -194,6 +205,7 @@ public final class BlockProducer: Sendable {
         }
         observer.committed(committed, ProductionReport(evicted: evicted, mempoolSize: mempool.count,
                                                        nanoseconds: DispatchTime.now().uptimeNanoseconds - started))
+        heightWaiters.reached(committed.height)
         return committed
     }
 
@@ -223,31 +235,33 @@ public final class BlockProducer: Sendable {
     /// Runs the block producer until cancelled or `stop()`; `failed` hears of a block that could
     /// not be produced (the producer retries at the next slot).
     public func run(failed: @Sendable (any Error) -> Void) async {
-        var deadline: ContinuousClock.Instant?
+        // The next interval slot, on the injected clock: a test moves a `ManualClock` and the
+        // producer follows it (the clock wakes the loop when it moves).
+        var dueMs: UInt64?
         while !Task.isCancelled, !stopping.load(ordering: .relaxed) {
             switch blockMode {
             case .interval(let ms):
-                let interval = Duration.milliseconds(max(1, ms))
-                let now = ContinuousClock.now
-                let due = deadline ?? now + interval
-                deadline = due
+                let interval = UInt64(max(1, ms))
+                let now = clock.nowMs()
+                let due = dueMs ?? now + interval
+                dueMs = due
                 if now < due {
-                    // May wake early on a mode change; the loop then re-reads the mode.
-                    await wake.wait(timeout: due - now)
+                    // May wake early on a mode change or a clock move; the loop then looks again.
+                    await wake.wait(timeout: .milliseconds(due - now))
                     continue
                 }
                 await produceReporting(failed)
                 // Keep the cadence, but never try to catch up on slots missed by a slow block.
-                deadline = max(due + interval, ContinuousClock.now)
+                dueMs = max(due + interval, clock.nowMs())
             case .automine:
-                deadline = nil
+                dueMs = nil
                 if mempool.hasCandidates {
                     await produceReporting(failed)
                 } else {
                     await wake.wait(timeout: .seconds(1))
                 }
             case .manual:
-                deadline = nil
+                dueMs = nil
                 await wake.wait(timeout: .seconds(1))
             }
         }

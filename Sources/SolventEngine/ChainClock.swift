@@ -7,25 +7,34 @@ import Synchronization
 public protocol ChainClock: Sendable {
     /// Milliseconds since the Unix epoch.
     func nowMs() -> UInt64
+    /// Calls `body` whenever the clock jumps (a `ManualClock` moved), so a producer waiting for
+    /// a slot looks again at once. The wall clock only flows, and never calls it.
+    func whenAdvanced(_ body: @escaping @Sendable () -> Void)
 }
 
 /// The machine's wall clock, for a running node.
 public struct WallClock: ChainClock {
     public init() {}
     public func nowMs() -> UInt64 { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+    public func whenAdvanced(_ body: @escaping @Sendable () -> Void) {}
 }
 
 /// A clock that moves only when told: tests drive the chain's time with it.
 public final class ManualClock: ChainClock {
     private let now: Mutex<UInt64>
+    private let listeners = Mutex<[@Sendable () -> Void]>([])
 
     public init(ms: UInt64) { now = Mutex(ms) }
 
     public func nowMs() -> UInt64 { now.withLock { $0 } }
 
-    public func set(_ ms: UInt64) { now.withLock { $0 = ms } }
+    public func whenAdvanced(_ body: @escaping @Sendable () -> Void) { listeners.withLock { $0.append(body) } }
 
-    public func advance(by ms: UInt64) { now.withLock { $0 += ms } }
+    /// Moves the clock forward by `ms` and tells whoever listens.
+    public func advance(by ms: UInt64) {
+        now.withLock { $0 += ms }
+        for body in listeners.withLock({ $0 }) { body() }
+    }
 }
 
 /// The chain clock: the injected clock plus a devnet offset (`advance` moves it), and a one-off

@@ -20,7 +20,7 @@ import Testing
     }
 
     /// dev0 long 2 BTC at 60,000 on 10,000 USDC; the oracle then falls to 56,000.
-    func leveraged(_ client: any TestClientProtocol, relayer: inout UInt64) async throws {
+    func leveraged(_ node: Node, _ client: any TestClientProtocol, relayer: inout UInt64) async throws {
         try await MarketNodeTests.freshPrices(client, nonce: &relayer)
         for (key, amount) in [(dev0, UInt128(10_000_000_000)), (dev1, 100_000_000_000), (keeper, 100_000_000_000), (rival, 100_000_000_000)] {
             #expect(try await client.submit(NodeFixtures.tx(key, nonce: 0, .deposit(vault: 0, asset: 0, amount: amount))).status == 202)
@@ -32,14 +32,14 @@ import Testing
         _ = try await client.mine()
         #expect(try await client.call(.get, "/v1/liquidatable")["count"] as? Int == 0)
         // Oracle updates of one market are at least 500 ms of block time apart.
-        try await Task.sleep(for: .milliseconds(600))
+        try NodeFixtures.advance(node, ms: 600)
         try await MarketNodeTests.freshPrices(client, nonce: &relayer, btc: "56000")
     }
 
     @Test func keepersFindAndLiquidateThroughTheRPC() async throws {
         try await NodeFixtures.withNode { node, client in
             var relayer: UInt64 = 0
-            try await leveraged(client, relayer: &relayer)
+            try await leveraged(node, client, relayer: &relayer)
             #expect(node.liquidationIndex.stats.liquidatable == 1)
 
             // The probe: who, by how much, and what a liquidation pays now (an empty book: the keeper takes it over).
@@ -91,9 +91,9 @@ import Testing
         // The devnet genesis with an empty insurance fund, so a deficit reaches ADL.
         var emptyFund = DevnetKeys.devnetGenesis()
         emptyFund.perps.insuranceFund = "0"
-        try await NodeFixtures.withNode(genesis: emptyFund) { _, client in
+        try await NodeFixtures.withNode(genesis: emptyFund) { node, client in
             var relayer: UInt64 = 0
-            try await leveraged(client, relayer: &relayer)
+            try await leveraged(node, client, relayer: &relayer)
             // At 56,000 the long is already liquidatable; a further 10% makes it bankrupt and the
             // empty fund sends most of it to ADL against dev1's short.
             let shock = try await client.call(.get, "/v1/risk/shock?market=BTC-PERP&move=-0.1")
@@ -109,9 +109,9 @@ import Testing
             #expect(unpaired.errorCode == "invalid_shock")
         }
         // The devnet as shipped: its 100,000 USDC fund pays the same deficit and nothing is deleveraged.
-        try await NodeFixtures.withNode { _, client in
+        try await NodeFixtures.withNode { node, client in
             var relayer: UInt64 = 0
-            try await leveraged(client, relayer: &relayer)
+            try await leveraged(node, client, relayer: &relayer)
             let shock = try await client.call(.get, "/v1/risk/shock?market=BTC-PERP&move=-0.1")
             #expect(shock["liquidation_count"] as? Int == 1 && shock["adl_volume"] as? String == "0", "\(shock.json)")
             #expect(shock["deficits_paid"] as? String != "0" && shock["insurance_fund_before"] as? String != shock["insurance_fund_after"] as? String,

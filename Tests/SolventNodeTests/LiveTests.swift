@@ -31,16 +31,25 @@ import Testing
         }
     }
 
+    /// Interval mode follows the chain's clock: each slot the clock passes gives a block, and
+    /// none comes once the mode is manual, however far the clock moves. The test moves a
+    /// `ManualClock` and waits for the commits themselves, never for the wall clock.
     @Test func intervalModeProducesBlocksOnItsOwn() async throws {
-        try await NodeFixtures.withNode(mode: .interval(milliseconds: 50), live: true) { node, client in
-            try await Task.sleep(for: .milliseconds(600))
-            let height = try await client.call(.get, "/v1/status")["height"] as? Int ?? 0
-            #expect(height >= 4, "only \(height) blocks in 600 ms at a 50 ms interval")
+        let clock = ManualClock(ms: WallClock().nowMs())
+        try await NodeFixtures.withNode(mode: .interval(milliseconds: 50), live: true, clock: clock) { node, client in
+            for height in UInt64(1)...4 {
+                clock.advance(by: 50)
+                #expect(await node.producer.waitForHeight(height, timeout: .seconds(10)), "no block \(height) after its slot")
+            }
+            #expect(try await client.call(.get, "/v1/status")["height"] as? Int == 4)
+            let times = try (1...4).map { try #require(try node.store.block(at: $0)).header.timeMs }
+            #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 50 }, "block times \(times)")
             node.setBlockMode(.manual)
-            try await Task.sleep(for: .milliseconds(150))
-            let frozen = try await client.call(.get, "/v1/status")["height"] as? Int ?? 0
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try await client.call(.get, "/v1/status")["height"] as? Int == frozen)
+            clock.advance(by: 500)
+            // A manual node mines only when asked: the next block is the one `mine` makes.
+            let mined = try await node.mine(1)
+            #expect(mined.first?.height == 5)
+            #expect(try await client.call(.get, "/v1/status")["height"] as? Int == 5)
         }
     }
 

@@ -11,7 +11,8 @@ import Testing
 
     /// Oracle updates for every market at the current wall-clock time, then a block.
     static func freshPrices(_ client: any TestClientProtocol, nonce: inout UInt64, btc: String = "60000") async throws {
-        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+        // Reports are stamped with the node's chain clock, as the feeder does.
+        let now = UInt64(try await client.call(.get, "/v1/status")["chain_time_ms"] as? Int ?? 0)
         for (market, price) in [(UInt32(1), btc), (2, "3000"), (3, "150")] {
             let reports = (0..<3).map {
                 OracleReport.sign(chainId: DevnetKeys.devnetChainId, market: market, price: OraclePrice.parse(price)!, timestampMs: now,

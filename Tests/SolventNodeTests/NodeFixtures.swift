@@ -8,6 +8,7 @@ import SolventCore
 import SolventCrypto
 import SolventNode
 import SolventStore
+import Testing
 
 /// A node on a fresh temporary home, served through Hummingbird's test client.
 enum NodeFixtures {
@@ -24,17 +25,20 @@ enum NodeFixtures {
 
     /// Runs `body` against a node (manual blocks unless `mode` says otherwise). With `live`, a real
     /// server listens on 127.0.0.1 on a free port and the block producer runs.
-    /// `prepare` runs on the initialised home before the node opens it.
+    /// `prepare` runs on the initialised home before the node opens it. The chain's clock is
+    /// `clock`; without one, a `ManualClock` that starts at the wall clock's time and moves only
+    /// when the test advances it (`advance`), or the wall clock itself for a live node.
     static func withNode<T>(genesis: Genesis = DevnetKeys.devnetGenesis(), mode: BlockMode = .manual, devnet: Bool = true,
                             live: Bool = false, limits: MempoolLimits = MempoolLimits(), rpcLimits: RPCLimits = RPCLimits(),
-                            prepare: (NodeHome) throws -> Void = { _ in },
+                            clock: (any ChainClock)? = nil, prepare: (NodeHome) throws -> Void = { _ in },
                             _ body: @Sendable (Node, any TestClientProtocol) async throws -> T) async throws -> T {
         let home = home()
         defer { try? FileManager.default.removeItem(atPath: home.path) }
         try home.initialize(genesis: genesis)
         try prepare(home)
         let node = try Node(config: NodeConfig(home: home, rpcPort: 0, blockMode: mode, mempool: limits, devnet: devnet,
-                                               commitWaitSeconds: 10, rpcLimits: rpcLimits),
+                                               commitWaitSeconds: 10, rpcLimits: rpcLimits,
+                                               clock: clock ?? (live ? WallClock() : ManualClock(ms: WallClock().nowMs()))),
                             logger: logger)
         defer { node.close() }
         let app = RPCServer.application(for: node, logger: logger)
@@ -44,6 +48,12 @@ enum NodeFixtures {
             producer?.cancel()
         }
         return try await app.test(live ? .live : .router) { client in try await body(node, client) }
+    }
+
+    /// Moves the node's `ManualClock` forward: block time passes without waiting for it.
+    static func advance(_ node: Node, ms: UInt64) throws {
+        let clock = try #require(node.producer.clock as? ManualClock, "the node runs on the wall clock")
+        clock.advance(by: ms)
     }
 
     static func tx(_ key: PrivateKey, nonce: UInt64, _ action: TxAction, chainId: String = DevnetKeys.devnetChainId) -> SignedTransaction {

@@ -29,12 +29,13 @@ import Testing
     }
 
     @Test func feederMovesPricesFromAQuorumOfDistinctSigners() async throws {
-        try await NodeFixtures.withNode(genesis: quickGenesis, mode: .interval(milliseconds: 100), live: true) { _, client in
+        try await NodeFixtures.withNode(genesis: quickGenesis, mode: .interval(milliseconds: 100), live: true) { node, client in
             let port = try #require(client.port)
             let before = try await client.call(.get, "/v1/oracle")
             let ticks = try await feeder(port, ticks: 5).run()
             #expect(ticks.filter { $0.outcome.hasPrefix("accepted") }.count == 25, "\(ticks.map(\.outcome))")   // 5 ticks × (3 prices + 2 volatility feeds)
-            try await Task.sleep(for: .milliseconds(250))
+            // The reports are in the mempool: the next two interval blocks hold them.
+            #expect(await node.producer.waitForHeight(node.latestHead.height + 2, timeout: .seconds(10)))
             let after = try await client.call(.get, "/v1/oracle")
             let markets = try #require(after["markets"] as? [[String: Any]])
             #expect(markets.count == 5)
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func theMedianHoldsWhenTwoOfFiveSignersLie() async throws {
-        try await NodeFixtures.withNode(genesis: quickGenesis, mode: .interval(milliseconds: 100), live: true) { _, client in
+        try await NodeFixtures.withNode(genesis: quickGenesis, mode: .interval(milliseconds: 100), live: true) { node, client in
             let port = try #require(client.port)
             let ticks = try await feeder(port, ticks: 3) {
                 $0.markets = ["BTC-USD"]
@@ -65,7 +66,8 @@ import Testing
                 $0.lieFactor = 3
             }.run()
             #expect(ticks.allSatisfy { $0.outcome.hasPrefix("accepted") })
-            try await Task.sleep(for: .milliseconds(250))
+            // The reports are in the mempool: the next two interval blocks hold them.
+            #expect(await node.producer.waitForHeight(node.latestHead.height + 2, timeout: .seconds(10)))
             let btc = try await client.call(.get, "/v1/oracle/BTC-USD")
             #expect(btc["price"] as? String == "60000")
             let reports = try #require(btc["reports"] as? [[String: Any]])
@@ -74,10 +76,11 @@ import Testing
     }
 
     @Test func silentSignersLeaveThePriceToGoStale() async throws {
-        try await NodeFixtures.withNode(genesis: quickGenesis, mode: .interval(milliseconds: 100), live: true) { _, client in
+        try await NodeFixtures.withNode(genesis: quickGenesis, mode: .interval(milliseconds: 100), live: true) { node, client in
             let port = try #require(client.port)
             _ = try await feeder(port, ticks: 2) { $0.markets = ["ETH-USD"] }.run()
-            try await Task.sleep(for: .milliseconds(250))
+            // The reports are in the mempool: the next two interval blocks hold them.
+            #expect(await node.producer.waitForHeight(node.latestHead.height + 2, timeout: .seconds(10)))
             #expect(try await client.call(.get, "/v1/oracle/ETH-USD")["status"] as? String == "fresh")
             // Three of five go silent: two reports are below the quorum of three, so no update is sent.
             let silent = try await feeder(port, ticks: 14) { $0.markets = ["ETH-USD"]; $0.silent = 3 }.run()
