@@ -121,7 +121,9 @@ struct RunOptions: ParsableArguments {
 }
 
 /// Runs a node on an initialised home until SIGINT or SIGTERM.
-func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger,
+/// `services` (the devnet's feeder and keeper) run in the same service group, started after the
+/// node and stopped before it.
+func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger, services: [any Service] = [],
              onReady: @escaping @Sendable (String, Node) -> Void = { _, _ in }) async throws {
     let (host, port) = try options.hostPort()
     let config = NodeConfig(home: home, rpcHost: host, rpcPort: port, blockMode: options.blockMode, devnet: devnet,
@@ -137,10 +139,12 @@ func runNode(home: NodeHome, options: RunOptions, devnet: Bool, logger: Logger,
         logger.info("RPC listening", metadata: ["url": "\(url)"])
         onReady(url, node)
     }
-    // Services stop in reverse order: the RPC server first, then the block producer, which
-    // finishes the block it is committing.
+    // Services stop in reverse order: the feeder and keeper first, then the RPC server, then the
+    // block producer, which finishes the block it is committing.
     let group = ServiceGroup(configuration: .init(
-        services: [.init(service: NodeService(node: node)), .init(service: app)],
+        services: [.init(service: NodeService(node: node)), .init(service: app)]
+            // A helper that ends (no oracle keys, a keeper error) leaves the node running.
+            + services.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore) },
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
     try await group.run()
@@ -196,119 +200,6 @@ struct Start: AsyncParsableCommand {
         let lock = try home.lock(for: "start")
         defer { lock.release() }
         try await runNode(home: home, options: options, devnet: devnet, logger: logger)
-    }
-}
-
-struct Devnet: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Run a local devnet with funded, well-known dev accounts (initialising the home on first use).")
-
-    @OptionGroup var home: DevnetHomeOption
-    @OptionGroup var options: RunOptions
-
-    @Option(name: .long, help: "Genesis for a new home (default: genesis/devnet.json if present, else the built-in devnet genesis).")
-    var genesis: String?
-
-    @Option(name: .customLong("config-out"), help: "Write chain id, RPC URL and the dev accounts (with private keys) as JSON to this file.")
-    var configOut: String?
-
-    @Flag(name: .long, help: "Delete the home's chain first and start again from genesis.")
-    var reset = false
-
-    @Flag(name: .customLong("no-feeder"), help: "Do not run the built-in oracle feeder (prices then go stale unless you feed them).")
-    var noFeeder = false
-
-    @Option(name: .customLong("feeder-interval-ms"), help: "How often the built-in feeder sends price updates.")
-    var feederIntervalMs: Int = 1000
-
-    @Flag(name: .long, help: "Run a keeper bot that liquidates every liquidatable vault (from --keeper-account).")
-    var keeper = false
-
-    @Option(name: .customLong("keeper-account"), help: "The dev account the built-in keeper signs with.")
-    var keeperAccount = "dev9"
-
-    @Option(name: .customLong("keeper-deposit"), help: "USDC the built-in keeper deposits into its vault 0 if it has none.")
-    var keeperDeposit = "100000"
-
-    func run() async throws {
-        let logger = options.logger()
-        let home = home.resolve()
-        let lock = try home.lock(for: "devnet")
-        defer { lock.release() }
-        if reset {
-            // The chain goes; the lock file stays, held by this process.
-            for directory in [home.configDirectory, home.dataDirectory] where FileManager.default.fileExists(atPath: directory) {
-                try FileManager.default.removeItem(atPath: directory)
-            }
-        }
-        if !home.isInitialized {
-            let file = genesis ?? (FileManager.default.fileExists(atPath: "genesis/devnet.json") ? "genesis/devnet.json" : nil)
-            let g = try file.map(GenesisFile.load) ?? DevnetKeys.devnetGenesis()
-            try home.initialize(genesis: g)
-            logger.info("initialised devnet home", metadata: ["home": "\(home.path)", "genesis": "\(file ?? "built-in")"])
-        }
-        let genesis = try home.openStore(readOnly: true).genesis
-        let configOut = configOut
-        let feeder = noFeeder ? nil : FeederTask(intervalMs: feederIntervalMs, logger: logger)
-        defer { feeder?.stop() }
-        let keeperTask = keeper ? KeeperTask(account: keeperAccount, deposit: keeperDeposit, logger: logger) : nil
-        defer { keeperTask?.stop() }
-        let pidFile = PidFile(path: home.path + "/" + DevnetConfig.pidFileName)
-        defer { pidFile.remove() }
-        try await runNode(home: home, options: options, devnet: true, logger: logger) { url, node in
-            // Written once the node has opened its home and listens, so a second devnet refused
-            // on the same home never replaces the running one's pid.
-            pidFile.write()
-            let config = DevnetConfig.derive(from: genesis, rpc: url)
-            let banner = config.banner(wallets: Self.wallets(node, config.accounts.map(\.address)), pid: pidFile.pid, home: home.path)
-            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
-            if let configOut {
-                do {
-                    try config.write(to: configOut)
-                } catch {
-                    logger.error("cannot write --config-out", metadata: ["file": "\(configOut)", "error": "\(error)"])
-                }
-            }
-            feeder?.start(config: config)
-            keeperTask?.start(config: config)
-        }
-    }
-}
-
-extension Devnet {
-    /// Each address's wallet as the chain holds it now, "1000000 USDC, 10 BTC, 100 ETH".
-    static func wallets(_ node: Node, _ addresses: [String]) -> [String: String] {
-        guard let assets = try? node.store.assets() else { return [:] }
-        let result = try? node.store.withState { state, _ in
-            Dictionary(uniqueKeysWithValues: addresses.compactMap { text -> (String, String)? in
-                guard let address = Address(text: text) else { return nil }
-                let entries = state.account(address)?.wallet.entries ?? []
-                let shown = entries.map { e in
-                    let asset = assets.first { $0.id == e.asset }
-                    return "\(Amount.format(e.amount, decimals: Int(asset?.decimals ?? 0))) \(asset?.symbol ?? "asset\(e.asset)")"
-                }
-                return (text, shown.isEmpty ? "empty wallet" : shown.joined(separator: ", "))
-            })
-        }
-        return result ?? [:]
-    }
-}
-
-/// `HOME/solventd.pid` while a devnet runs, so a script can stop (or kill -9) this node and no
-/// other: `kill -9 $(cat ~/.solventd/devnet/solventd.pid)`. Removed on a clean stop; a kill -9
-/// leaves it, and the next start writes its own.
-struct PidFile {
-    let path: String
-    var pid: Int32 { getpid() }
-
-    func write() {
-        try? Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    func remove() {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              text.trimmingCharacters(in: .whitespacesAndNewlines) == String(pid) else { return }
-        try? FileManager.default.removeItem(atPath: path)
     }
 }
 
@@ -375,88 +266,4 @@ struct GenesisCommand: ParsableCommand {
             print("\(file): valid genesis for chain \(g.chainId); genesis app hash \(hash.appHash.hex)")
         }
     }
-}
-
-/// The devnet's built-in oracle feeder: the devnet signer keys report a seeded GBM price path
-/// through the node's own RPC, so prices move out of the box.
-final class FeederTask: @unchecked Sendable {
-    let intervalMs: Int
-    let logger: Logger
-    private var task: Task<Void, Never>?
-
-    init(intervalMs: Int, logger: Logger) {
-        self.intervalMs = intervalMs
-        self.logger = logger
-    }
-
-    func start(config: DevnetConfig) {
-        guard let relayer = try? config.oracle.relayer?.key(), !config.oracle.signers.isEmpty,
-              let signers = try? config.oracle.signers.map({ try $0.key() }) else {
-            logger.warning("no devnet oracle keys in this genesis: the built-in feeder is off")
-            return
-        }
-        var options = OracleFeeder.Options()
-        options.intervalMs = intervalMs
-        let logger = logger
-        let feeder = OracleFeeder(client: RPCClient(baseURL: config.rpc, timeoutSeconds: 10, retryConnecting: true),
-                                  signers: signers, relayer: relayer, options: options) { line in
-            logger.debug("\(line)", metadata: ["component": "feeder"])
-        }
-        task = Task {
-            do {
-                try await feeder.run()
-            } catch {
-                logger.error("oracle feeder stopped", metadata: ["error": "\(error)"])
-            }
-        }
-        logger.info("oracle feeder started", metadata: ["signers": "\(signers.count)", "interval_ms": "\(intervalMs)"])
-    }
-
-    func stop() { task?.cancel() }
-}
-
-/// The devnet's built-in keeper: a dev account funds its vault 0 once and then liquidates
-/// whatever becomes liquidatable, logging each result.
-final class KeeperTask: @unchecked Sendable {
-    let account: String
-    let deposit: String
-    let logger: Logger
-    private var task: Task<Void, Never>?
-
-    init(account: String, deposit: String, logger: Logger) {
-        self.account = account
-        self.deposit = deposit
-        self.logger = logger
-    }
-
-    func start(config: DevnetConfig) {
-        guard let dev = config.accounts.first(where: { $0.name == account }), let key = try? dev.key() else {
-            logger.error("no devnet account \(account): the built-in keeper is off")
-            return
-        }
-        let logger = logger, deposit = deposit
-        let client = RPCClient(baseURL: config.rpc, timeoutSeconds: 30, retryConnecting: true)
-        task = Task {
-            do {
-                if try await client.account(dev.address).value.vaults.isEmpty {
-                    let usdc = try await TransactionBuilder(client: client).asset("USDC")
-                    let tx = try await TransactionBuilder(client: client).sign(
-                        .deposit(vault: 0, asset: usdc.id, amount: try TransactionBuilder.quantums(deposit, usdc)), key: key)
-                    _ = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: true)
-                    logger.info("keeper funded its vault", metadata: ["account": "\(dev.name)", "usdc": "\(deposit)"])
-                }
-                var options = Keeper.Options()
-                options.vault = 0
-                let keeper = Keeper(client: client, key: key, options: options, logger: logger) { attempt in
-                    logger.info("\(Keeper.describe(attempt))", metadata: ["component": "keeper"])
-                }
-                logger.info("keeper started", metadata: ["account": "\(dev.name)", "address": "\(dev.address)"])
-                try await keeper.run()
-            } catch {
-                logger.error("keeper stopped", metadata: ["error": "\(error)"])
-            }
-        }
-    }
-
-    func stop() { task?.cancel() }
 }

@@ -6,13 +6,9 @@ import SolventTestSupport
 
 /// Temporary data directories and a seeded transaction workload for the engine tests.
 enum EngineFixtures {
-    static func temporaryDirectory(_ name: String = #function) -> String {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("solvent-engine-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-        return dir.path
-    }
+    static func temporaryDirectory() -> String { TemporaryDirectory.path("solvent-engine-tests") }
 
-    static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+    static func remove(_ path: String) { TemporaryDirectory.remove(path) }
 
     /// A genesis with `count` funded accounts derived from the devnet seed.
     static func genesis(accounts count: Int) -> Genesis {

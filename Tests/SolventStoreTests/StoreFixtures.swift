@@ -4,15 +4,11 @@ import SolventCrypto
 import SolventStore
 import SolventTestSupport
 
-/// Temporary data directories and a seeded transaction workload for the store tests.
+/// Temporary data directories and stores at genesis for the store tests.
 enum StoreFixtures {
-    static func temporaryDirectory(_ name: String = #function) -> String {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("solvent-store-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-        return dir.path
-    }
+    static func temporaryDirectory() -> String { TemporaryDirectory.path("solvent-store-tests") }
 
-    static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+    static func remove(_ path: String) { TemporaryDirectory.remove(path) }
 
     /// A store holding `genesis`'s state at height 0 (the state computed by the core, as the
     /// engine does; the store itself executes nothing).

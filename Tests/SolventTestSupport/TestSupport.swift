@@ -24,6 +24,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
+/// A fresh path under the system's temporary directory, unique to this process and call
+/// (`prefix` names the suite), and its removal.
+public enum TemporaryDirectory {
+    public static func path(_ prefix: String) -> String {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))").path
+    }
+
+    public static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+}
+
 public struct MissingBinary: Error, CustomStringConvertible {
     public let description: String
 }
