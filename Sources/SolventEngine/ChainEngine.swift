@@ -21,35 +21,25 @@ public struct CommittedBlock: Sendable {
 }
 
 /// A failure to execute or verify a block, with a stable code (errors.md, "solventd codes").
-public struct EngineError: Error, Equatable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
-        public let name: String
-        private init(_ name: String) { self.name = name }
+public typealias EngineError = CodedError<EngineErrorCode>
 
-        /// A block time not after the head's.
-        public static let invalidBlockTime = Code("invalid_block_time")
-        /// A block signed by a key that is not the chain's validator.
-        public static let wrongProposer = Code("wrong_proposer")
-        /// A block that fails ProcessProposal (blocks.md, "Validating a block").
-        public static let blockRejected = Code("block_rejected")
-        /// Re-execution gave another app hash or receipts root than the header carries.
-        public static let appHashMismatch = Code("app_hash_mismatch")
-        public static let receiptsMismatch = Code("receipts_mismatch")
-        /// A replay that does not end where the stored chain does (storage.md, "Replay").
-        public static let replayMismatch = Code("replay_mismatch")
-        /// A stored genesis that no longer builds, or names no valid validator.
-        public static let invalidGenesis = Code("invalid_genesis")
-    }
+public struct EngineErrorCode: ErrorCodeName {
+    public let name: String
+    private init(_ name: String) { self.name = name }
 
-    public let code: Code
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.name): \(message)" }
+    /// A block time not after the head's.
+    public static let invalidBlockTime = EngineErrorCode("invalid_block_time")
+    /// A block signed by a key that is not the chain's validator.
+    public static let wrongProposer = EngineErrorCode("wrong_proposer")
+    /// A block that fails ProcessProposal (blocks.md, "Validating a block").
+    public static let blockRejected = EngineErrorCode("block_rejected")
+    /// Re-execution gave another app hash or receipts root than the header carries.
+    public static let appHashMismatch = EngineErrorCode("app_hash_mismatch")
+    public static let receiptsMismatch = EngineErrorCode("receipts_mismatch")
+    /// A replay that does not end where the stored chain does (storage.md, "Replay").
+    public static let replayMismatch = EngineErrorCode("replay_mismatch")
+    /// A stored genesis that no longer builds, or names no valid validator.
+    public static let invalidGenesis = EngineErrorCode("invalid_genesis")
 }
 
 /// The state machine bound to a store: it executes blocks on the committed state and hands the
