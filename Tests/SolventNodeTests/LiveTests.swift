@@ -61,9 +61,11 @@ import Testing
             let port = try #require(client.port)
             let received = Mutex<[Int]>([])
             let events = Mutex<[String]>([])
+            let (arrivals, arrived) = AsyncStream.makeStream(of: Int.self)
             var logger = Logger(label: "ws")
             logger.logLevel = .warning
             let watcher = Task {
+                defer { arrived.finish() }
                 try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: 2, logger: logger) { text in
                     let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
                     guard object["type"] as? String == "block", let block = object["block"] as? [String: Any] else { return true }
@@ -73,11 +75,15 @@ import Testing
                             events.withLock { $0.append(e["type"] as? String ?? "") }
                         }
                     }
+                    arrived.yield(height)
                     return received.withLock { $0.append(height); return $0.count < 5 }
                 }
             }
-            // Wait for the catch-up (blocks 2 and 3), then make two live blocks, one with a transfer.
-            for _ in 0..<100 where received.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+            // Wait for the catch-up (blocks 2 and 3) as it arrives, then make two live blocks, one
+            // with a transfer.
+            var next = arrivals.makeAsyncIterator()
+            #expect(await next.next() == 2)
+            #expect(await next.next() == 3)
             _ = try await client.submit(NodeFixtures.tx(dev0, nonce: 0, .send(to: dev1, asset: 0, amount: 1)))
             _ = try await client.mine(3)
             try await watcher.value
