@@ -24,7 +24,9 @@ struct Solvent: AsyncParsableCommand {
         do {
             try await parseAndRun(arguments)
         } catch {
-            guard let failure = CommandLineFailure.clientError(error) else { exit(withError: error) }
+            // A help, version or completion-script request is thrown by the command
+            // ArgumentParser parsed it into; it prints and exits 0 as ArgumentParser does.
+            guard exitCode(for: error) != .success, let failure = CommandLineFailure.clientError(error) else { exit(withError: error) }
             CommandLineFailure.exit(failure, json: CommandLineFailure.wantsJSON(arguments))
         }
     }

@@ -52,6 +52,11 @@ import Testing
         #expect(bash.status == 0 && bash.stdout.contains("_solvent"), "\(bash.stderr)")
         let help = try Binaries.run(try Binaries.path("solventd"), ["devnet", "--help"])
         #expect(help.status == 0 && help.stdout.contains("~/.solventd/devnet"), "\(help.stdout)")
+        // solvent's own help, at the root and for a subcommand, prints and exits 0 (not "error: failed").
+        for arguments in [["--help"], ["query", "status", "--help"], ["tx", "deposit", "-h"], ["--version"]] {
+            let shown = try Binaries.run(solvent, arguments)
+            #expect(shown.status == 0 && !shown.stdout.isEmpty && !shown.stderr.contains("error"), "\(arguments): \(shown)")
+        }
     }
 
     @Test func scenarioRunFindsSolventdOnPathOrSaysWhereItLooked() throws {
