@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "solvent-bench", targets: ["solvent-bench"]),
         .library(name: "SolventCore", targets: ["SolventCore"]),
         .library(name: "SolventClient", targets: ["SolventClient"]),
+        .library(name: "SolventWire", targets: ["SolventWire"]),
         // The transaction fuzzer's target, for fuzz/ (libFuzzer) and the corpus replay test.
         .library(name: "SolventFuzzing", targets: ["SolventFuzzing"]),
     ],
@@ -54,6 +55,10 @@ let package = Package(
         // chain (fuzz/ builds it with libFuzzer; the corpus replays in SolventCoreTests).
         .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto"]),
 
+        // The RPC's JSON: every request and reply type and their one coding, which the node
+        // encodes and the client decodes (contracts-spec/openapi.yaml).
+        .target(name: "SolventWire", dependencies: ["SolventCore"]),
+
         // LMDB environment, named tables, atomic block commit.
         .target(name: "SolventStore", dependencies: ["SolventCore", "CLMDB"]),
 
@@ -61,7 +66,7 @@ let package = Package(
         .target(
             name: "SolventNode",
             dependencies: [
-                "SolventCore", "SolventStore", "SolventCrypto",
+                "SolventCore", "SolventStore", "SolventCrypto", "SolventWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -79,7 +84,7 @@ let package = Package(
         .target(
             name: "SolventClient",
             dependencies: [
-                "SolventCore", "SolventCrypto",
+                "SolventCore", "SolventCrypto", "SolventWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,14 +106,14 @@ let package = Package(
         .executableTarget(
             name: "solvent",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "solvent-bench",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -134,13 +139,13 @@ let package = Package(
         .testTarget(
             name: "SolventNodeTests",
             dependencies: [
-                "SolventNode", "SolventStore", "SolventCore", "SolventClient", "SolventTestSupport",
+                "SolventNode", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "SolventClientTests",
-            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventTestSupport"]
+            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventTestSupport"]
         ),
     ]
 )

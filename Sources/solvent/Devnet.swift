@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SolventClient
 import SolventCore
+import SolventWire
 
 /// `solvent devnet ...`: the devnet controls (contracts-spec/devnet.md). A node not in devnet
 /// mode refuses each with `devnet_only`.
@@ -21,7 +22,7 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("advance", ["duration": duration, "refresh_prices": !noRefresh])
+                let r = try await global.client.devnet("advance", AdvanceRequest(duration: duration, refreshPrices: !noRefresh))
                 show(r, global) { f in
                     "advanced to \(f["block_time"] ?? "?") (height \(f["height"] ?? "?"), \(f["mined"] ?? "0") blocks mined); "
                         + "funding applied \(f["funding_events"] ?? "0") times; settled: \(f["settled_markets"].flatMap { $0.isEmpty ? nil : $0 } ?? "none")"
@@ -37,7 +38,7 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("time", ["next_block_time": time])
+                let r = try await global.client.devnet("time", NextBlockTimeRequest(nextBlockTime: time))
                 show(r, global) { "the next block will be at \($0["next_block_time"] ?? "?")" }
             }
         }
@@ -51,9 +52,7 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                var body: [String: Any] = ["mode": mode]
-                if let intervalMs { body["interval_ms"] = intervalMs }
-                let r = try await global.client.devnet("block-mode", body)
+                let r = try await global.client.devnet("block-mode", BlockModeRequest(mode: mode, intervalMs: intervalMs))
                 show(r, global) { "block mode: \($0["description"] ?? "?")" }
             }
         }
@@ -69,7 +68,7 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("oracle", ["market": market, "price": price, "mine": !noMine])
+                let r = try await global.client.devnet("oracle", OracleOverrideRequest(market: market, price: price, mine: !noMine))
                 show(r, global) { "\($0["market"] ?? market) set to \($0["price"] ?? price) (tx \($0["tx_hash"]?.prefix(16) ?? "?"), height \($0["height"] ?? "pending"))" }
             }
         }
@@ -81,7 +80,7 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("snapshot", [:])
+                let r = try await global.client.devnet("snapshot", [String: String]())
                 show(r, global) { "snapshot \($0["id"] ?? "?") at height \($0["height"] ?? "?"), app hash \($0["app_hash"] ?? "?")" }
             }
         }
@@ -94,7 +93,7 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("revert", ["id": id])
+                let r = try await global.client.devnet("revert", RevertRequest(id: id))
                 show(r, global) { "reverted to height \($0["height"] ?? "?") (\($0["block_time"] ?? "?")), app hash \($0["app_hash"] ?? "?")" }
             }
         }

@@ -7,6 +7,7 @@ import SolventCore
 import SolventCrypto
 import SolventNode
 import SolventStore
+import SolventWire
 
 /// A node on a fresh temporary home, served through Hummingbird's test client.
 enum NodeFixtures {

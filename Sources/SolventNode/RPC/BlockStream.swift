@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import SolventCore
 import SolventStore
+import SolventWire
 import Synchronization
 
 /// `GET /v1/ws`: a WebSocket that streams every committed block with its transactions, receipts
@@ -34,7 +35,7 @@ struct BlockStream: Sendable {
 
     struct BlockMessage: Encodable {
         let type = "block"
-        let block: BlockView
+        let block: BlockReply
     }
 
     struct Notice: Encodable {
@@ -76,7 +77,7 @@ struct BlockStream: Sendable {
                         outbound: WebSocketOutboundWriter, fromHeight: UInt64?, cutOff: CutOff) async throws {
         node.metrics.websocketSubscribers.record(Int64(node.bus.subscriberCount))
         let head = try node.store.head()
-        try await outbound.write(.text(String(decoding: JSON.encode(Hello(chainId: node.chainId, height: head.height)), as: UTF8.self)))
+        try await outbound.write(.text(String(decoding: WireJSON.encode(Hello(chainId: node.chainId, height: head.height)), as: UTF8.self)))
 
         if let from = fromHeight, from <= head.height {
             let start = max(1, from, head.height >= Self.maxCatchUp ? head.height - Self.maxCatchUp + 1 : 1)
@@ -103,7 +104,7 @@ struct BlockStream: Sendable {
                     if cutOff.started { break }
                     guard committed.height > lastSent else { continue }
                     lastSent = committed.height
-                    let view = BlockView(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
+                    let view = BlockReply(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
                                          receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
                     try await send(BlockMessage(block: view), outbound)
                 }
@@ -117,7 +118,7 @@ struct BlockStream: Sendable {
     }
 
     private func send<T: Encodable>(_ message: T, _ outbound: WebSocketOutboundWriter) async throws {
-        try await outbound.write(.text(String(decoding: JSON.encode(message), as: UTF8.self)))
+        try await outbound.write(.text(String(decoding: WireJSON.encode(message), as: UTF8.self)))
     }
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
 /// Liquidations for keepers and risk desks (contracts-spec/liquidation.md, "Queries"): the
 /// liquidatable vaults with what liquidating them pays now, dry runs of any transaction, price
@@ -52,10 +53,10 @@ struct LiquidationRoutes: Sendable {
                 queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == marketFilter } }
             }
             let views = queue.prefix(limit).map { entry in
-                LiquidatableVaultView(entry, state: state, context: context, onlyMarket: marketFilter)
+                LiquidationReadModel.liquidatableVault(entry, state: state, context: context, onlyMarket: marketFilter)
             }
-            return .json(LiquidatableView(height: head.height, blockTime: Timestamps.rfc3339(head.timeMs), count: queue.count,
-                                          vaults: Array(views), index: IndexView(node.liquidationIndex.stats)))
+            return .json(LiquidatableReply(height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: queue.count,
+                                          vaults: Array(views), index: LiquidationIndexReply(node.liquidationIndex.stats)))
         }
     }
 
@@ -63,7 +64,7 @@ struct LiquidationRoutes: Sendable {
 
     func simulate(_ request: Request) async throws -> Response {
         let routes = Routes(node: node)
-        let body = try await routes.decodeBody(request, Routes.SubmitRequest.self, limit: Routes.maxSingleBody)
+        let body = try await routes.decodeBody(request, SubmitRequest.self, limit: Routes.maxSingleBody)
         let bytes = try routes.hexTransaction(body.tx)
         let tx: SignedTransaction
         do {
@@ -80,9 +81,9 @@ struct LiquidationRoutes: Sendable {
         let (result, head) = try node.store.withState { state, head in
             (node.store.stateMachine.simulate(verified, context: context, state: state), head)
         }
-        return .json(SimulationView(
-            hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: Timestamps.rfc3339(context.timeMs),
-            receipt: ReceiptView(result.receipt), stateChanges: result.changes.count))
+        return .json(SimulationReply(
+            hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: UTCTime.rfc3339(context.timeMs),
+            receipt: ReceiptReply(result.receipt), stateChanges: result.changes.count))
     }
 
     // MARK: Shocks
@@ -160,7 +161,7 @@ struct LiquidationRoutes: Sendable {
         } catch {
             throw RPCError(error)
         }
-        return .json(ShockView(report, height: head.height, candidates: candidates.count, limit: limit, state: snapshot))
+        return .json(ShockReply(report, height: head.height, candidates: candidates.count, limit: limit, state: snapshot))
     }
 
     /// The oracle market a shock moves: a perp market's (by symbol, BTC-PERP, or perp id) or an
@@ -186,7 +187,7 @@ struct LiquidationRoutes: Sendable {
             cursor = b
         }
         return try node.store.withState { state, head in
-            .json(InsuranceView(stats: state.insuranceStats(), balance: state.insuranceFund(),
+            .json(InsuranceReply(stats: state.insuranceStats(), balance: state.insuranceFund(),
                                 entries: state.insuranceLog(before: cursor, limit: limit), state: state, height: head.height))
         }
     }
@@ -194,17 +195,17 @@ struct LiquidationRoutes: Sendable {
     func adl(_ marketText: String, limit: Int) throws -> Response {
         try node.store.withState { state, head in
             let market = try MarketRoutes.lookup(marketText, state)
-            func side(_ long: Bool) -> [ADLStandingView] {
+            func side(_ long: Bool) -> [ADLStandingReply] {
                 node.adlRankings.queue(market: market.id, long: long, state: state, height: head.height, timeMs: head.timeMs)
-                    .prefix(limit).map(ADLStandingView.init)
+                    .prefix(limit).map(ADLStandingReply.init)
             }
-            return .json(ADLView(market: market.params.symbol, height: head.height, longs: side(true), shorts: side(false)))
+            return .json(ADLReply(market: market.params.symbol, height: head.height, longs: side(true), shorts: side(false)))
         }
     }
 
     func supply() throws -> Response {
         try node.store.withState { state, head in
-            .json(SupplyView(SupplyAudit.audit(state, genesis: node.genesisSupply), height: head.height, assets: node.assets))
+            .json(SupplyReply(SupplyAudit.audit(state, genesis: node.genesisSupply), height: head.height, assets: node.assets))
         }
     }
 }
