@@ -87,7 +87,7 @@ struct BlockStream: Sendable {
                     guard committed.height > lastSent else { continue }
                     lastSent = committed.height
                     let view = BlockReply(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
-                                         receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
+                                          receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
                     try await send(StreamBlock(block: view), outbound)
                 }
                 // The bus ended this stream: the node is stopping, or this subscriber lagged.

@@ -52,8 +52,8 @@ struct DevnetRoutes: Sendable {
         let head = node.latestHead
         let events = blocks?.flatMap(\.blockEvents)
         return ClockReply(height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), blockTimeMs: head.timeMs, appHash: head.appHash.hex,
-                         mined: blocks?.count, fundingEvents: events.map { $0.filter { $0.type == "funding" && $0["status"] == "applied" }.count },
-                         settledMarkets: events.map { $0.filter { $0.type == "market_settled" }.compactMap { $0["market"] } })
+                          mined: blocks?.count, fundingEvents: events.map { $0.filter { $0.type == "funding" && $0["status"] == "applied" }.count },
+                          settledMarkets: events.map { $0.filter { $0.type == "market_settled" }.compactMap { $0["market"] } })
     }
 
     func advance(_ request: Request) async throws -> Response {

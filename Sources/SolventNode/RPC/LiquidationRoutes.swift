@@ -56,7 +56,7 @@ struct LiquidationRoutes: Sendable {
                 LiquidationReadModel.liquidatableVault(entry, state: state, context: context, onlyMarket: marketFilter)
             }
             return .json(LiquidatableReply(height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: queue.count,
-                                          vaults: Array(views), index: LiquidationIndexReply(node.liquidationIndex.stats)))
+                                           vaults: Array(views), index: LiquidationIndexReply(node.liquidationIndex.stats)))
         }
     }
 
@@ -188,7 +188,7 @@ struct LiquidationRoutes: Sendable {
         }
         return try node.store.withState { state, head in
             .json(InsuranceReply(stats: state.insuranceStats(), balance: state.insuranceFund(),
-                                entries: state.insuranceLog(before: cursor, limit: limit), state: state, height: head.height))
+                                 entries: state.insuranceLog(before: cursor, limit: limit), state: state, height: head.height))
         }
     }
 

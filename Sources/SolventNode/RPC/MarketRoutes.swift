@@ -67,8 +67,8 @@ struct MarketRoutes: Sendable {
     func protocolAccounts() throws -> Response {
         try node.store.withState { state, head in
             .json(ProtocolReply(feePool: Amount.format(state.feePool(), decimals: 6), insuranceFund: Amount.format(state.insuranceFund(), decimals: 6),
-                               insuranceFeeSharePpm: state.insuranceFeeSharePpm(),
-                               liquidation: LiquidationConfigReply(state.liquidationSettings()), height: head.height))
+                                insuranceFeeSharePpm: state.insuranceFeeSharePpm(),
+                                liquidation: LiquidationConfigReply(state.liquidationSettings()), height: head.height))
         }
     }
 }

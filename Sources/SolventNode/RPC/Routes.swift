@@ -74,7 +74,7 @@ struct Routes: Sendable {
         let receipts = try node.store.receipts(at: height)
         let txs = try block.transactions.map { try TxCodec.decode($0) }
         return BlockReply(block, blockEvents: try node.store.blockEvents(at: height), transactions: txs, receipts: receipts,
-                         assets: node.assets, markets: node.oracleMarkets)
+                          assets: node.assets, markets: node.oracleMarkets)
     }
 
     func transaction(_ hashText: String) throws -> Response {
@@ -84,11 +84,11 @@ struct Routes: Sendable {
         // The mempool first: a transaction leaves it only after its block is committed.
         if case let (tx, status)? = node.mempool.lookup(hash) {
             return .json(TransactionReply(tx, assets: node.assets, markets: node.oracleMarkets, height: nil, index: nil,
-                                         blockTimeMs: nil, status: status.rawValue, receipt: nil))
+                                          blockTimeMs: nil, status: status.rawValue, receipt: nil))
         }
         if let record = try node.store.transaction(hash: hash) {
             return .json(TransactionReply(record.transaction, assets: node.assets, markets: node.oracleMarkets, height: record.height, index: record.index,
-                                         blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
+                                          blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
         }
         throw RPCError.notFound("no transaction \(hash.hex) is committed or waiting in the mempool")
     }
@@ -205,7 +205,7 @@ struct Routes: Sendable {
         switch await node.waitForCommit(tx.hash) {
         case let .committed(height, index, receipt, timeMs):
             return .json(SubmitReply(hash: tx.hash.hex, status: "committed", height: height, index: index,
-                                    blockTime: UTCTime.rfc3339(timeMs), receipt: ReceiptReply(receipt)))
+                                     blockTime: UTCTime.rfc3339(timeMs), receipt: ReceiptReply(receipt)))
         case .evicted(let error):
             throw RPCError(.conflict, error.code.name, "transaction \(tx.hash.hex) was dropped from the mempool: \(error.message)")
         case .timedOut:
@@ -250,7 +250,7 @@ struct Routes: Sendable {
                 accepted += 1
                 if !errorsOnly {
                     views.append(BatchItemReply(index: i, hash: a.transaction.hash.hex, accepted: true, status: a.queued ? "queued" : "pending",
-                                               error: nil))
+                                                error: nil))
                 }
             case .failure(let e):
                 views.append(BatchItemReply(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(e)))
@@ -277,6 +277,6 @@ struct Routes: Sendable {
         let blocks = try await node.mine(count)
         let head = try node.store.head()
         return .json(MinedReply(mined: blocks.count, height: head.height, appHash: head.appHash.hex,
-                               blockHashes: blocks.map(\.hash.hex)))
+                                blockHashes: blocks.map(\.hash.hex)))
     }
 }
