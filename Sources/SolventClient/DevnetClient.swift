@@ -3,34 +3,9 @@ import Foundation
 import NIOCore
 import SolventWire
 
-/// The devnet controls (contracts-spec/devnet.md) as client calls. Replies are small JSON
-/// objects; `Flat` keeps them as text for printing.
-public struct FlatReply: Decodable, Sendable {
-    public let fields: [String: String]
-
-    /// A field as text: a string, an integer, a boolean or a list of strings (joined by commas).
-    struct Field: Decodable {
-        let text: String?
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let s = try? c.decode(String.self) { text = s }
-            else if let i = try? c.decode(Int64.self) { text = String(i) }
-            else if let b = try? c.decode(Bool.self) { text = String(b) }
-            else if let a = try? c.decode([String].self) { text = a.joined(separator: ",") }
-            else { text = nil }
-        }
-    }
-
-    /// Decoded as a string-keyed map, so the keys stay the node's snake_case ones whatever the
-    /// decoder's key strategy.
-    public init(from decoder: any Decoder) throws {
-        fields = try decoder.singleValueContainer().decode([String: Field].self).compactMapValues(\.text)
-    }
-}
-
+/// The devnet controls (contracts-spec/devnet.md) as client calls.
 extension RPCClient {
-    public func devnet(_ control: String, _ body: some Encodable) async throws -> Reply<FlatReply> {
+    public func devnet<T: Decodable & Sendable>(_ control: String, _ body: some Encodable, as type: T.Type) async throws -> Reply<T> {
         try await post("/v1/devnet/\(control)", json: Data(WireJSON.encode(body)))
     }
 

@@ -91,7 +91,7 @@ public final class ScenarioRunner: @unchecked Sendable {
     /// Mines one block and runs the conservation audit on it; returns the block.
     @discardableResult
     func mine(at timeMs: UInt64? = nil) async throws -> BlockReply {
-        if let timeMs { _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(timeMs))) }
+        if let timeMs { _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(timeMs)), as: NextBlockTimeReply.self) }
         let mined = try await client.mine(blocks: 1).value
         blocksMined += 1
         let supply = try await client.supply().value
@@ -158,7 +158,7 @@ public final class ScenarioRunner: @unchecked Sendable {
         let signers = scenario.oracle?.mode == "signers" && !forceOverride
         let oracle = try await client.oracle().value
         // The reports are checked on admission against the next block's time: fix it first.
-        _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(timeMs)))
+        _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(timeMs)), as: NextBlockTimeReply.self)
         for market in paths.keys.sorted() {
             let price = paths[market]![step]
             guard let m = oracle.markets.first(where: { $0.symbol == market }) else {
@@ -172,7 +172,7 @@ public final class ScenarioRunner: @unchecked Sendable {
                 }
                 try await send(key: DevnetKeys.oracleRelayer(), .oracleUpdate(market: m.id, reports: reports))
             } else {
-                _ = try await client.devnet("oracle", OracleOverrideRequest(market: market, price: Self.priceText(price), mine: false))
+                _ = try await client.devnet("oracle", OracleOverrideRequest(market: market, price: Self.priceText(price), mine: false), as: OracleOverrideReply.self)
                 // The node signs overrides with the admin key: keep the local nonce in step.
                 nonces[try Self.address("admin")] = nil
             }
