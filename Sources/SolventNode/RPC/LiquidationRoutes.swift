@@ -41,22 +41,14 @@ struct LiquidationRoutes: Sendable {
 
     // MARK: Liquidatable vaults
 
-    /// The index names the candidates; each is checked exactly on one snapshot of the state,
-    /// and each listed liquidation is simulated on it, all sharing one block's ADL ranking.
+    /// The index's candidates, checked and probed on one snapshot (LiquidationReadModel).
     func liquidatable(limit: Int, market: String?) throws -> Response {
         let context = node.nextBlockContext()
         let candidates = node.liquidationIndex.liquidatable()
         return try node.store.withState { state, head in
             let marketFilter = try market.map { try MarketRoutes.lookup($0, state).id }
-            var queue = RiskShock.liquidatable(candidates, state: state, at: context.timeMs)
-            if let marketFilter {
-                queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == marketFilter } }
-            }
-            let views = queue.prefix(limit).map { entry in
-                LiquidationReadModel.liquidatableVault(entry, state: state, context: context, onlyMarket: marketFilter)
-            }
-            return .json(LiquidatableReply(height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: queue.count,
-                                           vaults: Array(views), index: LiquidationIndexReply(node.liquidationIndex.stats)))
+            return .json(LiquidationReadModel.liquidatable(candidates, state: state, head: head, context: context, onlyMarket: marketFilter,
+                                                           limit: limit, index: node.liquidationIndex.stats))
         }
     }
 

@@ -5,6 +5,20 @@ import SolventWire
 /// What `GET /v1/liquidatable` shows of a liquidatable vault (liquidation.md, "Queries"): its
 /// margin, and for each position what liquidating it in the next block would do.
 enum LiquidationReadModel {
+    /// The index names the candidates; each is checked exactly on one snapshot of the state, and
+    /// each listed liquidation is simulated on it.
+    static func liquidatable(_ candidates: [VaultID], state: some StateReader, head: ChainHead, context: BlockContext,
+                             onlyMarket: UInt32?, limit: Int, index: LiquidationIndex.Stats) -> LiquidatableReply {
+        var queue = RiskShock.liquidatable(candidates, state: state, at: context.timeMs)
+        if let onlyMarket {
+            queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == onlyMarket } }
+        }
+        return LiquidatableReply(
+            height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: queue.count,
+            vaults: queue.prefix(limit).map { liquidatableVault($0, state: state, context: context, onlyMarket: onlyMarket) },
+            index: LiquidationIndexReply(index))
+    }
+
     /// Each position's liquidation is simulated on its own from the same state, with a keeper
     /// that can carry any backstop: what a liquidation sent now in the next block would do.
     static func liquidatableVault(_ entry: RiskShock.Shortfall, state: some StateReader, context: BlockContext,
