@@ -125,20 +125,9 @@ public struct ActionReply: Codable, Sendable {
     public var maxPrice: String?
     public var auctionConfig: AuctionConfigReply?
 
-    public init(type: String, to: String? = nil, vault: UInt32? = nil, asset: String? = nil, amount: String? = nil,
-                market: String? = nil, marketId: UInt32? = nil, reports: [ReportReply]? = nil, signer: String? = nil,
-                config: OracleSettingsReply? = nil, mode: String? = nil, side: String? = nil, orderKind: String? = nil,
-                timeInForce: String? = nil, reduceOnly: Bool? = nil, size: String? = nil, price: String? = nil,
-                orderId: UInt64? = nil, marketParams: MarketParamsReply? = nil, owner: String? = nil,
-                keeperVault: UInt32? = nil, liquidationConfig: LiquidationConfigReply? = nil, takerVault: UInt32? = nil,
-                maxPrice: String? = nil, auctionConfig: AuctionConfigReply? = nil) {
-        (self.type, self.to, self.vault, self.asset, self.amount, self.market, self.marketId, self.reports, self.signer,
-         self.config, self.mode, self.side, self.orderKind, self.timeInForce, self.reduceOnly, self.size, self.price,
-         self.orderId, self.marketParams, self.owner, self.keeperVault, self.liquidationConfig, self.takerVault, self.maxPrice,
-         self.auctionConfig) =
-            (type, to, vault, asset, amount, market, marketId, reports, signer, config, mode, side, orderKind, timeInForce,
-             reduceOnly, size, price, orderId, marketParams, owner, keeperVault, liquidationConfig, takerVault, maxPrice,
-             auctionConfig)
+    /// The fields of the action's kind are set after.
+    public init(type: String) {
+        self.type = type
     }
 }
 
