@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "solvent-bench", targets: ["solvent-bench"]),
         .library(name: "SolventCore", targets: ["SolventCore"]),
         .library(name: "SolventClient", targets: ["SolventClient"]),
+        .library(name: "SolventWire", targets: ["SolventWire"]),
         // The transaction fuzzer's target, for fuzz/ (libFuzzer) and the corpus replay test.
         .library(name: "SolventFuzzing", targets: ["SolventFuzzing"]),
     ],
@@ -56,6 +57,10 @@ let package = Package(
         // chain (fuzz/ builds it with libFuzzer; the corpus replays in SolventCoreTests).
         .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto"]),
 
+        // The RPC's JSON: every request and reply type and their one coding, which the node
+        // encodes and the client decodes (contracts-spec/openapi.yaml).
+        .target(name: "SolventWire", dependencies: ["SolventCore"]),
+
         // LMDB environment, named tables, atomic commit of a prepared block: it stores, it does
         // not execute, and it holds no key.
         .target(name: "SolventStore", dependencies: ["SolventCore", "CLMDB"]),
@@ -68,7 +73,7 @@ let package = Package(
         .target(
             name: "SolventNode",
             dependencies: [
-                "SolventCore", "SolventStore", "SolventEngine", "SolventCrypto",
+                "SolventCore", "SolventStore", "SolventEngine", "SolventCrypto", "SolventWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -86,7 +91,7 @@ let package = Package(
         .target(
             name: "SolventClient",
             dependencies: [
-                "SolventCore", "SolventCrypto",
+                "SolventCore", "SolventCrypto", "SolventWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,14 +113,14 @@ let package = Package(
         .executableTarget(
             name: "solvent",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "solvent-bench",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine", "SolventWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -145,13 +150,13 @@ let package = Package(
         .testTarget(
             name: "SolventNodeTests",
             dependencies: [
-                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventTestSupport",
+                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "SolventClientTests",
-            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventTestSupport"]
+            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventTestSupport"]
         ),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SolventCore
 import SolventCrypto
+import SolventWire
 
 /// A keeper bot (contracts-spec/liquidation.md, "What keepers should do"): follows the node's
 /// block stream (falling back to polling when the stream is unavailable), asks the node which

@@ -1,4 +1,5 @@
 import SolventCore
+import SolventWire
 
 /// The worst price the CLI puts on a market order when the trader gives none (markets.md,
 /// "Orders from the CLI"): the market's own price moved by the slippage against the trader,

@@ -1,3 +1,5 @@
+import SolventWire
+
 /// Where a market is in its life, as `solvent query markets` shows it (instruments.md,
 /// "Settlement"): trading, past its expiry and waiting for the block that settles it, settled,
 /// or switched off by the admin.
@@ -18,8 +20,8 @@ public enum MarketStatus: String, Sendable {
 }
 
 extension MarketReply {
-    public var isPerpetual: Bool { (params.kind ?? "perpetual") == "perpetual" }
-    public var isOption: Bool { ["option", "call", "put"].contains(params.kind ?? "perpetual") }
+    public var isPerpetual: Bool { params.kind == "perpetual" }
+    public var isOption: Bool { ["option", "call", "put"].contains(params.kind) }
 
     /// What one unit is marked at: an option's model price, a settled market's settlement price,
     /// else the underlying's oracle price (instruments.md, "The three instruments").

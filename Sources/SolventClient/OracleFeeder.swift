@@ -66,7 +66,7 @@ public final class OracleFeeder: @unchecked Sendable {
             let start = options.startPrices[m.symbol] ?? m.price.flatMap(Double.init) ?? 100
             paths[m.id] = PricePath(spec: options.path, start: start, market: m.id)
         }
-        let quorum = oracle.config.quorum
+        let quorum = Int(oracle.config.quorum)
         let started = Date()
         var done = [Tick]()
         var tick = 0

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SolventWire
 
 /// HTTP client for a node's `/v1` API. Every call returns the decoded reply and the raw JSON
 /// (which `--output json` prints unchanged); a node error becomes a `ClientError` with its code.
@@ -56,13 +57,13 @@ public struct RPCClient: Sendable {
             throw ClientError("node_unreachable", "cannot reach the node at \(baseURL): \(error)")
         }
         guard (200..<300).contains(status) else {
-            if let e = try? JSONDecoder().decode(ErrorReply.self, from: data) {
+            if let e = try? WireJSON.decode(ErrorReply.self, from: data) {
                 throw ClientError(e.error.code, e.error.message, status: status)
             }
             throw ClientError("http_\(status)", String(decoding: data.prefix(200), as: UTF8.self), status: status)
         }
         do {
-            return Reply(value: try JSONDecoder().decode(T.self, from: data), json: data, status: status)
+            return Reply(value: try WireJSON.decode(T.self, from: data), json: data, status: status)
         } catch {
             throw ClientError("bad_reply", "the node's reply to \(method) \(path) is not what this client expects: \(error)")
         }
@@ -81,8 +82,7 @@ public struct RPCClient: Sendable {
     public func transaction(_ hash: String) async throws -> Reply<TransactionReply> { try await get("/v1/txs/\(hash)") }
 
     public func submit(hex: String, waitForCommit: Bool) async throws -> Reply<SubmitReply> {
-        let body = try JSONSerialization.data(withJSONObject: ["tx": hex])
-        return try await post(waitForCommit ? "/v1/txs?wait=commit" : "/v1/txs", json: body)
+        try await post(waitForCommit ? "/v1/txs?wait=commit" : "/v1/txs", json: Data(WireJSON.encode(SubmitRequest(tx: hex))))
     }
 
     /// Submits many transactions; with `errorsOnly` the reply lists only the refused ones.
@@ -92,7 +92,7 @@ public struct RPCClient: Sendable {
 
     /// The request body for `submitBatch`, for load generators that prepare bodies in advance.
     public static func batchBody(_ hex: [String]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: ["txs": hex])
+        Data(WireJSON.encode(BatchRequest(txs: hex)))
     }
 
     public func submitBatch(body: Data, errorsOnly: Bool = false) async throws -> Reply<BatchReply> {
@@ -108,7 +108,7 @@ public struct RPCClient: Sendable {
     public func protocolAccounts() async throws -> Reply<ProtocolReply> { try await get("/v1/protocol") }
 
     public func mine(blocks: Int) async throws -> Reply<MinedReply> {
-        try await post("/v1/devnet/mine", json: try JSONSerialization.data(withJSONObject: ["blocks": blocks]))
+        try await post("/v1/devnet/mine", json: Data(WireJSON.encode(MineRequest(blocks: blocks))))
     }
 }
 

@@ -4,6 +4,7 @@ import SolventClient
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
 /// The liquidation index with many vaults: a home is initialised, N vaults with leveraged BTC
 /// (and for some, ETH) positions are written straight into its LMDB state, then a real

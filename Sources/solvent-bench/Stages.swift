@@ -4,6 +4,7 @@ import SolventCore
 import SolventCrypto
 import SolventEngine
 import SolventStore
+import SolventWire
 
 /// In-process cost of each stage a transaction goes through, per transaction, on one core:
 /// where the end-to-end time goes when it falls short of the raw verification rate.
@@ -26,8 +27,7 @@ enum Stages {
             try body()
             out.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1000 / Double(transactions)))
         }
-        struct Batch: Decodable { let txs: [String] }
-        try time("JSON decode of the batch body") { _ = try JSONDecoder().decode(Batch.self, from: body) }
+        try time("JSON decode of the batch body") { _ = try WireJSON.decode(BatchRequest.self, from: body) }
         var raw = [[UInt8]]()
         time("hex decode") { raw = hexes.map { Hex.decode($0)! } }
         var decoded = [SignedTransaction]()

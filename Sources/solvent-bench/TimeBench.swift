@@ -4,6 +4,7 @@ import SolventClient
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
 /// Time moving the liquidation index (liquidation.md, "Time"): N vaults holding BTC options are
 /// written straight into a home's LMDB state, as in `LiquidationBench`: portfolio vaults long a
@@ -26,8 +27,6 @@ enum TimeBench {
         let moveRevalued: Int
         let moveUpdateMs: Double
     }
-
-    struct Ignored: Decodable, Sendable {}
 
     static func run(vaults count: Int, blocks: Int, binary: String, home: String, port: Int) async throws -> Result {
         var genesis = MarketBench.genesis(accounts: [DevnetKeys.account(0)])
@@ -103,7 +102,7 @@ enum TimeBench {
         var dues = [Int](), updates = [UInt64](), revalued = [Int]()
         for _ in 0..<blocks {
             time += 1_000
-            _ = try await client.post("/v1/devnet/time", json: Data("{\"next_block_time\": \"\(time)\"}".utf8), as: Ignored.self)
+            _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(time)), as: NextBlockTimeReply.self)
             _ = try await client.mine(blocks: 1)
             let index = try await client.liquidatable(limit: 1).value.index
             dues.append(index.lastTimeRevalued)
@@ -113,8 +112,7 @@ enum TimeBench {
         // Every vault close enough to maintenance is due in every block.
         let everyBlock = dues.min() ?? 0
         // One price move: every BTC option vault has empty bands and is revalued.
-        let body = Data("{\"market\": \"BTC-USD\", \"price\": \"60600\"}".utf8)
-        _ = try await client.post("/v1/devnet/oracle", json: body, as: Ignored.self)
+        _ = try await client.devnet("oracle", OracleOverrideRequest(market: "BTC-USD", price: "60600"), as: OracleOverrideReply.self)
         let moved = try await client.liquidatable(limit: 1).value.index
 
         let d = dues.sorted(), u = updates.sorted()

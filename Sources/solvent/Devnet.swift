@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import SolventClient
 import SolventCore
+import SolventWire
 
 /// `solvent devnet ...`: the devnet controls (contracts-spec/devnet.md). A node not in devnet
 /// mode refuses each with `devnet_only`.
 extension DevnetCommand {
-    static func show(_ reply: RPCClient.Reply<FlatReply>, _ global: GlobalOptions, _ summary: ([String: String]) -> String) {
+    static func show<T>(_ reply: RPCClient.Reply<T>, _ global: GlobalOptions, _ summary: (T) -> String) {
         if global.output == .json { return global.printJSON(reply.json) }
-        print(summary(reply.value.fields))
+        print(summary(reply.value))
     }
 
     struct Advance: AsyncParsableCommand {
@@ -21,10 +22,10 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("advance", ["duration": duration, "refresh_prices": !noRefresh])
-                show(r, global) { f in
-                    "advanced to \(f["block_time"] ?? "?") (height \(f["height"] ?? "?"), \(f["mined"] ?? "0") blocks mined); "
-                        + "funding applied \(f["funding_events"] ?? "0") times; settled: \(f["settled_markets"].flatMap { $0.isEmpty ? nil : $0 } ?? "none")"
+                let r = try await global.client.devnet("advance", AdvanceRequest(duration: duration, refreshPrices: !noRefresh), as: ClockReply.self)
+                show(r, global) { c in
+                    "advanced to \(c.blockTime) (height \(c.height), \(c.mined ?? 0) blocks mined); "
+                        + "funding applied \(c.fundingEvents ?? 0) times; settled: \(c.settledMarkets.flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") } ?? "none")"
                 }
             }
         }
@@ -37,8 +38,8 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("time", ["next_block_time": time])
-                show(r, global) { "the next block will be at \($0["next_block_time"] ?? "?")" }
+                let r = try await global.client.devnet("time", NextBlockTimeRequest(nextBlockTime: time), as: NextBlockTimeReply.self)
+                show(r, global) { "the next block will be at \($0.nextBlockTime)" }
             }
         }
     }
@@ -51,10 +52,8 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                var body: [String: Any] = ["mode": mode]
-                if let intervalMs { body["interval_ms"] = intervalMs }
-                let r = try await global.client.devnet("block-mode", body)
-                show(r, global) { "block mode: \($0["description"] ?? "?")" }
+                let r = try await global.client.devnet("block-mode", BlockModeRequest(mode: mode, intervalMs: intervalMs), as: BlockModeReply.self)
+                show(r, global) { "block mode: \($0.description)" }
             }
         }
     }
@@ -69,8 +68,9 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("oracle", ["market": market, "price": price, "mine": !noMine])
-                show(r, global) { "\($0["market"] ?? market) set to \($0["price"] ?? price) (tx \($0["tx_hash"]?.prefix(16) ?? "?"), height \($0["height"] ?? "pending"))" }
+                let r = try await global.client.devnet("oracle", OracleOverrideRequest(market: market, price: price, mine: !noMine),
+                                                       as: OracleOverrideReply.self)
+                show(r, global) { "\($0.market) set to \($0.price) (tx \($0.txHash.prefix(16)), height \($0.height.map(String.init) ?? "pending"))" }
             }
         }
     }
@@ -81,8 +81,8 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("snapshot", [:])
-                show(r, global) { "snapshot \($0["id"] ?? "?") at height \($0["height"] ?? "?"), app hash \($0["app_hash"] ?? "?")" }
+                let r = try await global.client.devnet("snapshot", [String: String](), as: SnapshotReply.self)
+                show(r, global) { "snapshot \($0.id) at height \($0.height), app hash \($0.appHash)" }
             }
         }
     }
@@ -94,8 +94,8 @@ extension DevnetCommand {
 
         func run() async throws {
             try await global.run {
-                let r = try await global.client.devnet("revert", ["id": id])
-                show(r, global) { "reverted to height \($0["height"] ?? "?") (\($0["block_time"] ?? "?")), app hash \($0["app_hash"] ?? "?")" }
+                let r = try await global.client.devnet("revert", RevertRequest(id: id), as: ClockReply.self)
+                show(r, global) { "reverted to height \($0.height) (\($0.blockTime)), app hash \($0.appHash)" }
             }
         }
     }

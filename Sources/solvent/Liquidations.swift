@@ -97,11 +97,11 @@ extension Query {
                 print("fees / bounties      \(r.totalFees) / \(r.totalBounties) USDC")
                 print("insurance fund       \(r.insuranceFundBefore) → \(r.insuranceFundAfter) USDC (draws \(r.insuranceFundDraw), deficits paid \(r.deficitsPaid))")
                 print("ADL                  \(r.adlVolume) USDC" + (r.adlSize.isEmpty ? "" : " (" + r.adlSize.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
-                if let socialized = r.socializedLosses, socialized != "0" { print("socialized losses    \(socialized) USDC (shared by the other side's positions)") }
+                if r.socializedLosses != "0" { print("socialized losses    \(r.socializedLosses) USDC (shared by the other side's positions)") }
                 print("still liquidatable   \(r.stillLiquidatable) after one round")
                 for o in r.liquidations {
                     print("  \(shortAddress(o.owner))/\(o.vault) \(pad(o.market, 9)) close \(pad(o.closedSize, 10)) at ≥ \(pad(o.bankruptcyPrice, 10)) fee \(o.fee) bounty \(o.bounty) deficit \(o.deficitPaid) adl \(o.adlSize)"
-                        + (o.socializedSize.map { $0 == "0" ? "" : " socialized \($0) (loss \(o.socializedLoss ?? "?"))" } ?? ""))
+                        + (o.socializedSize == "0" ? "" : " socialized \(o.socializedSize) (loss \(o.socializedLoss))"))
                 }
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventWire
 
 /// Finds a market by symbol (any case) or id.
 func resolveMarket(_ text: String, _ global: GlobalOptions) async throws -> MarketReply {
@@ -156,11 +157,11 @@ extension Query {
                 let reply = try await global.client.markets()
                 if global.output == .json { return global.printJSON(reply.json) }
                 let status = try await global.client.status().value
-                let now = status.chainTimeMs ?? status.blockTimeMs
+                let now = status.chainTimeMs
                 var table = TextTable(header: ["market", "kind", "status", "expiry", "oracle", "mark", "bid", "ask", "open interest", "funding/h"])
                 for m in reply.value {
                     let state = MarketStatus(m, chainTimeMs: now)
-                    table.add([m.params.symbol, m.params.kind ?? "perpetual", state.rawValue, m.params.expiry ?? "-",
+                    table.add([m.params.symbol, m.params.kind, state.rawValue, m.params.expiry ?? "-",
                                m.oraclePrice ?? "-", m.mark ?? "-", m.bestBid ?? "-", m.bestAsk ?? "-", m.openInterest,
                                m.isPerpetual ? Self.percent(m.funding.lastRatePpm) : "-"])
                 }
@@ -187,9 +188,9 @@ extension Query {
                 if global.output == .json { return global.printJSON(reply.json) }
                 let m = reply.value
                 let status = try await global.client.status().value
-                let state = MarketStatus(m, chainTimeMs: status.chainTimeMs ?? status.blockTimeMs)
+                let state = MarketStatus(m, chainTimeMs: status.chainTimeMs)
                 let percent = MarketsQuery.percent
-                print("\(m.params.symbol) (\(m.params.kind ?? "perpetual"), \(state.rawValue)): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus))"
+                print("\(m.params.symbol) (\(m.params.kind), \(state.rawValue)): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus))"
                     + (m.isOption ? ", mark \(m.markPrice ?? "-") (model price)" : "")
                     + ", open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
                 print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), "
@@ -269,15 +270,12 @@ extension Tx {
                 try await global.run {
                     let markets = try await global.client.markets().value
                     let base = try await resolveMarket(like, global).params
-                    guard let tiers = base.marginTiers, let impact = base.impactNotional else {
-                        throw ClientError("old_node", "the node does not report margin tiers; upgrade it")
-                    }
-                    let kind = base.kind ?? "perpetual"
+                    let tiers = base.marginTiers, impact = base.impactNotional, kind = base.kind
                     var expiryMs: UInt64?
                     if let expiry {
                         // "+2h" counts from the chain's clock (a devnet may run ahead of the wall's).
                         let status = try await global.client.status().value
-                        expiryMs = try Self.parseExpiry(expiry, now: status.chainTimeMs ?? UInt64(Date().timeIntervalSince1970 * 1000))
+                        expiryMs = try Self.parseExpiry(expiry, now: status.chainTimeMs)
                     }
                     let instrument: Instrument
                     switch kind {
@@ -300,8 +298,8 @@ extension Tx {
                             MarginTier(maxNotional: try t.maxNotional.map { try Amount.parse($0, decimals: 6) }, initialPpm: t.initialPpm,
                                        maintenancePpm: t.maintenancePpm)
                         },
-                        fundingIntervalMs: base.fundingIntervalMs ?? 3_600_000, fundingSampleIntervalMs: base.fundingSampleIntervalMs ?? 60_000,
-                        fundingRateCapPpm: base.fundingRateCapPpm ?? 0, impactNotional: try Amount.parse(impact, decimals: 6),
+                        fundingIntervalMs: base.fundingIntervalMs, fundingSampleIntervalMs: base.fundingSampleIntervalMs,
+                        fundingRateCapPpm: base.fundingRateCapPpm, impactNotional: try Amount.parse(impact, decimals: 6),
                         instrument: instrument)
                     try await signAndSend(.marketList(params), global, signing)
                 }

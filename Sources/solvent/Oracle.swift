@@ -3,6 +3,7 @@ import Foundation
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventWire
 
 /// `solvent oracle feed`: run oracle signer keys against a node.
 struct OracleCommand: AsyncParsableCommand {

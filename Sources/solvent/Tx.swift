@@ -3,6 +3,7 @@ import Foundation
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventWire
 
 struct Tx: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

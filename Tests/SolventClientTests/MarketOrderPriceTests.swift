@@ -1,6 +1,7 @@
 import Foundation
 import SolventClient
 import SolventCore
+import SolventWire
 import Testing
 
 /// The default worst price of a market order (markets.md, "Orders from the CLI"), with the
@@ -10,7 +11,9 @@ import Testing
     static func market(kind: String, oracle: String?, mark: String? = nil, bid: String? = nil, ask: String? = nil,
                        expiryMs: UInt64? = nil, active: Bool = true, settled: String? = nil) throws -> MarketReply {
         var params: [String: Any] = ["id": 6, "symbol": "BTC-26MAR27-60000-C", "oracle_market": 1, "tick_size": "1", "step_size": "0.0001",
-                                     "min_order_size": "0.001", "maker_fee_ppm": 200, "taker_fee_ppm": 500, "active": active, "kind": kind]
+                                     "min_order_size": "0.001", "maker_fee_ppm": 200, "taker_fee_ppm": 500, "active": active, "kind": kind,
+                                     "margin_tiers": [], "funding_interval_ms": 0, "funding_sample_interval_ms": 0,
+                                     "funding_rate_cap_ppm": 0, "impact_notional": "0"]
         if let expiryMs { params["expiry_ms"] = expiryMs }
         var body: [String: Any] = ["params": params, "oracle_status": "fresh", "open_interest": "0",
                                    "funding": ["index": "0", "pool": "0", "last_rate_ppm": 0, "next_funding_ms": 0, "premium_samples": 0,
@@ -20,7 +23,7 @@ import Testing
         if let bid { body["best_bid"] = bid }
         if let ask { body["best_ask"] = ask }
         if let settled { body["settlement_price"] = settled; body["settled_at"] = "2027-03-26T08:00:00.000Z" }
-        return try JSONDecoder().decode(MarketReply.self, from: JSONSerialization.data(withJSONObject: body))
+        return try WireJSON.decode(MarketReply.self, from: JSONSerialization.data(withJSONObject: body))
     }
 
     static func price(_ text: String) -> UInt64 { OraclePrice.parse(text)! }

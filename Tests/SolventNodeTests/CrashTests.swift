@@ -6,6 +6,7 @@ import SolventNode
 import SolventStore
 import SolventTestSupport
 import Testing
+import SolventWire
 
 /// kill -9 of a real solventd process while it commits blocks under load, several times: every
 /// restart finds a complete chain (the last block whole, nothing of the next), `solventd replay`

@@ -4,6 +4,7 @@ import SolventCore
 import SolventCrypto
 import SolventNode
 import Testing
+import SolventWire
 
 /// Time moves the index (liquidation.md, "Time"): an option vault can cross maintenance with no
 /// price moving, as its options decay towards expiry, and the index must name it within a block.

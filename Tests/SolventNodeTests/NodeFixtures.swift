@@ -8,6 +8,7 @@ import SolventCore
 import SolventCrypto
 import SolventNode
 import SolventStore
+import SolventWire
 import Testing
 
 /// A node on a fresh temporary home, served through Hummingbird's test client.

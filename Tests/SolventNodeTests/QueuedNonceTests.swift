@@ -6,6 +6,7 @@ import SolventCrypto
 import SolventNode
 import SolventStore
 import Testing
+import SolventWire
 
 /// Future nonces are held in the queue and promoted when the gap fills, within the window and
 /// the bounds (transactions.md, "Nonces"); the journal is re-admitted after a restart

@@ -1,7 +1,8 @@
 import Foundation
 import SolventCore
+import SolventWire
 
-/// What a scenario run is judged by: the checks a scenario file names (devnet.md, "Scenarios").
+/// The checks a scenario file names, evaluated on the finished run (devnet.md, "Scenarios").
 extension ScenarioRunner {
     func evaluate(fundStart: Double) async throws -> [CheckResult] {
         var out = [CheckResult]()

@@ -1,7 +1,8 @@
 import Foundation
 import SolventCore
+import SolventWire
 
-/// The report folder: `summary.md` and the SVG plots (devnet.md, "Scenarios").
+/// The report folder of a run: `summary.md` and the SVG plots (devnet.md, "Scenarios").
 extension ScenarioRunner {
     /// Writes `summary.md` and the plots into `directory`; returns the files written.
     public static func writeReport(_ scenario: ScenarioFile, records: [StepRecord], checks: [CheckResult], to directory: String) throws -> [String] {

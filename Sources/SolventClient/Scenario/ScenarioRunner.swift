@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SolventCore
 import SolventCrypto
+import SolventWire
 
 /// Runs a scenario file against a fresh devnet (contracts-spec/devnet.md, "Scenarios") and
 /// writes a report folder: `summary.md` and SVG plots of prices, vault health, liquidations,
@@ -90,7 +91,7 @@ public final class ScenarioRunner: @unchecked Sendable {
     /// Mines one block and runs the conservation audit on it; returns the block.
     @discardableResult
     func mine(at timeMs: UInt64? = nil) async throws -> BlockReply {
-        if let timeMs { _ = try await client.devnet("time", ["next_block_time": String(timeMs)]) }
+        if let timeMs { _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(timeMs)), as: NextBlockTimeReply.self) }
         let mined = try await client.mine(blocks: 1).value
         blocksMined += 1
         let supply = try await client.supply().value
@@ -108,7 +109,7 @@ public final class ScenarioRunner: @unchecked Sendable {
     /// The chain clock (what the node would stamp the next block with), never before the head.
     func headTime() async throws -> UInt64 {
         let s = try await client.status().value
-        return max(s.chainTimeMs ?? s.blockTimeMs, s.blockTimeMs)
+        return max(s.chainTimeMs, s.blockTimeMs)
     }
 
     // MARK: Prices
@@ -157,7 +158,7 @@ public final class ScenarioRunner: @unchecked Sendable {
         let signers = scenario.oracle?.mode == "signers" && !forceOverride
         let oracle = try await client.oracle().value
         // The reports are checked on admission against the next block's time: fix it first.
-        _ = try await client.devnet("time", ["next_block_time": String(timeMs)])
+        _ = try await client.devnet("time", NextBlockTimeRequest(nextBlockTime: String(timeMs)), as: NextBlockTimeReply.self)
         for market in paths.keys.sorted() {
             let price = paths[market]![step]
             guard let m = oracle.markets.first(where: { $0.symbol == market }) else {
@@ -171,7 +172,7 @@ public final class ScenarioRunner: @unchecked Sendable {
                 }
                 try await send(key: DevnetKeys.oracleRelayer(), .oracleUpdate(market: m.id, reports: reports))
             } else {
-                _ = try await client.devnet("oracle", ["market": market, "price": Self.priceText(price), "mine": false])
+                _ = try await client.devnet("oracle", OracleOverrideRequest(market: market, price: Self.priceText(price), mine: false), as: OracleOverrideReply.self)
                 // The node signs overrides with the admin key: keep the local nonce in step.
                 nonces[try Self.address("admin")] = nil
             }

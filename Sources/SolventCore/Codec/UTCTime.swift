@@ -32,26 +32,43 @@ public enum UTCTime {
         return UInt64(((days(year: y, month: mo, day: d) * 24 + h) * 60 + mi) * 60 + s) * 1000
     }
 
-    /// "YYYY-MM-DDTHH:MM:SSZ" (milliseconds dropped), or with ".mmm" when they are not zero.
-    public static func format(_ ms: UInt64) -> String {
-        let z0 = Int64(ms / 86_400_000)
-        var rest = Int64(ms % 86_400_000)
-        // civil_from_days
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
+    /// The civil (proleptic Gregorian) date and time of day of an instant: Howard Hinnant's
+    /// civil_from_days. The one conversion every printed time goes through.
+    public static func civil(_ ms: UInt64) -> (year: Int64, month: Int64, day: Int64, secondOfDay: Int64, millisecond: Int64) {
+        let z = Int64(ms / 86_400_000) + 719_468
+        let era = z / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let millis = rest % 1000
-        rest /= 1000
-        let text = "\(y)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
-        guard millis != 0 else { return text + "Z" }
-        let ms3 = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return text + "." + ms3 + "Z"
+        let rest = Int64(ms % 86_400_000)
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d, rest / 1000, rest % 1000)
+    }
+
+    /// "YYYY-MM-DDTHH:MM:SSZ" (milliseconds dropped), or with ".mmm" when they are not zero: how
+    /// genesis files and market expiries name a time (openapi.yaml, `expiry`).
+    public static func format(_ ms: UInt64) -> String {
+        let c = civil(ms)
+        let text = secondsText(c)
+        return c.millisecond == 0 ? text + "Z" : text + "." + padded(c.millisecond, 3) + "Z"
+    }
+
+    /// RFC 3339 UTC with milliseconds always, e.g. "2026-11-21T09:30:00.250Z": how the RPC
+    /// prints block and event times (rpc.md, "Conventions").
+    public static func rfc3339(_ ms: UInt64) -> String {
+        let c = civil(ms)
+        return secondsText(c) + "." + padded(c.millisecond, 3) + "Z"
+    }
+
+    private static func secondsText(_ c: (year: Int64, month: Int64, day: Int64, secondOfDay: Int64, millisecond: Int64)) -> String {
+        let s = c.secondOfDay
+        return "\(padded(c.year, 4))-\(padded(c.month, 2))-\(padded(c.day, 2))T\(padded(s / 3600, 2)):\(padded(s / 60 % 60, 2)):\(padded(s % 60, 2))"
+    }
+
+    private static func padded(_ v: Int64, _ width: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 }

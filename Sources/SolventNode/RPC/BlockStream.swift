@@ -6,6 +6,7 @@ import ServiceLifecycle
 import SolventEngine
 import SolventCore
 import SolventStore
+import SolventWire
 import Synchronization
 
 /// `GET /v1/ws`: a WebSocket that streams every committed block with its transactions, receipts
@@ -25,24 +26,6 @@ struct BlockStream: Sendable {
     /// reading can have waiting in the kernel on top of its queue of blocks. The default grows to
     /// 4 MiB, thousands of blocks the subscriber seems not to be behind by, pinned in kernel memory.
     static let socketSendBuffer = 256 << 10
-
-    struct Hello: Encodable {
-        let type = "hello"
-        let chainId: String
-        let height: UInt64
-        enum CodingKeys: String, CodingKey { case type, chainId = "chain_id", height }
-    }
-
-    struct BlockMessage: Encodable {
-        let type = "block"
-        let block: BlockView
-    }
-
-    struct Notice: Encodable {
-        let type: String
-        let message: String
-        let height: UInt64?
-    }
 
     func register(on router: Router<RPCContext>) {
         router.ws("/v1/ws", shouldUpgrade: { request, _ in
@@ -77,16 +60,16 @@ struct BlockStream: Sendable {
                         outbound: WebSocketOutboundWriter, fromHeight: UInt64?, cutOff: CutOff) async throws {
         node.metrics.websocketSubscribers.record(Int64(node.bus.subscriberCount))
         let head = try node.store.head()
-        try await outbound.write(.text(String(decoding: JSON.encode(Hello(chainId: node.chainId, height: head.height)), as: UTF8.self)))
+        try await outbound.write(.text(String(decoding: WireJSON.encode(StreamHello(chainId: node.chainId, height: head.height)), as: UTF8.self)))
 
         if let from = fromHeight, from <= head.height {
             let start = max(1, from, head.height >= Self.maxCatchUp ? head.height - Self.maxCatchUp + 1 : 1)
             if start > max(from, 1) {
-                try await send(Notice(type: "truncated", message: "catch-up is limited to the last \(Self.maxCatchUp) blocks; fetch older ones from /v1/blocks/{height}", height: start), outbound)
+                try await send(StreamNotice(type: "truncated", message: "catch-up is limited to the last \(Self.maxCatchUp) blocks; fetch older ones from /v1/blocks/{height}", height: start), outbound)
             }
             var h = start
             while h <= head.height {
-                if let view = try routes.blockView(h) { try await send(BlockMessage(block: view), outbound) }
+                if let view = try routes.blockView(h) { try await send(StreamBlock(block: view), outbound) }
                 h += 1
             }
         }
@@ -104,12 +87,12 @@ struct BlockStream: Sendable {
                     if cutOff.started { break }
                     guard committed.height > lastSent else { continue }
                     lastSent = committed.height
-                    let view = BlockView(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
-                                         receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
-                    try await send(BlockMessage(block: view), outbound)
+                    let view = BlockReply(committed.block, blockEvents: committed.blockEvents, transactions: committed.transactions,
+                                          receipts: committed.receipts, assets: node.assets, markets: node.oracleMarkets)
+                    try await send(StreamBlock(block: view), outbound)
                 }
                 // The bus ended this stream: the node is stopping, or this subscriber lagged.
-                try await send(Notice(type: "lagged", message: "the stream was closed because this subscriber fell behind or the node is stopping; reconnect with from_height", height: lastSent + 1), outbound)
+                try await send(StreamNotice(type: "lagged", message: "the stream was closed because this subscriber fell behind or the node is stopping; reconnect with from_height", height: lastSent + 1), outbound)
                 try await outbound.close(.normalClosure, reason: "stream ended")
             }
             try await group.next()
@@ -118,7 +101,7 @@ struct BlockStream: Sendable {
     }
 
     private func send<T: Encodable>(_ message: T, _ outbound: WebSocketOutboundWriter) async throws {
-        try await outbound.write(.text(String(decoding: JSON.encode(message), as: UTF8.self)))
+        try await outbound.write(.text(String(decoding: WireJSON.encode(message), as: UTF8.self)))
     }
 }
 

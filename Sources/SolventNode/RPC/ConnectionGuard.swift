@@ -5,6 +5,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import SolventWire
 import Synchronization
 
 /// Wraps Hummingbird's HTTP/1 + WebSocket child channel with what it leaves out, so that no client
@@ -115,7 +116,7 @@ struct CannedAnswer {
     }
 
     var body: ByteBuffer {
-        ByteBuffer(bytes: JSON.encode(["error": ["code": code, "message": message]]))
+        ByteBuffer(bytes: WireJSON.encode(["error": ["code": code, "message": message]]))
     }
 
     var head: HTTPResponseHead {

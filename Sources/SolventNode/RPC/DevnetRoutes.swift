@@ -3,6 +3,7 @@ import Hummingbird
 import SolventEngine
 import SolventCore
 import SolventStore
+import SolventWire
 
 /// The devnet controls over RPC (contracts-spec/devnet.md): refused with 403 `devnet_only`
 /// unless the node runs in devnet mode. `POST /v1/devnet/mine` is in Routes.swift.
@@ -24,7 +25,7 @@ struct DevnetRoutes: Sendable {
     func body<T: Decodable>(_ request: Request, _ type: T.Type) async throws -> T {
         let buffer = try await Routes.collectBody(request, limit: 4096)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try WireJSON.decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
             throw RPCError.badRequest("invalid_body", "the request body is not the JSON this control takes: \(Routes.describe(error))")
         }
@@ -48,32 +49,12 @@ struct DevnetRoutes: Sendable {
         return UInt64(text)
     }
 
-    struct AdvanceRequest: Decodable {
-        let duration: String
-        let refreshPrices: Bool?
-        enum CodingKeys: String, CodingKey { case duration, refreshPrices = "refresh_prices" }
-    }
-
-    struct ClockView: Encodable {
-        let height: UInt64
-        let blockTime: String
-        let blockTimeMs: UInt64
-        let appHash: String
-        let mined: Int?
-        let fundingEvents: Int?
-        let settledMarkets: [String]?
-        enum CodingKeys: String, CodingKey {
-            case height, blockTime = "block_time", blockTimeMs = "block_time_ms", appHash = "app_hash", mined
-            case fundingEvents = "funding_events", settledMarkets = "settled_markets"
-        }
-    }
-
-    func headView(mined blocks: [CommittedBlock]? = nil) -> ClockView {
+    func clockReply(mined blocks: [CommittedBlock]? = nil) -> ClockReply {
         let head = node.latestHead
         let events = blocks?.flatMap(\.blockEvents)
-        return ClockView(height: head.height, blockTime: Timestamps.rfc3339(head.timeMs), blockTimeMs: head.timeMs, appHash: head.appHash.hex,
-                         mined: blocks?.count, fundingEvents: events.map { $0.filter { $0.type == "funding" && $0["status"] == "applied" }.count },
-                         settledMarkets: events.map { $0.filter { $0.type == "market_settled" }.compactMap { $0["market"] } })
+        return ClockReply(height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), blockTimeMs: head.timeMs, appHash: head.appHash.hex,
+                          mined: blocks?.count, fundingEvents: events.map { $0.filter { $0.type == "funding" && $0["status"] == "applied" }.count },
+                          settledMarkets: events.map { $0.filter { $0.type == "market_settled" }.compactMap { $0["market"] } })
     }
 
     func advance(_ request: Request) async throws -> Response {
@@ -83,33 +64,22 @@ struct DevnetRoutes: Sendable {
             throw RPCError.badRequest("invalid_duration", "'\(b.duration)' is not a duration like 8h, 90m, 30s, 1500ms or 2d")
         }
         let blocks = try await Self.rethrow { try await node.advance(by: ms, refreshPrices: b.refreshPrices ?? true) }
-        return .json(headView(mined: blocks))
-    }
-
-    struct TimeRequest: Decodable {
-        let nextBlockTime: String
-        enum CodingKeys: String, CodingKey { case nextBlockTime = "next_block_time" }
+        return .json(clockReply(mined: blocks))
     }
 
     func time(_ request: Request) async throws -> Response {
         try requireDevnet()
-        let b = try await body(request, TimeRequest.self)
+        let b = try await body(request, NextBlockTimeRequest.self)
         guard let ms = UTCTime.parse(b.nextBlockTime) ?? UInt64(b.nextBlockTime) else {
             throw RPCError.badRequest("invalid_time", "'\(b.nextBlockTime)' is not a UTC time like 2027-03-26T08:00:00Z or milliseconds")
         }
         try await Self.rethrow { try node.setNextBlockTime(ms) }
-        return .json(["next_block_time": UTCTime.format(ms), "next_block_time_ms": String(ms)])
-    }
-
-    struct ModeRequest: Decodable {
-        let mode: String
-        let intervalMs: Int?
-        enum CodingKeys: String, CodingKey { case mode, intervalMs = "interval_ms" }
+        return .json(NextBlockTimeReply(nextBlockTime: UTCTime.format(ms), nextBlockTimeMs: String(ms)))
     }
 
     func blockMode(_ request: Request) async throws -> Response {
         try requireDevnet()
-        let b = try await body(request, ModeRequest.self)
+        let b = try await body(request, BlockModeRequest.self)
         let mode: BlockMode
         switch b.mode {
         case "interval":
@@ -121,18 +91,12 @@ struct DevnetRoutes: Sendable {
         default: throw RPCError.badRequest("invalid_mode", "mode is interval, automine or manual")
         }
         node.setBlockMode(mode)
-        return .json(["mode": mode.name, "description": mode.description])
-    }
-
-    struct OracleRequest: Decodable {
-        let market: String
-        let price: String
-        let mine: Bool?
+        return .json(BlockModeReply(mode: mode.name, description: mode.description))
     }
 
     func oracle(_ request: Request) async throws -> Response {
         try requireDevnet()
-        let b = try await body(request, OracleRequest.self)
+        let b = try await body(request, OracleOverrideRequest.self)
         guard let market = node.oracleMarkets.all.first(where: { $0.symbol == b.market.uppercased() || String($0.id) == b.market }) else {
             throw RPCError.notFound("no oracle market '\(b.market)'")
         }
@@ -148,48 +112,13 @@ struct DevnetRoutes: Sendable {
         if let receipt, !receipt.succeeded {
             throw RPCError.badRequest(receipt.code?.name ?? "refused", receipt.message)
         }
-        return .json(OverrideView(market: market.symbol, price: OraclePrice.format(price), txHash: tx.hash.hex, height: committed?.height))
-    }
-
-    /// Heights are JSON integers in every reply (rpc.md); `height` is null while the override waits unmined.
-    struct OverrideView: Encodable {
-        let market: String
-        let price: String
-        let txHash: String
-        let height: UInt64?
-        enum CodingKeys: String, CodingKey { case market, price, txHash = "tx_hash", height }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(market, forKey: .market)
-            try c.encode(price, forKey: .price)
-            try c.encode(txHash, forKey: .txHash)
-            try c.encode(height, forKey: .height)
-        }
-    }
-
-    struct SnapshotView: Encodable {
-        let id: String
-        let height: UInt64
-        let appHash: String
-        let blockTime: String
-        enum CodingKeys: String, CodingKey { case id, height, appHash = "app_hash", blockTime = "block_time" }
+        return .json(OracleOverrideReply(market: market.symbol, price: OraclePrice.format(price), txHash: tx.hash.hex, height: committed?.height))
     }
 
     func snapshot() throws -> Response {
         try requireDevnet()
         let (id, head) = node.takeSnapshot()
-        return .json(SnapshotView(id: String(id), height: head.height, appHash: head.appHash.hex, blockTime: Timestamps.rfc3339(head.timeMs)))
-    }
-
-    struct RevertRequest: Decodable {
-        let id: String
-        enum CodingKeys: String, CodingKey { case id }
-        /// The id as a string ("1") or a number (1).
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            if let n = try? c.decode(UInt64.self, forKey: .id) { id = String(n) } else { id = try c.decode(String.self, forKey: .id) }
-        }
+        return .json(SnapshotReply(id: String(id), height: head.height, appHash: head.appHash.hex, blockTime: UTCTime.rfc3339(head.timeMs)))
     }
 
     func revert(_ request: Request) async throws -> Response {
@@ -197,7 +126,7 @@ struct DevnetRoutes: Sendable {
         let b = try await body(request, RevertRequest.self)
         guard let id = UInt64(b.id) else { throw RPCError.badRequest("invalid_snapshot", "id is a snapshot id from POST /v1/devnet/snapshot") }
         _ = try await Self.rethrow { try await node.revert(to: id) }
-        return .json(headView())
+        return .json(clockReply())
     }
 
     func dump() throws -> Response {

@@ -3,6 +3,7 @@ import Hummingbird
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
 /// Liquidations for keepers and risk desks (contracts-spec/liquidation.md, "Queries"): the
 /// liquidatable vaults with what liquidating them pays now, dry runs of any transaction, price
@@ -40,22 +41,14 @@ struct LiquidationRoutes: Sendable {
 
     // MARK: Liquidatable vaults
 
-    /// The index names the candidates; each is checked exactly on one snapshot of the state,
-    /// and each listed liquidation is simulated on it, all sharing one block's ADL ranking.
+    /// The index's candidates, checked and probed on one snapshot (LiquidationReadModel).
     func liquidatable(limit: Int, market: String?) throws -> Response {
         let context = node.nextBlockContext()
         let candidates = node.liquidationIndex.liquidatable()
         return try node.store.withState { state, head in
             let marketFilter = try market.map { try MarketRoutes.lookup($0, state).id }
-            var queue = RiskShock.liquidatable(candidates, state: state, at: context.timeMs)
-            if let marketFilter {
-                queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == marketFilter } }
-            }
-            let views = queue.prefix(limit).map { entry in
-                LiquidatableVaultView(entry, state: state, context: context, onlyMarket: marketFilter)
-            }
-            return .json(LiquidatableView(height: head.height, blockTime: Timestamps.rfc3339(head.timeMs), count: queue.count,
-                                          vaults: Array(views), index: IndexView(node.liquidationIndex.stats)))
+            return .json(LiquidationReadModel.liquidatable(candidates, state: state, head: head, context: context, onlyMarket: marketFilter,
+                                                           limit: limit, index: node.liquidationIndex.stats))
         }
     }
 
@@ -63,7 +56,7 @@ struct LiquidationRoutes: Sendable {
 
     func simulate(_ request: Request) async throws -> Response {
         let routes = Routes(node: node)
-        let body = try await routes.decodeBody(request, Routes.SubmitRequest.self, limit: Routes.maxSingleBody)
+        let body = try await routes.decodeBody(request, SubmitRequest.self, limit: Routes.maxSingleBody)
         let bytes = try routes.hexTransaction(body.tx)
         let tx: SignedTransaction
         do {
@@ -80,9 +73,9 @@ struct LiquidationRoutes: Sendable {
         let (result, head) = try node.store.withState { state, head in
             (node.engine.machine.simulate(verified, context: context, state: state), head)
         }
-        return .json(SimulationView(
-            hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: Timestamps.rfc3339(context.timeMs),
-            receipt: ReceiptView(result.receipt), stateChanges: result.changes.count))
+        return .json(SimulationReply(
+            hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: UTCTime.rfc3339(context.timeMs),
+            receipt: ReceiptReply(result.receipt), stateChanges: result.changes.count))
     }
 
     // MARK: Shocks
@@ -160,7 +153,7 @@ struct LiquidationRoutes: Sendable {
         } catch {
             throw RPCError(error)
         }
-        return .json(ShockView(report, height: head.height, candidates: candidates.count, limit: limit, state: snapshot))
+        return .json(ShockReply(report, height: head.height, candidates: candidates.count, limit: limit, state: snapshot))
     }
 
     /// The oracle market a shock moves: a perp market's (by symbol, BTC-PERP, or perp id) or an
@@ -186,25 +179,25 @@ struct LiquidationRoutes: Sendable {
             cursor = b
         }
         return try node.store.withState { state, head in
-            .json(InsuranceView(stats: state.insuranceStats(), balance: state.insuranceFund(),
-                                entries: state.insuranceLog(before: cursor, limit: limit), state: state, height: head.height))
+            .json(InsuranceReply(stats: state.insuranceStats(), balance: state.insuranceFund(),
+                                 entries: state.insuranceLog(before: cursor, limit: limit), state: state, height: head.height))
         }
     }
 
     func adl(_ marketText: String, limit: Int) throws -> Response {
         try node.store.withState { state, head in
             let market = try MarketRoutes.lookup(marketText, state)
-            func side(_ long: Bool) -> [ADLStandingView] {
+            func side(_ long: Bool) -> [ADLStandingReply] {
                 node.adlRankings.queue(market: market.id, long: long, state: state, height: head.height, timeMs: head.timeMs)
-                    .prefix(limit).map(ADLStandingView.init)
+                    .prefix(limit).map(ADLStandingReply.init)
             }
-            return .json(ADLView(market: market.params.symbol, height: head.height, longs: side(true), shorts: side(false)))
+            return .json(ADLReply(market: market.params.symbol, height: head.height, longs: side(true), shorts: side(false)))
         }
     }
 
     func supply() throws -> Response {
         try node.store.withState { state, head in
-            .json(SupplyView(SupplyAudit.audit(state, genesis: node.genesisSupply), height: head.height, assets: node.assets))
+            .json(SupplyReply(SupplyAudit.audit(state, genesis: node.genesisSupply), height: head.height, assets: node.assets))
         }
     }
 }

@@ -2,6 +2,7 @@ import Hummingbird
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
 /// Markets, order books, orders and the protocol's balances (contracts-spec/markets.md, "Queries").
 struct MarketRoutes: Sendable {
@@ -29,7 +30,7 @@ struct MarketRoutes: Sendable {
 
     func markets() throws -> Response {
         try node.store.withState { state, head in
-            .json(state.perpMarkets().map { MarketView($0, state: state, at: head.timeMs, depth: nil) })
+            .json(state.perpMarkets().map { MarketReadModel.market($0, state: state, at: head.timeMs, depth: nil) })
         }
     }
 
@@ -42,7 +43,7 @@ struct MarketRoutes: Sendable {
             levels = d
         }
         return try node.store.withState { state, head in
-            .json(MarketView(try Self.lookup(text, state), state: state, at: head.timeMs, depth: levels))
+            .json(MarketReadModel.market(try Self.lookup(text, state), state: state, at: head.timeMs, depth: levels))
         }
     }
 
@@ -59,15 +60,15 @@ struct MarketRoutes: Sendable {
             let marketID = try market.map { try Self.lookup($0, state).id }
             var found = OrderBook.orders(owner: owner, vault: vaultNumber, state: state)
             if let marketID { found = found.filter { $0.market == marketID } }
-            return .json(found.map { OrderView($0, symbol: state.perpMarket($0.market)?.params.symbol ?? String($0.market)) })
+            return .json(found.map { OrderReply($0, symbol: state.perpMarket($0.market)?.params.symbol ?? String($0.market)) })
         }
     }
 
     func protocolAccounts() throws -> Response {
         try node.store.withState { state, head in
-            .json(ProtocolView(feePool: Amount.format(state.feePool(), decimals: 6), insuranceFund: Amount.format(state.insuranceFund(), decimals: 6),
-                               insuranceFeeSharePpm: state.insuranceFeeSharePpm(),
-                               liquidation: LiquidationConfigView(state.liquidationSettings()), height: head.height))
+            .json(ProtocolReply(feePool: Amount.format(state.feePool(), decimals: 6), insuranceFund: Amount.format(state.insuranceFund(), decimals: 6),
+                                insuranceFeeSharePpm: state.insuranceFeeSharePpm(),
+                                liquidation: LiquidationConfigReply(state.liquidationSettings()), height: head.height))
         }
     }
 }

@@ -2,52 +2,18 @@ import Hummingbird
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
-struct OracleMarketView: Encodable {
-    let id: UInt32
-    let symbol: String
-    let asset: String?
-    /// Absent until the market's first price.
-    let price: String?
-    let median: String?
-    /// fresh, clamped, stale or none, as of the latest block's time.
-    let status: String
-    let updatedAt: String?
-    let updatedAtMs: UInt64?
-    /// Latest block time minus the update's block time.
-    let ageMs: UInt64?
-    let lastReportMs: UInt64
-    /// The reports of the update in force, each from a distinct whitelisted signer.
-    let reports: [ReportView]
-
-    enum CodingKeys: String, CodingKey {
-        case id, symbol, asset, price, median, status, updatedAt = "updated_at", updatedAtMs = "updated_at_ms"
-        case ageMs = "age_ms", lastReportMs = "last_report_ms", reports
-    }
-
+extension OracleMarketReply {
     init(_ m: OracleMarket, settings: OracleSettings, at timeMs: UInt64, assets: AssetBook) {
-        id = m.id
-        symbol = m.symbol
-        asset = m.baseAsset.map(assets.symbol)
-        price = m.hasPrice ? OraclePrice.format(m.price) : nil
-        median = m.hasPrice ? OraclePrice.format(m.median) : nil
-        status = OracleGuard.status(of: m, settings: settings, at: timeMs).rawValue
-        updatedAt = m.hasPrice ? Timestamps.rfc3339(m.updatedAtMs) : nil
-        updatedAtMs = m.hasPrice ? m.updatedAtMs : nil
-        ageMs = m.hasPrice ? (timeMs >= m.updatedAtMs ? timeMs - m.updatedAtMs : 0) : nil
-        lastReportMs = m.lastReportMs
-        reports = m.reports.map { ReportView(signer: $0.signer.hex, price: OraclePrice.format($0.price), timestampMs: $0.timestampMs) }
+        self.init(
+            id: m.id, symbol: m.symbol, asset: m.baseAsset.map(assets.symbol),
+            price: m.hasPrice ? OraclePrice.format(m.price) : nil, median: m.hasPrice ? OraclePrice.format(m.median) : nil,
+            status: OracleGuard.status(of: m, settings: settings, at: timeMs).rawValue,
+            updatedAt: m.hasPrice ? UTCTime.rfc3339(m.updatedAtMs) : nil, updatedAtMs: m.hasPrice ? m.updatedAtMs : nil,
+            ageMs: m.hasPrice ? (timeMs >= m.updatedAtMs ? timeMs - m.updatedAtMs : 0) : nil, lastReportMs: m.lastReportMs,
+            reports: m.reports.map { ReportReply(signer: $0.signer.hex, price: OraclePrice.format($0.price), timestampMs: $0.timestampMs) })
     }
-}
-
-struct OracleView: Encodable {
-    let height: UInt64
-    let blockTimeMs: UInt64
-    let config: OracleSettings
-    let signers: [String]
-    let markets: [OracleMarketView]
-
-    enum CodingKeys: String, CodingKey { case height, blockTimeMs = "block_time_ms", config, signers, markets }
 }
 
 /// `GET /v1/oracle` and `GET /v1/oracle/{market}` (contracts-spec/oracle.md, "Queries").
@@ -69,9 +35,9 @@ struct OracleRoutes: Sendable {
 
     func all() throws -> Response {
         let (config, markets, head) = try snapshot()
-        return .json(OracleView(
-            height: head.height, blockTimeMs: head.timeMs, config: config.settings, signers: config.signers.map(\.hex),
-            markets: markets.map { OracleMarketView($0, settings: config.settings, at: head.timeMs, assets: node.assets) }))
+        return .json(OracleReply(
+            height: head.height, blockTimeMs: head.timeMs, config: OracleSettingsReply(config.settings), signers: config.signers.map(\.hex),
+            markets: markets.map { OracleMarketReply($0, settings: config.settings, at: head.timeMs, assets: node.assets) }))
     }
 
     func one(_ text: String) throws -> Response {
@@ -80,6 +46,6 @@ struct OracleRoutes: Sendable {
         }
         let (config, markets, head) = try snapshot()
         guard let market = markets.first(where: { $0.id == known.id }) else { throw RPCError.notFound("no oracle market \(text)") }
-        return .json(OracleMarketView(market, settings: config.settings, at: head.timeMs, assets: node.assets))
+        return .json(OracleMarketReply(market, settings: config.settings, at: head.timeMs, assets: node.assets))
     }
 }

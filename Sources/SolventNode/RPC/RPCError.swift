@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SolventCore
 import SolventStore
+import SolventWire
 
 /// An RPC failure: an HTTP status plus the stable code and message every client sees, rendered as
 /// `{"error": {"code": "...", "message": "..."}}`. Bad input is always a 4xx; only a fault inside
@@ -84,6 +85,6 @@ extension Response {
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        json(JSON.encode(value), status: status)
+        json(WireJSON.encode(value), status: status)
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import HummingbirdWebSocket
+import NIOCore
 import SolventCore
 import SolventCrypto
 import SolventStore
+import SolventWire
 
 /// The HTTP JSON API under `/v1` (contracts-spec/openapi.yaml) plus `/metrics`.
 struct Routes: Sendable {
@@ -17,7 +18,7 @@ struct Routes: Sendable {
 
     func register(on router: Router<RPCContext>) {
         router.get("/v1/status") { _, _ in try status() }
-        router.get("/v1/assets") { _, _ in Response.json(node.assets.all.map { AssetView(id: $0.id, symbol: $0.symbol, decimals: $0.decimals) }) }
+        router.get("/v1/assets") { _, _ in Response.json(node.assets.all.map { AssetReply(id: $0.id, symbol: $0.symbol, decimals: $0.decimals) }) }
         router.post("/v1/txs") { request, _ in try await submit(request) }
         router.post("/v1/txs/batch") { request, _ in try await submitBatch(request) }
         router.get("/v1/txs/:hash") { _, context in try transaction(context.parameters.require("hash")) }
@@ -42,9 +43,9 @@ struct Routes: Sendable {
         let mode = node.blockMode
         var interval: Int?
         if case .interval(let ms) = mode { interval = ms }
-        return .json(StatusView(
+        return .json(StatusReply(
             chainId: node.chainId, height: head.height, blockHash: head.blockHash.hex, appHash: head.appHash.hex,
-            blockTime: Timestamps.rfc3339(head.timeMs), blockTimeMs: head.timeMs, blockMode: mode.name,
+            blockTime: UTCTime.rfc3339(head.timeMs), blockTimeMs: head.timeMs, blockMode: mode.name,
             blockIntervalMs: interval, mempoolSize: node.mempool.count, devnet: node.config.devnet,
             validator: node.engine.validator.text, chainTimeMs: node.chainClockMs()))
     }
@@ -68,12 +69,12 @@ struct Routes: Sendable {
         return .json(view)
     }
 
-    func blockView(_ height: UInt64) throws -> BlockView? {
+    func blockView(_ height: UInt64) throws -> BlockReply? {
         guard let block = try node.store.block(at: height) else { return nil }
         let receipts = try node.store.receipts(at: height)
         let txs = try block.transactions.map { try TxCodec.decode($0) }
-        return BlockView(block, blockEvents: try node.store.blockEvents(at: height), transactions: txs, receipts: receipts,
-                         assets: node.assets, markets: node.oracleMarkets)
+        return BlockReply(block, blockEvents: try node.store.blockEvents(at: height), transactions: txs, receipts: receipts,
+                          assets: node.assets, markets: node.oracleMarkets)
     }
 
     func transaction(_ hashText: String) throws -> Response {
@@ -82,12 +83,12 @@ struct Routes: Sendable {
         }
         // The mempool first: a transaction leaves it only after its block is committed.
         if case let (tx, status)? = node.mempool.lookup(hash) {
-            return .json(TransactionView(tx, assets: node.assets, markets: node.oracleMarkets, height: nil, index: nil,
-                                         blockTimeMs: nil, status: status.rawValue, receipt: nil))
+            return .json(TransactionReply(tx, assets: node.assets, markets: node.oracleMarkets, height: nil, index: nil,
+                                          blockTimeMs: nil, status: status.rawValue, receipt: nil))
         }
         if let record = try node.store.transaction(hash: hash) {
-            return .json(TransactionView(record.transaction, assets: node.assets, markets: node.oracleMarkets, height: record.height, index: record.index,
-                                         blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
+            return .json(TransactionReply(record.transaction, assets: node.assets, markets: node.oracleMarkets, height: record.height, index: record.index,
+                                          blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
         }
         throw RPCError.notFound("no transaction \(hash.hex) is committed or waiting in the mempool")
     }
@@ -105,10 +106,10 @@ struct Routes: Sendable {
         let address = try parseAddress(text)
         let (account, head) = try node.store.withState { state, head in (state.account(address), head) }
         let a = account ?? Account()
-        return .json(AccountView(
+        return .json(AccountReply(
             address: address.text, exists: account != nil, nonce: a.nonce,
             nextNonce: node.mempool.nextNonce(address) ?? a.nonce,
-            wallet: a.wallet.entries.map { AmountView(asset: node.assets.symbol($0.asset), amount: node.assets.format($0.amount, $0.asset)) },
+            wallet: a.wallet.entries.map { AmountReply(asset: node.assets.symbol($0.asset), amount: node.assets.format($0.amount, $0.asset)) },
             vaults: Array(0..<a.vaultCount), height: head.height))
     }
 
@@ -120,7 +121,7 @@ struct Routes: Sendable {
         let id = VaultID(owner: owner, number: number)
         return try node.store.withState { state, head in
             guard let vault = state.vault(id) else { throw RPCError.notFound("account \(owner) has no vault \(number)") }
-            return .json(VaultView(id, vault, state: state, head: head, assets: node.assets, adl: adl(id, state, head)))
+            return .json(VaultReadModel.vault(id, vault, state: state, head: head, assets: node.assets, adl: adl(id, state, head)))
         }
     }
 
@@ -128,9 +129,9 @@ struct Routes: Sendable {
         let owner = try parseAddress(addressText)
         return try node.store.withState { state, head in
             let count = state.account(owner)?.vaultCount ?? 0
-            let views = (0..<count).compactMap { n -> VaultView? in
+            let views = (0..<count).compactMap { n -> VaultReply? in
                 let id = VaultID(owner: owner, number: n)
-                return state.vault(id).map { VaultView(id, $0, state: state, head: head, assets: node.assets, adl: adl(id, state, head)) }
+                return state.vault(id).map { VaultReadModel.vault(id, $0, state: state, head: head, assets: node.assets, adl: adl(id, state, head)) }
             }
             return .json(views)
         }
@@ -143,13 +144,10 @@ struct Routes: Sendable {
 
     // MARK: Submission
 
-    struct SubmitRequest: Decodable { let tx: String }
-    struct BatchRequest: Decodable { let txs: [String] }
-
     func decodeBody<T: Decodable>(_ request: Request, _ type: T.Type, limit: Int) async throws -> T {
         let buffer = try await Self.collectBody(request, limit: limit)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try WireJSON.decode(T.self, from: Data(buffer: buffer))
         } catch {
             throw RPCError.badRequest("invalid_json", "the request body is not the expected JSON: \(Self.describe(error))")
         }
@@ -171,9 +169,9 @@ struct Routes: Sendable {
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let c): return "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.valueNotFound(_, let c): return "null at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.keyNotFound(let key, _): return "missing field '\(WireJSON.wireKey(key))'"
+        case DecodingError.typeMismatch(_, let c): return "wrong type at '\(c.codingPath.map(WireJSON.wireKey).joined(separator: "."))'"
+        case DecodingError.valueNotFound(_, let c): return "null at '\(c.codingPath.map(WireJSON.wireKey).joined(separator: "."))'"
         case DecodingError.dataCorrupted: return "malformed JSON"
         default: return "\(error)"
         }
@@ -201,18 +199,18 @@ struct Routes: Sendable {
         let tx = accepted.transaction
         let waiting = accepted.queued ? "queued" : "pending"
         guard request.uri.queryParameters["wait"] == "commit" else {
-            return .json(SubmitView(hash: tx.hash.hex, status: waiting, height: nil, index: nil, blockTime: nil, receipt: nil),
+            return .json(SubmitReply(hash: tx.hash.hex, status: waiting, height: nil, index: nil, blockTime: nil, receipt: nil),
                          status: .accepted)
         }
         switch await node.waitForCommit(tx.hash) {
         case let .committed(height, index, receipt, timeMs):
-            return .json(SubmitView(hash: tx.hash.hex, status: "committed", height: height, index: index,
-                                    blockTime: Timestamps.rfc3339(timeMs), receipt: ReceiptView(receipt)))
+            return .json(SubmitReply(hash: tx.hash.hex, status: "committed", height: height, index: index,
+                                     blockTime: UTCTime.rfc3339(timeMs), receipt: ReceiptReply(receipt)))
         case .evicted(let error):
             throw RPCError(.conflict, error.code.name, "transaction \(tx.hash.hex) was dropped from the mempool: \(error.message)")
         case .timedOut:
             let now = node.mempool.lookup(tx.hash)?.1.rawValue ?? waiting
-            return .json(SubmitView(hash: tx.hash.hex, status: now, height: nil, index: nil, blockTime: nil, receipt: nil),
+            return .json(SubmitReply(hash: tx.hash.hex, status: now, height: nil, index: nil, blockTime: nil, receipt: nil),
                          status: .accepted)
         }
     }
@@ -240,30 +238,28 @@ struct Routes: Sendable {
         // `?results=errors` leaves accepted transactions out of the reply (load generators).
         let errorsOnly = request.uri.queryParameters["results"] == "errors"
         var accepted = 0
-        var views = [BatchItemView]()
+        var views = [BatchItemReply]()
         views.reserveCapacity(errorsOnly ? 0 : results.count)
         for (i, result) in results.enumerated() {
             if let e = early[i] {
-                views.append(BatchItemView(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(code: e.code.name, message: e.message)))
+                views.append(BatchItemReply(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(e)))
                 continue
             }
             switch result {
             case .success(let a):
                 accepted += 1
                 if !errorsOnly {
-                    views.append(BatchItemView(index: i, hash: a.transaction.hash.hex, accepted: true, status: a.queued ? "queued" : "pending",
-                                               error: nil))
+                    views.append(BatchItemReply(index: i, hash: a.transaction.hash.hex, accepted: true, status: a.queued ? "queued" : "pending",
+                                                error: nil))
                 }
             case .failure(let e):
-                views.append(BatchItemView(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(code: e.code.name, message: e.message)))
+                views.append(BatchItemReply(index: i, hash: nil, accepted: false, status: nil, error: ErrorBody(e)))
             }
         }
-        return .json(BatchView(accepted: accepted, rejected: results.count - accepted, results: views))
+        return .json(BatchReply(accepted: accepted, rejected: results.count - accepted, results: views))
     }
 
     // MARK: Devnet controls
-
-    struct MineRequest: Decodable { let blocks: Int? }
 
     func requireDevnet() throws {
         guard node.config.devnet else {
@@ -280,7 +276,7 @@ struct Routes: Sendable {
         }
         let blocks = try await node.mine(count)
         let head = try node.store.head()
-        return .json(MinedView(mined: blocks.count, height: head.height, appHash: head.appHash.hex,
-                               blockHashes: blocks.map(\.hash.hex)))
+        return .json(MinedReply(mined: blocks.count, height: head.height, appHash: head.appHash.hex,
+                                blockHashes: blocks.map(\.hash.hex)))
     }
 }

@@ -1,0 +1,71 @@
+import SolventCore
+import SolventStore
+import SolventWire
+
+/// What `GET /v1/liquidatable` shows of a liquidatable vault (liquidation.md, "Queries"): its
+/// margin, and for each position what liquidating it in the next block would do.
+enum LiquidationReadModel {
+    /// The index names the candidates; each is checked exactly on one snapshot of the state, and
+    /// each listed liquidation is simulated on it.
+    static func liquidatable(_ candidates: [VaultID], state: some StateReader, head: ChainHead, context: BlockContext,
+                             onlyMarket: UInt32?, limit: Int, index: LiquidationIndex.Stats) -> LiquidatableReply {
+        var queue = RiskShock.liquidatable(candidates, state: state, at: context.timeMs)
+        if let onlyMarket {
+            queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == onlyMarket } }
+        }
+        return LiquidatableReply(
+            height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: queue.count,
+            vaults: queue.prefix(limit).map { liquidatableVault($0, state: state, context: context, onlyMarket: onlyMarket) },
+            index: LiquidationIndexReply(index))
+    }
+
+    /// Each position's liquidation is simulated on its own from the same state, with a keeper
+    /// that can carry any backstop: what a liquidation sent now in the next block would do.
+    static func liquidatableVault(_ entry: RiskShock.Shortfall, state: some StateReader, context: BlockContext,
+                                  onlyMarket: UInt32?) -> LiquidatableVaultReply {
+        let pricesFresh = (try? Margin.risk(of: entry.vault, state: state, at: context.timeMs, prices: .freshOnly)) != nil
+        let risk = try? Margin.risk(of: entry.vault, state: state, at: context.timeMs, prices: .latest)
+        let positions = (risk?.positions ?? []).filter { onlyMarket == nil || $0.market == onlyMarket }.map { p in
+            let tiers = state.perpMarket(p.market)?.params.tiers ?? []
+            return position(p, liquidationPrice: risk.flatMap { Margin.liquidationPrice(of: p, in: $0, tiers: tiers) },
+                            simulatedLiquidation(of: entry.vault, market: p.market, state: state, context: context))
+        }
+        return LiquidatableVaultReply(
+            owner: entry.vault.owner.text, vault: entry.vault.number, equity: PerpUnits.formatQuote(entry.equity),
+            maintenanceRequirement: Amount.format(entry.maintenance, decimals: 6), shortfall: PerpUnits.formatQuote(entry.shortfall),
+            marginRatio: entry.maintenance == 0 ? nil
+                : Amount.format(UInt128(clamping: max(0, FixedPoint.mulDiv(entry.equity, 1_000_000, Int128(entry.maintenance), .down) ?? 0)), decimals: 6),
+            pricesFresh: pricesFresh, positions: positions)
+    }
+
+    /// A liquidation of one position run on an overlay of the state, by the probe keeper.
+    static func simulatedLiquidation(of vault: VaultID, market: UInt32, state: some StateReader,
+                                     context: BlockContext) -> Result<Liquidation.Outcome, ProtocolError> {
+        let overlay = StateOverlay(base: state)
+        RiskShock.installProbeKeeper(overlay)
+        return Result { () throws(ProtocolError) in
+            try Liquidation.execute(target: vault, market: market, keeper: RiskShock.probeKeeper, context: context, state: overlay)
+        }
+    }
+
+    static func position(_ p: PositionRisk, liquidationPrice: UInt64?, _ result: Result<Liquidation.Outcome, ProtocolError>)
+        -> LiquidatablePositionReply {
+        let base = (market: p.symbol, size: PerpUnits.formatSize(p.size), oraclePrice: OraclePrice.format(p.oraclePrice),
+                    liquidationPrice: liquidationPrice.map(OraclePrice.format))
+        switch result {
+        case .success(let o):
+            return LiquidatablePositionReply(
+                market: base.market, size: base.size, oraclePrice: base.oraclePrice, liquidationPrice: base.liquidationPrice,
+                closeSize: PerpUnits.formatSize(Int64(o.closedSize)), bankruptcyPrice: OraclePrice.format(o.bankruptcyPrice),
+                bookSize: PerpUnits.formatSize(Int64(o.bookSize)), backstopSize: PerpUnits.formatSize(Int64(o.backstopSize)),
+                backstopPrice: OraclePrice.format(o.backstopPrice), adlSize: PerpUnits.formatSize(Int64(o.adlSize)),
+                socializedSize: PerpUnits.formatSize(Int64(o.socializedSize)), fee: Amount.format(o.fee, decimals: 6),
+                bounty: Amount.format(o.bounty, decimals: 6), deficit: PerpUnits.formatQuote(max(0, -o.surplus)), refusal: nil)
+        case .failure(let e):
+            return LiquidatablePositionReply(
+                market: base.market, size: base.size, oraclePrice: base.oraclePrice, liquidationPrice: base.liquidationPrice,
+                closeSize: nil, bankruptcyPrice: nil, bookSize: nil, backstopSize: nil, backstopPrice: nil, adlSize: nil,
+                socializedSize: nil, fee: nil, bounty: nil, deficit: nil, refusal: ErrorBody(e))
+        }
+    }
+}

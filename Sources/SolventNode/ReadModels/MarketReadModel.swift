@@ -1,0 +1,47 @@
+import SolventCore
+import SolventStore
+import SolventWire
+
+/// A market as `GET /v1/markets` shows it: its parameters, oracle status, top of book (or
+/// `depth` levels each side), funding state with the current premium, and an option's mark.
+enum MarketReadModel {
+    static func market(_ m: PerpMarket, state: some StateReader, at timeMs: UInt64, depth: Int?) -> MarketReply {
+        let oracle = state.oracleMarket(m.params.oracleMarket)
+        let settings = state.oracleConfig()?.settings
+        let topBid = OrderBook.depth(market: m.id, side: .buy, levels: max(1, depth ?? 1), state: state)
+        let topAsk = OrderBook.depth(market: m.id, side: .sell, levels: max(1, depth ?? 1), state: state)
+        func levels(_ l: [(price: UInt64, size: UInt64, orders: Int)]) -> [LevelReply] {
+            l.map { LevelReply(price: OraclePrice.format($0.price), size: PerpUnits.formatSize(Int64(clamping: $0.size)), orders: $0.orders) }
+        }
+        return MarketReply(
+            params: MarketParamsReply(m.params),
+            oraclePrice: oracle.flatMap { $0.hasPrice ? OraclePrice.format($0.price) : nil },
+            oracleStatus: (oracle.flatMap { o in settings.map { OracleGuard.status(of: o, settings: $0, at: timeMs).rawValue } }) ?? "none",
+            openInterest: PerpUnits.formatSize(Int64(clamping: m.openInterest)),
+            lastTradePrice: m.lastTradePrice > 0 ? OraclePrice.format(m.lastTradePrice) : nil,
+            bestBid: topBid.first.map { OraclePrice.format($0.price) },
+            bestAsk: topAsk.first.map { OraclePrice.format($0.price) },
+            funding: funding(m, oracle: oracle, state: state),
+            bids: depth.map { _ in levels(topBid) },
+            asks: depth.map { _ in levels(topAsk) },
+            markPrice: optionMark(m, oracle: oracle, state: state, at: timeMs).map(OraclePrice.format),
+            settlementPrice: m.isSettled ? OraclePrice.format(m.settlementPrice) : nil,
+            settledAt: m.isSettled ? UTCTime.rfc3339(m.settledAtMs) : nil)
+    }
+
+    /// The funding state, with the premium the book shows now against the oracle (funding.md).
+    static func funding(_ m: PerpMarket, oracle: OracleMarket?, state: some StateReader) -> FundingReply {
+        let current = oracle.flatMap { $0.hasPrice ? Funding.premiumPpm(market: m, oraclePrice: $0.price, state: state) : nil }
+        return FundingReply(
+            index: String(m.fundingIndex), pool: PerpUnits.formatQuote(m.fundingPool), lastRatePpm: m.lastFundingRatePpm,
+            nextFundingMs: m.nextFundingMs, premiumSamples: m.premiumSamples,
+            averagePremiumPpm: m.premiumSamples > 0 ? m.premiumSumPpm / Int64(m.premiumSamples) : 0, currentPremiumPpm: current)
+    }
+
+    /// Options: the Black-Scholes mark at the latest prices (options.md, "Marking").
+    static func optionMark(_ m: PerpMarket, oracle: OracleMarket?, state: some StateReader, at timeMs: UInt64) -> UInt64? {
+        guard case .option(_, _, _, let volOracle) = m.params.instrument, let o = oracle, o.hasPrice,
+              let v = state.oracleMarket(volOracle), v.hasPrice else { return nil }
+        return Margin.optionMark(m.params, underlying: o.price, vol: v.price, at: timeMs).price
+    }
+}
