@@ -54,7 +54,8 @@ extension Liquidation {
             return closing == .sell ? try q.subtracting(due) : try due.subtracting(q)
         }
 
-        /// What the parts of the close before the next took: the next part takes the rest.
+        /// `rest` ("Execution"): what the parts of the close so far left of the planned size, for
+        /// the next part to take.
         func rest(after parts: ClosedParts) -> UInt64 { planned - parts.bookSize - parts.backstopSize - parts.adl.filled }
     }
 
