@@ -70,13 +70,54 @@ public enum Liquidation {
         return try execute(target: VaultID(owner: owner, number: vault), market: market, keeper: keeper, context: context, state: state).events
     }
 
-    /// Liquidates `target` in `marketID` for `keeper`. Writes to `state` only on success (the
-    /// caller's journal rolls back a refusal).
+    /// Liquidates `target` in `marketID` for `keeper`: the checks, the size and the prices, the
+    /// close (book, backstop, auto-deleveraging, socialized loss), the fee, bounty and fund flows,
+    /// the keeper's margin, the mark and the events, each a step below or in `Plan`. Writes to
+    /// `state` only on success (the caller's journal rolls back a refusal).
     public static func execute(target: VaultID, market marketID: UInt32, keeper: VaultID, context: BlockContext,
                                state: StateOverlay) throws(ProtocolError) -> Outcome {
         let settings = state.liquidationSettings()
+        let (checked, mark) = try checkParties(target: target, market: marketID, keeper: keeper, context: context, state: state)
+        var market = checked   // the fills change it; written back once nothing can fail
+        let (risk, position) = try checkLiquidatable(target, market: marketID, context: context, state: state)
+        let usedThisBlock = mark.height == context.height ? mark.notional : 0
+        let (needed, planned) = try plannedSize(of: target, risk: risk, position: position, market: market.params, settings: settings,
+                                                usedThisBlock: usedThisBlock)
+        let plan = try Plan(target: target, keeper: keeper, market: marketID, params: market.params, risk: risk, position: position,
+                            settings: settings, needed: needed, planned: planned)
+
+        var events = cancelRestingOrders(of: target, state: state)
+        let fundBefore = state.insuranceFund()
+        let keeperBefore = Result { () throws(ProtocolError) in try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly) }
+        var parts = try plan.closeAgainstBook(fundBefore: fundBefore, market: &market, context: context, state: state, events: &events)
+        try plan.backstop(&parts, fundBefore: fundBefore, market: &market, state: state, events: &events)
+        try plan.deleverage(&parts, market: &market, context: context, state: state, events: &events)
+        try plan.socialize(&parts, market: &market, state: state, events: &events)
+        guard parts.size > 0 else {
+            throw ProtocolError(.invalidLiquidation, "nothing could be closed: the book, the keeper's backstop and auto-deleveraging took none of it")
+        }
+
+        let settled = try plan.settle(parts, market: market, context: context, state: state, events: &events)
+        try plan.checkKeeperMargin(before: keeperBefore, parts, context: context, state: state)
+
+        state.putPerpMarket(market)
+        if parts.adl.cursor >= 0 { context.memo.advanceADL(market: marketID, long: plan.closing == .buy, to: parts.adl.cursor) }
+        try recordMark(mark, of: target, market: marketID, closedNotional: settled.notional, context: context, state: state)
+        let fundAfter = state.insuranceFund()
+        events.append(plan.liquidationEvent(parts, settled, fundAfter: fundAfter))
+        return Outcome(plan, parts, settled, fundBefore: fundBefore, fundAfter: fundAfter, events: events)
+    }
+
+    // MARK: The steps, in the order execute takes them
+
+    /// liquidation.md, "Checks, in order", 2 to 7: the vaults, the market and the position, the
+    /// keeper's vault able to take a position in it, and one liquidation per (vault, market) per
+    /// block ("Per-block limits"). Returns the market, written back once the close is done, and the
+    /// vault's liquidation mark.
+    static func checkParties(target: VaultID, market marketID: UInt32, keeper: VaultID, context: BlockContext,
+                             state: StateOverlay) throws(ProtocolError) -> (market: PerpMarket, mark: LiquidationMark) {
         guard target != keeper else { throw ProtocolError(.invalidLiquidation, "a vault cannot liquidate itself; name another vault for the bounty") }
-        guard var market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
+        guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
         let symbol = market.params.symbol
         guard state.vault(target) != nil else { throw ProtocolError(.vaultNotFound, "account \(target.owner) has no vault \(target.number)") }
         guard let held = state.position(target, marketID), held.size != 0 else {
@@ -87,12 +128,17 @@ public enum Liquidation {
             throw ProtocolError(.vaultMarketMismatch, "keeper vault \(keeper.number) is isolated to market \(only) and cannot take a \(symbol) position")
         }
         let mark = state.liquidationMark(target)
-        let usedThisBlock = mark.height == context.height ? mark.notional : 0
         if mark.height == context.height, mark.markets.contains(marketID) {
             throw ProtocolError(.alreadyLiquidated, "vault \(target) was already liquidated in \(symbol) in this block; try again in the next one")
         }
+        return (market, mark)
+    }
 
-        // 1. Liquidatable at fresh prices (a stale or missing price refuses with its own code).
+    /// liquidation.md, "Checks, in order", 8 to 9a: the vault's margin at fresh prices (a stale or
+    /// missing price refuses with its own code), liquidatable, and for a portfolio vault the market
+    /// to close first ("Portfolio vaults and options"). Returns the vault and the position as they are.
+    static func checkLiquidatable(_ target: VaultID, market marketID: UInt32, context: BlockContext,
+                                  state: StateOverlay) throws(ProtocolError) -> (risk: VaultRisk, position: PositionRisk) {
         let risk = try Margin.risk(of: target, state: state, at: context.timeMs, prices: .freshOnly)
         guard risk.isLiquidatable else {
             throw ProtocolError(.vaultNotLiquidatable,
@@ -103,11 +149,14 @@ public enum Liquidation {
             throw ProtocolError(.liquidateOtherMarketFirst,
                 "vault \(target) is a portfolio vault: closing \(name) lowers its requirement most, so it is liquidated there first")
         }
-        let position = risk.positions.first { $0.market == marketID }!
-        let p = market.params, price = position.oraclePrice
-        let closing: Side = position.size > 0 ? .sell : .buy
+        return (risk, risk.positions.first { $0.market == marketID }!)
+    }
 
-        // 2. Size: what restores the buffer, within the caps.
+    /// liquidation.md, "Size", and check 10: what restores the buffer (`closeSize`), then within
+    /// the per-block caps ("Per-block limits") less what the vault closed earlier in this block.
+    static func plannedSize(of target: VaultID, risk: VaultRisk, position: PositionRisk, market p: PerpMarketParams,
+                            settings: LiquidationSettings, usedThisBlock: UInt128) throws(ProtocolError) -> (needed: UInt64, planned: UInt64) {
+        let symbol = p.symbol, price = position.oraclePrice
         let needed = try closeSize(vault: risk, position: position, market: p, settings: settings, step: p.stepSize, tick: p.tickSize)
         let cap = min(settings.maxPositionNotionalPerBlock,
                       settings.maxVaultNotionalPerBlock > usedThisBlock ? settings.maxVaultNotionalPerBlock - usedThisBlock : 0)
@@ -120,306 +169,29 @@ public enum Liquidation {
                 ? "vault \(target) has used its liquidation cap for this block (\(PerpUnits.formatQuote(Int128(usedThisBlock))) USDC closed); try again in the next one"
                 : "the per-block cap of \(PerpUnits.formatQuote(Int128(cap))) USDC is less than one step of \(symbol) at \(OraclePrice.format(price))")
         }
+        return (needed, planned)
+    }
 
-        // 3. Bankruptcy price of the planned close (on the tick, for the book's deficit budget and ADL)
-        // and the exact amount each closed unit must bring (for surplus and deficit).
-        let bankruptcy = try bankruptcyPrice(vault: risk, position: position, closing: planned, market: p, tick: p.tickSize)
-        let share = try equityShare(vault: risk, position: position, closing: planned, market: p)
-        func surplus(quote: UInt128, size: UInt64) throws(ProtocolError) -> Int128 {
-            let due = try bankruptcyQuote(closing: size, of: planned, share: share, oracle: price, long: closing == .sell)
-            let q = try Int128(checked: quote)
-            return closing == .sell ? try q.subtracting(due) : try due.subtracting(q)
-        }
-
+    /// liquidation.md, "Execution", step 1: the vault's resting orders go first, in every market:
+    /// they could add risk to a vault being closed out.
+    static func cancelRestingOrders(of target: VaultID, state: StateOverlay) -> [Event] {
         var events = [Event]()
-        // The vault's resting orders go first: they could add risk to a vault being closed out.
         for o in OrderBook.orders(owner: target.owner, vault: target.number, state: state) {
             OrderBook.remove(o, state)
             events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "liquidation"),
                                                    ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
         }
-        let fundBefore = state.insuranceFund()
-        let keeperBefore = Result { () throws(ProtocolError) in try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly) }
+        return events
+    }
 
-        // 4a. The book, wherever it beats the keeper's backstop price, no taker fee. Fills beyond the
-        // bankruptcy price leave a deficit, so they go only as far as the fund can pay for them.
-        let backstop = backstopPrice(oracle: price, closing: closing, discountPpm: settings.backstopDiscountPpm, tick: p.tickSize)
-        let unitDeficit = closing == .sell ? Int128(bankruptcy) - Int128(backstop) : Int128(backstop) - Int128(bankruptcy)
-        var taker = Matching.Taker(vault: target, side: closing, limit: backstop, feePpm: 0, order: "liquidation")
-        if unitDeficit > 0 {
-            taker.budget = Matching.DeficitBudget(bankruptcy: bankruptcy, closing: closing, step: p.stepSize, quantums: fundBefore)
-        }
-        let book = try Matching.match(taker, size: planned, market: &market, context: context, state: state, events: &events)
-        let bookSize = planned - book.remaining
-        let bookSurplus = try surplus(quote: book.quote, size: bookSize)
-
-        // 4b. The keeper's backstop, as far as the fund can pay the deficit it leaves.
-        var rest = book.remaining
-        var backstopSize = rest
-        if unitDeficit > 0, rest > 0 {
-            let budget = UInt128(max(try Int128(checked: fundBefore).adding(bookSurplus), 0))
-            let affordable = FixedPoint.mulDiv(budget, PerpUnits.notionalDivisor, UInt128(unitDeficit), .down) ?? UInt128(UInt64.max)
-            backstopSize = min(rest, UInt64(clamping: affordable / UInt128(p.stepSize) * UInt128(p.stepSize)))
-        }
-        var backstopQuote: UInt128 = 0
-        if backstopSize > 0 {
-            backstopQuote = UInt128(backstopSize) * UInt128(backstop) / PerpUnits.notionalDivisor
-            _ = try Fills.apply(vault: target, side: closing, size: backstopSize, price: backstop, quote: backstopQuote, feePpm: 0,
-                                market: &market, state: state)
-            _ = try Fills.apply(vault: keeper, side: closing.opposite, size: backstopSize, price: backstop, quote: backstopQuote, feePpm: 0,
-                                market: &market, state: state)
-            events.append(Event("backstop", [
-                ("market", symbol), ("vault", target.description), ("keeper", keeper.description),
-                ("keeper_side", closing.opposite.name), ("size", PerpUnits.formatSize(Int64(backstopSize))),
-                ("price", OraclePrice.format(backstop)), ("quote", PerpUnits.formatQuote(Int128(backstopQuote))),
-            ]))
-            rest -= backstopSize
-        }
-
-        // 4c. What neither the book nor the fund can take: auto-deleveraging at the bankruptcy price.
-        var adl = (filled: UInt64(0), quote: UInt128(0), cursor: -1)
-        if rest > 0 {
-            adl = try AutoDeleveraging.deleverage(bankrupt: target, closing: closing, size: rest, price: bankruptcy, market: &market,
-                                                  context: context, state: state, events: &events)
-        }
-        // 4d. What nobody took: every position on the other side takes its part, at the oracle price.
-        var socialized: (shares: [SocializedLoss.Share], quote: UInt128) = ([], 0)
-        if rest > adl.filled {
-            socialized = try SocializedLoss.close(bankrupt: target, closing: closing, size: rest - adl.filled, price: price,
-                                                  market: &market, state: state, events: &events)
-        }
-        let socializedSize = socialized.shares.reduce(UInt64(0)) { $0 + $1.size }
-        let closed = bookSize + backstopSize + adl.filled + socializedSize
-        guard closed > 0 else {
-            throw ProtocolError(.invalidLiquidation, "nothing could be closed: the book, the keeper's backstop and auto-deleveraging took none of it")
-        }
-
-        // 5. Fee, deficit and bounty.
-        // The three parts add up to at most the planned size's quote at 64-bit prices: they fit.
-        let closedQuote = book.quote + backstopQuote + adl.quote + socialized.quote
-        let excess = try surplus(quote: closedQuote, size: closed)
-        guard let notional = FixedPoint.mulDiv(UInt128(closed), UInt128(price), PerpUnits.notionalDivisor, .up) else { throw .overflow }
-        var fee: UInt128 = 0, deficitPaid: UInt128 = 0
-        guard var vault = state.vault(target) else { throw ProtocolError(.vaultNotFound, "vault \(target) does not exist") }
-        if excess >= 0 {
-            fee = min(Self.fee(closing: closed, at: price, settings: settings), UInt128(excess))
-            vault.quote = try vault.quote.subtracting(Int128(checked: fee))
-        } else {
-            deficitPaid = try InsuranceFund.pay(excess.magnitude, for: .deficit, vault: target, market: marketID, context: context, state: state)
-            vault.quote = try vault.quote.adding(Int128(checked: deficitPaid))
-        }
-        state.putVault(target, vault)
-        // The deficit the fund could not pay is shared by those who took the rest over.
-        let socializedLoss = socializedSize > 0 && excess < 0 ? excess.magnitude - deficitPaid : 0
-        if socializedSize > 0 {
-            try SocializedLoss.charge(socializedLoss, shares: socialized.shares, bankrupt: target, market: market, price: price,
-                                      state: state, events: &events)
-            try InsuranceFund.recordSocialized(socializedLoss, vault: target, market: marketID, context: context, state: state)
-        }
-        let deficitDeleveraged = unitDeficit > 0 ? UInt128(adl.filled) * UInt128(unitDeficit) / PerpUnits.notionalDivisor : 0
-        try InsuranceFund.recordDeleveraged(deficitDeleveraged, vault: target, market: marketID, context: context, state: state)
-
-        // The bounty comes out of the fee, then out of what the fills beat the bankruptcy quote by
-        // beyond the fee; never out of the fund. Capped by max_bounty, so a sum past 128 bits is the cap.
-        let feeShare = FixedPoint.mulDiv(fee, UInt128(settings.keeperSharePpm), 1_000_000, .down) ?? UInt128.max
-        let promised = min((try? settings.keeperTip.adding(feeShare)) ?? UInt128.max, settings.maxBounty)
-        let fromFee = min(promised, fee)
-        let fromVault = min(promised - fromFee, excess > 0 ? UInt128(excess) - fee : 0)
-        let bounty = fromFee + fromVault
-        if fromVault > 0 {
-            guard var charged = state.vault(target) else { throw ProtocolError(.vaultNotFound, "vault \(target) does not exist") }
-            charged.quote = try charged.quote.subtracting(Int128(checked: fromVault))
-            state.putVault(target, charged)
-        }
-        try InsuranceFund.receiveLiquidationFee(fee - fromFee, vault: target, market: marketID, context: context, state: state)
-        guard var keeperAfter = state.vault(keeper) else { throw ProtocolError(.vaultNotFound, "keeper vault \(keeper) does not exist") }
-        keeperAfter.quote = try keeperAfter.quote.adding(Int128(checked: bounty))
-        state.putVault(keeper, keeperAfter)
-
-        // The keeper's vault must carry what it took over.
-        if backstopSize > 0 {
-            do throws(ProtocolError) {
-                let before = try keeperBefore.get()
-                let after = try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly)
-                try Margin.requireInitial(after: after, before: before, action: "taking over the position")
-            } catch {
-                throw ProtocolError(.keeperInsufficientMargin,
-                    "keeper vault \(keeper) cannot take over \(PerpUnits.formatSize(Int64(backstopSize))) \(symbol) at \(OraclePrice.format(backstop)) (the book took \(PerpUnits.formatSize(Int64(bookSize)))): \(error.message)")
-            }
-        }
-
-        state.putPerpMarket(market)
-        if adl.cursor >= 0 { context.memo.advanceADL(market: marketID, long: closing == .buy, to: adl.cursor) }
+    /// liquidation.md, "Per-block limits": the vault's mark becomes (this block, what it closed
+    /// earlier in it + `closedNotional`, its markets and this one); a mark of an older block is replaced.
+    static func recordMark(_ mark: LiquidationMark, of target: VaultID, market marketID: UInt32, closedNotional notional: UInt128,
+                           context: BlockContext, state: StateOverlay) throws(ProtocolError) {
         var newMark = mark.height == context.height ? mark : LiquidationMark(height: context.height, notional: 0, markets: [])
         newMark.notional = try newMark.notional.adding(notional)
         newMark.markets.append(marketID)
         state.putLiquidationMark(target, newMark)
-
-        let fundAfter = state.insuranceFund()
-        events.append(Event("liquidation", [
-            ("vault", target.description), ("market", symbol), ("keeper", keeper.description),
-            ("side", closing.name), ("position", PerpUnits.formatSize(position.size)),
-            ("oracle_price", OraclePrice.format(price)), ("equity", PerpUnits.formatQuote(risk.equity)),
-            ("maintenance", PerpUnits.formatQuote(Int128(risk.maintenance))),
-            ("needed_size", PerpUnits.formatSize(Int64(needed))), ("planned_size", PerpUnits.formatSize(Int64(planned))),
-            ("bankruptcy_price", OraclePrice.format(bankruptcy)),
-            ("book_size", PerpUnits.formatSize(Int64(bookSize))),
-            ("backstop_size", PerpUnits.formatSize(Int64(backstopSize))), ("backstop_price", OraclePrice.format(backstop)),
-            ("adl_size", PerpUnits.formatSize(Int64(adl.filled))),
-            ("closed_size", PerpUnits.formatSize(Int64(closed))), ("closed_notional", PerpUnits.formatQuote(Int128(notional))),
-            ("surplus", PerpUnits.formatQuote(excess)), ("fee", PerpUnits.formatQuote(Int128(fee))),
-            ("bounty", PerpUnits.formatQuote(Int128(bounty))), ("deficit_paid", PerpUnits.formatQuote(Int128(deficitPaid))),
-            ("deficit_deleveraged", PerpUnits.formatQuote(Int128(deficitDeleveraged))),
-            ("socialized_size", PerpUnits.formatSize(Int64(socializedSize))), ("socialized_loss", PerpUnits.formatQuote(Int128(socializedLoss))),
-            ("insurance_fund", PerpUnits.formatQuote(Int128(fundAfter))),
-        ]))
-        return Outcome(
-            vault: target, market: marketID, keeper: keeper, oraclePrice: price, equityBefore: risk.equity,
-            maintenanceBefore: risk.maintenance, positionBefore: position.size, neededSize: needed, plannedSize: planned,
-            bankruptcyPrice: bankruptcy, bookSize: bookSize, bookQuote: book.quote, backstopSize: backstopSize, backstopPrice: backstop,
-            adlSize: adl.filled, socializedSize: socializedSize, socializedLoss: socializedLoss, closedSize: closed, closedNotional: notional, surplus: excess, fee: fee, bounty: bounty,
-            deficitPaid: deficitPaid, deficitDeleveraged: deficitDeleveraged, fundBefore: fundBefore, fundAfter: fundAfter, events: events)
-    }
-
-    // MARK: The formulas (liquidation.md, "Size", "Bankruptcy price", "Backstop")
-
-    /// The vault's maintenance requirement if `delta` of the position were closed (at the oracle price).
-    /// For a portfolio vault, the whole portfolio is evaluated again with the position reduced.
-    public static func maintenance(afterClosing delta: UInt64, of p: PositionRisk, in vault: VaultRisk,
-                                   market: PerpMarketParams) throws(ProtocolError) -> UInt128 {
-        // |size| < 2^63 and delta ≤ |size|.
-        let left = Int64(p.size.magnitude - UInt64(min(delta, p.size.magnitude)))
-        let size = p.size > 0 ? left : -left
-        if vault.portfolio != nil, let settings = vault.portfolioSettings {
-            var positions = vault.positions.map(\.portfolioPosition)
-            if let i = positions.firstIndex(where: { $0.market == p.market }) { positions[i].size = size }
-            return (try? PortfolioMargin.evaluate(positions, settings: settings).maintenance) ?? vault.maintenance
-        }
-        return try (vault.maintenance - min(p.maintenance, vault.maintenance)).adding(Margin.requirements(market, size: size, mark: p.mark).maintenance)
-    }
-
-    /// A portfolio vault is liquidated first in the market whose whole close lowers its
-    /// maintenance requirement most (the lowest market id among equals); nil for other vaults.
-    public static func firstMarketToClose(_ vault: VaultRisk, state: some StateReader) throws(ProtocolError) -> UInt32? {
-        guard vault.portfolio != nil else { return nil }
-        var best: (market: UInt32, mm: UInt128)?
-        for p in vault.positions {
-            guard let market = state.perpMarket(p.market) else { continue }
-            let mm = try maintenance(afterClosing: UInt64(p.size.magnitude), of: p, in: vault, market: market.params)
-            if best == nil || mm < best!.mm { best = (p.market, mm) }
-        }
-        return best?.market
-    }
-
-    /// The liquidation fee on closing `delta` at the oracle price, before the surplus cap:
-    /// min(⌈⌈delta × price / 10^10⌉ × fee rate / 10^6⌉, max fee).
-    public static func fee(closing delta: UInt64, at price: UInt64, settings: LiquidationSettings) -> UInt128 {
-        let notional = FixedPoint.mulDiv(UInt128(delta), UInt128(price), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
-        return min(FixedPoint.mulDiv(notional, UInt128(settings.feePpm), 1_000_000, .up) ?? UInt128.max, settings.maxFee)
-    }
-
-    /// The most closing `delta` can cost the vault beyond its fee: the whole close executed at
-    /// the keeper's backstop price, |oracle − backstop| × delta / 10^10, rounded up.
-    public static func slippage(closing delta: UInt64, at price: UInt64, backstop: UInt64) -> UInt128 {
-        let gap = price > backstop ? price - backstop : backstop - price
-        return FixedPoint.mulDiv(UInt128(delta), UInt128(gap), PerpUnits.notionalDivisor, .up) ?? UInt128.max / 2
-    }
-
-    /// The least multiple of `step` such that, after its fee and executed at worst at the
-    /// backstop price, the close leaves (equity − fee − slippage) × 10^6 ≥ (10^6 + buffer) ×
-    /// maintenance; the whole position if no close does. Cost grows and maintenance falls with the
-    /// size closed, and the fee rate plus the discount is at most any market's lowest maintenance
-    /// rate (a listing rule), so the condition holds from some size on and bisection finds it.
-    public static func closeSize(vault: VaultRisk, position p: PositionRisk, market: PerpMarketParams, settings: LiquidationSettings,
-                                 step: UInt64, tick: UInt64) throws(ProtocolError) -> UInt64 {
-        let whole = UInt64(p.size.magnitude)
-        guard vault.equity > 0 else { return whole }
-        let backstop = backstopPrice(oracle: p.oraclePrice, closing: p.size > 0 ? .sell : .buy, discountPpm: settings.backstopDiscountPpm, tick: tick)
-        func restores(_ delta: UInt64) throws(ProtocolError) -> Bool {
-            let left = UInt128(vault.equity)
-            let (fee, overflow) = fee(closing: delta, at: p.oraclePrice, settings: settings)
-                .addingReportingOverflow(slippage(closing: delta, at: p.oraclePrice, backstop: backstop))
-            guard !overflow, left > fee else { return false }
-            let mm = try maintenance(afterClosing: delta, of: p, in: vault, market: market)
-            guard let needed = FixedPoint.mulDiv(mm, UInt128(1_000_000 + UInt64(settings.bufferPpm)), 1, .up),
-                  let have = FixedPoint.mulDiv(left - fee, 1_000_000, 1, .down) else { return false }
-            return have >= needed
-        }
-        var lo: UInt64 = 1, hi = whole / step   // in steps
-        guard hi >= 1, try restores(hi * step) else { return whole }
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2
-            if try restores(mid * step) { hi = mid } else { lo = mid + 1 }
-        }
-        return lo * step
-    }
-
-    /// The equity the closed part takes with it: equity × (maintenance it releases ÷ the vault's
-    /// maintenance), rounded down. In a portfolio vault the shares follow the positions' notionals
-    /// instead: closing one leg of a hedge can raise the portfolio requirement, yet that leg still
-    /// carries its part of the equity, and what closing a leg costs (fee and keeper's discount) is
-    /// in proportion to its notional, which is what the closeout contingency charges for
-    /// (liquidation.md, "Soundness").
-    public static func equityShare(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64,
-                                   market: PerpMarketParams) throws(ProtocolError) -> Int128 {
-        if vault.portfolio != nil {
-            // Notionals at each position's own price (an option's mark, not its underlying's), the
-            // price its fee and discount are taken on.
-            func atMark(_ size: UInt64, _ price: UInt64) -> UInt128 {
-                FixedPoint.mulDiv(UInt128(size), UInt128(price), PerpUnits.notionalDivisor, .up) ?? UInt128(Int128.max)
-            }
-            let closed = atMark(delta, p.oraclePrice)
-            var total: UInt128 = 0
-            for q in vault.positions { total = total.addingReportingOverflow(atMark(UInt64(q.size.magnitude), q.oraclePrice)).partialValue }
-            guard total > 0, total <= UInt128(Int128.max) else { return 0 }
-            // closed ≤ this position's part of the total: the share is at most the equity.
-            return FixedPoint.mulDiv(vault.equity, Int128(min(closed, total)), Int128(total), .down) ?? 0
-        }
-        let after = try maintenance(afterClosing: delta, of: p, in: vault, market: market)
-        let released = vault.maintenance > after ? vault.maintenance - after : 0
-        return FixedPoint.mulDiv(vault.equity, Int128(released), Int128(vault.maintenance), .down) ?? 0
-    }
-
-    /// The price at which closing `delta` leaves the vault with equity minus the closed part's
-    /// share: oracle − share × 10^10 / delta for a long (rounded up, then up to the tick), oracle
-    /// + share × 10^10 / delta for a short (rounded down, then down to the tick); at least one tick.
-    public static func bankruptcyPrice(vault: VaultRisk, position p: PositionRisk, closing delta: UInt64, market: PerpMarketParams,
-                                       tick: UInt64) throws(ProtocolError) -> UInt64 {
-        let share = try equityShare(vault: vault, position: p, closing: delta, market: market)
-        let perUnit = FixedPoint.mulDiv(share, Int128(PerpUnits.notionalDivisor), Int128(delta), .down) ?? (share > 0 ? Int128.max / 4 : Int128.min / 4)
-        let oracle = Int128(p.oraclePrice), t = Int128(tick)
-        let raw = p.size > 0 ? oracle - perUnit : oracle + perUnit
-        let onTick = p.size > 0 ? FixedPoint.divide(raw, t, .up) * t : FixedPoint.divide(raw, t, .down) * t
-        let highest = Int128(UInt64.max) / t * t
-        return UInt64(min(max(onTick, t), highest))
-    }
-
-    /// The keeper's price for taking over: oracle × (1 − discount) when it buys a long (rounded up
-    /// to the tick), oracle × (1 + discount) when it takes a short (rounded down to the tick).
-    public static func backstopPrice(oracle: UInt64, closing: Side, discountPpm: UInt32, tick: UInt64) -> UInt64 {
-        // The discount is at most 100% (a liquidation-settings rule); min() keeps a stray one from trapping.
-        let discount = UInt128(min(discountPpm, 1_000_000))
-        let rate = closing == .sell ? 1_000_000 - discount : 1_000_000 + discount
-        let divisor = 1_000_000 * UInt128(tick)
-        let steps = FixedPoint.mulDiv(UInt128(oracle), rate, divisor, closing == .sell ? .up : .down) ?? 0
-        return UInt64(clamping: max(steps, 1) * UInt128(tick))
-    }
-
-    /// What closing `size` of a planned close of `planned` must bring to leave the vault its
-    /// share: for a long, the least it must receive, ⌊size × oracle / 10^10⌋ − ⌈share × size /
-    /// planned⌉; for a short, the most it may pay, ⌈size × oracle / 10^10⌉ + ⌈share × size /
-    /// planned⌉. Both round in the fund's favour (a deficit never comes out larger than it is),
-    /// and closing everything at exactly this amount leaves the vault's equity at zero.
-    public static func bankruptcyQuote(closing size: UInt64, of planned: UInt64, share: Int128, oracle: UInt64,
-                                       long: Bool) throws(ProtocolError) -> Int128 {
-        guard let part = FixedPoint.mulDiv(share, Int128(size), Int128(planned), .up) else { throw .overflow }
-        // 64-bit size × 64-bit price fits 128 bits.
-        if long {
-            let value = Int128(UInt128(size) * UInt128(oracle) / PerpUnits.notionalDivisor)
-            return try value.subtracting(part)
-        }
-        let value = Int128(FixedPoint.mulDiv(UInt128(size), UInt128(oracle), PerpUnits.notionalDivisor, .up) ?? 0)
-        return try value.adding(part)
     }
 }
 

@@ -1,0 +1,84 @@
+import SolventCore
+import SolventCrypto
+
+extension FuzzChain {
+    /// The admin changing a market, the liquidation settings or the oracle settings, one field
+    /// set to an interesting value or near the limit a rule sets it.
+    mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
+        switch input.u8() % 3 {
+        case 0:
+            guard var p = check.perpMarket(market(&input))?.params else { return }
+            let field = input.u8() % 14
+            switch field {
+            case 0: p.tickSize = input.interesting(UInt64.self)
+            case 1: p.stepSize = input.interesting(UInt64.self)
+            case 2: p.minOrderSize = input.interesting(UInt64.self)
+            case 3: p.makerFeePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 4: p.takerFeePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 5: if !p.tiers.isEmpty { p.tiers[0].maxNotional = input.interesting(UInt128.self, unit: 1_000_000) }
+            case 6: if !p.tiers.isEmpty { p.tiers[p.tiers.count - 1].initialPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self)) }
+            case 7:
+                // The last tier at any rate, or the first near the liquidation fee plus the backstop
+                // discount, which it must stay above (liquidation.md, "Soundness").
+                guard !p.tiers.isEmpty else { break }
+                if input.bool() {
+                    let s = check.liquidationSettings()
+                    p.tiers[0].maintenancePpm = input.near([s.feePpm &+ s.backstopDiscountPpm])
+                } else {
+                    p.tiers[p.tiers.count - 1].maintenancePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+                }
+            case 8: p.fundingIntervalMs = input.interesting(UInt64.self)
+            case 9: p.fundingSampleIntervalMs = input.interesting(UInt64.self)
+            case 10: p.fundingRateCapPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 11: p.impactNotional = input.interesting(UInt128.self, unit: 1_000_000)
+            case 12: p.active.toggle()
+            default:
+                if case .option(let expiry, _, let call, let vol) = p.instrument {
+                    p.instrument = .option(expiryMs: expiry, strike: input.interesting(UInt64.self, unit: 100_000_000), isCall: call, volOracle: vol)
+                } else if case .future = p.instrument {
+                    p.instrument = .future(expiryMs: timeMs &+ blockGap(&input))
+                }
+            }
+            if input.bool() {
+                p.id = UInt32(input.u8()) + 100
+                p.symbol = "FZ-\(p.id)"
+                if case .option(_, let strike, let call, let vol) = p.instrument {
+                    p.instrument = .option(expiryMs: timeMs &+ blockGap(&input), strike: strike, isCall: call, volOracle: vol)
+                }
+                try submit(adminIndex, .marketList(p))
+            } else {
+                try submit(adminIndex, .marketUpdate(p))
+            }
+        case 1:
+            var s = check.liquidationSettings()
+            // Fee + discount must stay below every market's lowest maintenance rate and the
+            // portfolio closeout's (liquidation.md, "Soundness"): the rates that put the sum there.
+            let portfolio = check.portfolioSettings()
+            let limits = check.perpMarkets().compactMap { $0.params.tiers.first?.maintenancePpm }
+                + [UInt32(UInt64(portfolio.maintenancePpm) * UInt64(portfolio.closeoutPpm) / 1_000_000)]
+            switch input.u8() % 9 {
+            case 0: s.feePpm = input.near(limits.map { $0 &- s.backstopDiscountPpm })
+            case 1: s.maxFee = input.interesting(UInt128.self, unit: 1_000_000)
+            case 2: s.keeperTip = input.interesting(UInt128.self, unit: 1_000_000)
+            case 3: s.keeperSharePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 4: s.maxBounty = input.interesting(UInt128.self, unit: 1_000_000)
+            case 5: s.bufferPpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            case 6: s.maxPositionNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
+            case 7: s.maxVaultNotionalPerBlock = input.interesting(UInt128.self, unit: 1_000_000)
+            default: s.backstopDiscountPpm = input.near(limits.map { $0 &- s.feePpm })
+            }
+            try submit(adminIndex, .liquidationSetConfig(s))
+        default:
+            guard var s = check.oracleConfig()?.settings else { return }
+            switch input.u8() % 6 {
+            case 0: s.quorum = input.u8()
+            case 1: s.maxReportAgeMs = input.interesting(UInt64.self)
+            case 2: s.maxFutureSkewMs = input.interesting(UInt64.self)
+            case 3: s.minUpdateIntervalMs = input.interesting(UInt64.self)
+            case 4: s.maxMovePpm = UInt32(truncatingIfNeeded: input.interesting(UInt64.self))
+            default: s.staleAfterMs = input.interesting(UInt64.self)
+            }
+            try submit(adminIndex, .oracleSetSettings(s))
+        }
+    }
+}
