@@ -15,6 +15,8 @@ struct VersionedValue<Value: RecordLayout>: StoredRecord where Value.Key == Void
     }
 }
 
+extension VersionedValue: Equatable where Value: Equatable {}
+
 // A bare value is a one-field layout: for single-value records and lists of ids and keys.
 
 extension Bool: RecordLayout {
