@@ -94,7 +94,9 @@ public enum TransactionFuzzer {
                 + whales.map { Address($0.publicKey) } + [Address(DevnetKeys.admin().publicKey)]
             adminIndex = keys.count - 1
             markets = initial.perpMarkets().map(\.id)
-            oracleMarkets = initial.entries(.oraclePrices, prefix: []).compactMap { BigEndianKey.id($0.key) }
+            oracleMarkets = initial.entries(.oraclePrices, prefix: []).compactMap { e in
+                e.key.count == 4 ? e.key.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : nil
+            }
             var chain = FuzzChain(genesisState: initial, stateHash: hash, timeMs: genesis.genesisTimeMs, keys: keys,
                                   adminIndex: adminIndex, markets: markets, oracleMarkets: oracleMarkets,
                                   supply: SupplyAudit.totals(initial), chainId: genesis.chainId)
@@ -257,7 +259,7 @@ struct FuzzChain {
             let held = committed.entries(.positions, prefix: [])
             if !held.isEmpty, input.u8() % 4 != 0, let vault = VaultID(key: Array(held[input.pick(held.count)].key.prefix(36))) {
                 let key = held.first { $0.key.starts(with: vault.key) }!.key
-                let market = BigEndianKey.readU32(key, at: key.count - 4)
+                let market = key.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                 try submit(sender, .liquidate(owner: vault.owner, vault: vault.number, market: market, keeperVault: UInt32(input.u8() % 2)))
             } else {
                 let owner = keys[input.pick(keys.count)]

@@ -106,17 +106,11 @@ private func code(_ body: () throws -> Void) -> ProtocolError.Code? {
 
 /// Values drawn from a seed, half of them at a type bound (min, max, 0, 1, max − 1).
 private struct BoundedValues {
-    var state: UInt64
+    var rng: Xoshiro
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { rng = Xoshiro(seed: (seed, ~seed, seed &* 3, 1)) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { rng.next() }
 
     mutating func int<T: FixedWidthInteger>() -> T {
         switch next() % 10 {
