@@ -1,6 +1,6 @@
 import SolventCrypto
 
-/// A binary layout declared once (contracts-spec/state.md, "Record layouts"): `init(coding:key:)`
+/// A binary layout declared once (contracts-spec/state.md, "Records"): `init(coding:key:)`
 /// names every field in stored order, and the same declaration both writes and reads it. Each
 /// field call hands back the field's value: `RecordWriter` takes it from the record being
 /// written (the getter) and appends it, `RecordReader` reads it from the bytes and ignores the
@@ -113,10 +113,10 @@ public protocol FieldCoder {
     mutating func fields<T: RecordLayout>(_ get: (Record) -> T, key: T.Key) throws(ProtocolError) -> T
     /// A nested record with its own version byte.
     mutating func versioned<T: StoredRecord>(_ get: (Record) -> T, key: T.Key) throws(ProtocolError) -> T
-    /// A count (`width`, at most `max`) then that many elements of at least `minElementSize`
-    /// bytes each; a count the remaining bytes cannot hold is refused before anything is allocated.
+    /// A count (`width`) then that many elements of at least `minElementSize` bytes each; a
+    /// count the remaining bytes cannot hold is refused before anything is allocated.
     mutating func list<T: RecordLayout>(_ get: (Record) -> [T], _ field: @autoclosure () -> String, width: CountWidth,
-                                        max: Int, minElementSize: Int) throws(ProtocolError) -> [T] where T.Key == Void
+                                        minElementSize: Int) throws(ProtocolError) -> [T] where T.Key == Void
     /// Exactly `count` bytes, no length prefix.
     mutating func fixedBytes(_ get: (Record) -> [UInt8], _ field: @autoclosure () -> String, count: Int) throws(ProtocolError) -> [UInt8]
     /// A u32 length then the bytes (stored records only: a block's transactions).
@@ -184,9 +184,9 @@ public struct RecordWriter<Record>: FieldCoder {
     }
 
     public mutating func list<T: RecordLayout>(_ get: (Record) -> [T], _ field: @autoclosure () -> String, width: CountWidth,
-                                               max: Int, minElementSize: Int) -> [T] where T.Key == Void {
+                                               minElementSize: Int) -> [T] where T.Key == Void {
         let values = get(record)
-        precondition(values.count <= Swift.min(max, width.max), "\(field()) has more entries than its layout allows")
+        precondition(values.count <= width.max, "\(field()) has more entries than its count can say")
         switch width {
         case .u8: bytes.u8(UInt8(values.count))
         case .u16: bytes.u16(UInt16(values.count))
@@ -246,16 +246,8 @@ public struct RecordReader<Record>: FieldCoder {
     }
 
     public mutating func list<T: RecordLayout>(_ get: (Record) -> [T], _ field: @autoclosure () -> String, width: CountWidth,
-                                               max: Int, minElementSize: Int) throws(ProtocolError) -> [T] where T.Key == Void {
-        let n: Int
-        switch width {
-        case .u8: n = Int(try bytes.u8(field() + " count"))
-        case .u16: n = Int(try bytes.u16(field() + " count"))
-        }
-        guard n <= max else { throw ProtocolError(.fieldTooLong, "\(field()) has \(n) entries, the limit is \(max)") }
-        guard n * minElementSize <= bytes.remaining else {
-            throw ProtocolError(.truncated, "\(field()): \(n) entries cannot fit in the \(bytes.remaining) bytes left")
-        }
+                                               minElementSize: Int) throws(ProtocolError) -> [T] where T.Key == Void {
+        let n = try bytes.count(field(), width: width, minElementSize: minElementSize)
         var values = [T]()
         values.reserveCapacity(n)
         for _ in 0..<n { values.append(try T.decode(from: &bytes)) }

@@ -96,7 +96,7 @@ extension OracleConfig: StoredRecord {
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(settings: try c.fields(\.settings),
-                  signers: try c.list(\.signers, "signers", width: .u16, max: Int(UInt16.max), minElementSize: 32))
+                  signers: try c.list(\.signers, "signers", width: .u16, minElementSize: 32))
     }
 }
 

@@ -67,9 +67,9 @@ extension OracleMarket: StoredRecord {
         updatedAtMs = try c.u64(\.updatedAtMs, "updated_at")
         lastReportMs = try c.u64(\.lastReportMs, "last_report")
         clamped = try c.bool(\.clamped, "clamped")
-        reports = try c.list(\.reports, "reports", width: .u8, max: Int(UInt8.max), minElementSize: 48)
+        reports = try c.list(\.reports, "reports", width: .u8, minElementSize: 48)
         signerLastMs = try c.list({ $0.signerLastMs.map(SignerTimestamp.init) }, "signer timestamps", width: .u16,
-                                  max: Int(UInt16.max), minElementSize: 40).map { ($0.signer, $0.timestampMs) }
+                                  minElementSize: 40).map { ($0.signer, $0.timestampMs) }
     }
 
     public static func decode(id: UInt32, _ bytes: [UInt8]) throws(ProtocolError) -> OracleMarket { try decode(bytes, key: id) }

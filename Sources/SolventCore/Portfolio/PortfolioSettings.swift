@@ -98,7 +98,7 @@ extension PortfolioSettings: StoredRecord {
             extremeCoverPpm: try c.u32(\.extremeCoverPpm, "extreme cover"), shortOptionPpm: try c.u32(\.shortOptionPpm, "short option"),
             hedgedDeltaPpm: try c.u32(\.hedgedDeltaPpm, "hedged delta"), maintenancePpm: try c.u32(\.maintenancePpm, "maintenance"),
             closeoutPpm: try c.u32(\.closeoutPpm, "closeout"),
-            credits: try c.list(\.credits, "credits", width: .u8, max: Int(UInt8.max), minElementSize: 12))
+            credits: try c.list(\.credits, "credits", width: .u8, minElementSize: 12))
     }
 }
 

@@ -82,7 +82,7 @@ public struct Balances: Equatable, Sendable {
 /// Balances layout (contracts-spec/state.md): count u16, then per asset in id order asset u32, amount u128.
 extension Balances: RecordLayout {
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(sortedEntries: try c.list(\.entries, "balances", width: .u16, max: Int(UInt16.max), minElementSize: 20))
+        self.init(sortedEntries: try c.list(\.entries, "balances", width: .u16, minElementSize: 20))
     }
 }
 
