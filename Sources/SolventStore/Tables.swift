@@ -43,22 +43,15 @@ enum MetaKey {
     static let stateHash = Array("state_hash".utf8)
 }
 
+/// The store's keys: heights and receipt locations, big-endian so that they sort in chain order.
 enum Keys {
-    static func height(_ h: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: h >> UInt64(56 - 8 * $0)) }
-    }
+    static func height(_ h: UInt64) -> [UInt8] { BigEndianKey.u64(h) }
 
-    static func receipt(_ h: UInt64, _ index: UInt32) -> [UInt8] {
-        height(h) + (0..<4).map { UInt8(truncatingIfNeeded: index >> UInt32(24 - 8 * $0)) }
-    }
+    static func receipt(_ h: UInt64, _ index: UInt32) -> [UInt8] { height(h) + BigEndianKey.u32(index) }
 
-    static func readHeight(_ bytes: [UInt8], at offset: Int = 0) -> UInt64 {
-        (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[offset + $1]) }
-    }
+    static func readHeight(_ bytes: [UInt8], at offset: Int = 0) -> UInt64 { BigEndianKey.readU64(bytes, at: offset) }
 
-    static func readIndex(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(bytes[offset + $1]) }
-    }
+    static func readIndex(_ bytes: [UInt8], at offset: Int) -> UInt32 { BigEndianKey.readU32(bytes, at: offset) }
 }
 
 extension Array where Element == UInt8 {

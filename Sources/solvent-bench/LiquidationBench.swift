@@ -90,7 +90,7 @@ enum LiquidationBench {
                         try txn.put(StateTable.vaults.name, vaultKey, Vault(mode: .cross, quote: equity - value).encoded())
                         for (market, size, price) in held {
                             let cost = Int128(size) * Int128(price) / Int128(PerpUnits.notionalDivisor)
-                            let marketKey = [UInt8(market >> 24), UInt8((market >> 16) & 0xFF), UInt8((market >> 8) & 0xFF), UInt8(market & 0xFF)]
+                            let marketKey = BigEndianKey.u32(market)
                             try txn.put(StateTable.positions.name, vaultKey + marketKey, Position(size: size, costBasis: cost).encoded())
                             try txn.put(StateTable.marketPositions.name, marketKey + [size > 0 ? 0 : 1] + vaultKey, [])
                             positions += 1
@@ -182,7 +182,7 @@ enum Tools {
     static func setOpenInterest(_ longs: [UInt32: UInt64], store: ChainStore) throws {
         try store.environment.write { txn in
             for (id, total) in longs {
-                let key = [UInt8(id >> 24), UInt8((id >> 16) & 0xFF), UInt8((id >> 8) & 0xFF), UInt8(id & 0xFF)]
+                let key = BigEndianKey.u32(id)
                 guard let bytes = txn.get(StateTable.perpMarkets.name, key) else { continue }
                 var market = try PerpMarket.decode(id: id, bytes)
                 market.openInterest = total

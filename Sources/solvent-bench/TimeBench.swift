@@ -79,7 +79,7 @@ enum TimeBench {
                         let equity = Int128(maintenance) + Int128(maintenance * UInt128(ppm) / 1_000_000) + 1
                         try txn.put(StateTable.vaults.name, vaultKey, Vault(mode: portfolio ? .portfolio : .cross, quote: equity - value).encoded())
                         for (cost, (id, size)) in zip(values, held) {
-                            let marketKey = [UInt8(id >> 24), UInt8((id >> 16) & 0xFF), UInt8((id >> 8) & 0xFF), UInt8(id & 0xFF)]
+                            let marketKey = BigEndianKey.u32(id)
                             try txn.put(StateTable.positions.name, vaultKey + marketKey, Position(size: size, costBasis: cost).encoded())
                             try txn.put(StateTable.marketPositions.name, marketKey + [size > 0 ? 0 : 1] + vaultKey, [])
                             if size > 0 { longs[id, default: 0] += UInt64(size) }

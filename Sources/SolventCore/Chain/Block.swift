@@ -7,7 +7,6 @@ import SolventCrypto
 /// the state after executing this block's own transactions: the single proposer executes before
 /// it signs, as an Ethereum block carries its own post-state root.
 public struct BlockHeader: Equatable, Sendable {
-    public static let version: UInt8 = 1
     public static let signDomain: [UInt8] = Array("SOLVENT_BLOCK".utf8)
 
     public let chainId: String
@@ -34,33 +33,21 @@ public struct BlockHeader: Equatable, Sendable {
         self.proposer = proposer
     }
 
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 256)
-        w.u8(Self.version)
-        w.shortString(chainId)
-        w.u64(height)
-        w.u64(timeMs)
-        w.bytes32(previousHash)
-        w.u32(txCount)
-        w.bytes32(txRoot)
-        w.bytes32(receiptsRoot)
-        w.bytes32(appHash)
-        w.bytes32(proposer.key)
-        return w.bytes
-    }
-
     public var hash: Bytes32 { SHA256.hash(encoded()) }
     public var signBytes: [UInt8] { Self.signDomain + encoded() }
+}
 
-    public static func decode(from r: inout ByteReader) throws(ProtocolError) -> BlockHeader {
-        let v = try r.u8("header version")
-        guard v == version else { throw ProtocolError(.unknownVersion, "block header version \(v)") }
-        return BlockHeader(
-            chainId: try r.shortString("chain_id", maxLength: TxCodec.maxChainIdLength),
-            height: try r.u64("height"), timeMs: try r.u64("time"),
-            previousHash: try r.bytes32("previous_hash"), txCount: try r.u32("tx_count"),
-            txRoot: try r.bytes32("tx_root"), receiptsRoot: try r.bytes32("receipts_root"),
-            appHash: try r.bytes32("app_hash"), proposer: Address(try r.bytes32("proposer")))
+extension BlockHeader: StoredRecord {
+    public static let recordName = "block header"
+    public static let recordVersion: UInt8 = 1
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(
+            chainId: try c.shortString(\.chainId, "chain_id", maxLength: TxCodec.maxChainIdLength),
+            height: try c.u64(\.height, "height"), timeMs: try c.u64(\.timeMs, "time"),
+            previousHash: try c.bytes32(\.previousHash, "previous_hash"), txCount: try c.u32(\.txCount, "tx_count"),
+            txRoot: try c.bytes32(\.txRoot, "tx_root"), receiptsRoot: try c.bytes32(\.receiptsRoot, "receipts_root"),
+            appHash: try c.bytes32(\.appHash, "app_hash"), proposer: Address(try c.bytes32(\.proposer.key, "proposer")))
     }
 }
 
@@ -81,29 +68,33 @@ public struct Block: Equatable, Sendable {
     public func verifySignature() -> Bool {
         Ed25519.verify(signature: signature, message: header.signBytes, publicKey: header.proposer.key)
     }
+}
 
-    /// Stored encoding: header, 64-byte signature, u32 count, then each transaction u32-length-prefixed.
+/// Stored encoding: the header (with its version), 64-byte signature, u32 count, then each
+/// transaction u32-length-prefixed.
+extension Block: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        let header = try c.versioned(\.header, key: ())
+        let signature = try c.fixedBytes(\.signature, "block signature", count: 64)
+        let n = try c.u32({ UInt32($0.transactions.count) }, "transaction count")
+        try c.require(n == header.txCount && Int(n) * 4 <= c.remainingBytes,
+                      ProtocolError(.invalidField, "block transaction count \(n) does not match its header"))
+        var txs = [[UInt8]]()
+        txs.reserveCapacity(Int(n))
+        for i in 0..<Int(n) { txs.append(try c.blob({ $0.transactions[i] }, "transaction")) }
+        self.init(header: header, signature: signature, transactions: txs)
+    }
+
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 320 + transactions.reduce(0) { $0 + $1.count + 4 })
-        w.raw(header.encoded())
-        w.raw(signature)
-        w.u32(UInt32(transactions.count))
-        for tx in transactions { w.blob(tx) }
+        encode(into: &w)
         return w.bytes
     }
 
     public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Block {
         var r = ByteReader(bytes)
-        let header = try BlockHeader.decode(from: &r)
-        let signature = Array(try r.raw(64, "block signature"))
-        let n = Int(try r.u32("transaction count"))
-        guard n == Int(header.txCount), n * 4 <= r.remaining else {
-            throw ProtocolError(.invalidField, "block transaction count \(n) does not match its header")
-        }
-        var txs = [[UInt8]]()
-        txs.reserveCapacity(n)
-        for _ in 0..<n { txs.append(try r.blob("transaction")) }
+        let block = try decode(from: &r)
         try r.expectEnd()
-        return Block(header: header, signature: signature, transactions: txs)
+        return block
     }
 }

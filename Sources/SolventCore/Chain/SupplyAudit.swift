@@ -85,7 +85,7 @@ public struct SupplyAudit: Sendable {
         }
         var assets = [AssetLine]()
         state.scan(.assets, prefix: [], from: nil) { key, value in
-            let id = AssetID(BigEndian.readU32(key, at: 0))
+            let id = AssetID(BigEndianKey.readU32(key, at: 0))
             let asset = decodeStored(value, "asset") { (b) throws(ProtocolError) in try Asset.decode(id: id, b) }
             assets.append(AssetLine(asset: id, symbol: asset.symbol, genesis: UInt128(clamping: genesis[id] ?? 0), wallets: wallets[id] ?? 0,
                                     vaults: vaults[id] ?? 0, pools: id == 0 ? usdcPools : lots[id] ?? 0))
@@ -95,7 +95,7 @@ public struct SupplyAudit: Sendable {
         var longs = [UInt32: UInt64](), shorts = [UInt32: UInt64](), owed = [UInt32: Int128](), counts = [UInt32: Int]()
         let index = Dictionary(uniqueKeysWithValues: perps.map { ($0.id, $0.fundingIndex) })
         state.scan(.positions, prefix: [], from: nil) { key, value in
-            let market = BigEndian.readU32(key, at: 36)
+            let market = BigEndianKey.readU32(key, at: 36)
             let p = decodeStored(value, "position", Position.decode)
             // Saturating: an audit of a state past 128 bits reports a failure, it does not trap.
             if p.size > 0 {

@@ -76,11 +76,10 @@ public struct ByteReader {
         return Array(try raw(length, field()))
     }
 
-    /// A count prefix (u16) for a list whose elements are at least `minElementSize` bytes each;
+    /// A count prefix for a list whose elements are at least `minElementSize` bytes each;
     /// refuses a count the remaining bytes cannot hold before anything is allocated.
-    public mutating func count(_ field: @autoclosure () -> String, max: Int, minElementSize: Int) throws(ProtocolError) -> Int {
-        let n = Int(try u16(field() + " count"))
-        guard n <= max else { throw ProtocolError(.fieldTooLong, "\(field()) has \(n) entries, the limit is \(max)") }
+    public mutating func count(_ field: @autoclosure () -> String, width: CountWidth, minElementSize: Int) throws(ProtocolError) -> Int {
+        let n = width == .u8 ? Int(try u8(field() + " count")) : Int(try u16(field() + " count"))
         guard n * minElementSize <= remaining else {
             throw ProtocolError(.truncated, "\(field()): \(n) entries cannot fit in the \(remaining) bytes left")
         }

@@ -55,51 +55,32 @@ public struct AuctionSettings: Equatable, Sendable {
         guard maxIncentive <= LiquidationSettings.maxAmount else { throw bad("amounts are at most 2^96 quantums") }
     }
 
-    /// 56 bytes: the `auction_set_config` payload and the record after its version byte.
-    func encode(into w: inout ByteWriter) {
-        w.u32(bufPpm)
-        w.u32(cutPpm)
-        w.u32(stepSeconds)
-        w.u32(cuspPpm)
-        w.u32(tailSeconds)
-        w.u128(tip)
-        w.u32(chipPpm)
-        w.u128(maxIncentive)
-    }
-
-    static func decode(from r: inout ByteReader) throws(ProtocolError) -> AuctionSettings {
-        AuctionSettings(bufPpm: try r.u32("buf_ppm"), cutPpm: try r.u32("cut_ppm"), stepSeconds: try r.u32("step_seconds"),
-                        cuspPpm: try r.u32("cusp_ppm"), tailSeconds: try r.u32("tail_seconds"), tip: try r.u128("tip"),
-                        chipPpm: try r.u32("chip_ppm"), maxIncentive: try r.u128("max_incentive"))
-    }
-
     static let key: [UInt8] = Array("auction_settings".utf8)
-    static let recordVersion: UInt8 = 1
+}
+
+/// 56 bytes: the `auction_set_config` payload and the record after its version byte.
+extension AuctionSettings: StoredRecord {
+    public static let recordName = "auction settings"
+    public static let recordVersion: UInt8 = 1
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(bufPpm: try c.u32(\.bufPpm, "buf_ppm"), cutPpm: try c.u32(\.cutPpm, "cut_ppm"),
+                  stepSeconds: try c.u32(\.stepSeconds, "step_seconds"), cuspPpm: try c.u32(\.cuspPpm, "cusp_ppm"),
+                  tailSeconds: try c.u32(\.tailSeconds, "tail_seconds"), tip: try c.u128(\.tip, "tip"),
+                  chipPpm: try c.u32(\.chipPpm, "chip_ppm"), maxIncentive: try c.u128(\.maxIncentive, "max_incentive"))
+    }
 }
 
 extension StateReader {
     /// The stored parameters, or the standard ones when none are stored.
     public func auctionSettings() -> AuctionSettings {
         guard let bytes = get(.protocolAccounts, AuctionSettings.key) else { return .standard }
-        return decodeStored(bytes, "auction settings") { (b) throws(ProtocolError) in
-            var r = ByteReader(b)
-            guard try r.u8("version") == AuctionSettings.recordVersion else {
-                throw ProtocolError(.unknownVersion, "auction settings version")
-            }
-            let s = try AuctionSettings.decode(from: &r)
-            try r.expectEnd()
-            return s
-        }
+        return decodeStored(bytes, "auction settings", AuctionSettings.decode)
     }
 }
 
 extension StateOverlay {
-    public func setAuctionSettings(_ s: AuctionSettings) {
-        var w = ByteWriter(capacity: 57)
-        w.u8(AuctionSettings.recordVersion)
-        s.encode(into: &w)
-        put(.protocolAccounts, AuctionSettings.key, w.bytes)
-    }
+    public func setAuctionSettings(_ s: AuctionSettings) { put(.protocolAccounts, AuctionSettings.key, s.encoded()) }
 }
 
 /// The admin's control over the auction parameters.

@@ -319,44 +319,35 @@ public struct Auction: Equatable, Sendable {
     public var sold: UInt128
     public var raised: UInt128
 
-    public var key: [UInt8] { vault.key + BigEndian.u32(asset) }
+    public var key: [UInt8] { vault.key + BigEndianKey.u32(asset) }
+}
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 153)
-        w.u8(1)
-        w.u128(lot)
-        w.u128(debtAtStart)
-        w.u128(incentiveDue)
-        w.bytes32(starter.owner.key)
-        w.u32(starter.number)
-        w.u64(top)
-        w.u64(curveStartMs)
-        w.u64(startedHeight)
-        w.u64(startedMs)
-        w.u32(redos)
-        w.u128(sold)
-        w.u128(raised)
-        return w.bytes
+extension Auction: StoredRecord {
+    public static let recordName = "auction"
+    public static let recordVersion: UInt8 = 1
+
+    public var layoutKey: (vault: VaultID, asset: AssetID) { (vault, asset) }
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: (vault: VaultID, asset: AssetID)) throws(ProtocolError)
+    where Coder.Record == Self {
+        self.init(
+            vault: key.vault, asset: key.asset, lot: try c.u128(\.lot, "lot"), debtAtStart: try c.u128(\.debtAtStart, "debt at start"),
+            incentiveDue: try c.u128(\.incentiveDue, "incentive due"),
+            starter: VaultID(owner: Address(try c.bytes32(\.starter.owner.key, "starter owner")), number: try c.u32(\.starter.number, "starter vault")),
+            top: try c.u64(\.top, "top"), curveStartMs: try c.u64(\.curveStartMs, "curve start"),
+            startedHeight: try c.u64(\.startedHeight, "started height"), startedMs: try c.u64(\.startedMs, "started ms"),
+            redos: try c.u32(\.redos, "redos"), sold: try c.u128(\.sold, "sold"), raised: try c.u128(\.raised, "raised"))
     }
 
     static func decode(key: [UInt8], _ bytes: [UInt8]) throws(ProtocolError) -> Auction {
         guard key.count == 40 else { throw ProtocolError(.invalidField, "auction key") }
-        var r = ByteReader(bytes)
-        guard try r.u8("auction version") == 1 else { throw ProtocolError(.unknownVersion, "auction version") }
-        let a = Auction(
-            vault: VaultID.decodeKey(key), asset: BigEndian.readU32(key, at: 36), lot: try r.u128("lot"),
-            debtAtStart: try r.u128("debt at start"), incentiveDue: try r.u128("incentive due"),
-            starter: VaultID(owner: Address(try r.bytes32("starter owner")), number: try r.u32("starter vault")),
-            top: try r.u64("top"), curveStartMs: try r.u64("curve start"), startedHeight: try r.u64("started height"),
-            startedMs: try r.u64("started ms"), redos: try r.u32("redos"), sold: try r.u128("sold"), raised: try r.u128("raised"))
-        try r.expectEnd()
-        return a
+        return try decode(bytes, key: (VaultID.decodeKey(key), BigEndianKey.readU32(key, at: 36)))
     }
 }
 
 extension StateReader {
     public func auction(_ vault: VaultID, _ asset: AssetID) -> Auction? {
-        let key = vault.key + BigEndian.u32(asset)
+        let key = vault.key + BigEndianKey.u32(asset)
         guard let b = get(.auctions, key) else { return nil }
         return decodeStored(b, "auction \(vault) \(asset)") { (x) throws(ProtocolError) in try Auction.decode(key: key, x) }
     }
@@ -378,5 +369,5 @@ extension StateReader {
 
 extension StateOverlay {
     func putAuction(_ a: Auction) { put(.auctions, a.key, a.encoded()) }
-    func deleteAuction(_ vault: VaultID, _ asset: AssetID) { delete(.auctions, vault.key + BigEndian.u32(asset)) }
+    func deleteAuction(_ vault: VaultID, _ asset: AssetID) { delete(.auctions, vault.key + BigEndianKey.u32(asset)) }
 }

@@ -22,29 +22,21 @@ public struct InsuranceStats: Equatable, Sendable {
     public init() {}
 
     static let key: [UInt8] = Array("insurance_stats".utf8)
-    static let recordVersion: UInt8 = 1
+}
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 105)
-        w.u8(Self.recordVersion)
-        for v in [seeded, tradingFeesIn, liquidationFeesIn, bountyTopUps, deficitsPaid, deficitsDeleveraged] { w.u128(v) }
-        w.u64(logCount)
-        return w.bytes
-    }
+extension InsuranceStats: StoredRecord {
+    public static let recordName = "insurance stats"
+    public static let recordVersion: UInt8 = 1
 
-    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> InsuranceStats {
-        var r = ByteReader(bytes)
-        guard try r.u8("insurance stats version") == recordVersion else { throw ProtocolError(.unknownVersion, "insurance stats version") }
-        var s = InsuranceStats()
-        s.seeded = try r.u128("seeded")
-        s.tradingFeesIn = try r.u128("trading fees in")
-        s.liquidationFeesIn = try r.u128("liquidation fees in")
-        s.bountyTopUps = try r.u128("bounty top-ups")
-        s.deficitsPaid = try r.u128("deficits paid")
-        s.deficitsDeleveraged = try r.u128("deficits deleveraged")
-        s.logCount = try r.u64("log count")
-        try r.expectEnd()
-        return s
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init()
+        seeded = try c.u128(\.seeded, "seeded")
+        tradingFeesIn = try c.u128(\.tradingFeesIn, "trading fees in")
+        liquidationFeesIn = try c.u128(\.liquidationFeesIn, "liquidation fees in")
+        bountyTopUps = try c.u128(\.bountyTopUps, "bounty top-ups")
+        deficitsPaid = try c.u128(\.deficitsPaid, "deficits paid")
+        deficitsDeleveraged = try c.u128(\.deficitsDeleveraged, "deficits deleveraged")
+        logCount = try c.u64(\.logCount, "log count")
     }
 }
 
@@ -85,31 +77,20 @@ public struct InsuranceLogEntry: Equatable, Sendable {
     /// The liquidated vault.
     public let vault: VaultID
     public let market: UInt32
+}
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 90)
-        w.u8(1)
-        w.u64(height)
-        w.u8(flow.rawValue)
-        w.u128(amount)
-        w.u128(balanceAfter)
-        w.bytes32(vault.owner.key)
-        w.u32(vault.number)
-        w.u32(market)
-        return w.bytes
-    }
+/// One entry of table `insurance_log`; the key is the sequence number.
+extension InsuranceLogEntry: StoredRecord {
+    public static let recordName = "insurance log"
+    public static let recordVersion: UInt8 = 1
 
-    static func decode(sequence: UInt64, _ bytes: [UInt8]) throws(ProtocolError) -> InsuranceLogEntry {
-        var r = ByteReader(bytes)
-        guard try r.u8("insurance log version") == 1 else { throw ProtocolError(.unknownVersion, "insurance log version") }
-        let height = try r.u64("height")
-        guard let flow = Flow(rawValue: try r.u8("flow")) else { throw ProtocolError(.invalidField, "insurance flow") }
-        let amount = try r.u128("amount"), after = try r.u128("balance after")
-        let vault = VaultID(owner: Address(try r.bytes32("owner")), number: try r.u32("vault"))
-        let e = InsuranceLogEntry(sequence: sequence, height: height, flow: flow, amount: amount, balanceAfter: after,
-                                  vault: vault, market: try r.u32("market"))
-        try r.expectEnd()
-        return e
+    public var layoutKey: UInt64 { sequence }
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key sequence: UInt64) throws(ProtocolError) where Coder.Record == Self {
+        self.init(sequence: sequence, height: try c.u64(\.height, "height"), flow: try c.tag(\.flow, "flow"),
+                  amount: try c.u128(\.amount, "amount"), balanceAfter: try c.u128(\.balanceAfter, "balance after"),
+                  vault: VaultID(owner: Address(try c.bytes32(\.vault.owner.key, "owner")), number: try c.u32(\.vault.number, "vault")),
+                  market: try c.u32(\.market, "market"))
     }
 }
 
@@ -126,8 +107,8 @@ extension StateReader {
         var seq = end
         while seq > 0, out.count < limit {
             seq -= 1
-            guard let b = get(.insuranceLog, BigEndian.u64(seq)) else { continue }
-            out.append(decodeStored(b, "insurance log \(seq)") { (x) throws(ProtocolError) in try InsuranceLogEntry.decode(sequence: seq, x) })
+            guard let b = get(.insuranceLog, BigEndianKey.u64(seq)) else { continue }
+            out.append(decodeStored(b, "insurance log \(seq)") { (x) throws(ProtocolError) in try InsuranceLogEntry.decode(x, key: seq) })
         }
         return out
     }
@@ -200,7 +181,7 @@ enum InsuranceFund {
                             context: BlockContext, stats: inout InsuranceStats, state: StateOverlay) throws(ProtocolError) {
         let entry = InsuranceLogEntry(sequence: stats.logCount, height: context.height, flow: flow, amount: amount,
                                       balanceAfter: balance, vault: vault, market: market)
-        state.put(.insuranceLog, BigEndian.u64(stats.logCount), entry.encoded())
+        state.put(.insuranceLog, BigEndianKey.u64(stats.logCount), entry.encoded())
         stats.logCount = try stats.logCount.adding(1)
         state.putInsuranceStats(stats)
     }

@@ -76,29 +76,23 @@ public struct LiquidationSettings: Equatable, Sendable {
         }
     }
 
-    func encode(into w: inout ByteWriter) {
-        w.u32(feePpm)
-        w.u128(maxFee)
-        w.u128(keeperTip)
-        w.u32(keeperSharePpm)
-        w.u128(maxBounty)
-        w.u32(bufferPpm)
-        w.u128(maxPositionNotionalPerBlock)
-        w.u128(maxVaultNotionalPerBlock)
-        w.u32(backstopDiscountPpm)
-    }
-
-    static func decode(from r: inout ByteReader) throws(ProtocolError) -> LiquidationSettings {
-        LiquidationSettings(
-            feePpm: try r.u32("fee_ppm"), maxFee: try r.u128("max_fee"), keeperTip: try r.u128("keeper_tip"),
-            keeperSharePpm: try r.u32("keeper_share_ppm"), maxBounty: try r.u128("max_bounty"), bufferPpm: try r.u32("buffer_ppm"),
-            maxPositionNotionalPerBlock: try r.u128("max_position_notional_per_block"),
-            maxVaultNotionalPerBlock: try r.u128("max_vault_notional_per_block"),
-            backstopDiscountPpm: try r.u32("backstop_discount_ppm"))
-    }
-
     static let key: [UInt8] = Array("liquidation_settings".utf8)
-    static let recordVersion: UInt8 = 1
+}
+
+/// The record after its version byte and the `liquidation_set_config` payload (liquidation.md).
+extension LiquidationSettings: StoredRecord {
+    public static let recordName = "liquidation settings"
+    public static let recordVersion: UInt8 = 1
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(
+            feePpm: try c.u32(\.feePpm, "fee_ppm"), maxFee: try c.u128(\.maxFee, "max_fee"), keeperTip: try c.u128(\.keeperTip, "keeper_tip"),
+            keeperSharePpm: try c.u32(\.keeperSharePpm, "keeper_share_ppm"), maxBounty: try c.u128(\.maxBounty, "max_bounty"),
+            bufferPpm: try c.u32(\.bufferPpm, "buffer_ppm"),
+            maxPositionNotionalPerBlock: try c.u128(\.maxPositionNotionalPerBlock, "max_position_notional_per_block"),
+            maxVaultNotionalPerBlock: try c.u128(\.maxVaultNotionalPerBlock, "max_vault_notional_per_block"),
+            backstopDiscountPpm: try c.u32(\.backstopDiscountPpm, "backstop_discount_ppm"))
+    }
 }
 
 extension StateReader {
@@ -107,25 +101,12 @@ extension StateReader {
         guard let bytes = get(.protocolAccounts, LiquidationSettings.key) else {
             fatalError("state has no liquidation settings: the store was not initialised from a genesis")
         }
-        return decodeStored(bytes, "liquidation settings") { (b) throws(ProtocolError) in
-            var r = ByteReader(b)
-            guard try r.u8("version") == LiquidationSettings.recordVersion else {
-                throw ProtocolError(.unknownVersion, "liquidation settings version")
-            }
-            let s = try LiquidationSettings.decode(from: &r)
-            try r.expectEnd()
-            return s
-        }
+        return decodeStored(bytes, "liquidation settings", LiquidationSettings.decode)
     }
 }
 
 extension StateOverlay {
-    public func setLiquidationSettings(_ s: LiquidationSettings) {
-        var w = ByteWriter(capacity: 100)
-        w.u8(LiquidationSettings.recordVersion)
-        s.encode(into: &w)
-        put(.protocolAccounts, LiquidationSettings.key, w.bytes)
-    }
+    public func setLiquidationSettings(_ s: LiquidationSettings) { put(.protocolAccounts, LiquidationSettings.key, s.encoded()) }
 }
 
 /// The admin's control over the liquidation parameters.

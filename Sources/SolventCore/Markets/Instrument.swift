@@ -31,36 +31,6 @@ public enum Instrument: Equatable, Sendable {
         }
     }
 
-    /// Stored after the market's other parameters: kind u8 (0 perpetual, 1 future, 2 option),
-    /// then expiry u64 for a future; expiry u64, strike u64, call u8 (1 call, 0 put), volatility
-    /// oracle market u32 for an option.
-    func encode(into w: inout ByteWriter) {
-        switch self {
-        case .perpetual:
-            w.u8(0)
-        case .future(let expiry):
-            w.u8(1)
-            w.u64(expiry)
-        case .option(let expiry, let strike, let call, let vol):
-            w.u8(2)
-            w.u64(expiry)
-            w.u64(strike)
-            w.bool(call)
-            w.u32(vol)
-        }
-    }
-
-    static func decode(from r: inout ByteReader) throws(ProtocolError) -> Instrument {
-        switch try r.u8("instrument kind") {
-        case 0: return .perpetual
-        case 1: return .future(expiryMs: try r.u64("expiry"))
-        case 2:
-            return .option(expiryMs: try r.u64("expiry"), strike: try r.u64("strike"), isCall: try r.bool("call"),
-                           volOracle: try r.u32("volatility oracle market"))
-        default: throw ProtocolError(.invalidField, "instrument kind must be 0 (perpetual), 1 (future) or 2 (option)")
-        }
-    }
-
     /// What one unit of the underlying pays at settlement price `s` (price units): `s` for a
     /// future, the intrinsic value for an option.
     public func settlementValue(underlying s: UInt64) -> UInt64 {
@@ -68,5 +38,35 @@ public enum Instrument: Equatable, Sendable {
         case .perpetual, .future: return s
         case .option(_, let k, let call, _): return call ? (s > k ? s - k : 0) : (k > s ? k - s : 0)
         }
+    }
+}
+
+/// Stored after the market's other parameters: kind u8 (0 perpetual, 1 future, 2 option), then
+/// expiry u64 for a future; expiry u64, strike u64, call u8 (1 call, 0 put), volatility oracle
+/// market u32 for an option.
+extension Instrument: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        switch try c.u8(\.kindTag, "instrument kind") {
+        case 0: self = .perpetual
+        case 1: self = .future(expiryMs: try c.u64({ $0.expiryMs ?? 0 }, "expiry"))
+        case 2:
+            self = .option(expiryMs: try c.u64({ $0.expiryMs ?? 0 }, "expiry"), strike: try c.u64({ $0.option?.strike ?? 0 }, "strike"),
+                           isCall: try c.bool({ $0.option?.isCall ?? false }, "call"),
+                           volOracle: try c.u32({ $0.option?.volOracle ?? 0 }, "volatility oracle market"))
+        default: throw ProtocolError(.invalidField, "instrument kind must be 0 (perpetual), 1 (future) or 2 (option)")
+        }
+    }
+
+    private var kindTag: UInt8 {
+        switch self {
+        case .perpetual: return 0
+        case .future: return 1
+        case .option: return 2
+        }
+    }
+
+    private var option: (strike: UInt64, isCall: Bool, volOracle: UInt32)? {
+        if case .option(_, let strike, let isCall, let volOracle) = self { return (strike, isCall, volOracle) }
+        return nil
     }
 }

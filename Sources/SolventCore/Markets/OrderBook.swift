@@ -48,57 +48,38 @@ public struct Order: Equatable, Sendable {
     public let placedAtHeight: UInt64
 
     public var vaultID: VaultID { VaultID(owner: owner, number: vault) }
+}
 
-    static let recordVersion: UInt8 = 1
+extension Order: StoredRecord {
+    public static let recordName = "order"
+    public static let recordVersion: UInt8 = 1
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 80)
-        w.u8(Self.recordVersion)
-        w.u64(id)
-        w.bytes32(owner.key)
-        w.u32(vault)
-        w.u32(market)
-        w.u8(side.rawValue)
-        w.u64(price)
-        w.u64(size)
-        w.u64(remaining)
-        w.bool(reduceOnly)
-        w.u64(placedAtHeight)
-        return w.bytes
-    }
-
-    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Order {
-        var r = ByteReader(bytes)
-        guard try r.u8("order version") == recordVersion else { throw ProtocolError(.unknownVersion, "order version") }
-        let id = try r.u64("id")
-        let owner = Address(try r.bytes32("owner"))
-        let vault = try r.u32("vault"), market = try r.u32("market")
-        guard let side = Side(rawValue: try r.u8("side")) else { throw ProtocolError(.invalidField, "order side") }
-        let order = Order(id: id, owner: owner, vault: vault, market: market, side: side, price: try r.u64("price"),
-                          size: try r.u64("size"), remaining: try r.u64("remaining"), reduceOnly: try r.bool("reduce only"),
-                          placedAtHeight: try r.u64("height"))
-        try r.expectEnd()
-        return order
+    /// Stored layout (contracts-spec/markets.md, "Order book").
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(id: try c.u64(\.id, "id"), owner: Address(try c.bytes32(\.owner.key, "owner")), vault: try c.u32(\.vault, "vault"),
+                  market: try c.u32(\.market, "market"), side: try c.tag(\.side, "side"), price: try c.u64(\.price, "price"),
+                  size: try c.u64(\.size, "size"), remaining: try c.u64(\.remaining, "remaining"),
+                  reduceOnly: try c.bool(\.reduceOnly, "reduce only"), placedAtHeight: try c.u64(\.placedAtHeight, "height"))
     }
 }
 
 public enum OrderBook {
     static func priceKey(_ side: Side, _ price: UInt64) -> UInt64 { side == .buy ? UInt64.max - price : price }
 
-    static func sidePrefix(_ market: UInt32, _ side: Side) -> [UInt8] { BigEndian.u32(market) + [side.rawValue] }
+    static func sidePrefix(_ market: UInt32, _ side: Side) -> [UInt8] { BigEndianKey.u32(market) + [side.rawValue] }
 
     static func bookKey(_ o: Order) -> [UInt8] {
-        sidePrefix(o.market, o.side) + BigEndian.u64(priceKey(o.side, o.price)) + BigEndian.u64(o.id)
+        sidePrefix(o.market, o.side) + BigEndianKey.u64(priceKey(o.side, o.price)) + BigEndianKey.u64(o.id)
     }
 
     static func ownerKey(_ o: Order) -> [UInt8] {
-        o.owner.key.bytes + BigEndian.u32(o.vault) + BigEndian.u32(o.market) + BigEndian.u64(o.id)
+        o.owner.key.bytes + BigEndianKey.u32(o.vault) + BigEndianKey.u32(o.market) + BigEndianKey.u64(o.id)
     }
 
     static func insert(_ o: Order, _ state: StateOverlay) {
         let key = bookKey(o)
         state.put(.orders, key, o.encoded())
-        state.put(.orderIds, BigEndian.u64(o.id), key)
+        state.put(.orderIds, BigEndianKey.u64(o.id), key)
         state.put(.ownerOrders, ownerKey(o), [])
     }
 
@@ -107,7 +88,7 @@ public enum OrderBook {
 
     static func remove(_ o: Order, _ state: StateOverlay) {
         state.delete(.orders, bookKey(o))
-        state.delete(.orderIds, BigEndian.u64(o.id))
+        state.delete(.orderIds, BigEndianKey.u64(o.id))
         state.delete(.ownerOrders, ownerKey(o))
     }
 
@@ -119,7 +100,7 @@ public enum OrderBook {
     }
 
     public static func order(id: UInt64, state: some StateReader) -> Order? {
-        guard let key = state.get(.orderIds, BigEndian.u64(id)), let value = state.get(.orders, key) else { return nil }
+        guard let key = state.get(.orderIds, BigEndianKey.u64(id)), let value = state.get(.orders, key) else { return nil }
         return decodeStored(value, "order \(id)", Order.decode)
     }
 
@@ -127,12 +108,12 @@ public enum OrderBook {
     public static func orders(owner: Address, vault: UInt32? = nil, market: UInt32? = nil, state: some StateReader) -> [Order] {
         var prefix = owner.key.bytes
         if let vault {
-            prefix += BigEndian.u32(vault)
-            if let market { prefix += BigEndian.u32(market) }
+            prefix += BigEndianKey.u32(vault)
+            if let market { prefix += BigEndianKey.u32(market) }
         }
         return state.entries(.ownerOrders, prefix: prefix).compactMap { e -> Order? in
-            let id = BigEndian.readU64(e.key, at: e.key.count - 8)
-            let marketOfKey = BigEndian.readU32(e.key, at: 36)
+            let id = BigEndianKey.readU64(e.key, at: e.key.count - 8)
+            let marketOfKey = BigEndianKey.readU32(e.key, at: 36)
             if let market, marketOfKey != market { return nil }
             return order(id: id, state: state)
         }

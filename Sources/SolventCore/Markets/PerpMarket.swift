@@ -140,49 +140,38 @@ public struct PerpMarketParams: Equatable, Sendable {
             throw bad("funding rate cap at most 100% and impact notional positive")
         }
     }
+}
 
-    func encode(into w: inout ByteWriter) {
-        w.shortString(symbol)
-        w.u32(oracleMarket)
-        w.u64(tickSize)
-        w.u64(stepSize)
-        w.u64(minOrderSize)
-        w.u32(makerFeePpm)
-        w.u32(takerFeePpm)
-        w.u8(UInt8(tiers.count))
-        for t in tiers {
-            w.u128(t.maxNotional ?? 0)
-            w.u32(t.initialPpm)
-            w.u32(t.maintenancePpm)
-        }
-        w.u64(fundingIntervalMs)
-        w.u64(fundingSampleIntervalMs)
-        w.u32(fundingRateCapPpm)
-        w.u128(impactNotional)
-        w.bool(active)
-        instrument.encode(into: &w)
-    }
+extension PerpMarketParams: RecordLayout {
+    public var layoutKey: UInt32 { id }
 
-    static func decode(id: UInt32, from r: inout ByteReader) throws(ProtocolError) -> PerpMarketParams {
-        let symbol = try r.shortString("symbol", maxLength: 32)
-        let oracle = try r.u32("oracle market")
-        let tick = try r.u64("tick size"), step = try r.u64("step size"), minSize = try r.u64("min order size")
-        let maker = try r.u32("maker fee"), taker = try r.u32("taker fee")
-        let n = Int(try r.u8("tier count"))
-        guard n >= 1, n <= 16 else { throw ProtocolError(.fieldTooLong, "a market has 1 to 16 margin tiers") }
+    /// Layout in the market record and the `market_list`/`market_update` transactions (markets.md);
+    /// the id is the table key (or precedes the layout in the transaction).
+    public init<Coder: FieldCoder>(coding c: inout Coder, key id: UInt32) throws(ProtocolError) where Coder.Record == Self {
+        let symbol = try c.shortString(\.symbol, "symbol", maxLength: 32)
+        let oracle = try c.u32(\.oracleMarket, "oracle market")
+        let tick = try c.u64(\.tickSize, "tick size"), step = try c.u64(\.stepSize, "step size")
+        let minSize = try c.u64(\.minOrderSize, "min order size")
+        let maker = try c.u32(\.makerFeePpm, "maker fee"), taker = try c.u32(\.takerFeePpm, "taker fee")
+        let n = Int(try c.u8({ UInt8($0.tiers.count) }, "tier count"))
+        try c.require(n >= 1 && n <= 16, ProtocolError(.fieldTooLong, "a market has 1 to 16 margin tiers"))
         var tiers = [MarginTier]()
         for i in 0..<n {
-            let max = try r.u128("tier max notional")
+            let max = try c.u128({ $0.tiers[i].maxNotional ?? 0 }, "tier max notional")
             // The last tier is unbounded and encodes its bound as 0: one encoding per market.
-            if i == n - 1, max != 0 { throw ProtocolError(.invalidField, "the last margin tier's max_notional must be encoded as 0") }
-            tiers.append(MarginTier(maxNotional: i == n - 1 ? nil : max, initialPpm: try r.u32("initial"), maintenancePpm: try r.u32("maintenance")))
+            try c.require(i < n - 1 || max == 0, ProtocolError(.invalidField, "the last margin tier's max_notional must be encoded as 0"))
+            tiers.append(MarginTier(maxNotional: i == n - 1 ? nil : max, initialPpm: try c.u32({ $0.tiers[i].initialPpm }, "initial"),
+                                    maintenancePpm: try c.u32({ $0.tiers[i].maintenancePpm }, "maintenance")))
         }
-        return PerpMarketParams(
+        self.init(
             id: id, symbol: symbol, oracleMarket: oracle, tickSize: tick, stepSize: step, minOrderSize: minSize,
-            makerFeePpm: maker, takerFeePpm: taker, tiers: tiers, fundingIntervalMs: try r.u64("funding interval"),
-            fundingSampleIntervalMs: try r.u64("sample interval"), fundingRateCapPpm: try r.u32("rate cap"),
-            impactNotional: try r.u128("impact notional"), active: try r.bool("active"), instrument: try Instrument.decode(from: &r))
+            makerFeePpm: maker, takerFeePpm: taker, tiers: tiers, fundingIntervalMs: try c.u64(\.fundingIntervalMs, "funding interval"),
+            fundingSampleIntervalMs: try c.u64(\.fundingSampleIntervalMs, "sample interval"),
+            fundingRateCapPpm: try c.u32(\.fundingRateCapPpm, "rate cap"), impactNotional: try c.u128(\.impactNotional, "impact notional"),
+            active: try c.bool(\.active, "active"), instrument: try c.fields(\.instrument))
     }
+
+    static func decode(id: UInt32, from r: inout ByteReader) throws(ProtocolError) -> PerpMarketParams { try decode(from: &r, key: id) }
 }
 
 /// A market's record: its parameters and its running state (table `perp_markets`).
@@ -215,45 +204,31 @@ public struct PerpMarket: Equatable, Sendable {
 
     public var id: UInt32 { params.id }
 
-    static func key(_ id: UInt32) -> [UInt8] { BigEndian.u32(id) }
-    static let recordVersion: UInt8 = 2
+    static func key(_ id: UInt32) -> [UInt8] { BigEndianKey.u32(id) }
+}
 
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 256)
-        w.u8(Self.recordVersion)
-        params.encode(into: &w)
-        w.u64(openInterest)
-        w.i128(fundingIndex)
-        w.i128(fundingPool)
-        w.u64(nextFundingMs)
-        w.u64(nextSampleMs)
-        w.i64(premiumSumPpm)
-        w.u32(premiumSamples)
-        w.i64(lastFundingRatePpm)
-        w.u64(lastTradePrice)
-        w.u64(settlementPrice)
-        w.u64(settledAtMs)
-        return w.bytes
+extension PerpMarket: StoredRecord {
+    public static let recordName = "perp market"
+    public static let recordVersion: UInt8 = 2
+
+    public var layoutKey: UInt32 { id }
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key id: UInt32) throws(ProtocolError) where Coder.Record == Self {
+        self.init(params: try c.fields(\.params, key: id))
+        openInterest = try c.u64(\.openInterest, "open interest")
+        fundingIndex = try c.i128(\.fundingIndex, "funding index")
+        fundingPool = try c.i128(\.fundingPool, "funding pool")
+        nextFundingMs = try c.u64(\.nextFundingMs, "next funding")
+        nextSampleMs = try c.u64(\.nextSampleMs, "next sample")
+        premiumSumPpm = try c.i64(\.premiumSumPpm, "premium sum")
+        premiumSamples = try c.u32(\.premiumSamples, "premium samples")
+        lastFundingRatePpm = try c.i64(\.lastFundingRatePpm, "last funding rate")
+        lastTradePrice = try c.u64(\.lastTradePrice, "last trade price")
+        settlementPrice = try c.u64(\.settlementPrice, "settlement price")
+        settledAtMs = try c.u64(\.settledAtMs, "settled at")
     }
 
-    public static func decode(id: UInt32, _ bytes: [UInt8]) throws(ProtocolError) -> PerpMarket {
-        var r = ByteReader(bytes)
-        guard try r.u8("market version") == recordVersion else { throw ProtocolError(.unknownVersion, "perp market version") }
-        var m = PerpMarket(params: try PerpMarketParams.decode(id: id, from: &r))
-        m.openInterest = try r.u64("open interest")
-        m.fundingIndex = try r.i128("funding index")
-        m.fundingPool = try r.i128("funding pool")
-        m.nextFundingMs = try r.u64("next funding")
-        m.nextSampleMs = try r.u64("next sample")
-        m.premiumSumPpm = try r.i64("premium sum")
-        m.premiumSamples = try r.u32("premium samples")
-        m.lastFundingRatePpm = try r.i64("last funding rate")
-        m.lastTradePrice = try r.u64("last trade price")
-        m.settlementPrice = try r.u64("settlement price")
-        m.settledAtMs = try r.u64("settled at")
-        try r.expectEnd()
-        return m
-    }
+    public static func decode(id: UInt32, _ bytes: [UInt8]) throws(ProtocolError) -> PerpMarket { try decode(bytes, key: id) }
 }
 
 extension StateReader {
@@ -264,7 +239,7 @@ extension StateReader {
     /// Every market in id order.
     public func perpMarkets() -> [PerpMarket] {
         entries(.perpMarkets, prefix: []).map { e in
-            let id = BigEndian.readU32(e.key, at: 0)
+            let id = BigEndianKey.readU32(e.key, at: 0)
             return decodeStored(e.value, "perp market \(id)") { (x) throws(ProtocolError) in try PerpMarket.decode(id: id, x) }
         }
     }
@@ -272,12 +247,4 @@ extension StateReader {
 
 extension StateOverlay {
     public func putPerpMarket(_ m: PerpMarket) { put(.perpMarkets, PerpMarket.key(m.id), m.encoded()) }
-}
-
-/// Big-endian keys: byte order is numeric order.
-enum BigEndian {
-    static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * $0)) } }
-    static func u64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * $0)) } }
-    static func readU32(_ b: [UInt8], at o: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(b[o + $1]) } }
-    static func readU64(_ b: [UInt8], at o: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(b[o + $1]) } }
 }

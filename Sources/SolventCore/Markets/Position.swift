@@ -21,27 +21,17 @@ public struct Position: Equatable, Sendable {
         self.fundingPaid = fundingPaid
     }
 
-    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndian.u32(market) }
-    static let recordVersion: UInt8 = 1
+    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndianKey.u32(market) }
+}
 
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 80)
-        w.u8(Self.recordVersion)
-        w.i64(size)
-        w.i128(costBasis)
-        w.i128(realizedPnl)
-        w.i128(fundingIndex)
-        w.i128(fundingPaid)
-        return w.bytes
-    }
+extension Position: StoredRecord {
+    public static let recordName = "position"
+    public static let recordVersion: UInt8 = 1
 
-    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Position {
-        var r = ByteReader(bytes)
-        guard try r.u8("position version") == recordVersion else { throw ProtocolError(.unknownVersion, "position version") }
-        let p = Position(size: try r.i64("size"), costBasis: try r.i128("cost basis"), realizedPnl: try r.i128("realized pnl"),
-                         fundingIndex: try r.i128("funding index"), fundingPaid: try r.i128("funding paid"))
-        try r.expectEnd()
-        return p
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(size: try c.i64(\.size, "size"), costBasis: try c.i128(\.costBasis, "cost basis"),
+                  realizedPnl: try c.i128(\.realizedPnl, "realized pnl"), fundingIndex: try c.i128(\.fundingIndex, "funding index"),
+                  fundingPaid: try c.i128(\.fundingPaid, "funding paid"))
     }
 }
 
@@ -53,7 +43,7 @@ extension StateReader {
     /// The vault's positions in market order (a position record exists only while its size is not zero).
     public func positions(of vault: VaultID) -> [(market: UInt32, position: Position)] {
         entries(.positions, prefix: vault.key).map { e in
-            (BigEndian.readU32(e.key, at: 36), decodeStored(e.value, "position of \(vault)", Position.decode))
+            (BigEndianKey.readU32(e.key, at: 36), decodeStored(e.value, "position of \(vault)", Position.decode))
         }
     }
 }
@@ -63,12 +53,12 @@ extension StateReader {
 /// side of a market without reading every vault.
 public enum MarketPositions {
     static func key(_ market: UInt32, long: Bool, _ vault: VaultID) -> [UInt8] {
-        BigEndian.u32(market) + [long ? 0 : 1] + vault.key
+        BigEndianKey.u32(market) + [long ? 0 : 1] + vault.key
     }
 
     /// The vaults holding a long (or short) position in `market`, in vault key order.
     public static func vaults(market: UInt32, long: Bool, state: some StateReader) -> [VaultID] {
-        state.entries(.marketPositions, prefix: BigEndian.u32(market) + [long ? 0 : 1]).map { VaultID.decodeKey($0.key, at: 5) }
+        state.entries(.marketPositions, prefix: BigEndianKey.u32(market) + [long ? 0 : 1]).map { VaultID.decodeKey($0.key, at: 5) }
     }
 }
 
@@ -97,49 +87,30 @@ public enum ProtocolAccounts {
     static let nextOrderKey: [UInt8] = Array("next_order_id".utf8)
     static let settingsKey: [UInt8] = Array("perp_settings".utf8)
 
-    /// Records here are version u8 (1) then the value, little-endian.
-    static func readU128(_ state: some StateReader, _ key: [UInt8]) -> UInt128 {
-        guard let b = state.get(.protocolAccounts, key), b.count == 17, b[0] == 1 else { return 0 }
-        return b.withUnsafeBytes { UInt128(littleEndian: $0.loadUnaligned(fromByteOffset: 1, as: UInt128.self)) }
+    /// Records here are version u8 (1) then the value, little-endian; a missing (or malformed)
+    /// one reads as `absent`.
+    static func read<V: RecordLayout>(_ state: some StateReader, _ key: [UInt8], absent: V) -> V where V.Key == Void {
+        state.get(.protocolAccounts, key).flatMap { try? VersionedValue<V>.decode($0).value } ?? absent
     }
 
-    static func writeU128(_ state: StateOverlay, _ key: [UInt8], _ v: UInt128) {
-        var w = ByteWriter(capacity: 17)
-        w.u8(1)
-        w.u128(v)
-        state.put(.protocolAccounts, key, w.bytes)
+    static func write<V: RecordLayout>(_ state: StateOverlay, _ key: [UInt8], _ v: V) where V.Key == Void {
+        state.put(.protocolAccounts, key, VersionedValue(v).encoded())
     }
 }
 
 extension StateReader {
-    public func feePool() -> UInt128 { ProtocolAccounts.readU128(self, ProtocolAccounts.feePoolKey) }
-    public func insuranceFund() -> UInt128 { ProtocolAccounts.readU128(self, ProtocolAccounts.insuranceKey) }
+    public func feePool() -> UInt128 { ProtocolAccounts.read(self, ProtocolAccounts.feePoolKey, absent: 0) }
+    public func insuranceFund() -> UInt128 { ProtocolAccounts.read(self, ProtocolAccounts.insuranceKey, absent: 0) }
 
     /// The share of every trading fee that goes to the insurance fund (ppm); the rest stays in the fee pool.
-    public func insuranceFeeSharePpm() -> UInt32 {
-        guard let b = get(.protocolAccounts, ProtocolAccounts.settingsKey), b.count == 5, b[0] == 1 else { return 0 }
-        return UInt32(b[1]) | UInt32(b[2]) << 8 | UInt32(b[3]) << 16 | UInt32(b[4]) << 24
-    }
+    public func insuranceFeeSharePpm() -> UInt32 { ProtocolAccounts.read(self, ProtocolAccounts.settingsKey, absent: 0) }
 
-    public func nextOrderID() -> UInt64 {
-        guard let b = get(.protocolAccounts, ProtocolAccounts.nextOrderKey), b.count == 9, b[0] == 1 else { return 1 }
-        return b.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 1, as: UInt64.self)) }
-    }
+    public func nextOrderID() -> UInt64 { ProtocolAccounts.read(self, ProtocolAccounts.nextOrderKey, absent: 1) }
 }
 
 extension StateOverlay {
-    public func setFeePool(_ v: UInt128) { ProtocolAccounts.writeU128(self, ProtocolAccounts.feePoolKey, v) }
-    public func setInsuranceFund(_ v: UInt128) { ProtocolAccounts.writeU128(self, ProtocolAccounts.insuranceKey, v) }
-    public func setNextOrderID(_ v: UInt64) {
-        var w = ByteWriter(capacity: 9)
-        w.u8(1)
-        w.u64(v)
-        put(.protocolAccounts, ProtocolAccounts.nextOrderKey, w.bytes)
-    }
-    public func setInsuranceFeeSharePpm(_ v: UInt32) {
-        var w = ByteWriter(capacity: 5)
-        w.u8(1)
-        w.u32(v)
-        put(.protocolAccounts, ProtocolAccounts.settingsKey, w.bytes)
-    }
+    public func setFeePool(_ v: UInt128) { ProtocolAccounts.write(self, ProtocolAccounts.feePoolKey, v) }
+    public func setInsuranceFund(_ v: UInt128) { ProtocolAccounts.write(self, ProtocolAccounts.insuranceKey, v) }
+    public func setNextOrderID(_ v: UInt64) { ProtocolAccounts.write(self, ProtocolAccounts.nextOrderKey, v) }
+    public func setInsuranceFeeSharePpm(_ v: UInt32) { ProtocolAccounts.write(self, ProtocolAccounts.settingsKey, v) }
 }

@@ -55,20 +55,15 @@ public struct OracleSettings: Equatable, Sendable, Codable {
             throw ProtocolError(.invalidOracleConfig, "time limits are at most one year (\(v) ms given)")
         }
     }
+}
 
-    func encode(into w: inout ByteWriter) {
-        w.u8(quorum)
-        w.u64(maxReportAgeMs)
-        w.u64(maxFutureSkewMs)
-        w.u64(minUpdateIntervalMs)
-        w.u32(maxMovePpm)
-        w.u64(staleAfterMs)
-    }
-
-    static func decode(from r: inout ByteReader) throws(ProtocolError) -> OracleSettings {
-        OracleSettings(quorum: try r.u8("quorum"), maxReportAgeMs: try r.u64("max_report_age_ms"),
-                       maxFutureSkewMs: try r.u64("max_future_skew_ms"), minUpdateIntervalMs: try r.u64("min_update_interval_ms"),
-                       maxMovePpm: try r.u32("max_move_ppm"), staleAfterMs: try r.u64("stale_after_ms"))
+/// The oracle limits in the config record and the `oracle_set_settings` payload (oracle.md).
+extension OracleSettings: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(quorum: try c.u8(\.quorum, "quorum"), maxReportAgeMs: try c.u64(\.maxReportAgeMs, "max_report_age_ms"),
+                  maxFutureSkewMs: try c.u64(\.maxFutureSkewMs, "max_future_skew_ms"),
+                  minUpdateIntervalMs: try c.u64(\.minUpdateIntervalMs, "min_update_interval_ms"),
+                  maxMovePpm: try c.u32(\.maxMovePpm, "max_move_ppm"), staleAfterMs: try c.u64(\.staleAfterMs, "stale_after_ms"))
     }
 }
 
@@ -93,26 +88,15 @@ public struct OracleConfig: Equatable, Sendable {
     public mutating func remove(_ key: Bytes32) { signers.removeAll { $0 == key } }
 
     static let key: [UInt8] = Array("config".utf8)
-    static let recordVersion: UInt8 = 1
+}
 
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 48 + 32 * signers.count)
-        w.u8(Self.recordVersion)
-        settings.encode(into: &w)
-        w.u16(UInt16(signers.count))
-        for s in signers { w.bytes32(s) }
-        return w.bytes
-    }
+extension OracleConfig: StoredRecord {
+    public static let recordName = "oracle config"
+    public static let recordVersion: UInt8 = 1
 
-    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> OracleConfig {
-        var r = ByteReader(bytes)
-        guard try r.u8("oracle config version") == recordVersion else { throw ProtocolError(.unknownVersion, "oracle config version") }
-        let settings = try OracleSettings.decode(from: &r)
-        let n = try r.count("signers", max: Int(UInt16.max), minElementSize: 32)
-        var signers = [Bytes32]()
-        for _ in 0..<n { signers.append(try r.bytes32("signer")) }
-        try r.expectEnd()
-        return OracleConfig(settings: settings, signers: signers)
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(settings: try c.fields(\.settings),
+                  signers: try c.list(\.signers, "signers", width: .u16, minElementSize: 32))
     }
 }
 

@@ -50,61 +50,50 @@ public struct OracleMarket: Equatable, Sendable {
 
     public static func == (a: OracleMarket, b: OracleMarket) -> Bool { a.encoded() == b.encoded() }
 
-    static func key(_ id: UInt32) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: id >> 24), UInt8(truncatingIfNeeded: id >> 16), UInt8(truncatingIfNeeded: id >> 8), UInt8(truncatingIfNeeded: id)]
+    static func key(_ id: UInt32) -> [UInt8] { BigEndianKey.u32(id) }
+}
+
+/// Stored layout (contracts-spec/oracle.md, "State"); the id is the table key.
+extension OracleMarket: StoredRecord {
+    public static let recordName = "oracle market"
+    public static let recordVersion: UInt8 = 1
+
+    public var layoutKey: UInt32 { id }
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key id: UInt32) throws(ProtocolError) where Coder.Record == Self {
+        self.init(id: id, symbol: try c.shortString(\.symbol, "symbol", maxLength: 32), baseAsset: try c.optionalU32(\.baseAsset, "asset"))
+        price = try c.u64(\.price, "price")
+        median = try c.u64(\.median, "median")
+        updatedAtMs = try c.u64(\.updatedAtMs, "updated_at")
+        lastReportMs = try c.u64(\.lastReportMs, "last_report")
+        clamped = try c.bool(\.clamped, "clamped")
+        reports = try c.list(\.reports, "reports", width: .u8, minElementSize: 48)
+        signerLastMs = try c.list({ $0.signerLastMs.map(SignerTimestamp.init) }, "signer timestamps", width: .u16,
+                                  minElementSize: 40).map { ($0.signer, $0.timestampMs) }
     }
 
-    static let recordVersion: UInt8 = 1
+    public static func decode(id: UInt32, _ bytes: [UInt8]) throws(ProtocolError) -> OracleMarket { try decode(bytes, key: id) }
+}
 
-    /// Stored encoding (contracts-spec/oracle.md, "State").
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 96 + 48 * reports.count + 40 * signerLastMs.count)
-        w.u8(Self.recordVersion)
-        w.shortString(symbol)
-        if let baseAsset {
-            w.u8(1)
-            w.u32(baseAsset)
-        } else {
-            w.u8(0)
-        }
-        w.u64(price)
-        w.u64(median)
-        w.u64(updatedAtMs)
-        w.u64(lastReportMs)
-        w.bool(clamped)
-        w.u8(UInt8(reports.count))
-        for r in reports {
-            w.bytes32(r.signer)
-            w.u64(r.price)
-            w.u64(r.timestampMs)
-        }
-        w.u16(UInt16(signerLastMs.count))
-        for s in signerLastMs {
-            w.bytes32(s.signer)
-            w.u64(s.timestampMs)
-        }
-        return w.bytes
+extension OracleMarket.UsedReport: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(signer: try c.bytes32(\.signer, "signer"), price: try c.u64(\.price, "price"),
+                  timestampMs: try c.u64(\.timestampMs, "timestamp"))
+    }
+}
+
+/// One entry of an oracle market's per-signer replay guard.
+private struct SignerTimestamp: RecordLayout {
+    let signer: Bytes32
+    let timestampMs: UInt64
+
+    init(_ entry: (signer: Bytes32, timestampMs: UInt64)) {
+        signer = entry.signer
+        timestampMs = entry.timestampMs
     }
 
-    public static func decode(id: UInt32, _ bytes: [UInt8]) throws(ProtocolError) -> OracleMarket {
-        var r = ByteReader(bytes)
-        guard try r.u8("oracle market version") == recordVersion else { throw ProtocolError(.unknownVersion, "oracle market version") }
-        let symbol = try r.shortString("symbol", maxLength: 32)
-        let base: AssetID? = try r.bool("has asset") ? try r.u32("asset") : nil
-        var m = OracleMarket(id: id, symbol: symbol, baseAsset: base)
-        m.price = try r.u64("price")
-        m.median = try r.u64("median")
-        m.updatedAtMs = try r.u64("updated_at")
-        m.lastReportMs = try r.u64("last_report")
-        m.clamped = try r.bool("clamped")
-        let n = Int(try r.u8("report count"))
-        for _ in 0..<n {
-            m.reports.append(UsedReport(signer: try r.bytes32("signer"), price: try r.u64("price"), timestampMs: try r.u64("timestamp")))
-        }
-        let s = try r.count("signer timestamps", max: Int(UInt16.max), minElementSize: 40)
-        for _ in 0..<s { m.signerLastMs.append((try r.bytes32("signer"), try r.u64("timestamp"))) }
-        try r.expectEnd()
-        return m
+    init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init((try c.bytes32(\.signer, "signer"), try c.u64(\.timestampMs, "timestamp")))
     }
 }
 

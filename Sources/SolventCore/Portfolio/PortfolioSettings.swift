@@ -85,42 +85,26 @@ public struct PortfolioSettings: Equatable, Sendable {
     }
 
     static let key: [UInt8] = Array("portfolio_settings".utf8)
-    static let recordVersion: UInt8 = 2
+}
 
-    func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 64 + 12 * credits.count)
-        w.u8(Self.recordVersion)
-        w.u32(priceRangePpm)
-        w.u8(priceSteps)
-        w.u32(volMovePpm)
-        w.u32(extremeMovePpm)
-        w.u32(extremeCoverPpm)
-        w.u32(shortOptionPpm)
-        w.u32(hedgedDeltaPpm)
-        w.u32(maintenancePpm)
-        w.u32(closeoutPpm)
-        w.u8(UInt8(credits.count))
-        for c in credits {
-            w.u32(c.first)
-            w.u32(c.second)
-            w.u32(c.creditPpm)
-        }
-        return w.bytes
+extension PortfolioSettings: StoredRecord {
+    public static let recordName = "portfolio settings"
+    public static let recordVersion: UInt8 = 2
+
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(
+            priceRangePpm: try c.u32(\.priceRangePpm, "price range"), priceSteps: try c.u8(\.priceSteps, "price steps"),
+            volMovePpm: try c.u32(\.volMovePpm, "vol move"), extremeMovePpm: try c.u32(\.extremeMovePpm, "extreme move"),
+            extremeCoverPpm: try c.u32(\.extremeCoverPpm, "extreme cover"), shortOptionPpm: try c.u32(\.shortOptionPpm, "short option"),
+            hedgedDeltaPpm: try c.u32(\.hedgedDeltaPpm, "hedged delta"), maintenancePpm: try c.u32(\.maintenancePpm, "maintenance"),
+            closeoutPpm: try c.u32(\.closeoutPpm, "closeout"),
+            credits: try c.list(\.credits, "credits", width: .u8, minElementSize: 12))
     }
+}
 
-    static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> PortfolioSettings {
-        var r = ByteReader(bytes)
-        guard try r.u8("version") == recordVersion else { throw ProtocolError(.unknownVersion, "portfolio settings version") }
-        var s = PortfolioSettings(
-            priceRangePpm: try r.u32("price range"), priceSteps: try r.u8("price steps"), volMovePpm: try r.u32("vol move"),
-            extremeMovePpm: try r.u32("extreme move"), extremeCoverPpm: try r.u32("extreme cover"),
-            shortOptionPpm: try r.u32("short option"), hedgedDeltaPpm: try r.u32("hedged delta"),
-            maintenancePpm: try r.u32("maintenance"), closeoutPpm: try r.u32("closeout"), credits: [])
-        for _ in 0..<Int(try r.u8("credit count")) {
-            s.credits.append(SpreadCredit(first: try r.u32("first"), second: try r.u32("second"), creditPpm: try r.u32("credit")))
-        }
-        try r.expectEnd()
-        return s
+extension PortfolioSettings.SpreadCredit: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(first: try c.u32(\.first, "first"), second: try c.u32(\.second, "second"), creditPpm: try c.u32(\.creditPpm, "credit"))
     }
 }
 

@@ -11,28 +11,16 @@ public struct Account: Equatable, Sendable {
         self.vaultCount = vaultCount
         self.wallet = wallet
     }
+}
 
-    static let recordVersion: UInt8 = 1
+extension Account: StoredRecord {
+    public static let recordName = "account"
+    public static let recordVersion: UInt8 = 1
 
-    /// Stored encoding (contracts-spec/state.md): version u8, nonce u64, vault_count u32, balances.
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 16 + 20 * wallet.entries.count)
-        w.u8(Self.recordVersion)
-        w.u64(nonce)
-        w.u32(vaultCount)
-        wallet.encode(into: &w)
-        return w.bytes
-    }
-
-    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Account {
-        var r = ByteReader(bytes)
-        guard try r.u8("account version") == recordVersion else {
-            throw ProtocolError(.unknownVersion, "account record version")
-        }
-        let account = Account(nonce: try r.u64("nonce"), vaultCount: try r.u32("vault_count"),
-                              wallet: try Balances.decode(from: &r))
-        try r.expectEnd()
-        return account
+    /// Stored layout (contracts-spec/state.md, "accounts").
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(nonce: try c.u64(\.nonce, "nonce"), vaultCount: try c.u32(\.vaultCount, "vault_count"),
+                  wallet: try c.fields(\.wallet))
     }
 }
 

@@ -3,9 +3,8 @@
 /// under the key "admin": record version u8, then the 32-byte public key.
 public enum AdminKey {
     static let key: [UInt8] = Array("admin".utf8)
-    static let recordVersion: UInt8 = 1
 
-    static func encode(_ admin: Address) -> [UInt8] { [recordVersion] + admin.key.bytes }
+    static func encode(_ admin: Address) -> [UInt8] { VersionedValue(admin.key).encoded() }
 
     /// Refuses anyone but the admin with `unauthorized`.
     static func require(_ sender: Address, _ state: some StateReader, to what: String) throws(ProtocolError) {
@@ -17,8 +16,8 @@ public enum AdminKey {
 
 extension StateReader {
     public func admin() -> Address? {
-        guard let bytes = get(.params, AdminKey.key), bytes.count == 33, bytes[0] == AdminKey.recordVersion else { return nil }
-        return Address(Bytes32(bytes[1...])!)
+        guard let bytes = get(.params, AdminKey.key), let admin = try? VersionedValue<Bytes32>.decode(bytes) else { return nil }
+        return Address(admin.value)
     }
 }
 
@@ -35,9 +34,11 @@ enum DevnetMode {
 }
 
 extension StateReader {
-    public var isDevnetChain: Bool { self.get(.protocolAccounts, DevnetMode.key) == [1, 1] }
+    public var isDevnetChain: Bool {
+        self.get(.protocolAccounts, DevnetMode.key).flatMap { try? VersionedValue<Bool>.decode($0).value } ?? false
+    }
 }
 
 extension StateOverlay {
-    func markDevnetChain() { put(.protocolAccounts, DevnetMode.key, [1, 1]) }
+    func markDevnetChain() { put(.protocolAccounts, DevnetMode.key, VersionedValue(true).encoded()) }
 }

@@ -77,22 +77,17 @@ public struct Balances: Equatable, Sendable {
         }
         self[asset.id] = current - amount
     }
+}
 
-    func encode(into w: inout ByteWriter) {
-        w.u16(UInt16(entries.count))
-        for e in entries {
-            w.u32(e.asset)
-            w.u128(e.amount)
-        }
+/// Balances layout (contracts-spec/state.md): count u16, then per asset in id order asset u32, amount u128.
+extension Balances: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(sortedEntries: try c.list(\.entries, "balances", width: .u16, minElementSize: 20))
     }
+}
 
-    static func decode(from r: inout ByteReader) throws(ProtocolError) -> Balances {
-        let n = try r.count("balances", max: Int(UInt16.max), minElementSize: 20)
-        var entries = [AssetBalance]()
-        entries.reserveCapacity(n)
-        for _ in 0..<n {
-            entries.append(AssetBalance(asset: try r.u32("asset"), amount: try r.u128("amount")))
-        }
-        return Balances(sortedEntries: entries)
+extension AssetBalance: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(asset: try c.u32(\.asset, "asset"), amount: try c.u128(\.amount, "amount"))
     }
 }

@@ -22,27 +22,16 @@ public struct Params: Equatable, Sendable, Codable {
     }
 
     static let key: [UInt8] = Array("chain".utf8)
-    static let recordVersion: UInt8 = 1
+}
 
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 16)
-        w.u8(Self.recordVersion)
-        w.u32(maxVaultsPerAccount)
-        w.u32(maxBlockTransactions)
-        w.u32(maxBlockBytes)
-        return w.bytes
-    }
+extension Params: StoredRecord {
+    public static let recordName = "params"
+    public static let recordVersion: UInt8 = 1
 
-    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Params {
-        var r = ByteReader(bytes)
-        guard try r.u8("params version") == recordVersion else {
-            throw ProtocolError(.unknownVersion, "params record version")
-        }
-        let p = Params(maxVaultsPerAccount: try r.u32("max_vaults_per_account"),
-                       maxBlockTransactions: try r.u32("max_block_transactions"),
-                       maxBlockBytes: try r.u32("max_block_bytes"))
-        try r.expectEnd()
-        return p
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(maxVaultsPerAccount: try c.u32(\.maxVaultsPerAccount, "max_vaults_per_account"),
+                  maxBlockTransactions: try c.u32(\.maxBlockTransactions, "max_block_transactions"),
+                  maxBlockBytes: try c.u32(\.maxBlockBytes, "max_block_bytes"))
     }
 }
 
@@ -60,44 +49,22 @@ extension StateOverlay {
     public func putParams(_ params: Params) { put(.params, Params.key, params.encoded()) }
 }
 
-extension Asset {
-    static let recordVersion: UInt8 = 1
+extension Asset: StoredRecord {
+    public static let recordName = "asset"
+    public static let recordVersion: UInt8 = 1
 
-    static func key(_ id: AssetID) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: id >> 24), UInt8(truncatingIfNeeded: id >> 16),
-         UInt8(truncatingIfNeeded: id >> 8), UInt8(truncatingIfNeeded: id)]
+    static func key(_ id: AssetID) -> [UInt8] { BigEndianKey.u32(id) }
+
+    /// Stored layout: symbol string8, decimals u8, then a presence byte and u32 for the haircut
+    /// (ppm) and for the oracle market. The id is the table key.
+    public init<Coder: FieldCoder>(coding c: inout Coder, key id: AssetID) throws(ProtocolError) where Coder.Record == Self {
+        self.init(id: id, symbol: try c.shortString(\.symbol, "symbol", maxLength: 16), decimals: try c.u8(\.decimals, "decimals"),
+                  haircutPpm: try c.optionalU32(\.haircutPpm, "haircut"), oracleMarket: try c.optionalU32(\.oracleMarket, "oracle market"))
     }
 
-    /// Stored encoding: version u8, symbol string8, decimals u8, then a presence byte and u32 for
-    /// the haircut (ppm) and for the oracle market.
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 32)
-        w.u8(Self.recordVersion)
-        w.shortString(symbol)
-        w.u8(decimals)
-        for v in [haircutPpm, oracleMarket] {
-            if let v {
-                w.u8(1)
-                w.u32(v)
-            } else {
-                w.u8(0)
-            }
-        }
-        return w.bytes
-    }
+    public var layoutKey: AssetID { id }
 
-    public static func decode(id: AssetID, _ bytes: [UInt8]) throws(ProtocolError) -> Asset {
-        var r = ByteReader(bytes)
-        guard try r.u8("asset version") == recordVersion else {
-            throw ProtocolError(.unknownVersion, "asset record version")
-        }
-        let symbol = try r.shortString("symbol", maxLength: 16)
-        let decimals = try r.u8("decimals")
-        let haircut: UInt32? = try r.bool("has haircut") ? try r.u32("haircut") : nil
-        let oracle: UInt32? = try r.bool("has oracle market") ? try r.u32("oracle market") : nil
-        try r.expectEnd()
-        return Asset(id: id, symbol: symbol, decimals: decimals, haircutPpm: haircut, oracleMarket: oracle)
-    }
+    public static func decode(id: AssetID, _ bytes: [UInt8]) throws(ProtocolError) -> Asset { try decode(bytes, key: id) }
 }
 
 extension StateReader {

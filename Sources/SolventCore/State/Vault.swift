@@ -14,7 +14,7 @@ public struct VaultID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Owner key then the number big-endian, so an owner's vaults are adjacent and in number order.
-    public var key: [UInt8] { owner.key.bytes + BigEndian.u32(number) }
+    public var key: [UInt8] { owner.key.bytes + BigEndianKey.u32(number) }
 
     public var description: String { "\(owner)/\(number)" }
 
@@ -29,7 +29,7 @@ public struct VaultID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     static func decodeKey(_ bytes: [UInt8], at offset: Int = 0) -> VaultID {
-        VaultID(owner: Address(Bytes32(bytes[offset..<offset + 32])!), number: BigEndian.readU32(bytes, at: offset + 32))
+        VaultID(owner: Address(Bytes32(bytes[offset..<offset + 32])!), number: BigEndianKey.readU32(bytes, at: offset + 32))
     }
 }
 
@@ -62,43 +62,35 @@ public struct Vault: Equatable, Sendable {
         self.quote = quote
         self.collateral = collateral
     }
+}
 
-    static let recordVersion: UInt8 = 1
+extension Vault: StoredRecord {
+    public static let recordName = "vault"
+    public static let recordVersion: UInt8 = 1
 
-    /// Stored encoding (contracts-spec/state.md): version u8, mode u8 (0 cross, 1 isolated, 2 portfolio) with
-    /// the market u32 for isolated, quote i128, collateral balances.
-    public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 32 + 20 * collateral.entries.count)
-        w.u8(Self.recordVersion)
-        switch mode {
-        case .cross:
-            w.u8(0)
-        case .isolated(let market):
-            w.u8(1)
-            w.u32(market)
-        case .portfolio:
-            w.u8(2)
-        }
-        w.i128(quote)
-        collateral.encode(into: &w)
-        return w.bytes
+    /// Stored layout (contracts-spec/state.md, "vaults"): mode, quote i128, collateral balances.
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        self.init(mode: try c.fields(\.mode), quote: try c.i128(\.quote, "quote"), collateral: try c.fields(\.collateral))
     }
+}
 
-    public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Vault {
-        var r = ByteReader(bytes)
-        guard try r.u8("vault version") == recordVersion else {
-            throw ProtocolError(.unknownVersion, "vault record version")
-        }
-        let mode: VaultMode
-        switch try r.u8("mode") {
-        case 0: mode = .cross
-        case 1: mode = .isolated(market: try r.u32("market"))
-        case 2: mode = .portfolio
+/// Mode u8 (0 cross, 1 isolated, 2 portfolio), with the market u32 for isolated.
+extension VaultMode: RecordLayout {
+    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
+        switch try c.u8(\.tag, "mode") {
+        case 0: self = .cross
+        case 1: self = .isolated(market: try c.u32({ if case .isolated(let m) = $0 { m } else { 0 } }, "market"))
+        case 2: self = .portfolio
         default: throw ProtocolError(.invalidField, "vault mode")
         }
-        let vault = Vault(mode: mode, quote: try r.i128("quote"), collateral: try Balances.decode(from: &r))
-        try r.expectEnd()
-        return vault
+    }
+
+    var tag: UInt8 {
+        switch self {
+        case .cross: return 0
+        case .isolated: return 1
+        case .portfolio: return 2
+        }
     }
 }
 

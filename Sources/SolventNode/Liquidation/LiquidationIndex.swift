@@ -144,8 +144,7 @@ public final class LiquidationIndex: Sendable {
         }
         var prices = [UInt32: UInt64]()
         state.scan(.oraclePrices, prefix: [], from: nil) { key, _ in
-            let id = UInt32(key[0]) << 24 | UInt32(key[1]) << 16 | UInt32(key[2]) << 8 | UInt32(key[3])
-            if let m = state.oracleMarket(id) { prices[id] = m.price }
+            if let id = BigEndianKey.id(key), let m = state.oracleMarket(id) { prices[id] = m.price }
             return true
         }
         let valued = try value(vaults, at: timeMs)
@@ -169,12 +168,11 @@ public final class LiquidationIndex: Sendable {
             case .vaults, .positions:
                 if let v = VaultID(key: c.key.key) { changed.insert(v) }
             case .oraclePrices:
-                let k = c.key.key
-                oracleMarkets.append(UInt32(k[0]) << 24 | UInt32(k[1]) << 16 | UInt32(k[2]) << 8 | UInt32(k[3]))
+                if let id = BigEndianKey.id(c.key.key) { oracleMarkets.append(id) }
             case .perpMarkets:
                 // Funding (the index) or new tiers revalue every holder; open interest and the
                 // rest do not change any vault's margin.
-                guard let new = c.new, let id = UInt32(exactly: BigEndianKey.read(c.key.key)),
+                guard let new = c.new, let id = BigEndianKey.id(c.key.key),
                       let after = try? PerpMarket.decode(id: id, new) else { continue }
                 let before = c.old.flatMap { try? PerpMarket.decode(id: id, $0) }
                 if before?.fundingIndex != after.fundingIndex || before?.params.tiers != after.params.tiers {
@@ -370,8 +368,4 @@ public final class LiquidationIndex: Sendable {
                   heapEntries: b.heapEntries, timeQueue: b.dues.count, lastUpdate: b.lastUpdate)
         }
     }
-}
-
-enum BigEndianKey {
-    static func read(_ k: [UInt8]) -> UInt64 { k.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
 }

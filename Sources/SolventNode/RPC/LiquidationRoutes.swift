@@ -162,8 +162,7 @@ struct LiquidationRoutes: Sendable {
         if let m = try? MarketRoutes.lookup(text, state) { return m.params.oracleMarket }
         var found: UInt32?
         state.scan(.oraclePrices, prefix: [], from: nil) { key, _ in
-            let id = UInt32(key[0]) << 24 | UInt32(key[1]) << 16 | UInt32(key[2]) << 8 | UInt32(key[3])
-            if state.oracleMarket(id)?.symbol == text.uppercased() { found = id }
+            if let id = BigEndianKey.id(key), state.oracleMarket(id)?.symbol == text.uppercased() { found = id }
             return found == nil
         }
         guard let found else { throw RPCError.notFound("no market '\(text)' (a perp like BTC-PERP or an oracle market like BTC-USD)") }
