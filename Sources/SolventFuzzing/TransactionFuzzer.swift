@@ -95,7 +95,7 @@ public enum TransactionFuzzer {
             adminIndex = keys.count - 1
             markets = initial.perpMarkets().map(\.id)
             oracleMarkets = initial.entries(.oraclePrices, prefix: []).compactMap { e in
-                e.key.count == 4 ? e.key.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : nil
+                BigEndianKey.id(e.key)
             }
             var chain = FuzzChain(genesisState: initial, stateHash: hash, timeMs: genesis.genesisTimeMs, keys: keys,
                                   adminIndex: adminIndex, markets: markets, oracleMarkets: oracleMarkets,

@@ -44,7 +44,7 @@ extension FuzzChain {
             let held = committed.entries(.positions, prefix: [])
             if !held.isEmpty, input.u8() % 4 != 0, let vault = VaultID(key: Array(held[input.pick(held.count)].key.prefix(36))) {
                 let key = held.first { $0.key.starts(with: vault.key) }!.key
-                let market = key.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                let market = BigEndianKey.readU32(Array(key.suffix(4)))
                 try submit(sender, .liquidate(owner: vault.owner, vault: vault.number, market: market, keeperVault: UInt32(input.u8() % 2)))
             } else {
                 let owner = keys[input.pick(keys.count)]

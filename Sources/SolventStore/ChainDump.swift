@@ -15,12 +15,12 @@ public enum ChainDump {
         try store.environment.read { txn in
             let head = try ChainStore.readHead(txn)
             var out = magic
-            func u32(_ v: UInt32) { out += withUnsafeBytes(of: v.bigEndian, Array.init) }
+            func u32(_ v: UInt32) { out += BigEndianKey.u32(v) }
             u32(version)
             let genesis = try GenesisFile.encode(store.genesis)
             u32(UInt32(genesis.count))
             out += genesis
-            out += withUnsafeBytes(of: head.height.bigEndian, Array.init)
+            out += BigEndianKey.u64(head.height)
             for h in stride(from: UInt64(1), through: head.height, by: 1) {
                 guard let block = txn.get(Tables.blocks, Keys.height(h)) else { throw StoreError(.corrupt, "block \(h) is missing") }
                 u32(UInt32(block.count))
@@ -42,12 +42,12 @@ public enum ChainDump {
             defer { offset += n }
             return bytes[offset..<offset + n]
         }
-        func u32(_ what: String) throws -> UInt32 { try take(4, what).reduce(0) { $0 << 8 | UInt32($1) } }
+        func u32(_ what: String) throws -> UInt32 { BigEndianKey.readU32(Array(try take(4, what))) }
         guard Array(try take(magic.count, "the header")) == magic else { throw StoreError(.invalidDump, "not a Solvent chain dump") }
         let v = try u32("the version")
         guard v == version else { throw StoreError(.invalidDump, "dump version \(v); this build reads version \(version)") }
         let genesis = try GenesisFile.decode(Array(try take(Int(try u32("the genesis length")), "the genesis")))
-        let count = try take(8, "the block count").reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let count = BigEndianKey.readU64(Array(try take(8, "the block count")))
         var blocks = [Block]()
         for i in 0..<count {
             let block = try Block.decode(Array(try take(Int(try u32("block \(i + 1)'s length")), "block \(i + 1)")))

@@ -83,7 +83,7 @@ public final class ChainStore: @unchecked Sendable {
             for change in changes {
                 if let new = change.new { try txn.put(change.key.table.name, change.key.key, new) }
             }
-            try txn.put(Tables.meta, MetaKey.formatVersion, withUnsafeBytes(of: formatVersion.bigEndian, Array.init))
+            try txn.put(Tables.meta, MetaKey.formatVersion, BigEndianKey.u32(formatVersion))
             try txn.put(Tables.meta, MetaKey.chainId, Array(genesis.chainId.utf8))
             try txn.put(Tables.meta, MetaKey.genesis, genesisJSON)
             try Self.writeHead(txn, ChainHead(height: 0, blockHash: .zero, timeMs: genesis.genesisTimeMs,
@@ -100,7 +100,7 @@ public final class ChainStore: @unchecked Sendable {
             (txn.get(Tables.meta, MetaKey.formatVersion), txn.get(Tables.meta, MetaKey.genesis))
         }
         guard let version, version.count == 4 else { throw StoreError(.formatMismatch, "\(directory) is not a Solvent data directory") }
-        let v = version.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let v = BigEndianKey.readU32(version)
         guard v == formatVersion else {
             throw StoreError(.formatMismatch, "\(directory) has store format \(v); this build reads format \(formatVersion)")
         }
