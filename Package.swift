@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "solventd",
             dependencies: [
-                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient",
+                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

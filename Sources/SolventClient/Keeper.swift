@@ -102,6 +102,8 @@ public final class Keeper: @unchecked Sendable {
                     sweeps.count()
                     return !Task.isCancelled && !sweeps.done
                 }
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("block stream unavailable (\(error)); polling every \(options.pollInterval)")
             }

@@ -1,6 +1,32 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventWire
+
+/// What the feeder needs of a node: over the RPC (`RPCClient`), or inside the node's own process
+/// (`solventd devnet`'s built-in feeder talks to the engine directly).
+public protocol FeederNode: Sendable {
+    func chainId() async throws -> String
+    /// The oracle as `GET /v1/oracle` shows it.
+    func oracleState() async throws -> OracleReply
+    /// The chain's clock (a devnet may have moved it ahead of the wall's): reports carry it.
+    func chainTimeMs() async throws -> UInt64
+    /// The nonce the address's next transaction should carry, counting what the mempool holds.
+    func nextNonce(of address: Address) async throws -> UInt64
+    /// Admits `tx`: its hash and whether it was queued; a refusal throws `ClientError(code, message)`.
+    func submit(_ tx: SignedTransaction) async throws -> (hash: String, queued: Bool)
+}
+
+extension RPCClient: FeederNode {
+    public func chainId() async throws -> String { try await status().value.chainId }
+    public func oracleState() async throws -> OracleReply { try await oracle().value }
+    public func chainTimeMs() async throws -> UInt64 { try await status().value.chainTimeMs }
+    public func nextNonce(of address: Address) async throws -> UInt64 { try await account(address.text).value.nextNonce }
+    public func submit(_ tx: SignedTransaction) async throws -> (hash: String, queued: Bool) {
+        let reply = try await submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
+        return (reply.hash, reply.status == "queued")
+    }
+}
 
 /// Runs several oracle signer keys: every interval, for each market, every reporting signer signs
 /// a report of the path's price, and one `oracle_update` carrying them is relayed from the
@@ -35,14 +61,14 @@ public final class OracleFeeder: @unchecked Sendable {
         public let outcome: String
     }
 
-    let client: RPCClient
+    let client: any FeederNode
     let signers: [PrivateKey]
     let relayer: PrivateKey
     let options: Options
     let log: @Sendable (String) -> Void
     private var nonce: UInt64?
 
-    public init(client: RPCClient, signers: [PrivateKey], relayer: PrivateKey, options: Options,
+    public init(client: any FeederNode, signers: [PrivateKey], relayer: PrivateKey, options: Options,
                 log: @escaping @Sendable (String) -> Void) {
         self.client = client
         self.signers = signers
@@ -54,8 +80,8 @@ public final class OracleFeeder: @unchecked Sendable {
     /// Feeds until cancelled (or for `options.ticks` ticks); returns what each tick did.
     @discardableResult
     public func run() async throws -> [Tick] {
-        let chainId = try await client.status().value.chainId
-        let oracle = try await client.oracle().value
+        let chainId = try await client.chainId()
+        let oracle = try await client.oracleState()
         let wanted = options.markets.map { $0.uppercased() }
         let markets = oracle.markets.filter { wanted.isEmpty || wanted.contains($0.symbol) }
         guard !markets.isEmpty else {
@@ -77,7 +103,7 @@ public final class OracleFeeder: @unchecked Sendable {
             tick += 1
             // Reports carry the chain's time (a devnet may have moved its clock ahead of the wall's).
             let wall = UInt64(Date().timeIntervalSince1970 * 1000)
-            let now = (try? await client.status().value.chainTimeMs) ?? wall
+            let now = (try? await client.chainTimeMs()) ?? wall
             let silencedAll = options.silentAfterSeconds.map { Date().timeIntervalSince(started) >= $0 } ?? false
             let reporting = silencedAll ? [] : Array(signers.dropLast(min(options.silent, signers.count)))
             for m in markets {
@@ -115,14 +141,14 @@ public final class OracleFeeder: @unchecked Sendable {
     /// Sends from the relayer with a locally tracked nonce, refreshed from the node on a nonce error.
     private func submit(_ action: TxAction, chainId: String) async -> String {
         do {
-            if nonce == nil { nonce = try await client.account(Address(relayer.publicKey).text).value.nextNonce }
+            if nonce == nil { nonce = try await client.nextNonce(of: Address(relayer.publicKey)) }
             let tx = Transaction(chainId: chainId, sender: Address(relayer.publicKey), nonce: nonce!, action: action).signed(with: relayer)
-            let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
+            let reply = try await client.submit(tx)
             nonce! += 1
             // Queued: the local nonce ran ahead of the account's (a devnet revert); read it again,
             // so the next update fills the gap instead of queueing behind it.
-            if reply.status == "queued" { nonce = nil }
-            return "accepted \(reply.hash.prefix(16))\(reply.status == "queued" ? " (queued)" : "")"
+            if reply.queued { nonce = nil }
+            return "accepted \(reply.hash.prefix(16))\(reply.queued ? " (queued)" : "")"
         } catch let error as ClientError {
             if error.code.hasPrefix("nonce_") || error.code == "already_known" { nonce = nil }
             return "refused: \(error.code): \(error.message)"

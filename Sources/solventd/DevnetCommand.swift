@@ -76,7 +76,7 @@ struct Devnet: AsyncParsableCommand {
                     logger.error("cannot write --config-out", metadata: ["file": "\(configOut)", "error": "\(error)"])
                 }
             }
-            ready.publish(config)
+            ready.publish(config, node: node)
         }
     }
 }

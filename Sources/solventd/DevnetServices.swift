@@ -4,27 +4,30 @@ import ServiceLifecycle
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventNode
+import SolventWire
 import Synchronization
 
-/// The devnet's configuration (RPC URL, keys), published once the node listens: the built-in
-/// feeder and keeper wait for it before they start.
+/// The devnet's configuration (RPC URL, keys) and its node, published once the node listens:
+/// the built-in feeder and keeper wait for them before they start.
 final class DevnetReady: Sendable {
-    private let state = Mutex<(config: DevnetConfig?, waiting: [CheckedContinuation<DevnetConfig?, Never>])>((nil, []))
+    typealias Published = (config: DevnetConfig, node: Node)
+    private let state = Mutex<(config: Published?, waiting: [CheckedContinuation<Published?, Never>])>((nil, []))
 
-    func publish(_ config: DevnetConfig) {
+    func publish(_ config: DevnetConfig, node: Node) {
         let waiting = state.withLock { s in
-            s.config = config
+            s.config = (config, node)
             defer { s.waiting = [] }
             return s.waiting
         }
-        for w in waiting { w.resume(returning: config) }
+        for w in waiting { w.resume(returning: (config, node)) }
     }
 
     /// The configuration once published, or nil if the service group shuts down first.
-    func wait() async -> DevnetConfig? {
+    func wait() async -> Published? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let now = state.withLock { s -> DevnetConfig?? in
+                let now = state.withLock { s -> Published?? in
                     if let c = s.config { return .some(c) }
                     if Task.isCancelled { return .some(nil) }
                     s.waiting.append(continuation)
@@ -40,8 +43,8 @@ final class DevnetReady: Sendable {
 }
 
 /// The devnet's built-in oracle feeder as a service of the node's group: the devnet signer keys
-/// report a seeded GBM price path through the node's RPC, so prices move out of the box. It
-/// stops on graceful shutdown, before the RPC server does.
+/// report a seeded GBM price path, handed to the node in its own process (no HTTP), so prices
+/// move out of the box. It stops on graceful shutdown, before the RPC server does.
 struct FeederService: Service {
     let intervalMs: Int
     let ready: DevnetReady
@@ -49,7 +52,7 @@ struct FeederService: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            guard let config = await ready.wait() else { return }
+            guard let (config, node) = await ready.wait() else { return }
             guard let relayer = try? config.oracle.relayer?.key(), !config.oracle.signers.isEmpty,
                   let signers = try? config.oracle.signers.map({ try $0.key() }) else {
                 logger.warning("no devnet oracle keys in this genesis: the built-in feeder is off")
@@ -58,8 +61,7 @@ struct FeederService: Service {
             var options = OracleFeeder.Options()
             options.intervalMs = intervalMs
             let logger = logger
-            let feeder = OracleFeeder(client: RPCClient(baseURL: config.rpc, timeoutSeconds: 10, retryConnecting: true),
-                                      signers: signers, relayer: relayer, options: options) { line in
+            let feeder = OracleFeeder(client: InProcessNode(node: node), signers: signers, relayer: relayer, options: options) { line in
                 logger.debug("\(line)", metadata: ["component": "feeder"])
             }
             logger.info("oracle feeder started", metadata: ["signers": "\(signers.count)", "interval_ms": "\(intervalMs)"])
@@ -73,7 +75,8 @@ struct FeederService: Service {
 }
 
 /// The devnet's built-in keeper as a service of the node's group: a dev account funds its vault
-/// 0 once and then liquidates whatever becomes liquidatable, logging each result.
+/// 0 once and then liquidates whatever becomes liquidatable, logging each result. It reads the
+/// node through its RPC, as any keeper does (its probes are the RPC's read models).
 struct KeeperService: Service {
     let account: String
     let deposit: String
@@ -82,7 +85,7 @@ struct KeeperService: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            guard let config = await ready.wait() else { return }
+            guard let (config, _) = await ready.wait() else { return }
             guard let dev = config.accounts.first(where: { $0.name == account }), let key = try? dev.key() else {
                 logger.error("no devnet account \(account): the built-in keeper is off")
                 return
@@ -107,6 +110,28 @@ struct KeeperService: Service {
             } catch where !Task.isCancelled {
                 logger.error("keeper stopped", metadata: ["error": "\(error)"])
             }
+        }
+    }
+}
+
+/// The node as the built-in feeder sees it, in the same process: reads from the committed state
+/// and the chain clock, submissions straight into the engine's admission.
+struct InProcessNode: FeederNode {
+    let node: Node
+
+    func chainId() async throws -> String { node.chainId }
+    func oracleState() async throws -> OracleReply { try node.oracleReply() }
+    func chainTimeMs() async throws -> UInt64 { node.producer.chainClockMs() }
+
+    func nextNonce(of address: Address) async throws -> UInt64 {
+        if let pending = node.producer.mempool.nextNonce(address) { return pending }
+        return try node.store.withState { state, _ in state.account(address)?.nonce ?? 0 }
+    }
+
+    func submit(_ tx: SignedTransaction) async throws -> (hash: String, queued: Bool) {
+        switch try await node.admit([tx.bytes])[0] {
+        case .success(let accepted): return (tx.hash.hex, accepted.queued)
+        case .failure(let refusal): throw ClientError(refusal.code.name, refusal.message)
         }
     }
 }
