@@ -269,7 +269,7 @@ extension Tx {
                 try await global.run {
                     let markets = try await global.client.markets().value
                     let base = try await resolveMarket(like, global).params
-                    guard let tiers = base.marginTiers, let impact = base.impactNotional else {
+                    guard base.marginTiers != nil, base.impactNotional != nil else {
                         throw ClientError("old_node", "the node does not report margin tiers; upgrade it")
                     }
                     let kind = base.kind ?? "perpetual"
@@ -292,17 +292,8 @@ extension Tx {
                         let call = (type ?? (kind == "call" ? "call" : "put")).lowercased() == "call"
                         instrument = .option(expiryMs: expiryMs, strike: try parsePrice(strike), isCall: call, volOracle: vol)
                     }
-                    let params = PerpMarketParams(
-                        id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol.uppercased(), oracleMarket: base.oracleMarket,
-                        tickSize: try parsePrice(base.tickSize), stepSize: try parseSize(base.stepSize), minOrderSize: try parseSize(base.minOrderSize),
-                        makerFeePpm: base.makerFeePpm, takerFeePpm: base.takerFeePpm,
-                        tiers: try tiers.map { t in
-                            MarginTier(maxNotional: try t.maxNotional.map { try Amount.parse($0, decimals: 6) }, initialPpm: t.initialPpm,
-                                       maintenancePpm: t.maintenancePpm)
-                        },
-                        fundingIntervalMs: base.fundingIntervalMs ?? 3_600_000, fundingSampleIntervalMs: base.fundingSampleIntervalMs ?? 60_000,
-                        fundingRateCapPpm: base.fundingRateCapPpm ?? 0, impactNotional: try Amount.parse(impact, decimals: 6),
-                        instrument: instrument)
+                    let params = try PerpMarketParams.like(base, id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol,
+                                                           instrument: instrument)
                     try await signAndSend(.marketList(params), global, signing)
                 }
             }
