@@ -59,10 +59,10 @@ extension ScenarioRunner {
         return value
     }
 
-    /// Mines the next block, 1 s (or `seconds`) of chain time after the script's last.
+    /// Mines the next block, 1 s of chain time after the script's last.
     @discardableResult
-    func nextBlock(seconds: UInt64 = 1) async throws -> BlockReply {
-        script.time = max(script.time + seconds * 1_000, try await headTime() + 1)
+    func nextBlock() async throws -> BlockReply {
+        script.time = max(script.time + 1_000, try await headTime() + 1)
         return try await mine(at: script.time)
     }
 
