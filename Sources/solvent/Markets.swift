@@ -270,7 +270,7 @@ extension Tx {
                 try await global.run {
                     let markets = try await global.client.markets().value
                     let base = try await resolveMarket(like, global).params
-                    let tiers = base.marginTiers, impact = base.impactNotional, kind = base.kind
+                    let kind = base.kind
                     var expiryMs: UInt64?
                     if let expiry {
                         // "+2h" counts from the chain's clock (a devnet may run ahead of the wall's).
@@ -290,17 +290,8 @@ extension Tx {
                         let call = (type ?? (kind == "call" ? "call" : "put")).lowercased() == "call"
                         instrument = .option(expiryMs: expiryMs, strike: try parsePrice(strike), isCall: call, volOracle: vol)
                     }
-                    let params = PerpMarketParams(
-                        id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol.uppercased(), oracleMarket: base.oracleMarket,
-                        tickSize: try parsePrice(base.tickSize), stepSize: try parseSize(base.stepSize), minOrderSize: try parseSize(base.minOrderSize),
-                        makerFeePpm: base.makerFeePpm, takerFeePpm: base.takerFeePpm,
-                        tiers: try tiers.map { t in
-                            MarginTier(maxNotional: try t.maxNotional.map { try Amount.parse($0, decimals: 6) }, initialPpm: t.initialPpm,
-                                       maintenancePpm: t.maintenancePpm)
-                        },
-                        fundingIntervalMs: base.fundingIntervalMs, fundingSampleIntervalMs: base.fundingSampleIntervalMs,
-                        fundingRateCapPpm: base.fundingRateCapPpm, impactNotional: try Amount.parse(impact, decimals: 6),
-                        instrument: instrument)
+                    let params = try PerpMarketParams.like(base, id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol,
+                                                           instrument: instrument)
                     try await signAndSend(.marketList(params), global, signing)
                 }
             }

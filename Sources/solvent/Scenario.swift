@@ -35,9 +35,12 @@ struct ScenarioCommand: AsyncParsableCommand {
             node.standardOutput = FileHandle.nullDevice
             node.standardError = FileHandle.nullDevice
             try node.run()
+            var running = true
             defer {
-                node.interrupt()
-                node.waitUntilExit()
+                if running {
+                    node.interrupt()
+                    node.waitUntilExit()
+                }
             }
             let started = Date()
             let log: @Sendable (String) -> Void = { line in print(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + line) }
@@ -53,7 +56,11 @@ struct ScenarioCommand: AsyncParsableCommand {
             }
             let runner = ScenarioRunner(scenario: scenario, scenarioDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                         client: client, log: log)
-            let outcome = try await runner.run()
+            var outcome = try await runner.run()
+            node.interrupt()
+            node.waitUntilExit()
+            running = false
+            if scenario.replay == true { outcome.checks.append(Self.replay(binary, home: work + "/node", log: log)) }
             let directory = report ?? "scenario-reports/\(scenario.name)"
             let files = try ScenarioRunner.writeReport(scenario, records: outcome.records, checks: outcome.checks, to: directory)
             for c in outcome.checks { log("check: \(c.description): \(c.passed ? "pass" : "FAIL") (\(c.detail))") }
@@ -63,6 +70,27 @@ struct ScenarioCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             log("scenario passed")
+        }
+
+        /// `solventd replay` of the stopped node's home: every block re-executed from genesis must
+        /// give the same state hashes (devnet.md, "Scripts").
+        static func replay(_ binary: String, home: String, log: (String) -> Void) -> ScenarioRunner.CheckResult {
+            let replay = Process()
+            replay.executableURL = URL(fileURLWithPath: binary)
+            replay.arguments = ["replay", "--home", home]
+            let output = Pipe()
+            replay.standardOutput = output
+            replay.standardError = output
+            do {
+                try replay.run()
+            } catch {
+                return .init(description: "the chain replays from genesis", passed: false, detail: "\(binary) replay: \(error)")
+            }
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            replay.waitUntilExit()
+            log(text)
+            return .init(description: "the chain replays from genesis", passed: replay.terminationStatus == 0,
+                         detail: text.split(separator: "\n").last.map(String.init) ?? "exit \(replay.terminationStatus)")
         }
 
         static func freePort() -> Int {

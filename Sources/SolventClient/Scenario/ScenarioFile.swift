@@ -77,6 +77,17 @@ public struct ScenarioFile: Decodable, Sendable {
         public let market: String?
         public let account: String?
         public let vault: UInt32?
+        /// The second vault of a comparison (`portfolio_requirement_at_most`).
+        public let thanAccount: String?
+        public let thanVault: UInt32?
+        /// `shorts` or `longs` (the ADL checks), or `buy` or `sell` with `size` and `price` (the
+        /// order `order_refused` simulates).
+        public let side: String?
+        public let size: String?
+        public let price: String?
+        enum CodingKeys: String, CodingKey {
+            case kind, value, market, account, vault, thanAccount = "than_account", thanVault = "than_vault", side, size, price
+        }
     }
 
     public let name: String
@@ -91,17 +102,24 @@ public struct ScenarioFile: Decodable, Sendable {
     public let stepSeconds: Int?
     public let keepers: [Keeper]
     public let checks: [Check]
+    /// Actions played one by one after the steps (ScenarioAction.swift).
+    public let script: [Action]?
+    /// Replay the whole chain with `solventd replay` once the node has stopped; a check.
+    public let replay: Bool?
 
     enum CodingKeys: String, CodingKey {
         case name, description, marketMaker = "market_maker", accounts, positions, prices, oracle, steps
-        case stepSeconds = "step_seconds", keepers, checks
+        case stepSeconds = "step_seconds", keepers, checks, script, replay
     }
 
     public static func load(_ path: String) throws -> ScenarioFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw ClientError("scenario_not_found", "cannot read \(path)") }
         do {
             let s = try JSONDecoder().decode(ScenarioFile.self, from: data)
-            guard (1...10_000).contains(s.steps) else { throw ClientError("invalid_scenario", "steps is 1 to 10000") }
+            // A scripted scenario may have no price steps at all.
+            guard (1...10_000).contains(s.steps) || (s.steps == 0 && !(s.script ?? []).isEmpty) else {
+                throw ClientError("invalid_scenario", "steps is 1 to 10000 (0 with a script)")
+            }
             return s
         } catch let e as ClientError {
             throw e

@@ -48,7 +48,10 @@ extension ScenarioRunner {
         }
         let passed = checks.allSatisfy(\.passed)
         var md = "# Scenario: \(scenario.name)\n\n\(scenario.description)\n\n"
-        md += "**Result: \(passed ? "all checks passed" : "FAILED")**, \(records.count - 1) steps of \(scenario.stepSeconds ?? 60) s of chain time.\n\n"
+        let steps = scenario.steps == 0 ? nil : "\(scenario.steps) steps of \(scenario.stepSeconds ?? 60) s of chain time"
+        let script = scenario.script.map { "a script of \($0.count) actions (a row per price set and per liquidation round)" }
+        md += "**Result: \(passed ? "all checks passed" : "FAILED")**, \([steps, script].compactMap { $0 }.joined(separator: ", then "))."
+        md += "\n\n"
         md += "## Checks\n\n| check | result | detail |\n|---|---|---|\n"
         for c in checks { md += "| \(c.description) | \(c.passed ? "pass" : "FAIL") | \(c.detail) |\n" }
         let total = records.reduce(0) { $0 + $1.liquidations }

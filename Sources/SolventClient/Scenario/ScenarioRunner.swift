@@ -37,6 +37,11 @@ public final class ScenarioRunner: @unchecked Sendable {
         public let description: String
         public let passed: Bool
         public let detail: String
+        public init(description: String, passed: Bool, detail: String) {
+            self.description = description
+            self.passed = passed
+            self.detail = detail
+        }
     }
 
     let scenario: ScenarioFile
@@ -57,6 +62,8 @@ public final class ScenarioRunner: @unchecked Sendable {
     var keepers: [(name: String, keeper: Keeper)] = []
     var paths: [String: [Double]] = [:]
     var auctionsSeen = Set<String>()
+    var script = ScriptState()
+    let keeperAttempts = KeeperAttempts()
 
     public init(scenario: ScenarioFile, scenarioDirectory: String, client: RPCClient, log: @escaping @Sendable (String) -> Void) {
         self.scenario = scenario
@@ -67,9 +74,12 @@ public final class ScenarioRunner: @unchecked Sendable {
 
     // MARK: Keys and transactions
 
+    /// `dev0` ... `dev9` and `admin` are the devnet's; any other name is a key of the scenario's
+    /// own (label `scenario/NAME`), unfunded at genesis.
     static func key(_ name: String) throws -> PrivateKey {
         if name == "admin" { return DevnetKeys.admin() }
-        guard name.hasPrefix("dev"), let i = Int(name.dropFirst(3)), (0..<DevnetKeys.accountCount).contains(i) else {
+        guard name.hasPrefix("dev") else { return DevnetKeys.key(label: "scenario/" + name) }
+        guard let i = Int(name.dropFirst(3)), (0..<DevnetKeys.accountCount).contains(i) else {
             throw ClientError("invalid_scenario", "'\(name)' is not a devnet account (dev0 ... dev\(DevnetKeys.accountCount - 1))")
         }
         return DevnetKeys.account(i)
@@ -166,17 +176,23 @@ public final class ScenarioRunner: @unchecked Sendable {
             }
             if signers {
                 let liars = scenario.oracle?.liars ?? 0, factor = scenario.oracle?.lieFactor ?? 1.5
-                let reports = (0..<DevnetKeys.oracleSignerCount).map { i in
-                    OracleReport.sign(chainId: chainId, market: m.id, price: OracleFeeder.fixedPoint(i < liars ? price * factor : price),
-                                      timestampMs: timeMs - 100, key: DevnetKeys.oracleSigner(i))
-                }
-                try await send(key: DevnetKeys.oracleRelayer(), .oracleUpdate(market: m.id, reports: reports))
+                try await signedUpdate(m.id, prices: (0..<DevnetKeys.oracleSignerCount).map { OracleFeeder.fixedPoint($0 < liars ? price * factor : price) },
+                                       timeMs: timeMs)
             } else {
                 _ = try await client.devnet("oracle", OracleOverrideRequest(market: market, price: Self.priceText(price), mine: false), as: OracleOverrideReply.self)
                 // The node signs overrides with the admin key: keep the local nonce in step.
                 nonces[try Self.address("admin")] = nil
             }
         }
+    }
+
+    /// One `oracle_update` from the relayer: signer i reports `prices[i]`, stamped 100 ms
+    /// before the block at `timeMs`.
+    func signedUpdate(_ market: UInt32, prices: [UInt64], timeMs: UInt64) async throws {
+        let reports = prices.enumerated().map { i, price in
+            OracleReport.sign(chainId: chainId, market: market, price: price, timestampMs: timeMs - 100, key: DevnetKeys.oracleSigner(i))
+        }
+        try await send(key: DevnetKeys.oracleRelayer(), .oracleUpdate(market: market, reports: reports))
     }
 
     // MARK: Running
@@ -240,7 +256,7 @@ public final class ScenarioRunner: @unchecked Sendable {
         let fundStart = try await fund()
         records.append(try await record(step: 0, liquidations: [], adl: 0))
 
-        for step in 1...scenario.steps {
+        for step in stride(from: 1, through: scenario.steps, by: 1) {
             time = max(time + stepMs, try await headTime() + 1)
             try await publishPrices(step: step, timeMs: time)
             let block = try await mine(at: time)
@@ -270,7 +286,8 @@ public final class ScenarioRunner: @unchecked Sendable {
                 : "; auctions: \(r.auctionStarts) started, \(r.auctionTakes) takes" + r.auctionPrices.keys.sorted().map { ", \($0) at \(String(format: "%.2f", r.auctionPrices[$0]!))" }.joined()
             log("step \(step)/\(scenario.steps) (block \(r.height)): \(pricesText); \(liquidations.count) liquidations, \(adl) ADL, fund \(String(format: "%.2f", r.insuranceFund)), unhealthy \(r.health[0])\(auctionText)")
         }
-        return (records, try await evaluate(fundStart: fundStart))
+        if let actions = scenario.script { try await play(actions, from: time) }
+        return (records, script.checks + (try await evaluate(fundStart: fundStart)))
     }
 
     /// Notes, per liquidation receipt of the block, the socialized loss against the sum of its
