@@ -135,8 +135,8 @@ public enum Liquidation {
         // The vault's resting orders go first: they could add risk to a vault being closed out.
         for o in OrderBook.orders(owner: target.owner, vault: target.number, state: state) {
             OrderBook.remove(o, state)
-            events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "liquidation"),
-                                                   ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
+            events.append(Event("order_canceled", [("order_id", .number(o.id)), ("reason", "liquidation"),
+                                                   ("remaining", .size(Int64(o.remaining)))]))
         }
         let fundBefore = state.insuranceFund()
         let keeperBefore = Result { () throws(ProtocolError) in try Margin.risk(of: keeper, state: state, at: context.timeMs, prices: .freshOnly) }
@@ -169,9 +169,9 @@ public enum Liquidation {
             _ = try Fills.apply(vault: keeper, side: closing.opposite, size: backstopSize, price: backstop, quote: backstopQuote, feePpm: 0,
                                 market: &market, state: state)
             events.append(Event("backstop", [
-                ("market", symbol), ("vault", target.description), ("keeper", keeper.description),
-                ("keeper_side", closing.opposite.name), ("size", PerpUnits.formatSize(Int64(backstopSize))),
-                ("price", OraclePrice.format(backstop)), ("quote", PerpUnits.formatQuote(Int128(backstopQuote))),
+                ("market", .text(symbol)), ("vault", .vault(target)), ("keeper", .vault(keeper)),
+                ("keeper_side", .text(closing.opposite.name)), ("size", .size(Int64(backstopSize))),
+                ("price", .price(backstop)), ("quote", .quote(Int128(backstopQuote))),
             ]))
             rest -= backstopSize
         }
@@ -257,21 +257,21 @@ public enum Liquidation {
 
         let fundAfter = state.insuranceFund()
         events.append(Event("liquidation", [
-            ("vault", target.description), ("market", symbol), ("keeper", keeper.description),
-            ("side", closing.name), ("position", PerpUnits.formatSize(position.size)),
-            ("oracle_price", OraclePrice.format(price)), ("equity", PerpUnits.formatQuote(risk.equity)),
-            ("maintenance", PerpUnits.formatQuote(Int128(risk.maintenance))),
-            ("needed_size", PerpUnits.formatSize(Int64(needed))), ("planned_size", PerpUnits.formatSize(Int64(planned))),
-            ("bankruptcy_price", OraclePrice.format(bankruptcy)),
-            ("book_size", PerpUnits.formatSize(Int64(bookSize))),
-            ("backstop_size", PerpUnits.formatSize(Int64(backstopSize))), ("backstop_price", OraclePrice.format(backstop)),
-            ("adl_size", PerpUnits.formatSize(Int64(adl.filled))),
-            ("closed_size", PerpUnits.formatSize(Int64(closed))), ("closed_notional", PerpUnits.formatQuote(Int128(notional))),
-            ("surplus", PerpUnits.formatQuote(excess)), ("fee", PerpUnits.formatQuote(Int128(fee))),
-            ("bounty", PerpUnits.formatQuote(Int128(bounty))), ("deficit_paid", PerpUnits.formatQuote(Int128(deficitPaid))),
-            ("deficit_deleveraged", PerpUnits.formatQuote(Int128(deficitDeleveraged))),
-            ("socialized_size", PerpUnits.formatSize(Int64(socializedSize))), ("socialized_loss", PerpUnits.formatQuote(Int128(socializedLoss))),
-            ("insurance_fund", PerpUnits.formatQuote(Int128(fundAfter))),
+            ("vault", .vault(target)), ("market", .text(symbol)), ("keeper", .vault(keeper)),
+            ("side", .text(closing.name)), ("position", .size(position.size)),
+            ("oracle_price", .price(price)), ("equity", .quote(risk.equity)),
+            ("maintenance", .quote(Int128(risk.maintenance))),
+            ("needed_size", .size(Int64(needed))), ("planned_size", .size(Int64(planned))),
+            ("bankruptcy_price", .price(bankruptcy)),
+            ("book_size", .size(Int64(bookSize))),
+            ("backstop_size", .size(Int64(backstopSize))), ("backstop_price", .price(backstop)),
+            ("adl_size", .size(Int64(adl.filled))),
+            ("closed_size", .size(Int64(closed))), ("closed_notional", .quote(Int128(notional))),
+            ("surplus", .quote(excess)), ("fee", .quote(Int128(fee))),
+            ("bounty", .quote(Int128(bounty))), ("deficit_paid", .quote(Int128(deficitPaid))),
+            ("deficit_deleveraged", .quote(Int128(deficitDeleveraged))),
+            ("socialized_size", .size(Int64(socializedSize))), ("socialized_loss", .quote(Int128(socializedLoss))),
+            ("insurance_fund", .quote(Int128(fundAfter))),
         ]))
         return Outcome(
             vault: target, market: marketID, keeper: keeper, oraclePrice: price, equityBefore: risk.equity,

@@ -40,7 +40,7 @@ struct EventView: Encodable {
 
     init(_ e: Event) {
         type = e.type
-        attributes = Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        attributes = Dictionary(e.attributes.map { ($0.key, $0.value.rendered) }, uniquingKeysWith: { a, _ in a })
     }
 }
 
