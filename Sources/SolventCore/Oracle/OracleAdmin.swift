@@ -62,7 +62,7 @@ enum OracleAdmin {
         state.putOracleMarket(market)
         return [Event("oracle_price", [
             ("market", .text(market.symbol)), ("price", .price(price)), ("median", .price(price)),
-            ("previous", previous > 0 ? .price(previous) : .absent), ("reports", "0"), ("status", "fresh"),
+            ("previous", previous > 0 ? .price(previous) : .absent), ("reports", .number(0)), ("status", "fresh"),
             ("source", "devnet_override"),
         ])]
     }
