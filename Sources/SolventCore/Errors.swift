@@ -2,16 +2,20 @@
 /// human message. The code is what RPC responses, receipts and the CLI print, and what clients
 /// branch on; the message may be reworded, the code never.
 ///
-/// The numeric value of each code is stored in receipts (see contracts-spec/errors.md); new codes
-/// are only ever appended.
+/// The numeric value of each code is committed in receipts (see contracts-spec/errors.md); new
+/// codes are only ever appended. The message is stored beside the receipt but never hashed.
 public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: Code
     public let message: String
 
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = Self.rewording.map { $0(code, message) } ?? message
     }
+
+    /// Rewords every message made in the current task: tests set it to show that no message
+    /// reaches an app hash or a receipts root (errors.md, "Messages"). Nil everywhere else.
+    @TaskLocal public static var rewording: (@Sendable (Code, String) -> String)?
 
     public var description: String { "\(code.name): \(message)" }
 

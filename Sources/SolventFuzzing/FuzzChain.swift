@@ -91,6 +91,7 @@ struct FuzzChain {
         if let observe {
             observe.blockEvents(result.blockEvents)
             result.receipts.forEach(observe.receipt)
+            observe.block(result)
         }
         check = StateOverlay(base: committed)
         for receipt in result.receipts where receipt.code != nil {

@@ -25,9 +25,13 @@ public enum TransactionFuzzer {
     public struct Observer {
         public var receipt: (Receipt) -> Void
         public var blockEvents: ([Event]) -> Void
-        public init(receipt: @escaping (Receipt) -> Void, blockEvents: @escaping ([Event]) -> Void) {
+        /// Every block the input commits, with its app hash and receipts root.
+        public var block: (FinalizedBlock) -> Void
+        public init(receipt: @escaping (Receipt) -> Void, blockEvents: @escaping ([Event]) -> Void,
+                    block: @escaping (FinalizedBlock) -> Void = { _ in }) {
             self.receipt = receipt
             self.blockEvents = blockEvents
+            self.block = block
         }
     }
 

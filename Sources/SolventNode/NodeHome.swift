@@ -89,6 +89,15 @@ public struct NodeHome: Sendable {
     }
 
     public func openStore(readOnly: Bool = false) throws -> ChainStore {
-        try ChainStore.open(directory: dataDirectory, readOnly: readOnly)
+        do {
+            return try ChainStore.open(directory: dataDirectory, readOnly: readOnly)
+        } catch {
+            // An older store's chain cannot be carried over (storage.md, "Store format version");
+            // one from before a table existed may fail before its format is even checked.
+            guard let found = try? ChainStore.storedFormatVersion(directory: dataDirectory), found < ChainStore.formatVersion else { throw error }
+            let reason = (error as? StoreError)?.message ?? "\(error)"
+            throw StoreError(.formatMismatch, "\(reason); its chain cannot be carried into this build: start a new chain with "
+                + "`solventd devnet --reset` for a devnet, or `solventd init` in a new home (storage.md, \"Store format version\")")
+        }
     }
 }

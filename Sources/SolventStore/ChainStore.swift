@@ -55,8 +55,11 @@ public final class ChainStore: @unchecked Sendable {
     /// liquidations (market_positions, liquidation_marks, insurance_log; genesis gains
     /// `perps.liquidation` and `perps.insurance_fund`); 5: dated futures, options and portfolio
     /// vaults (market records version 2 with the instrument and settlement, vault mode 2, the
-    /// `portfolio_settings` record; genesis gains market kinds, volatility feeds and `portfolio`).
-    public static let formatVersion: UInt32 = 6
+    /// `portfolio_settings` record; genesis gains market kinds, volatility feeds and `portfolio`);
+    /// 6: the `auctions` table (collateral auctions); 7: receipts hold typed event values and keep
+    /// the message after the committed encoding, out of the receipts root (storage.md, "Store
+    /// format version").
+    public static let formatVersion: UInt32 = 7
 
     public let environment: LMDBEnvironment
     /// The genesis document the chain was created from, as stored in `meta/genesis`.

@@ -8,7 +8,9 @@ import Testing
 /// the release-built fuzzer (`tools/fuzz --runs ... --seed 1` replays it before fuzzing), and
 /// `tools/fuzz --stats` checks what it reaches; a debug build takes about 0.4 s an input, so this
 /// test takes the inputs whose names (content hashes) start with 00 to 03, about one in 64.
-@Suite struct FuzzCorpusTests {
+/// Serialized: the fuzzer's starting chain is read by one thread at a time (ReceiptCommitmentTests.swift
+/// adds a test here).
+@Suite(.serialized) struct FuzzCorpusTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../fuzz/corpus").standardizedFileURL
 

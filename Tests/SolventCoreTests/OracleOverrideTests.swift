@@ -16,6 +16,8 @@ import Testing
         let (receipt, state) = try override(DevnetKeys.admin(), "42000")
         #expect(receipt.succeeded)
         #expect(receipt.events.first?["source"] == "devnet_override")
+        // Typed as a signed update's: no reports is the integer 0, not the text "0".
+        #expect(receipt.events.first?.value("reports") == .integer(0) && receipt.events.first?.value("price") == .price(4_200_000_000_000))
         let m = try #require(state.oracleMarket(1))
         #expect(m.price == OraclePrice.parse("42000")! && m.updatedAtMs == state.timeMs && m.reports.isEmpty)
         #expect(try OracleGuard.priceForRiskIncrease(market: 1, state: state, at: state.timeMs) == m.price)

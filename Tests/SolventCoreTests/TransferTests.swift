@@ -69,9 +69,10 @@ import Testing
         // 1. deposit 100 USDC into vault 0.
         let r1 = state.commitBlock([Fixtures.tx(dev0, nonce: 0, .deposit(vault: 0, asset: Fixtures.usdc, amount: 100_000_000))])
         #expect(r1.receipts[0].events == [
-            Event("vault_opened", [("owner", alice.text), ("vault", "0"), ("mode", "cross")]),
-            Event("deposit", [("owner", alice.text), ("vault", "0"), ("asset", "USDC"), ("amount", "100")]),
+            Event("vault_opened", [("owner", .address(alice)), ("vault", .integer(0)), ("mode", "cross")]),
+            Event("deposit", [("owner", .address(alice)), ("vault", .integer(0)), ("asset", "USDC"), ("amount", .amount(100_000_000, scale: 6))]),
         ])
+        #expect(r1.receipts[0].events[1]["amount"] == "100" && r1.receipts[0].events[1]["owner"] == alice.text)
         #expect(state.account(alice)?.wallet[Fixtures.usdc] == 999_900_000_000)
         // 2. withdraw 150 USDC: refused at admission, nothing changes.
         let check = StateOverlay(base: state)
@@ -82,7 +83,9 @@ import Testing
         #expect(machine.checkTx(Fixtures.verified(Fixtures.tx(dev0, nonce: 1, .deposit(vault: 2, asset: Fixtures.usdc, amount: 1))), state: check, context: Fixtures.context)?.code == .vaultNumberGap)
         // 4. send 2.5 BTC to dev1.
         let r4 = state.commitBlock([Fixtures.tx(dev0, nonce: 1, .send(to: bob, asset: Fixtures.btc, amount: 250_000_000))])
-        #expect(r4.receipts[0].events == [Event("transfer", [("from", alice.text), ("to", bob.text), ("asset", "BTC"), ("amount", "2.5")])])
+        #expect(r4.receipts[0].events == [Event("transfer", [("from", .address(alice)), ("to", .address(bob)), ("asset", "BTC"),
+                                                             ("amount", .amount(250_000_000, scale: 8))])])
+        #expect(r4.receipts[0].events[0]["amount"] == "2.5")
         #expect(state.account(alice)?.wallet[Fixtures.btc] == 750_000_000)
         #expect(state.account(bob)?.wallet[Fixtures.btc] == 1_250_000_000)
         #expect(state.account(alice)?.nonce == 2)

@@ -1,10 +1,13 @@
 import SolventCrypto
 
-/// The outcome of one transaction in a block: success (code nil) or a stable error code with a
-/// message, and the events it emitted. Receipts are committed to by the block's receipts root.
+/// The outcome of one transaction in a block: success (code nil) or a stable error code, and the
+/// events it emitted. The receipts root commits to the code and the typed events only
+/// (`committedEncoding`); the message is an annotation for people, rendered when the transaction
+/// ran and stored beside the receipt, never hashed (blocks.md, "Receipts"; errors.md, "Messages").
 public struct Receipt: Equatable, Sendable {
     public let txHash: Bytes32
     public let code: ProtocolError.Code?
+    /// Empty on success. Not committed: rewording a message changes no hash.
     public let message: String
     public let events: [Event]
 
@@ -25,17 +28,29 @@ public struct Receipt: Equatable, Sendable {
 
     public var succeeded: Bool { code == nil }
 
-    /// Stored and hashed encoding (contracts-spec/blocks.md, "Receipts").
-    public func encoded() -> [UInt8] {
+    /// What the receipts root hashes (blocks.md, "Receipts"): transaction hash, code, events.
+    public func committedEncoding() -> [UInt8] {
         var w = ByteWriter(capacity: 96)
-        w.bytes32(txHash)
-        w.u16(code?.number ?? 0)
-        w.longString(message)
-        w.u16(UInt16(events.count))
-        for e in events { e.encode(into: &w) }
+        writeCommitted(into: &w)
         return w.bytes
     }
 
+    /// Stored encoding (storage.md, `receipts`): the committed encoding followed by the message.
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 96 + message.utf8.count)
+        writeCommitted(into: &w)
+        w.longString(message)
+        return w.bytes
+    }
+
+    private func writeCommitted(into w: inout ByteWriter) {
+        w.bytes32(txHash)
+        w.u16(code?.number ?? 0)
+        w.u16(UInt16(events.count))
+        for e in events { e.encode(into: &w) }
+    }
+
+    /// Decodes the stored encoding (`encoded()`).
     public static func decode(_ bytes: [UInt8]) throws(ProtocolError) -> Receipt {
         var r = ByteReader(bytes)
         let hash = try r.bytes32("tx_hash")
@@ -49,10 +64,10 @@ public struct Receipt: Equatable, Sendable {
             }
             code = known
         }
-        let message = try r.longString("message", maxLength: Int(UInt16.max))
         let n = Int(try r.u16("event count"))
         var events = [Event]()
         for _ in 0..<n { events.append(try Event.decode(from: &r)) }
+        let message = try r.longString("message", maxLength: Int(UInt16.max))
         try r.expectEnd()
         return Receipt(txHash: hash, code: code, message: message, events: events)
     }

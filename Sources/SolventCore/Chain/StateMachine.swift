@@ -213,8 +213,8 @@ public struct StateMachine: Sendable {
     /// when the block's own work emitted events, by the block receipt (transaction hash of 32 zero
     /// bytes, success, those events).
     public static func receiptsRoot(blockEvents: [Event], receipts: [Receipt]) -> Bytes32 {
-        var leaves = receipts.map { SHA256.hash($0.encoded()) }
-        if !blockEvents.isEmpty { leaves.insert(SHA256.hash(blockReceipt(blockEvents).encoded()), at: 0) }
+        var leaves = receipts.map { SHA256.hash($0.committedEncoding()) }
+        if !blockEvents.isEmpty { leaves.insert(SHA256.hash(blockReceipt(blockEvents).committedEncoding()), at: 0) }
         return MerkleRoot.of(leaves)
     }
 

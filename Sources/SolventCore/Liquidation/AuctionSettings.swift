@@ -92,10 +92,9 @@ enum AuctionAdmin {
         return [Event("auction_config_set", describe(settings))]
     }
 
-    static func describe(_ s: AuctionSettings) -> [(String, String)] {
-        func usdc(_ v: UInt128) -> String { Amount.format(v, decimals: 6) }
-        return [("buf_ppm", String(s.bufPpm)), ("cut_ppm", String(s.cutPpm)), ("step_seconds", String(s.stepSeconds)),
-                ("cusp_ppm", String(s.cuspPpm)), ("tail_seconds", String(s.tailSeconds)), ("tip", usdc(s.tip)),
-                ("chip_ppm", String(s.chipPpm)), ("max_incentive", usdc(s.maxIncentive))]
+    static func describe(_ s: AuctionSettings) -> [(String, EventValue)] {
+        [("buf_ppm", .number(s.bufPpm)), ("cut_ppm", .number(s.cutPpm)), ("step_seconds", .number(s.stepSeconds)),
+         ("cusp_ppm", .number(s.cuspPpm)), ("tail_seconds", .number(s.tailSeconds)), ("tip", .usdc(s.tip)),
+         ("chip_ppm", .number(s.chipPpm)), ("max_incentive", .usdc(s.maxIncentive))]
     }
 }

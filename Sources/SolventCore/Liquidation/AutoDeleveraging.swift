@@ -90,9 +90,9 @@ public enum AutoDeleveraging {
             _ = try Fills.apply(vault: bankrupt, side: closing, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
             _ = try Fills.apply(vault: s.vault, side: closing.opposite, size: take, price: price, quote: q, feePpm: 0, market: &market, state: state)
             events.append(Event("adl", [
-                ("market", market.params.symbol), ("bankrupt_vault", bankrupt.description), ("vault", s.vault.description),
-                ("side", closing.opposite.name), ("size", PerpUnits.formatSize(Int64(take))), ("price", OraclePrice.format(price)),
-                ("quote", PerpUnits.formatQuote(Int128(q))), ("score_ppm", String(s.score)), ("rank", String(s.rank)),
+                ("market", .text(market.params.symbol)), ("bankrupt_vault", .vault(bankrupt)), ("vault", .vault(s.vault)),
+                ("side", .text(closing.opposite.name)), ("size", .size(Int64(take))), ("price", .price(price)),
+                ("quote", .quote(Int128(q))), ("score_ppm", .number(s.score)), ("rank", .number(s.rank)),
             ]))
             remaining -= take
             quote += q
@@ -100,8 +100,8 @@ public enum AutoDeleveraging {
             if take == UInt64(held.magnitude) || take < wanted { cursor += 1 }
         }
         if remaining > 0 {
-            events.append(Event("adl_exhausted", [("market", market.params.symbol), ("vault", bankrupt.description),
-                                                  ("unfilled", PerpUnits.formatSize(Int64(remaining)))]))
+            events.append(Event("adl_exhausted", [("market", .text(market.params.symbol)), ("vault", .vault(bankrupt)),
+                                                  ("unfilled", .size(Int64(remaining)))]))
         }
         return (size - remaining, quote, cursor)
     }

@@ -127,8 +127,8 @@ public enum CollateralAuction {
         // A vault being wound down takes no new risk: its resting orders go, as in a liquidation.
         for o in OrderBook.orders(owner: owner, vault: number, state: state) {
             OrderBook.remove(o, state)
-            events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "auction"),
-                                                   ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
+            events.append(Event("order_canceled", [("order_id", .number(o.id)), ("reason", "auction"),
+                                                   ("remaining", .size(Int64(o.remaining)))]))
         }
         var vault = state.vault(target)!
         let lot = vault.collateral[assetID]
@@ -141,9 +141,9 @@ public enum CollateralAuction {
                               redos: 0, sold: 0, raised: 0)
         state.putAuction(auction)
         events.append(Event("auction_started", [
-            ("vault", target.description), ("asset", asset.symbol), ("reason", reason.rawValue), ("starter", keeper.description),
-            ("lot", asset.format(lot)), ("debt", PerpUnits.formatQuote(Int128(debt))), ("incentive", PerpUnits.formatQuote(Int128(incentive))),
-            ("oracle_price", OraclePrice.format(oracle)), ("top", OraclePrice.format(top)),
+            ("vault", .vault(target)), ("asset", .text(asset.symbol)), ("reason", .text(reason.rawValue)), ("starter", .vault(keeper)),
+            ("lot", .amount(lot, of: asset)), ("debt", .quote(Int128(debt))), ("incentive", .quote(Int128(incentive))),
+            ("oracle_price", .price(oracle)), ("top", .price(top)),
         ]))
         return events
     }
@@ -225,10 +225,10 @@ public enum CollateralAuction {
         }
         let debtLeft = Self.debt(state.vault(target)!)
         events.append(Event("auction_take", [
-            ("vault", target.description), ("asset", asset.symbol), ("taker", taker.description),
-            ("amount", asset.format(slice)), ("price", OraclePrice.format(price)), ("paid", PerpUnits.formatQuote(Int128(paid))),
-            ("to_debt", PerpUnits.formatQuote(Int128(toDebt))), ("to_incentive", PerpUnits.formatQuote(Int128(toIncentive))),
-            ("lot_left", asset.format(auction.lot)), ("debt_left", PerpUnits.formatQuote(Int128(debtLeft))),
+            ("vault", .vault(target)), ("asset", .text(asset.symbol)), ("taker", .vault(taker)),
+            ("amount", .amount(slice, of: asset)), ("price", .price(price)), ("paid", .quote(Int128(paid))),
+            ("to_debt", .quote(Int128(toDebt))), ("to_incentive", .quote(Int128(toIncentive))),
+            ("lot_left", .amount(auction.lot, of: asset)), ("debt_left", .quote(Int128(debtLeft))),
         ]))
         if debtLeft == 0, auction.incentiveDue == 0 {
             events += try finish(auction, reason: "covered", state: state, context: context)
@@ -258,12 +258,12 @@ public enum CollateralAuction {
         state.putVault(auction.vault, vault)
         state.deleteAuction(auction.vault, auction.asset)
         return [Event("auction_ended", [
-            ("vault", auction.vault.description), ("asset", asset.symbol), ("reason", reason),
-            ("sold", asset.format(auction.sold)), ("raised", PerpUnits.formatQuote(Int128(auction.raised))),
-            ("lot_returned", asset.format(returned)), ("shortfall", PerpUnits.formatQuote(Int128(shortfall))),
-            ("fund_paid", PerpUnits.formatQuote(Int128(fundPaid))), ("unpaid", PerpUnits.formatQuote(Int128(shortfall - fundPaid))),
-            ("incentive_unpaid", PerpUnits.formatQuote(Int128(auction.incentiveDue))),
-            ("insurance_fund", PerpUnits.formatQuote(Int128(state.insuranceFund()))),
+            ("vault", .vault(auction.vault)), ("asset", .text(asset.symbol)), ("reason", .text(reason)),
+            ("sold", .amount(auction.sold, of: asset)), ("raised", .quote(Int128(auction.raised))),
+            ("lot_returned", .amount(returned, of: asset)), ("shortfall", .quote(Int128(shortfall))),
+            ("fund_paid", .quote(Int128(fundPaid))), ("unpaid", .quote(Int128(shortfall - fundPaid))),
+            ("incentive_unpaid", .quote(Int128(auction.incentiveDue))),
+            ("insurance_fund", .quote(Int128(state.insuranceFund()))),
         ])]
     }
 
@@ -291,8 +291,8 @@ public enum CollateralAuction {
         auction.redos = try auction.redos.adding(1)
         state.putAuction(auction)
         return [Event("auction_redo", [
-            ("vault", target.description), ("asset", asset.symbol), ("stale_price", OraclePrice.format(price)),
-            ("oracle_price", OraclePrice.format(oracle)), ("top", OraclePrice.format(auction.top)), ("redos", String(auction.redos)),
+            ("vault", .vault(target)), ("asset", .text(asset.symbol)), ("stale_price", .price(price)),
+            ("oracle_price", .price(oracle)), ("top", .price(auction.top)), ("redos", .number(auction.redos)),
         ])]
     }
 }

@@ -178,8 +178,8 @@ public enum Liquidation {
         var events = [Event]()
         for o in OrderBook.orders(owner: target.owner, vault: target.number, state: state) {
             OrderBook.remove(o, state)
-            events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "liquidation"),
-                                                   ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
+            events.append(Event("order_canceled", [("order_id", .number(o.id)), ("reason", "liquidation"),
+                                                   ("remaining", .size(Int64(o.remaining)))]))
         }
         return events
     }

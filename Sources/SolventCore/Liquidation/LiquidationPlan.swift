@@ -111,9 +111,9 @@ extension Liquidation.Plan {
         _ = try Fills.apply(vault: keeper, side: closing.opposite, size: backstopSize, price: backstop, quote: backstopQuote, feePpm: 0,
                             market: &market, state: state)
         events.append(Event("backstop", [
-            ("market", symbol), ("vault", target.description), ("keeper", keeper.description),
-            ("keeper_side", closing.opposite.name), ("size", PerpUnits.formatSize(Int64(backstopSize))),
-            ("price", OraclePrice.format(backstop)), ("quote", PerpUnits.formatQuote(Int128(backstopQuote))),
+            ("market", .text(symbol)), ("vault", .vault(target)), ("keeper", .vault(keeper)),
+            ("keeper_side", .text(closing.opposite.name)), ("size", .size(Int64(backstopSize))),
+            ("price", .price(backstop)), ("quote", .quote(Int128(backstopQuote))),
         ]))
         parts.backstopSize = backstopSize
         parts.backstopQuote = backstopQuote

@@ -120,12 +120,11 @@ enum LiquidationAdmin {
         return [Event("liquidation_config_set", describe(settings))]
     }
 
-    static func describe(_ s: LiquidationSettings) -> [(String, String)] {
-        func usdc(_ v: UInt128) -> String { Amount.format(v, decimals: 6) }
-        return [("fee_ppm", String(s.feePpm)), ("max_fee", usdc(s.maxFee)), ("keeper_tip", usdc(s.keeperTip)),
-                ("keeper_share_ppm", String(s.keeperSharePpm)), ("max_bounty", usdc(s.maxBounty)), ("buffer_ppm", String(s.bufferPpm)),
-                ("max_position_notional_per_block", usdc(s.maxPositionNotionalPerBlock)),
-                ("max_vault_notional_per_block", usdc(s.maxVaultNotionalPerBlock)),
-                ("backstop_discount_ppm", String(s.backstopDiscountPpm))]
+    static func describe(_ s: LiquidationSettings) -> [(String, EventValue)] {
+        [("fee_ppm", .number(s.feePpm)), ("max_fee", .usdc(s.maxFee)), ("keeper_tip", .usdc(s.keeperTip)),
+         ("keeper_share_ppm", .number(s.keeperSharePpm)), ("max_bounty", .usdc(s.maxBounty)), ("buffer_ppm", .number(s.bufferPpm)),
+         ("max_position_notional_per_block", .usdc(s.maxPositionNotionalPerBlock)),
+         ("max_vault_notional_per_block", .usdc(s.maxVaultNotionalPerBlock)),
+         ("backstop_discount_ppm", .number(s.backstopDiscountPpm))]
     }
 }

@@ -115,21 +115,21 @@ extension Liquidation.Plan {
         let (notional, excess, fee, bounty) = (settled.notional, settled.surplus, settled.fee, settled.bounty)
         let (deficitPaid, deficitDeleveraged, socializedLoss) = (settled.deficitPaid, settled.deficitDeleveraged, settled.socializedLoss)
         return Event("liquidation", [
-            ("vault", target.description), ("market", symbol), ("keeper", keeper.description),
-            ("side", closing.name), ("position", PerpUnits.formatSize(position.size)),
-            ("oracle_price", OraclePrice.format(price)), ("equity", PerpUnits.formatQuote(risk.equity)),
-            ("maintenance", PerpUnits.formatQuote(Int128(risk.maintenance))),
-            ("needed_size", PerpUnits.formatSize(Int64(needed))), ("planned_size", PerpUnits.formatSize(Int64(planned))),
-            ("bankruptcy_price", OraclePrice.format(bankruptcy)),
-            ("book_size", PerpUnits.formatSize(Int64(bookSize))),
-            ("backstop_size", PerpUnits.formatSize(Int64(backstopSize))), ("backstop_price", OraclePrice.format(backstop)),
-            ("adl_size", PerpUnits.formatSize(Int64(adl.filled))),
-            ("closed_size", PerpUnits.formatSize(Int64(closed))), ("closed_notional", PerpUnits.formatQuote(Int128(notional))),
-            ("surplus", PerpUnits.formatQuote(excess)), ("fee", PerpUnits.formatQuote(Int128(fee))),
-            ("bounty", PerpUnits.formatQuote(Int128(bounty))), ("deficit_paid", PerpUnits.formatQuote(Int128(deficitPaid))),
-            ("deficit_deleveraged", PerpUnits.formatQuote(Int128(deficitDeleveraged))),
-            ("socialized_size", PerpUnits.formatSize(Int64(socializedSize))), ("socialized_loss", PerpUnits.formatQuote(Int128(socializedLoss))),
-            ("insurance_fund", PerpUnits.formatQuote(Int128(fundAfter))),
+            ("vault", .vault(target)), ("market", .text(symbol)), ("keeper", .vault(keeper)),
+            ("side", .text(closing.name)), ("position", .size(position.size)),
+            ("oracle_price", .price(price)), ("equity", .quote(risk.equity)),
+            ("maintenance", .quote(Int128(risk.maintenance))),
+            ("needed_size", .size(Int64(needed))), ("planned_size", .size(Int64(planned))),
+            ("bankruptcy_price", .price(bankruptcy)),
+            ("book_size", .size(Int64(bookSize))),
+            ("backstop_size", .size(Int64(backstopSize))), ("backstop_price", .price(backstop)),
+            ("adl_size", .size(Int64(adl.filled))),
+            ("closed_size", .size(Int64(closed))), ("closed_notional", .quote(Int128(notional))),
+            ("surplus", .quote(excess)), ("fee", .quote(Int128(fee))),
+            ("bounty", .quote(Int128(bounty))), ("deficit_paid", .quote(Int128(deficitPaid))),
+            ("deficit_deleveraged", .quote(Int128(deficitDeleveraged))),
+            ("socialized_size", .size(Int64(socializedSize))), ("socialized_loss", .quote(Int128(socializedLoss))),
+            ("insurance_fund", .quote(Int128(fundAfter))),
         ])
     }
 }

@@ -85,9 +85,9 @@ enum SocializedLoss {
             v.quote = try v.quote.subtracting(Int128(checked: loss))
             state.putVault(s.vault, v)
             events.append(Event("socialized_loss", [
-                ("market", market.params.symbol), ("bankrupt_vault", bankrupt.description), ("vault", s.vault.description),
-                ("size", PerpUnits.formatSize(Int64(s.size))), ("price", OraclePrice.format(price)),
-                ("loss", PerpUnits.formatQuote(Int128(loss))),
+                ("market", .text(market.params.symbol)), ("bankrupt_vault", .vault(bankrupt)), ("vault", .vault(s.vault)),
+                ("size", .size(Int64(s.size))), ("price", .price(price)),
+                ("loss", .quote(Int128(loss))),
             ]))
         }
         guard deficit > 0 else { return }

@@ -97,9 +97,9 @@ public enum Funding {
                 }
                 market.lastFundingRatePpm = rate
                 events.append(Event("funding", [
-                    ("market", p.symbol), ("rate_ppm", String(rate)), ("intervals", String(intervals)),
-                    ("price", price.map(OraclePrice.format) ?? ""), ("samples", String(market.premiumSamples)),
-                    ("index", String(market.fundingIndex)), ("status", status),
+                    ("market", .text(p.symbol)), ("rate_ppm", .number(rate)), ("intervals", .number(intervals)),
+                    ("price", price.map(EventValue.price) ?? .absent), ("samples", .number(market.premiumSamples)),
+                    ("index", .number(market.fundingIndex)), ("status", .text(status)),
                 ]))
                 market.premiumSumPpm = 0
                 market.premiumSamples = 0

@@ -52,13 +52,12 @@ enum MarketAdmin {
         }
     }
 
-    static func describe(_ p: PerpMarketParams) -> [(String, String)] {
-        [("market", p.symbol), ("id", String(p.id)), ("oracle_market", String(p.oracleMarket)),
-         ("tick_size", OraclePrice.format(p.tickSize)), ("step_size", PerpUnits.formatSize(Int64(p.stepSize))),
-         ("maker_fee_ppm", String(p.makerFeePpm)), ("taker_fee_ppm", String(p.takerFeePpm)),
-         ("tiers", p.tiers.map { "\($0.maxNotional.map { Amount.format($0, decimals: 6) } ?? "inf"):\($0.initialPpm)/\($0.maintenancePpm)" }.joined(separator: ",")),
-         ("active", p.active ? "true" : "false"), ("kind", p.instrument.kindName)]
-            + (p.instrument.expiryMs.map { [("expiry", UTCTime.format($0))] } ?? [])
-            + { if case .option(_, let k, _, let vol) = p.instrument { return [("strike", OraclePrice.format(k)), ("volatility_oracle", String(vol))] } else { return [] } }()
+    static func describe(_ p: PerpMarketParams) -> [(String, EventValue)] {
+        [("market", .text(p.symbol)), ("id", .number(p.id)), ("oracle_market", .number(p.oracleMarket)),
+         ("tick_size", .price(p.tickSize)), ("step_size", .size(Int64(p.stepSize))),
+         ("maker_fee_ppm", .number(p.makerFeePpm)), ("taker_fee_ppm", .number(p.takerFeePpm)),
+         ("tiers", .marginTiers(p.tiers)), ("active", .bool(p.active)), ("kind", .text(p.instrument.kindName))]
+            + (p.instrument.expiryMs.map { [("expiry", EventValue.time($0))] } ?? [])
+            + { if case .option(_, let k, _, let vol) = p.instrument { return [("strike", .price(k)), ("volatility_oracle", .number(vol))] } else { return [] } }()
     }
 }

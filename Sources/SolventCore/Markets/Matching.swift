@@ -130,14 +130,14 @@ enum Matching {
         let id = state.nextOrderID()
         state.setNextOrderID(id + 1)
         var events = [Event("order_placed", [
-            ("order_id", String(id)), ("owner", owner.text), ("vault", String(req.vault)), ("market", p.symbol),
-            ("side", req.side.name), ("kind", req.kind == .limit ? "limit" : "market"), ("time_in_force", req.timeInForce.name),
-            ("reduce_only", req.reduceOnly ? "true" : "false"), ("price", OraclePrice.format(req.price)),
-            ("size", PerpUnits.formatSize(Int64(size))),
+            ("order_id", .number(id)), ("owner", .address(owner)), ("vault", .number(req.vault)), ("market", .text(p.symbol)),
+            ("side", .text(req.side.name)), ("kind", req.kind == .limit ? "limit" : "market"), ("time_in_force", .text(req.timeInForce.name)),
+            ("reduce_only", .bool(req.reduceOnly)), ("price", .price(req.price)),
+            ("size", .size(Int64(size))),
         ])]
         var remaining = size
         if req.timeInForce != .postOnly {
-            let taker = Taker(vault: vaultID, side: req.side, limit: req.price, feePpm: p.takerFeePpm, order: String(id))
+            let taker = Taker(vault: vaultID, side: req.side, limit: req.price, feePpm: p.takerFeePpm, order: .number(id))
             remaining = try match(taker, size: size, market: &market, context: context, state: state, events: &events).remaining
         }
         state.putPerpMarket(market)
@@ -145,10 +145,10 @@ enum Matching {
             if req.kind == .limit, req.timeInForce != .immediateOrCancel {
                 OrderBook.insert(Order(id: id, owner: owner, vault: req.vault, market: req.market, side: req.side, price: req.price,
                                        size: size, remaining: remaining, reduceOnly: req.reduceOnly, placedAtHeight: context.height), state)
-                events.append(Event("order_rested", [("order_id", String(id)), ("remaining", PerpUnits.formatSize(Int64(remaining)))]))
+                events.append(Event("order_rested", [("order_id", .number(id)), ("remaining", .size(Int64(remaining)))]))
             } else {
-                events.append(Event("order_canceled", [("order_id", String(id)), ("reason", "immediate_or_cancel"),
-                                                       ("remaining", PerpUnits.formatSize(Int64(remaining)))]))
+                events.append(Event("order_canceled", [("order_id", .number(id)), ("reason", "immediate_or_cancel"),
+                                                       ("remaining", .size(Int64(remaining)))]))
             }
         }
         // The margin the order actually left (its fills may differ from the worst case above).
@@ -176,7 +176,7 @@ enum Matching {
         let limit: UInt64
         let feePpm: UInt32
         /// Its order id in fill events ("liquidation" for a liquidation, which has no order).
-        let order: String
+        let order: EventValue
         /// A liquidation past its bankruptcy price: what the insurance fund can pay for fills worse
         /// than that price (liquidation.md, "Execution", step 2). Nil for orders.
         var budget: DeficitBudget? = nil
@@ -244,7 +244,7 @@ enum Matching {
                 if maker.owner == owner {
                     // Self-trade prevention: the resting order is cancelled, the incoming one goes on.
                     OrderBook.remove(maker, state)
-                    events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", "self_trade")]))
+                    events.append(Event("order_canceled", [("order_id", .number(maker.id)), ("reason", "self_trade")]))
                     continue
                 }
                 var fill = min(remaining, maker.remaining)
@@ -254,7 +254,7 @@ enum Matching {
                     fill = min(fill, reducible)
                     if fill == 0 {
                         OrderBook.remove(maker, state)
-                        events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", "reduce_only")]))
+                        events.append(Event("order_canceled", [("order_id", .number(maker.id)), ("reason", "reduce_only")]))
                         continue
                     }
                 }
@@ -273,7 +273,7 @@ enum Matching {
                     break
                 case .refused(let code):
                     OrderBook.remove(maker, state)
-                    events.append(Event("order_canceled", [("order_id", String(maker.id)), ("reason", code.name)]))
+                    events.append(Event("order_canceled", [("order_id", .number(maker.id)), ("reason", .text(code.name))]))
                     continue
                 case .priceUnavailable:
                     // Stale price: a resting order that would add risk waits on the book.
@@ -291,12 +291,12 @@ enum Matching {
                 if maker.remaining == 0 { OrderBook.remove(maker, state) } else { OrderBook.update(maker, state) }
                 market.lastTradePrice = maker.price
                 events.append(Event("fill", [
-                    ("market", market.params.symbol), ("price", OraclePrice.format(maker.price)), ("size", PerpUnits.formatSize(Int64(fill))),
-                    ("quote", PerpUnits.formatQuote(Int128(quote))), ("taker_side", taker.side.name),
-                    ("maker", maker.owner.text), ("maker_vault", String(maker.vault)), ("maker_order", String(maker.id)),
-                    ("maker_fee", PerpUnits.formatQuote(Int128(makerResult.fee))),
-                    ("taker", owner.text), ("taker_vault", String(taker.vault.number)), ("taker_order", taker.order),
-                    ("taker_fee", PerpUnits.formatQuote(Int128(takerResult.fee))),
+                    ("market", .text(market.params.symbol)), ("price", .price(maker.price)), ("size", .size(Int64(fill))),
+                    ("quote", .quote(Int128(quote))), ("taker_side", .text(taker.side.name)),
+                    ("maker", .address(maker.owner)), ("maker_vault", .number(maker.vault)), ("maker_order", .number(maker.id)),
+                    ("maker_fee", .quote(Int128(makerResult.fee))),
+                    ("taker", .address(owner)), ("taker_vault", .number(taker.vault.number)), ("taker_order", taker.order),
+                    ("taker_fee", .quote(Int128(takerResult.fee))),
                 ]))
             }
             if !moreBeyondBatch { break }
@@ -343,15 +343,15 @@ enum Matching {
         }
         guard order.owner == sender else { throw ProtocolError(.notOrderOwner, "order \(id) belongs to \(order.owner)") }
         OrderBook.remove(order, state)
-        return [Event("order_canceled", [("order_id", String(id)), ("reason", "canceled"),
-                                          ("remaining", PerpUnits.formatSize(Int64(order.remaining)))])]
+        return [Event("order_canceled", [("order_id", .number(id)), ("reason", "canceled"),
+                                          ("remaining", .size(Int64(order.remaining)))])]
     }
 
     static func cancelAll(vault: UInt32, market: UInt32, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
         guard state.perpMarket(market) != nil else { throw ProtocolError(.unknownMarket, "market \(market) does not exist") }
         let orders = OrderBook.orders(owner: sender, vault: vault, market: market, state: state)
         for o in orders { OrderBook.remove(o, state) }
-        return [Event("orders_canceled", [("owner", sender.text), ("vault", String(vault)),
-                                          ("market", state.perpMarket(market)!.params.symbol), ("count", String(orders.count))])]
+        return [Event("orders_canceled", [("owner", .address(sender)), ("vault", .number(vault)),
+                                          ("market", .text(state.perpMarket(market)!.params.symbol)), ("count", .number(orders.count))])]
     }
 }

@@ -29,8 +29,8 @@ enum Settlement {
                 OrderBook.scan(market: market.id, side: side, state: state) { resting.append($0); return true }
                 for o in resting {
                     OrderBook.remove(o, state)
-                    events.append(Event("order_canceled", [("order_id", String(o.id)), ("reason", "settlement"),
-                                                           ("remaining", PerpUnits.formatSize(Int64(o.remaining)))]))
+                    events.append(Event("order_canceled", [("order_id", .number(o.id)), ("reason", "settlement"),
+                                                           ("remaining", .size(Int64(o.remaining)))]))
                 }
                 canceled += resting.count
             }
@@ -47,9 +47,9 @@ enum Settlement {
                                                       feePpm: 0, market: &market, state: state) else { continue }
                     if long { longs += size; received += quote } else { paid += quote }
                     events.append(Event("settlement", [
-                        ("market", symbol), ("vault", vault.description), ("size", PerpUnits.formatSize(position.size)),
-                        ("price", OraclePrice.format(price)), ("quote", PerpUnits.formatQuote(long ? Int128(quote) : -Int128(quote))),
-                        ("realized_pnl", PerpUnits.formatQuote(fill.realizedPnl)),
+                        ("market", .text(symbol)), ("vault", .vault(vault)), ("size", .size(position.size)),
+                        ("price", .price(price)), ("quote", .quote(long ? Int128(quote) : -Int128(quote))),
+                        ("realized_pnl", .quote(fill.realizedPnl)),
                     ]))
                 }
             }
@@ -58,10 +58,10 @@ enum Settlement {
             market.params.active = false
             state.putPerpMarket(market)
             events.append(Event("market_settled", [
-                ("market", symbol), ("expiry_ms", String(expiry)), ("underlying_price", OraclePrice.format(underlying)),
-                ("settlement_price", OraclePrice.format(price)), ("settled_size", PerpUnits.formatSize(Int64(longs))),
-                ("paid_to_longs", PerpUnits.formatQuote(Int128(received))), ("paid_by_shorts", PerpUnits.formatQuote(Int128(paid))),
-                ("orders_canceled", String(canceled)),
+                ("market", .text(symbol)), ("expiry_ms", .number(expiry)), ("underlying_price", .price(underlying)),
+                ("settlement_price", .price(price)), ("settled_size", .size(Int64(longs))),
+                ("paid_to_longs", .quote(Int128(received))), ("paid_by_shorts", .quote(Int128(paid))),
+                ("orders_canceled", .number(canceled)),
             ]))
         }
         return events

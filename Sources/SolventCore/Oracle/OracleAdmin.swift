@@ -12,7 +12,7 @@ enum OracleAdmin {
         guard config.signers.count < 64 else { throw ProtocolError(.invalidOracleConfig, "the oracle has the maximum of 64 signers") }
         config.add(signer)
         state.putOracleConfig(config)
-        return [Event("oracle_signer_added", [("signer", signer.hex), ("signers", String(config.signers.count))])]
+        return [Event("oracle_signer_added", [("signer", .key(signer)), ("signers", .number(config.signers.count))])]
     }
 
     static func removeSigner(_ signer: Bytes32, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
@@ -24,7 +24,7 @@ enum OracleAdmin {
         config.remove(signer)
         try config.settings.validate(signerCount: config.signers.count)
         state.putOracleConfig(config)
-        return [Event("oracle_signer_removed", [("signer", signer.hex), ("signers", String(config.signers.count))])]
+        return [Event("oracle_signer_removed", [("signer", .key(signer)), ("signers", .number(config.signers.count))])]
     }
 
     static func setSettings(_ settings: OracleSettings, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
@@ -34,9 +34,9 @@ enum OracleAdmin {
         config.settings = settings
         state.putOracleConfig(config)
         return [Event("oracle_config_changed", [
-            ("quorum", String(settings.quorum)), ("max_report_age_ms", String(settings.maxReportAgeMs)),
-            ("max_future_skew_ms", String(settings.maxFutureSkewMs)), ("min_update_interval_ms", String(settings.minUpdateIntervalMs)),
-            ("max_move_ppm", String(settings.maxMovePpm)), ("stale_after_ms", String(settings.staleAfterMs)),
+            ("quorum", .number(settings.quorum)), ("max_report_age_ms", .number(settings.maxReportAgeMs)),
+            ("max_future_skew_ms", .number(settings.maxFutureSkewMs)), ("min_update_interval_ms", .number(settings.minUpdateIntervalMs)),
+            ("max_move_ppm", .number(settings.maxMovePpm)), ("stale_after_ms", .number(settings.staleAfterMs)),
         ])]
     }
 
@@ -61,8 +61,8 @@ enum OracleAdmin {
         market.reports = []
         state.putOracleMarket(market)
         return [Event("oracle_price", [
-            ("market", market.symbol), ("price", OraclePrice.format(price)), ("median", OraclePrice.format(price)),
-            ("previous", previous > 0 ? OraclePrice.format(previous) : ""), ("reports", "0"), ("status", "fresh"),
+            ("market", .text(market.symbol)), ("price", .price(price)), ("median", .price(price)),
+            ("previous", previous > 0 ? .price(previous) : .absent), ("reports", .number(0)), ("status", "fresh"),
             ("source", "devnet_override"),
         ])]
     }

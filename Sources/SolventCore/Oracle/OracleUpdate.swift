@@ -104,8 +104,8 @@ public enum OracleUpdate {
         for r in reports { market.recordSigner(r.signer, at: r.timestampMs) }
         state.putOracleMarket(market)
         return [Event("oracle_price", [
-            ("market", market.symbol), ("price", OraclePrice.format(price)), ("median", OraclePrice.format(median)),
-            ("previous", previous > 0 ? OraclePrice.format(previous) : ""), ("reports", String(reports.count)),
+            ("market", .text(market.symbol)), ("price", .price(price)), ("median", .price(median)),
+            ("previous", previous > 0 ? .price(previous) : .absent), ("reports", .number(reports.count)),
             ("status", market.clamped ? "clamped" : "fresh"),
         ])]
     }

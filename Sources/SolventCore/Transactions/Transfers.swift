@@ -17,8 +17,8 @@ enum Transfers {
         state.putAccount(sender, from)
         state.putAccount(recipient, to)
         return [Event("transfer", [
-            ("from", sender.text), ("to", recipient.text),
-            ("asset", asset.symbol), ("amount", asset.format(amount)),
+            ("from", .address(sender)), ("to", .address(recipient)),
+            ("asset", .text(asset.symbol)), ("amount", .amount(amount, of: asset)),
         ])]
     }
 
@@ -42,7 +42,7 @@ enum Transfers {
             try checkVaultLimit(number, state)
             vault = Vault()
             account.vaultCount += 1
-            events.append(Event("vault_opened", [("owner", owner.text), ("vault", String(number)), ("mode", vault.mode.name)]))
+            events.append(Event("vault_opened", [("owner", .address(owner)), ("vault", .number(number)), ("mode", .text(vault.mode.name))]))
         } else {
             throw ProtocolError(.vaultNumberGap,
                 "vault \(number) cannot be opened: the next vault number for this account is \(account.vaultCount)")
@@ -60,8 +60,8 @@ enum Transfers {
         state.putAccount(owner, account)
         state.putVault(id, vault)
         events.append(Event("deposit", [
-            ("owner", owner.text), ("vault", String(number)),
-            ("asset", asset.symbol), ("amount", asset.format(amount)),
+            ("owner", .address(owner)), ("vault", .number(number)),
+            ("asset", .text(asset.symbol)), ("amount", .amount(amount, of: asset)),
         ]))
         return events
     }
@@ -106,8 +106,8 @@ enum Transfers {
             }
         }
         return [Event("withdraw", [
-            ("owner", owner.text), ("vault", String(number)),
-            ("asset", asset.symbol), ("amount", asset.format(amount)),
+            ("owner", .address(owner)), ("vault", .number(number)),
+            ("asset", .text(asset.symbol)), ("amount", .amount(amount, of: asset)),
         ])]
     }
 
@@ -121,10 +121,10 @@ enum Transfers {
             throw ProtocolError(.vaultNumberGap, "the next vault number for this account is \(account.vaultCount)")
         }
         try checkVaultLimit(number, state)
-        var attributes = [("owner", owner.text), ("vault", String(number)), ("mode", mode.name)]
+        var attributes: [(String, EventValue)] = [("owner", .address(owner)), ("vault", .number(number)), ("mode", .text(mode.name))]
         if case .isolated(let market) = mode {
             guard let m = state.perpMarket(market) else { throw ProtocolError(.unknownMarket, "market \(market) does not exist") }
-            attributes.append(("market", m.params.symbol))
+            attributes.append(("market", .text(m.params.symbol)))
         }
         account.vaultCount += 1
         state.putAccount(owner, account)

@@ -8,7 +8,7 @@ import SolventWire
 
 extension EventReply {
     init(_ e: Event) {
-        self.init(type: e.type, attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        self.init(type: e.type, attributes: Dictionary(e.attributes.map { ($0.key, $0.value.rendered) }, uniquingKeysWith: { a, _ in a }))
     }
 }
 
