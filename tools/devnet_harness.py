@@ -51,11 +51,12 @@ class Devnet:
         except json.JSONDecodeError:
             return {"raw": out.stdout}
 
-    def start(self):
+    def start(self, *node_options):
+        """`node_options` are more `solventd devnet` options (limits, timeouts)."""
         self.log = open(os.path.join(self.work, "node.log"), "w")
         self.node = subprocess.Popen(
             [os.path.join(BIN, "solventd"), "devnet", "--home", os.path.join(self.work, "node"), "--rpc", f"127.0.0.1:{self.port}",
-             "--manual", "--no-feeder", "--config-out", os.path.join(self.work, "devnet.json"), "--log-level", "warning"],
+             "--manual", "--no-feeder", "--config-out", os.path.join(self.work, "devnet.json"), "--log-level", "warning", *node_options],
             stdout=subprocess.DEVNULL, stderr=self.log)
         for _ in range(150):
             if subprocess.run([os.path.join(BIN, "solvent"), "query", "status"], env=self.env, capture_output=True).returncode == 0:
