@@ -18,6 +18,7 @@ each answer against the document, never against Swift names:
     `x-websocket-messages` schema;
   * coverage: every router route answered at least once, and every status the document lists for
     it was seen, except those in UNPROVOKED (each with the reason it is not provoked here);
+  * the document's own examples (responses, stream messages, schemas) against their schemas;
   * the server's limits: 431, 408 and 503 on every route, 413 on every route that reads a body,
     403 on every devnet control from the same home restarted without devnet mode.
 
@@ -100,7 +101,7 @@ def main():
                 restarted.kill()
         shutil.rmtree(net.work, ignore_errors=True)
 
-    failures = exchanges.validate(document) + exchanges.drive_failures
+    failures = document.example_failures() + exchanges.validate(document) + exchanges.drive_failures
     failures += coverage(document, routes, exchanges)
     for line in failures:
         print("FAIL: " + line)

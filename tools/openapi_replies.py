@@ -113,6 +113,36 @@ class ResponseDocument:
             out.append((json_pointer(error.absolute_path), message + choice, f"`{error.validator}` at #{self.where(error)}"))
         return out
 
+    def example_failures(self):
+        """The document's own examples against the schemas beside them: a reader copies them."""
+        failures = []
+        for route, item in (self.doc.get("paths") or {}).items():
+            for method, operation in item.items():
+                if method not in HTTP_METHODS:
+                    continue
+                for status in (operation.get("responses") or {}):
+                    pointer, response = self.response(method, route, status)
+                    where = f"{method.upper()} {route} {status}"
+                    for media, content in (response.get("content") or {}).items():
+                        if media != "application/json" or "schema" not in content:
+                            continue
+                        named = dict(content.get("examples") or {})
+                        if "example" in content:
+                            named["example"] = {"value": content["example"]}
+                        for name, example in named.items():
+                            if "$ref" in example:
+                                example = self.node(example["$ref"].split("#", 1)[1])
+                            failures += [f"{where} example {name} at {p}: {text} [{rule}]" for p, text, rule in
+                                         self.errors(f"{pointer}/content/{escape(media)}/schema", example.get("value"))]
+                    for name, example in (response.get("x-websocket-message-examples") or {}).items():
+                        failures += [f"{where} stream example {name} at {p}: {text} [{rule}]" for p, text, rule in
+                                     self.errors(f"{pointer}/{STREAM_MESSAGES}", example)]
+        for name, schema in ((self.doc.get("components") or {}).get("schemas") or {}).items():
+            for i, example in enumerate(schema.get("examples") or []):
+                failures += [f"schema {name} example {i} at {p}: {text} [{rule}]" for p, text, rule in
+                             self.errors(f"/components/schemas/{escape(name)}", example)]
+        return failures
+
     @staticmethod
     def branch_errors(error):
         """A oneOf/anyOf's errors, only the branch its `discriminator` names when the instance names one."""
