@@ -20,7 +20,7 @@ from collections import namedtuple
 from urllib.parse import urlencode
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -53,6 +53,14 @@ class ResponseDocument:
         self.locations = {}
         index_locations(self.closed, "", self.locations)
         self.registry = Registry().with_resource(DOCUMENT_URI, DRAFT202012.create_resource(self.closed))
+        # Every `$ref` a validation follows, to tell which shapes no answer ever reached.
+        self.evaluated = set()
+        follow = Draft202012Validator.VALIDATORS["$ref"]
+
+        def traced(validator, ref, instance, schema):
+            self.evaluated.add(ref.split("#", 1)[-1])
+            yield from follow(validator, ref, instance, schema)
+        self.validator_class = validators.extend(Draft202012Validator, {"$ref": traced})
 
     @staticmethod
     def schema_roots(doc):
@@ -99,7 +107,7 @@ class ResponseDocument:
 
     def errors(self, schema_pointer, instance):
         """(pointer in the instance, message, rule) for each way `instance` breaks the schema at `schema_pointer`."""
-        validator = Draft202012Validator({"$ref": f"{DOCUMENT_URI}#{schema_pointer}"}, registry=self.registry,
+        validator = self.validator_class({"$ref": f"{DOCUMENT_URI}#{schema_pointer}"}, registry=self.registry,
                                          format_checker=FormatChecker())
         out = []
         for error in validator.iter_errors(instance):
@@ -112,6 +120,27 @@ class ResponseDocument:
             message = error.message if len(error.message) <= 240 else error.message[:240] + "..."
             out.append((json_pointer(error.absolute_path), message + choice, f"`{error.validator}` at #{self.where(error)}"))
         return out
+
+    def unevaluated_schemas(self):
+        """Component schemas that responses or stream messages use (through `$ref`s) but no answer reached
+        so far: a shape nothing checked, because the chain had nothing to show in it."""
+        wanted, stack = set(), []
+        for route, item in (self.doc.get("paths") or {}).items():
+            for method, operation in item.items():
+                if method in HTTP_METHODS:
+                    for status in operation.get("responses") or {}:
+                        stack.append(self.response(method, route, status)[1])
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/") and ref[1:] not in wanted:
+                    wanted.add(ref[1:])
+                    stack.append(self.node(ref[1:]))
+                stack.extend(v for k, v in node.items() if k not in ("examples", "example", "x-websocket-message-examples"))
+            elif isinstance(node, list):
+                stack.extend(node)
+        return sorted(wanted - self.evaluated)
 
     def example_failures(self):
         """The document's own examples against the schemas beside them: a reader copies them."""
