@@ -76,4 +76,29 @@ import Testing
             #expect(node.store.genesis.chainId == DevnetKeys.devnetChainId)
         }
     }
+
+    /// Blocks start at 1, so `from_height=0` is cut too: a `truncated` notice naming height 1
+    /// comes between the hello and the first block (rpc.md, "Block stream").
+    @Test func blockStreamFromHeightZeroSaysItStartsAtOne() async throws {
+        try await NodeFixtures.withNode(mode: .manual, live: true) { _, client in
+            _ = try await client.mine(2)
+            let port = try #require(client.port)
+            let messages = Mutex<[String]>([])
+            var logger = Logger(label: "ws")
+            logger.logLevel = .warning
+            let watcher = Task {
+                try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: 0, logger: logger) { text in
+                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+                    let type = object["type"] as? String ?? "?"
+                    let height = (object["block"] as? [String: Any])?["height"] ?? object["height"] ?? "?"
+                    return messages.withLock { $0.append("\(type) \(height)"); return $0.count < 4 }
+                }
+            }
+            // A live block after the hello, so that the stream has a fourth message either way.
+            for _ in 0..<100 where messages.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+            _ = try await client.mine(1)
+            try await watcher.value
+            #expect(messages.withLock { $0 } == ["hello 2", "truncated 1", "block 1", "block 2"])
+        }
+    }
 }
