@@ -3,11 +3,12 @@
 
 tools/check-openapi.py compares the document with the router by paths only. This script starts a
 manual-block devnet (tools/devnet_harness.py, `solventd devnet --manual --no-feeder`), builds a
-chain with something in every view (deposits, resting orders and fills, a portfolio vault with a
-perpetual, a future and an option, oracle overrides, a liquidation, a collateral auction and a
-take, funding, snapshots), then calls every route the Swift router registers (found exactly as
-tools/check-openapi.py finds them) for its success and its documented error answers, and checks
-each answer against the document, never against Swift names:
+chain with something in every view (deposits, resting orders and fills, a portfolio vault with
+perpetuals, a future and an option, oracle overrides and signed reports, a liquidation, a
+collateral auction and a take, funding, cancels and every admin transaction, snapshots), then
+calls every route the Swift router registers (found exactly as tools/check-openapi.py finds them)
+for its success and its documented error answers, and checks each answer against the document,
+never against Swift names:
 
   * the status is one the document lists for that route and method;
   * the Content-Type is the response's documented media type;
@@ -18,7 +19,7 @@ each answer against the document, never against Swift names:
     `x-websocket-messages` schema;
   * coverage: every router route answered at least once, every status the document lists for it
     seen, except those in UNPROVOKED (each with the reason it is not provoked here), and every
-    schema the responses use reached by some answer;
+    schema the responses use matched by some answer (a oneOf branch no answer took fails);
   * the document's own examples (responses, stream messages, schemas) against their schemas;
   * the server's limits: 431, 408 and 503 on every route, 413 on every route that reads a body,
     403 on every devnet control from the same home restarted without devnet mode.
@@ -59,12 +60,16 @@ UNPROVOKED = {
 }
 
 
-def router_routes():
-    """(METHOD, route) pairs of the Swift router, read as tools/check-openapi.py reads them."""
-    spec = importlib.util.spec_from_file_location("check_openapi", os.path.join(ROOT, "tools", "check-openapi.py"))
+def load_module(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.swift_routes(ROOT)
+    return module
+
+
+def router_routes():
+    """(METHOD, route) pairs of the Swift router, read as tools/check-openapi.py reads them."""
+    return load_module("check_openapi", os.path.join(ROOT, "tools", "check-openapi.py")).swift_routes(ROOT)
 
 
 def main():
@@ -104,7 +109,8 @@ def main():
         return 1
     statuses = sum(len(s) for s in exchanges.statuses().values())
     print(f"OK: {len(exchanges.replies)} answers and {exchanges.stream_messages} stream messages from a devnet validate against "
-          f"{os.path.relpath(args.spec, ROOT)}; all {len(routes)} router routes answered, {statuses} route statuses seen")
+          f"{os.path.relpath(args.spec, ROOT)}; all {len(routes)} router routes answered, {statuses} route statuses seen, "
+          "every response schema matched by an answer, every example valid")
     return 0
 
 
@@ -240,6 +246,7 @@ def drive(net, x, routes, document):
     mine(x)
     x.call("GET", "/v1/auctions", query={"all": "true", "limit": 10}, expect=200)
 
+    cancels_and_admin(net, x, dev)
     views(x, dev, status)
     submissions(net, x, dev)
     devnet_controls(x)
@@ -252,6 +259,45 @@ def drive(net, x, routes, document):
         if "413" in document.statuses(method, route):   # routes that read no body (snapshot) list no 413
             x.oversized_body(route)
     x.over_connection_cap(sorted(routes), MAX_CONNECTIONS)
+
+
+def cancels_and_admin(net, x, dev):
+    """The remaining transaction kinds, so that blocks show every action shape: order cancels and the
+    admin's (signers, oracle and auction limits, a listing, and the liquidation parameters, which no
+    CLI command sends: built from transactions.md by the spec's own Python client)."""
+    say("cancels and the admin's transactions, each at the values the devnet already has")
+    net.tx("order", "place", "ETH-PERP", "sell", "1", "--price", "3500", "--from", "dev1")
+    net.tx("order", "place", "ETH-PERP", "sell", "1", "--price", "3600", "--from", "dev1")
+    mine(x)
+    orders = x.call("GET", "/v1/orders/{address}", concrete("/v1/orders/{address}", {"address": dev["dev1"]}),
+                    query={"market": "ETH-PERP"}, expect=200) or []
+    x.require(len(orders) == 2, "dev1 rests two ETH-PERP asks")
+    admin = next(a for a in net.config["accounts"] if a["name"] == "admin")
+    nonce = (x.call("GET", "/v1/accounts/{address}", concrete("/v1/accounts/{address}", {"address": admin["address"]}),
+                    expect=200) or {}).get("nonce", 0)
+    x.call("POST", "/v1/txs", body={"tx": liquidation_set_config(net.config["chain_id"], admin["private_key"], nonce)},
+           expect=202)
+    mine(x)
+    if orders:
+        net.tx("order", "cancel", str(orders[0]["order_id"]), "--from", "dev1")
+    net.tx("order", "cancel-all", "ETH-PERP", "--from", "dev1")
+    net.tx("oracle", "add-signer", dev["dev8"], "--from", "admin")
+    net.tx("oracle", "remove-signer", dev["dev8"], "--from", "admin")
+    net.tx("oracle", "set-config", "--quorum", "3", "--from", "admin")
+    net.tx("auction", "set-config", "--tip", "1", "--from", "admin")
+    net.tx("market", "list", "--like", "BTC-26MAR27", "--symbol", "BTC-2H", "--expiry", "+2h", "--from", "admin")
+    mine(x)
+
+
+def liquidation_set_config(chain_id, private_key, nonce):
+    """Kind 49 with the devnet's own liquidation parameters, the payload transactions.md spells out."""
+    client = load_module("solvent_client", os.path.join(ROOT, "contracts-spec", "examples", "solvent_client.py"))
+    payload = bytes.fromhex("88130000" "00743ba40b0000000000000000000000" "40420f00000000000000000000000000" "400d0300"
+                            "00f2052a010000000000000000000000" "a0860100" "00204aa9d10100000000000000000000"
+                            "005039278c0400000000000000000000" "88130000")
+    seed = bytes.fromhex(private_key)
+    signed, _, _ = client.sign(seed, client.encode_body(chain_id, client.public_key(seed), nonce, 49, payload))
+    return signed.hex()
 
 
 def mine(x, blocks=1):

@@ -58,8 +58,10 @@ class ResponseDocument:
         follow = Draft202012Validator.VALIDATORS["$ref"]
 
         def traced(validator, ref, instance, schema):
-            self.evaluated.add(ref.split("#", 1)[-1])
-            yield from follow(validator, ref, instance, schema)
+            errors = list(follow(validator, ref, instance, schema))
+            if not errors:   # a oneOf's other branches were tried, not matched
+                self.evaluated.add(ref.split("#", 1)[-1])
+            yield from errors
         self.validator_class = validators.extend(Draft202012Validator, {"$ref": traced})
 
     @staticmethod
