@@ -51,20 +51,15 @@ import Testing
             let port = try #require(client.port)
             let received = Mutex<[Int]>([])
             let events = Mutex<[String]>([])
-            var logger = Logger(label: "ws")
-            logger.logLevel = .warning
-            let watcher = Task {
-                try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: 2, logger: logger) { text in
-                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-                    guard object["type"] as? String == "block", let block = object["block"] as? [String: Any] else { return true }
-                    let height = block["height"] as? Int ?? -1
-                    for tx in block["transactions"] as? [[String: Any]] ?? [] {
-                        for e in (tx["receipt"] as? [String: Any])?["events"] as? [[String: Any]] ?? [] {
-                            events.withLock { $0.append(e["type"] as? String ?? "") }
-                        }
+            let watcher = follow(port, from: 2) { object in
+                guard object["type"] as? String == "block", let block = object["block"] as? [String: Any] else { return true }
+                let height = block["height"] as? Int ?? -1
+                for tx in block["transactions"] as? [[String: Any]] ?? [] {
+                    for e in (tx["receipt"] as? [String: Any])?["events"] as? [[String: Any]] ?? [] {
+                        events.withLock { $0.append(e["type"] as? String ?? "") }
                     }
-                    return received.withLock { $0.append(height); return $0.count < 5 }
                 }
+                return received.withLock { $0.append(height); return $0.count < 5 }
             }
             // Wait for the catch-up (blocks 2 and 3), then make two live blocks, one with a transfer.
             for _ in 0..<100 where received.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
@@ -84,21 +79,28 @@ import Testing
             _ = try await client.mine(2)
             let port = try #require(client.port)
             let messages = Mutex<[String]>([])
-            var logger = Logger(label: "ws")
-            logger.logLevel = .warning
-            let watcher = Task {
-                try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: 0, logger: logger) { text in
-                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-                    let type = object["type"] as? String ?? "?"
-                    let height = (object["block"] as? [String: Any])?["height"] ?? object["height"] ?? "?"
-                    return messages.withLock { $0.append("\(type) \(height)"); return $0.count < 4 }
-                }
+            let watcher = follow(port, from: 0) { object in
+                let type = object["type"] as? String ?? "?"
+                let height = (object["block"] as? [String: Any])?["height"] ?? object["height"] ?? "?"
+                return messages.withLock { $0.append("\(type) \(height)"); return $0.count < 4 }
             }
             // A live block after the hello, so that the stream has a fourth message either way.
             for _ in 0..<100 where messages.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
             _ = try await client.mine(1)
             try await watcher.value
             #expect(messages.withLock { $0 } == ["hello 2", "truncated 1", "block 1", "block 2"])
+        }
+    }
+
+    /// Follows the node's block stream in a task, each message as a JSON object, until `onMessage` says stop.
+    private func follow(_ port: Int, from height: UInt64,
+                        _ onMessage: @escaping @Sendable ([String: Any]) -> Bool) -> Task<Void, any Error> {
+        var logger = Logger(label: "ws")
+        logger.logLevel = .warning
+        return Task { [logger] in
+            try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: height, logger: logger) { text in
+                onMessage((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:])
+            }
         }
     }
 }
