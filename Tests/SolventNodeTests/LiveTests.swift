@@ -1,8 +1,8 @@
 import Foundation
 import HummingbirdTesting
 import Logging
-import SolventEngine
 import SolventClient
+import SolventEngine
 import SolventCore
 import SolventCrypto
 import SolventNode
@@ -62,22 +62,16 @@ import Testing
             let received = Mutex<[Int]>([])
             let events = Mutex<[String]>([])
             let (arrivals, arrived) = AsyncStream.makeStream(of: Int.self)
-            var logger = Logger(label: "ws")
-            logger.logLevel = .warning
-            let watcher = Task {
-                defer { arrived.finish() }
-                try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: 2, logger: logger) { text in
-                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-                    guard object["type"] as? String == "block", let block = object["block"] as? [String: Any] else { return true }
-                    let height = block["height"] as? Int ?? -1
-                    for tx in block["transactions"] as? [[String: Any]] ?? [] {
-                        for e in (tx["receipt"] as? [String: Any])?["events"] as? [[String: Any]] ?? [] {
-                            events.withLock { $0.append(e["type"] as? String ?? "") }
-                        }
+            let watcher = follow(port, from: 2, until: arrived) { object in
+                guard object["type"] as? String == "block", let block = object["block"] as? [String: Any] else { return true }
+                let height = block["height"] as? Int ?? -1
+                for tx in block["transactions"] as? [[String: Any]] ?? [] {
+                    for e in (tx["receipt"] as? [String: Any])?["events"] as? [[String: Any]] ?? [] {
+                        events.withLock { $0.append(e["type"] as? String ?? "") }
                     }
-                    arrived.yield(height)
-                    return received.withLock { $0.append(height); return $0.count < 5 }
                 }
+                arrived.yield(height)
+                return received.withLock { $0.append(height); return $0.count < 5 }
             }
             // Wait for the catch-up (blocks 2 and 3) as it arrives, then make two live blocks, one
             // with a transfer.
@@ -90,6 +84,43 @@ import Testing
             #expect(received.withLock { $0 } == [2, 3, 4, 5, 6])
             #expect(events.withLock { $0 } == ["transfer"])
             #expect(node.store.genesis.chainId == DevnetKeys.devnetChainId)
+        }
+    }
+
+    /// Blocks start at 1, so `from_height=0` is cut too: a `truncated` notice naming height 1
+    /// comes between the hello and the first block (rpc.md, "Block stream").
+    @Test func blockStreamFromHeightZeroSaysItStartsAtOne() async throws {
+        try await NodeFixtures.withNode(mode: .manual, live: true) { _, client in
+            _ = try await client.mine(2)
+            let port = try #require(client.port)
+            let messages = Mutex<[String]>([])
+            let (arrivals, arrived) = AsyncStream.makeStream(of: Int.self)
+            let watcher = follow(port, from: 0, until: arrived) { object in
+                let type = object["type"] as? String ?? "?"
+                let height = (object["block"] as? [String: Any])?["height"] ?? object["height"] ?? "?"
+                arrived.yield(0)
+                return messages.withLock { $0.append("\(type) \(height)"); return $0.count < 4 }
+            }
+            // A live block after the hello (as it arrives), so that the stream has a fourth message either way.
+            var next = arrivals.makeAsyncIterator()
+            #expect(await next.next() != nil)
+            _ = try await client.mine(1)
+            try await watcher.value
+            #expect(messages.withLock { $0 } == ["hello 2", "truncated 1", "block 1", "block 2"])
+        }
+    }
+
+    /// Follows the node's block stream in a task, each message as a JSON object, until `onMessage`
+    /// says stop; `arrivals` finishes when the stream ends, so a test waiting on it never hangs.
+    private func follow(_ port: Int, from height: UInt64, until arrivals: AsyncStream<Int>.Continuation,
+                        _ onMessage: @escaping @Sendable ([String: Any]) -> Bool) -> Task<Void, any Error> {
+        var logger = Logger(label: "ws")
+        logger.logLevel = .warning
+        return Task { [logger] in
+            defer { arrivals.finish() }
+            try await BlockWatcher.follow(nodeURL: "http://127.0.0.1:\(port)", fromHeight: height, logger: logger) { text in
+                onMessage((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:])
+            }
         }
     }
 }

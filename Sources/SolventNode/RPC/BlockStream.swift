@@ -64,7 +64,9 @@ struct BlockStream: Sendable {
 
         if let from = fromHeight, from <= head.height {
             let start = max(1, from, head.height >= Self.maxCatchUp ? head.height - Self.maxCatchUp + 1 : 1)
-            if start > max(from, 1) {
+            // Whenever the first block sent is above from_height, also for from_height=0, since
+            // blocks start at 1 (rpc.md, "Block stream").
+            if start > from {
                 try await send(StreamNotice(type: "truncated", message: "catch-up is limited to the last \(Self.maxCatchUp) blocks; fetch older ones from /v1/blocks/{height}", height: start), outbound)
             }
             var h = start
