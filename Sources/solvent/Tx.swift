@@ -55,34 +55,34 @@ struct Tx: AsyncParsableCommand {
         }
     }
 
-    struct Deposit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move collateral from your wallet into one of your vaults (opening it if it is the next number).")
+    /// What a deposit and a withdrawal both take: the signer, AMOUNT ASSET and the vault whose
+    /// collateral moves; only the direction (the action) differs.
+    struct VaultCollateralArguments: ParsableArguments {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var signing: SigningOptions
         @OptionGroup var value: AmountArguments
         @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
 
-        func run() async throws {
+        func send(_ action: (_ vault: UInt32, _ asset: AssetID, _ amount: UInt128) -> TxAction) async throws {
             try await global.run {
                 let (asset, quantums) = try await value.resolve(global.client)
-                try await signAndSend(.deposit(vault: vault, asset: asset, amount: quantums), global, signing)
+                try await signAndSend(action(vault, asset, quantums), global, signing)
             }
         }
     }
 
+    struct Deposit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move collateral from your wallet into one of your vaults (opening it if it is the next number).")
+        @OptionGroup var collateral: VaultCollateralArguments
+
+        func run() async throws { try await collateral.send(TxAction.deposit) }
+    }
+
     struct Withdraw: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move collateral from one of your vaults back to your wallet.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var signing: SigningOptions
-        @OptionGroup var value: AmountArguments
-        @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
+        @OptionGroup var collateral: VaultCollateralArguments
 
-        func run() async throws {
-            try await global.run {
-                let (asset, quantums) = try await value.resolve(global.client)
-                try await signAndSend(.withdraw(vault: vault, asset: asset, amount: quantums), global, signing)
-            }
-        }
+        func run() async throws { try await collateral.send(TxAction.withdraw) }
     }
 
     struct Broadcast: AsyncParsableCommand {
