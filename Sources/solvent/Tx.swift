@@ -128,10 +128,7 @@ func signAndSend(_ action: TxAction, _ global: GlobalOptions, _ signing: Tx.Sign
         if global.output == .json {
             global.printJSON(reply.json)
         } else {
-            print("simulated on block \(r.height) as block \(r.simulatedHeight): \(r.receipt.code)\(r.receipt.message.isEmpty ? "" : " (\(r.receipt.message))"); nothing was sent")
-            for e in r.receipt.events {
-                print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-            }
+            printReceipt(r.receipt, after: "simulated on block \(r.height) as block \(r.simulatedHeight)", then: "; nothing was sent")
         }
         try refuseUnlessSucceeded(r.receipt, global)
         return
@@ -145,14 +142,17 @@ func submit(hex: String, wait: Bool, _ global: GlobalOptions) async throws {
     if global.output == .json {
         global.printJSON(reply.json)
     } else if let receipt = r.receipt, let height = r.height {
-        print("tx \(r.hash) committed in block \(height): \(receipt.code)\(receipt.message.isEmpty ? "" : " (\(receipt.message))")")
-        for e in receipt.events {
-            print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        }
+        printReceipt(receipt, after: "tx \(r.hash) committed in block \(height)")
     } else {
         print("tx \(r.hash) \(r.status)\(wait ? " (not committed within the wait; check `solvent query tx \(r.hash)`)" : "")")
     }
     if let receipt = r.receipt { try refuseUnlessSucceeded(receipt, global) }
+}
+
+/// A receipt in text mode: the headline with the result code (and message), then one line per event.
+func printReceipt(_ receipt: ReceiptReply, after headline: String, then tail: String = "") {
+    print("\(headline): \(receipt.code)\(receipt.message.isEmpty ? "" : " (\(receipt.message))")\(tail)")
+    for e in receipt.events { print("  " + e.summary) }
 }
 
 /// A failed receipt (committed or simulated): the error line on standard error in text mode (in
