@@ -33,7 +33,13 @@ public struct Keyring: Sendable {
 
     public var directory: String { home + "/keyring-" + backend.rawValue }
 
-    protocol KeyFile { var version: Int { get } }
+    /// What both backends' key files hold besides the key itself.
+    protocol KeyFile: Decodable {
+        var version: Int { get }
+        var name: String { get }
+        var address: String { get }
+        var publicKey: String { get }
+    }
 
     struct EncryptedFile: Codable, KeyFile {
         var version = 1
@@ -112,29 +118,20 @@ public struct Keyring: Sendable {
     }
 
     public func info(_ name: String) throws -> KeyInfo {
-        try Self.validate(name: name)
-        guard let data = FileManager.default.contents(atPath: path(name)) else {
-            throw ClientError("key_not_found", "no key named \(name) in the \(backend.rawValue) keyring (\(directory))")
+        let f: any KeyFile = switch backend {
+        case .file: try read(EncryptedFile.self, name)
+        case .test: try read(PlainFile.self, name)
         }
-        switch backend {
-        case .file:
-            let f = try decode(EncryptedFile.self, data, name)
-            try checkIdentity(name, f.name, f.address, f.publicKey)
-            return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
-        case .test:
-            let f = try decode(PlainFile.self, data, name)
-            try checkIdentity(name, f.name, f.address, f.publicKey)
-            return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
-        }
+        return KeyInfo(name: f.name, address: f.address, publicKey: f.publicKey, backend: backend.rawValue)
     }
 
     /// A key file must be the one asked for, and its address must be its public key's: a file
     /// copied over another name, or edited, is refused before any password is asked for.
-    private func checkIdentity(_ requested: String, _ stored: String, _ address: String, _ publicKey: String) throws {
-        guard stored == requested else {
-            throw ClientError("keyring_corrupt", "\(path(requested)) holds key '\(stored)', not '\(requested)'")
+    private func checkIdentity(_ requested: String, _ file: some KeyFile) throws {
+        guard file.name == requested else {
+            throw ClientError("keyring_corrupt", "\(path(requested)) holds key '\(file.name)', not '\(requested)'")
         }
-        guard let raw = Hex.decode(publicKey), let key = Bytes32(raw), Address(key).text == address else {
+        guard let raw = Hex.decode(file.publicKey), let key = Bytes32(raw), Address(key).text == file.address else {
             throw ClientError("keyring_corrupt", "\(path(requested)): its address does not match its public key")
         }
     }
@@ -146,16 +143,11 @@ public struct Keyring: Sendable {
 
     /// The private key; `password` is asked for only by the encrypted backend.
     public func privateKey(_ name: String, password: () throws -> [UInt8]) throws -> PrivateKey {
-        try Self.validate(name: name)
-        guard let data = FileManager.default.contents(atPath: path(name)) else {
-            throw ClientError("key_not_found", "no key named \(name) in the \(backend.rawValue) keyring (\(directory))")
-        }
         let seed: [UInt8]
         let expectedAddress: String
         switch backend {
         case .file:
-            let f = try decode(EncryptedFile.self, data, name)
-            try checkIdentity(name, f.name, f.address, f.publicKey)
+            let f = try read(EncryptedFile.self, name)
             guard f.kdf == "argon2id13", f.cipher == "xchacha20poly1305-ietf",
                   let salt = Hex.decode(f.salt), let nonce = Hex.decode(f.nonce), let ct = Hex.decode(f.ciphertext) else {
                 throw ClientError("keyring_corrupt", "\(path(name)) is not a key file this client can read")
@@ -172,8 +164,7 @@ public struct Keyring: Sendable {
             }
             expectedAddress = f.address
         case .test:
-            let f = try decode(PlainFile.self, data, name)
-            try checkIdentity(name, f.name, f.address, f.publicKey)
+            let f = try read(PlainFile.self, name)
             guard let s = Hex.decode(f.privateKey) else { throw ClientError("keyring_corrupt", "\(path(name)) holds no private key") }
             seed = s
             expectedAddress = f.address
@@ -189,7 +180,12 @@ public struct Keyring: Sendable {
         try FileManager.default.removeItem(atPath: path(name))
     }
 
-    private func decode<T: Decodable & KeyFile>(_ type: T.Type, _ data: Data, _ name: String) throws -> T {
+    /// The key file of `name`, read, decoded and checked to be that key's (`checkIdentity`).
+    private func read<T: KeyFile>(_ type: T.Type, _ name: String) throws -> T {
+        try Self.validate(name: name)
+        guard let data = FileManager.default.contents(atPath: path(name)) else {
+            throw ClientError("key_not_found", "no key named \(name) in the \(backend.rawValue) keyring (\(directory))")
+        }
         let file: T
         do {
             file = try JSONDecoder().decode(T.self, from: data)
@@ -199,6 +195,7 @@ public struct Keyring: Sendable {
         guard file.version == 1 else {
             throw ClientError("keyring_corrupt", "\(path(name)) is key file version \(file.version); this client reads version 1")
         }
+        try checkIdentity(name, file)
         return file
     }
 }

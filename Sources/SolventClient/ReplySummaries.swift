@@ -6,6 +6,13 @@ extension ReceiptReply {
     public var succeeded: Bool { code == "ok" }
 }
 
+extension EventReply {
+    /// One line for people: the type, then the attributes as key=value in key order.
+    public var summary: String {
+        "\(type) " + attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+}
+
 extension ActionReply {
     /// One line for people: "send 100 USDC to sv1...", "oracle_update BTC-USD (3 reports)".
     public var summary: String {

@@ -89,19 +89,11 @@ struct Bench: AsyncParsableCommand {
         let genesisPath = home + "/bench-genesis.json"
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
         let binary = solventdPath
-        try Tools.run(binary, ["init", "--home", home + "/node", "--genesis", genesisPath])
-
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: binary)
-        node.arguments = ["start", "--home", home + "/node", "--rpc", "127.0.0.1:\(port)", "--block-time", String(blockTime),
-                          "--log-level", "warning"]
-        try node.run()
+        let (node, client) = try await startNode(binary: binary, genesisPath: genesisPath, home: home + "/node", port: port)
         defer {
             node.terminate()
             node.waitUntilExit()
         }
-        let client = RPCClient(baseURL: "http://127.0.0.1:\(port)", timeoutSeconds: 300)
-        try await waitForNode(client)
 
         print("signing \(transactions) transactions from \(accounts) accounts...")
         let perAccount = (transactions + accounts - 1) / accounts
@@ -133,20 +125,7 @@ struct Bench: AsyncParsableCommand {
                 let mine = bodies[c]
                 group.addTask {
                     var resent = 0
-                    for body in mine {
-                        while true {
-                            let reply = try await client.submitBatch(body: body, errorsOnly: true).value
-                            if reply.rejected == 0 { break }
-                            // Only a full mempool may refuse: wait for a block and resend the batch
-                            // (already admitted transactions come back as already_known).
-                            guard let bad = reply.results.first(where: { $0.error?.code != "mempool_full" && $0.error?.code != "already_known" }) else {
-                                resent += 1
-                                try await Task.sleep(for: .milliseconds(50))
-                                continue
-                            }
-                            throw ClientError("bench", "transaction refused: \(bad.error!.code): \(bad.error!.message)")
-                        }
-                    }
+                    for body in mine { resent += try await Tools.submitUntilAdmitted(body, client, refused: "transaction") }
                     return resent
                 }
             }
@@ -225,18 +204,11 @@ struct Bench: AsyncParsableCommand {
         let genesis = MarketBench.genesis(accounts: keys)
         let path = home + "/market-genesis.json"
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: path))
-        try Tools.run(binary, ["init", "--home", home + "/market-node", "--genesis", path])
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: binary)
-        node.arguments = ["start", "--home", home + "/market-node", "--rpc", "127.0.0.1:\(port + 1)", "--block-time", String(blockTime),
-                          "--log-level", "warning"]
-        try node.run()
+        let (node, client) = try await startNode(binary: binary, genesisPath: path, home: home + "/market-node", port: port + 1)
         defer {
             node.terminate()
             node.waitUntilExit()
         }
-        let client = RPCClient(baseURL: "http://127.0.0.1:\(port + 1)", timeoutSeconds: 300)
-        try await waitForNode(client)
         return try await MarketBench.endToEnd(client: client, accounts: keys, chainId: genesis.chainId, pairs: 10_000, batch: batch)
     }
 
@@ -255,11 +227,25 @@ struct Bench: AsyncParsableCommand {
         return out
     }
 
-    func waitForNode(_ client: RPCClient) async throws {
-        for _ in 0..<200 {
-            if (try? await client.status()) != nil { return }
-            try await Task.sleep(for: .milliseconds(50))
+    /// `solventd init` on `home` from the genesis file, then `solventd start` serving RPC on `port`,
+    /// once it answers. A node that does not answer is stopped before the error is thrown.
+    func startNode(binary: String, genesisPath: String, home: String, port: Int) async throws -> (Process, RPCClient) {
+        try Tools.run(binary, ["init", "--home", home, "--genesis", genesisPath])
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: binary)
+        node.arguments = ["start", "--home", home, "--rpc", "127.0.0.1:\(port)", "--block-time", String(blockTime), "--log-level", "warning"]
+        try node.run()
+        let client = RPCClient(baseURL: "http://127.0.0.1:\(port)", timeoutSeconds: 300)
+        do {
+            for _ in 0..<200 {
+                if (try? await client.status()) != nil { return (node, client) }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw ClientError("bench", "the benchmark node did not start")
+        } catch {
+            node.terminate()
+            node.waitUntilExit()
+            throw error
         }
-        throw ClientError("bench", "the benchmark node did not start")
     }
 }

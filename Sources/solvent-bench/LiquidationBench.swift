@@ -169,6 +169,23 @@ enum LiquidationBench {
 }
 
 enum Tools {
+    /// Sends one batch body until the node has admitted all of it, and says how many times it was
+    /// resent. Only a full mempool may refuse: wait for a block and resend the batch (already
+    /// admitted transactions come back as already_known); any other refusal ends the run.
+    static func submitUntilAdmitted(_ body: Data, _ client: RPCClient, refused what: String) async throws -> Int {
+        var resent = 0
+        while true {
+            let reply = try await client.submitBatch(body: body, errorsOnly: true).value
+            if reply.rejected == 0 { return resent }
+            guard let bad = reply.results.first(where: { $0.error?.code != "mempool_full" && $0.error?.code != "already_known" }) else {
+                resent += 1
+                try await Task.sleep(for: .milliseconds(50))
+                continue
+            }
+            throw ClientError("bench", "\(what) refused: \(bad.error!.code): \(bad.error!.message)")
+        }
+    }
+
     /// A fresh `dir` with `genesis.json` and a home initialised on it in `dir/node`.
     static func initHome(_ binary: String, genesis: Genesis, dir: String) throws {
         try? FileManager.default.removeItem(atPath: dir)

@@ -92,17 +92,7 @@ enum MarketBench {
         let hexes = orders(accounts: keys, pairs: pairs, chainId: chainId, firstNonce: 1).map { Hex.encode($0.bytes) }
         let bodies = try stride(from: 0, to: hexes.count, by: batch).map { try RPCClient.batchBody(Array(hexes[$0..<min($0 + batch, hexes.count)])) }
         let start = DispatchTime.now().uptimeNanoseconds
-        for body in bodies {
-            while true {
-                let reply = try await client.submitBatch(body: body, errorsOnly: true).value
-                if reply.rejected == 0 { break }
-                guard let bad = reply.results.first(where: { $0.error?.code != "mempool_full" && $0.error?.code != "already_known" }) else {
-                    try await Task.sleep(for: .milliseconds(50))
-                    continue
-                }
-                throw ClientError("bench", "order refused: \(bad.error!.code): \(bad.error!.message)")
-            }
-        }
+        for body in bodies { _ = try await Tools.submitUntilAdmitted(body, client, refused: "order") }
         try await waitForEmptyMempool(client)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         // Outside the clock: count the fills.

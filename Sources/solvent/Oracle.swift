@@ -163,24 +163,28 @@ extension Tx {
             commandName: "oracle", abstract: "Admin: change the oracle's signers and limits.",
             subcommands: [AddSigner.self, RemoveSigner.self, SetConfig.self])
 
-        struct AddSigner: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "add-signer", abstract: "Whitelist an oracle signer (public key hex or sv1 address).")
+        /// What adding and removing a signer both take: the admin's signing options and the
+        /// signer (public key hex or sv1 address); only the action differs.
+        struct SignerArguments: ParsableArguments {
             @OptionGroup var global: GlobalOptions
             @OptionGroup var signing: Tx.SigningOptions
             @Argument var signer: String
-            func run() async throws {
-                try await global.run { try await signAndSend(.oracleAddSigner(try resolveAddress(signer, global).key), global, signing) }
+
+            func send(_ action: (_ signer: Bytes32) -> TxAction) async throws {
+                try await global.run { try await signAndSend(action(try resolveAddress(signer, global).key), global, signing) }
             }
+        }
+
+        struct AddSigner: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "add-signer", abstract: "Whitelist an oracle signer (public key hex or sv1 address).")
+            @OptionGroup var change: SignerArguments
+            func run() async throws { try await change.send(TxAction.oracleAddSigner) }
         }
 
         struct RemoveSigner: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "remove-signer", abstract: "Remove an oracle signer.")
-            @OptionGroup var global: GlobalOptions
-            @OptionGroup var signing: Tx.SigningOptions
-            @Argument var signer: String
-            func run() async throws {
-                try await global.run { try await signAndSend(.oracleRemoveSigner(try resolveAddress(signer, global).key), global, signing) }
-            }
+            @OptionGroup var change: SignerArguments
+            func run() async throws { try await change.send(TxAction.oracleRemoveSigner) }
         }
 
         struct SetConfig: AsyncParsableCommand {

@@ -66,7 +66,7 @@ struct Query: AsyncParsableCommand {
                 if let r = t.receipt {
                     print("  result    \(r.code)\(r.message.isEmpty ? "" : ": \(r.message)")")
                     for e in r.events {
-                        print("  event     \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+                        print("  event     " + e.summary)
                     }
                 }
             }

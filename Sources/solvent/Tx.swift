@@ -55,34 +55,34 @@ struct Tx: AsyncParsableCommand {
         }
     }
 
-    struct Deposit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move collateral from your wallet into one of your vaults (opening it if it is the next number).")
+    /// What a deposit and a withdrawal both take: the signer, AMOUNT ASSET and the vault whose
+    /// collateral moves; only the direction (the action) differs.
+    struct VaultCollateralArguments: ParsableArguments {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var signing: SigningOptions
         @OptionGroup var value: AmountArguments
         @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
 
-        func run() async throws {
+        func send(_ action: (_ vault: UInt32, _ asset: AssetID, _ amount: UInt128) -> TxAction) async throws {
             try await global.run {
                 let (asset, quantums) = try await value.resolve(global.client)
-                try await signAndSend(.deposit(vault: vault, asset: asset, amount: quantums), global, signing)
+                try await signAndSend(action(vault, asset, quantums), global, signing)
             }
         }
     }
 
+    struct Deposit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move collateral from your wallet into one of your vaults (opening it if it is the next number).")
+        @OptionGroup var collateral: VaultCollateralArguments
+
+        func run() async throws { try await collateral.send(TxAction.deposit) }
+    }
+
     struct Withdraw: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move collateral from one of your vaults back to your wallet.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var signing: SigningOptions
-        @OptionGroup var value: AmountArguments
-        @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
+        @OptionGroup var collateral: VaultCollateralArguments
 
-        func run() async throws {
-            try await global.run {
-                let (asset, quantums) = try await value.resolve(global.client)
-                try await signAndSend(.withdraw(vault: vault, asset: asset, amount: quantums), global, signing)
-            }
-        }
+        func run() async throws { try await collateral.send(TxAction.withdraw) }
     }
 
     struct Broadcast: AsyncParsableCommand {
@@ -128,10 +128,7 @@ func signAndSend(_ action: TxAction, _ global: GlobalOptions, _ signing: Tx.Sign
         if global.output == .json {
             global.printJSON(reply.json)
         } else {
-            print("simulated on block \(r.height) as block \(r.simulatedHeight): \(r.receipt.code)\(r.receipt.message.isEmpty ? "" : " (\(r.receipt.message))"); nothing was sent")
-            for e in r.receipt.events {
-                print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-            }
+            printReceipt(r.receipt, after: "simulated on block \(r.height) as block \(r.simulatedHeight)", then: "; nothing was sent")
         }
         try refuseUnlessSucceeded(r.receipt, global)
         return
@@ -145,14 +142,17 @@ func submit(hex: String, wait: Bool, _ global: GlobalOptions) async throws {
     if global.output == .json {
         global.printJSON(reply.json)
     } else if let receipt = r.receipt, let height = r.height {
-        print("tx \(r.hash) committed in block \(height): \(receipt.code)\(receipt.message.isEmpty ? "" : " (\(receipt.message))")")
-        for e in receipt.events {
-            print("  \(e.type) " + e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        }
+        printReceipt(receipt, after: "tx \(r.hash) committed in block \(height)")
     } else {
         print("tx \(r.hash) \(r.status)\(wait ? " (not committed within the wait; check `solvent query tx \(r.hash)`)" : "")")
     }
     if let receipt = r.receipt { try refuseUnlessSucceeded(receipt, global) }
+}
+
+/// A receipt in text mode: the headline with the result code (and message), then one line per event.
+func printReceipt(_ receipt: ReceiptReply, after headline: String, then tail: String = "") {
+    print("\(headline): \(receipt.code)\(receipt.message.isEmpty ? "" : " (\(receipt.message))")\(tail)")
+    for e in receipt.events { print("  " + e.summary) }
 }
 
 /// A failed receipt (committed or simulated): the error line on standard error in text mode (in

@@ -40,6 +40,15 @@ final class DevnetReady: Sendable {
             for w in waiting { w.resume(returning: nil) }
         }
     }
+
+    /// A built-in companion of the devnet (feeder, keeper) run as a service of the node's group: it
+    /// starts once the devnet is published and stops on graceful shutdown, before the RPC server does.
+    func runCompanion(_ companion: @escaping @Sendable (Published) async throws -> Void) async throws {
+        try await cancelWhenGracefulShutdown {
+            guard let published = await self.wait() else { return }
+            try await companion(published)
+        }
+    }
 }
 
 /// The devnet's built-in oracle feeder as a service of the node's group: the devnet signer keys
@@ -51,8 +60,7 @@ struct FeederService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            guard let (config, node) = await ready.wait() else { return }
+        try await ready.runCompanion { config, node in
             guard let relayer = try? config.oracle.relayer?.key(), !config.oracle.signers.isEmpty,
                   let signers = try? config.oracle.signers.map({ try $0.key() }) else {
                 logger.warning("no devnet oracle keys in this genesis: the built-in feeder is off")
@@ -84,8 +92,7 @@ struct KeeperService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            guard let (config, _) = await ready.wait() else { return }
+        try await ready.runCompanion { config, _ in
             guard let dev = config.accounts.first(where: { $0.name == account }), let key = try? dev.key() else {
                 logger.error("no devnet account \(account): the built-in keeper is off")
                 return
