@@ -80,7 +80,7 @@ public struct LiquidationSettings: Equatable, Sendable {
 }
 
 /// The record after its version byte and the `liquidation_set_config` payload (liquidation.md).
-extension LiquidationSettings: StoredRecord {
+extension LiquidationSettings: SingletonRecord {
     public static let recordName = "liquidation settings"
     public static let recordVersion: UInt8 = 1
 
@@ -98,15 +98,15 @@ extension LiquidationSettings: StoredRecord {
 extension StateReader {
     /// Present from genesis on.
     public func liquidationSettings() -> LiquidationSettings {
-        guard let bytes = get(.protocolAccounts, LiquidationSettings.key) else {
+        guard let settings = singleton(LiquidationSettings.self) else {
             fatalError("state has no liquidation settings: the store was not initialised from a genesis")
         }
-        return decodeStored(bytes, "liquidation settings", LiquidationSettings.decode)
+        return settings
     }
 }
 
 extension StateOverlay {
-    public func setLiquidationSettings(_ s: LiquidationSettings) { put(.protocolAccounts, LiquidationSettings.key, s.encoded()) }
+    public func setLiquidationSettings(_ s: LiquidationSettings) { putSingleton(s) }
 }
 
 /// The admin's control over the liquidation parameters.

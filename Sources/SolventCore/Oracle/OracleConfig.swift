@@ -90,7 +90,8 @@ public struct OracleConfig: Equatable, Sendable {
     static let key: [UInt8] = Array("config".utf8)
 }
 
-extension OracleConfig: StoredRecord {
+extension OracleConfig: SingletonRecord {
+    static let table = StateTable.oracleConfig
     public static let recordName = "oracle config"
     public static let recordVersion: UInt8 = 1
 
@@ -102,10 +103,10 @@ extension OracleConfig: StoredRecord {
 
 extension StateReader {
     public func oracleConfig() -> OracleConfig? {
-        get(.oracleConfig, OracleConfig.key).map { decodeStored($0, "oracle config", OracleConfig.decode) }
+        singleton(OracleConfig.self)
     }
 }
 
 extension StateOverlay {
-    public func putOracleConfig(_ config: OracleConfig) { put(.oracleConfig, OracleConfig.key, config.encoded()) }
+    public func putOracleConfig(_ config: OracleConfig) { putSingleton(config) }
 }

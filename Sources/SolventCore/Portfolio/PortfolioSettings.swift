@@ -87,7 +87,7 @@ public struct PortfolioSettings: Equatable, Sendable {
     static let key: [UInt8] = Array("portfolio_settings".utf8)
 }
 
-extension PortfolioSettings: StoredRecord {
+extension PortfolioSettings: SingletonRecord {
     public static let recordName = "portfolio settings"
     public static let recordVersion: UInt8 = 2
 
@@ -109,12 +109,9 @@ extension PortfolioSettings.SpreadCredit: RecordLayout {
 }
 
 extension StateReader {
-    public func portfolioSettings() -> PortfolioSettings {
-        guard let bytes = get(.protocolAccounts, PortfolioSettings.key) else { return .standard }
-        return decodeStored(bytes, "portfolio settings", PortfolioSettings.decode)
-    }
+    public func portfolioSettings() -> PortfolioSettings { singleton(PortfolioSettings.self) ?? .standard }
 }
 
 extension StateOverlay {
-    public func setPortfolioSettings(_ s: PortfolioSettings) { put(.protocolAccounts, PortfolioSettings.key, s.encoded()) }
+    public func setPortfolioSettings(_ s: PortfolioSettings) { putSingleton(s) }
 }

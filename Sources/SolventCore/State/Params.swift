@@ -24,7 +24,8 @@ public struct Params: Equatable, Sendable, Codable {
     static let key: [UInt8] = Array("chain".utf8)
 }
 
-extension Params: StoredRecord {
+extension Params: SingletonRecord {
+    static let table = StateTable.params
     public static let recordName = "params"
     public static let recordVersion: UInt8 = 1
 
@@ -38,15 +39,15 @@ extension Params: StoredRecord {
 extension StateReader {
     /// Present from genesis on; a state without params was never initialised.
     public func params() -> Params {
-        guard let bytes = get(.params, Params.key) else {
+        guard let params = singleton(Params.self) else {
             fatalError("state has no chain params: the store was not initialised from a genesis")
         }
-        return decodeStored(bytes, "params", Params.decode)
+        return params
     }
 }
 
 extension StateOverlay {
-    public func putParams(_ params: Params) { put(.params, Params.key, params.encoded()) }
+    public func putParams(_ params: Params) { putSingleton(params) }
 }
 
 extension Asset: StoredRecord {
