@@ -50,11 +50,10 @@ extension StateOverlay {
     public func putParams(_ params: Params) { putSingleton(params) }
 }
 
-extension Asset: StoredRecord {
+extension Asset: NumberedRecord {
+    static let table = StateTable.assets
     public static let recordName = "asset"
     public static let recordVersion: UInt8 = 1
-
-    static func key(_ id: AssetID) -> [UInt8] { BigEndianKey.u32(id) }
 
     /// Stored layout: symbol string8, decimals u8, then a presence byte and u32 for the haircut
     /// (ppm) and for the oracle market. The id is the table key.
@@ -69,12 +68,9 @@ extension Asset: StoredRecord {
 }
 
 extension StateReader {
-    public func asset(_ id: AssetID) -> Asset? {
-        guard let bytes = get(.assets, Asset.key(id)) else { return nil }
-        return decodeStored(bytes, "asset \(id)") { (b) throws(ProtocolError) in try Asset.decode(id: id, b) }
-    }
+    public func asset(_ id: AssetID) -> Asset? { numbered(Asset.self, id) }
 }
 
 extension StateOverlay {
-    public func putAsset(_ asset: Asset) { put(.assets, Asset.key(asset.id), asset.encoded()) }
+    public func putAsset(_ asset: Asset) { putNumbered(asset) }
 }
