@@ -97,12 +97,7 @@ extension LiquidationSettings: SingletonRecord {
 
 extension StateReader {
     /// Present from genesis on.
-    public func liquidationSettings() -> LiquidationSettings {
-        guard let settings = singleton(LiquidationSettings.self) else {
-            fatalError("state has no liquidation settings: the store was not initialised from a genesis")
-        }
-        return settings
-    }
+    public func liquidationSettings() -> LiquidationSettings { genesisSingleton(LiquidationSettings.self, "liquidation settings") }
 }
 
 extension StateOverlay {

@@ -102,9 +102,7 @@ extension OracleConfig: SingletonRecord {
 }
 
 extension StateReader {
-    public func oracleConfig() -> OracleConfig? {
-        singleton(OracleConfig.self)
-    }
+    public func oracleConfig() -> OracleConfig? { singleton(OracleConfig.self) }
 }
 
 extension StateOverlay {

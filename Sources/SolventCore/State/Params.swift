@@ -38,12 +38,7 @@ extension Params: SingletonRecord {
 
 extension StateReader {
     /// Present from genesis on; a state without params was never initialised.
-    public func params() -> Params {
-        guard let params = singleton(Params.self) else {
-            fatalError("state has no chain params: the store was not initialised from a genesis")
-        }
-        return params
-    }
+    public func params() -> Params { genesisSingleton(Params.self, "chain params") }
 }
 
 extension StateOverlay {

@@ -27,6 +27,15 @@ extension StateReader {
         get(Record.table, Record.key).map { bytes in decodeStored(bytes, Record.recordName, Record.decode) }
     }
 
+    /// A record every genesis writes (`what` names it in the message): a state without it was
+    /// never initialised, and the node stops.
+    func genesisSingleton<Record: SingletonRecord>(_: Record.Type, _ what: String) -> Record {
+        guard let record = singleton(Record.self) else {
+            fatalError("state has no \(what): the store was not initialised from a genesis")
+        }
+        return record
+    }
+
     func numbered<Record: NumberedRecord>(_: Record.Type, _ id: UInt32) -> Record? {
         get(Record.table, BigEndianKey.u32(id)).map { bytes in decodeNumbered(bytes, id) }
     }
