@@ -55,7 +55,7 @@ public struct AuctionSettings: Equatable, Sendable {
         guard maxIncentive <= LiquidationSettings.maxAmount else { throw bad("amounts are at most 2^96 quantums") }
     }
 
-    static let key: [UInt8] = Array("auction_settings".utf8)
+    static let stateKey = StateKey(.protocolAccounts, Array("auction_settings".utf8))
 }
 
 /// 56 bytes: the `auction_set_config` payload and the record after its version byte.

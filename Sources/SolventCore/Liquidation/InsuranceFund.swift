@@ -21,7 +21,7 @@ public struct InsuranceStats: Equatable, Sendable {
 
     public init() {}
 
-    static let key: [UInt8] = Array("insurance_stats".utf8)
+    static let stateKey = StateKey(.protocolAccounts, Array("insurance_stats".utf8))
 }
 
 extension InsuranceStats: SingletonRecord {

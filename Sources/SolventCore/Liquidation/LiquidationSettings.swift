@@ -76,7 +76,7 @@ public struct LiquidationSettings: Equatable, Sendable {
         }
     }
 
-    static let key: [UInt8] = Array("liquidation_settings".utf8)
+    static let stateKey = StateKey(.protocolAccounts, Array("liquidation_settings".utf8))
 }
 
 /// The record after its version byte and the `liquidation_set_config` payload (liquidation.md).

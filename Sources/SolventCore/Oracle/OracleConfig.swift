@@ -87,11 +87,10 @@ public struct OracleConfig: Equatable, Sendable {
 
     public mutating func remove(_ key: Bytes32) { signers.removeAll { $0 == key } }
 
-    static let key: [UInt8] = Array("config".utf8)
+    static let stateKey = StateKey(.oracleConfig, Array("config".utf8))
 }
 
 extension OracleConfig: SingletonRecord {
-    static let table = StateTable.oracleConfig
     public static let recordName = "oracle config"
     public static let recordVersion: UInt8 = 1
 

@@ -121,7 +121,7 @@ extension PortfolioParameters where Underlying == UInt32 {
 
 // The state's form. A conditional conformance names each inherited protocol on its own.
 extension PortfolioParameters: SingletonRecord where Underlying == UInt32 {
-    static var key: [UInt8] { Array("portfolio_settings".utf8) }
+    static var stateKey: StateKey { StateKey(.protocolAccounts, Array("portfolio_settings".utf8)) }
 }
 
 extension PortfolioParameters: StoredRecord where Underlying == UInt32 {

@@ -21,11 +21,10 @@ public struct Params: Equatable, Sendable, Codable {
         case maxBlockBytes = "max_block_bytes"
     }
 
-    static let key: [UInt8] = Array("chain".utf8)
+    static let stateKey = StateKey(.params, Array("chain".utf8))
 }
 
 extension Params: SingletonRecord {
-    static let table = StateTable.params
     public static let recordName = "params"
     public static let recordVersion: UInt8 = 1
 

@@ -5,13 +5,8 @@
 /// "protocol"): the chain params, the oracle's config, a mechanism's settings, the insurance
 /// fund's totals.
 protocol SingletonRecord: StoredRecord where Key == Void {
-    /// `protocol` unless the record says otherwise.
-    static var table: StateTable { get }
-    static var key: [UInt8] { get }
-}
-
-extension SingletonRecord {
-    static var table: StateTable { .protocolAccounts }
+    /// Its table and key.
+    static var stateKey: StateKey { get }
 }
 
 /// A record kept in its table under its id, a u32 big-endian that the bytes do not repeat
@@ -24,7 +19,7 @@ extension StateReader {
     /// The stored record, nil when there is none. Here and below, a record that does not decode
     /// stops the node (`decodeStored`): only this code writes state, so the store is damaged.
     func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? {
-        get(Record.table, Record.key).map { bytes in decodeStored(bytes, Record.recordName, Record.decode) }
+        get(Record.stateKey.table, Record.stateKey.key).map { bytes in decodeStored(bytes, Record.recordName, Record.decode) }
     }
 
     /// A record every genesis writes (`what` names it in the message): a state without it was
@@ -51,7 +46,7 @@ extension StateReader {
 }
 
 extension StateOverlay {
-    func putSingleton<Record: SingletonRecord>(_ record: Record) { put(Record.table, Record.key, record.encoded()) }
+    func putSingleton<Record: SingletonRecord>(_ record: Record) { put(Record.stateKey.table, Record.stateKey.key, record.encoded()) }
 
     func putNumbered<Record: NumberedRecord>(_ record: Record) {
         put(Record.table, BigEndianKey.u32(record.layoutKey), record.encoded())
