@@ -48,27 +48,29 @@ public struct ByteReader {
 
     /// A u8-length-prefixed field with at most `maxLength` bytes.
     public mutating func shortBytes(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
-        let length = Int(try u8(field() + " length"))
-        guard length <= maxLength else {
-            throw ProtocolError(.fieldTooLong, "\(field()) is \(length) bytes, the limit is \(maxLength)")
-        }
-        return Array(try raw(length, field()))
+        try prefixedBody(length: Int(try u8(field() + " length")), field(), maxLength: maxLength)
     }
 
     public mutating func shortString(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> String {
         try utf8(try shortBytes(field(), maxLength: maxLength), field())
     }
 
+    /// A u16-length-prefixed field with at most `maxLength` bytes.
     public mutating func longBytes(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
-        let length = Int(try u16(field() + " length"))
-        guard length <= maxLength else {
-            throw ProtocolError(.fieldTooLong, "\(field()) is \(length) bytes, the limit is \(maxLength)")
-        }
-        return Array(try raw(length, field()))
+        try prefixedBody(length: Int(try u16(field() + " length")), field(), maxLength: maxLength)
     }
 
     public mutating func longString(_ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> String {
         try utf8(try longBytes(field(), maxLength: maxLength), field())
+    }
+
+    /// The bytes after a length prefix (whichever its width): a length over `maxLength` is refused
+    /// before anything is read.
+    private mutating func prefixedBody(length: Int, _ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> [UInt8] {
+        guard length <= maxLength else {
+            throw ProtocolError(.fieldTooLong, "\(field()) is \(length) bytes, the limit is \(maxLength)")
+        }
+        return Array(try raw(length, field()))
     }
 
     public mutating func blob(_ field: @autoclosure () -> String) throws(ProtocolError) -> [UInt8] {

@@ -39,31 +39,6 @@ public struct Genesis: Codable, Equatable, Sendable {
         }
     }
 
-    /// portfolio-margin.md, "Parameters", in genesis units (oracle markets by symbol).
-    public struct PortfolioSpec: Codable, Equatable, Sendable {
-        public struct Credit: Codable, Equatable, Sendable {
-            public var first: String
-            public var second: String
-            public var creditPpm: UInt32
-            enum CodingKeys: String, CodingKey { case first, second, creditPpm = "credit_ppm" }
-        }
-        public var priceRangePpm: UInt32
-        public var priceSteps: UInt8
-        public var volMovePpm: UInt32
-        public var extremeMovePpm: UInt32
-        public var extremeCoverPpm: UInt32
-        public var shortOptionPpm: UInt32
-        public var hedgedDeltaPpm: UInt32
-        public var maintenancePpm: UInt32
-        public var closeoutPpm: UInt32
-        public var credits: [Credit]
-        enum CodingKeys: String, CodingKey {
-            case priceRangePpm = "price_range_ppm", priceSteps = "price_steps", volMovePpm = "vol_move_ppm"
-            case extremeMovePpm = "extreme_move_ppm", extremeCoverPpm = "extreme_cover_ppm", shortOptionPpm = "short_option_ppm"
-            case hedgedDeltaPpm = "hedged_delta_ppm", maintenancePpm = "maintenance_ppm", closeoutPpm = "closeout_ppm", credits
-        }
-    }
-
     public struct AssetSpec: Codable, Equatable, Sendable {
         public var id: AssetID
         public var symbol: String

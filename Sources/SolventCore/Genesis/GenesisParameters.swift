@@ -16,7 +16,7 @@ extension Genesis.AuctionSpec {
 }
 
 /// portfolio-margin.md, "Parameters".
-extension Genesis.PortfolioSpec {
+extension PortfolioParameters where Underlying == String {
     func settings(oracleMarkets: [String: UInt32]) throws(GenesisError) -> PortfolioSettings {
         var credits = [PortfolioSettings.SpreadCredit]()
         for c in self.credits {
@@ -25,10 +25,7 @@ extension Genesis.PortfolioSpec {
             }
             credits.append(.init(first: a, second: b, creditPpm: c.creditPpm))
         }
-        let s = PortfolioSettings(priceRangePpm: priceRangePpm, priceSteps: priceSteps, volMovePpm: volMovePpm,
-                                  extremeMovePpm: extremeMovePpm, extremeCoverPpm: extremeCoverPpm, shortOptionPpm: shortOptionPpm,
-                                  hedgedDeltaPpm: hedgedDeltaPpm, maintenancePpm: maintenancePpm, closeoutPpm: closeoutPpm,
-                                  credits: credits)
+        let s = withCredits(credits)
         do { try s.validate() } catch { throw GenesisError(error.message) }
         return s
     }

@@ -55,11 +55,11 @@ public struct AuctionSettings: Equatable, Sendable {
         guard maxIncentive <= LiquidationSettings.maxAmount else { throw bad("amounts are at most 2^96 quantums") }
     }
 
-    static let key: [UInt8] = Array("auction_settings".utf8)
+    static let stateKey = StateKey(.protocolAccounts, Array("auction_settings".utf8))
 }
 
 /// 56 bytes: the `auction_set_config` payload and the record after its version byte.
-extension AuctionSettings: StoredRecord {
+extension AuctionSettings: SingletonRecord {
     public static let recordName = "auction settings"
     public static let recordVersion: UInt8 = 1
 
@@ -73,14 +73,11 @@ extension AuctionSettings: StoredRecord {
 
 extension StateReader {
     /// The stored parameters, or the standard ones when none are stored.
-    public func auctionSettings() -> AuctionSettings {
-        guard let bytes = get(.protocolAccounts, AuctionSettings.key) else { return .standard }
-        return decodeStored(bytes, "auction settings", AuctionSettings.decode)
-    }
+    public func auctionSettings() -> AuctionSettings { singleton(AuctionSettings.self) ?? .standard }
 }
 
 extension StateOverlay {
-    public func setAuctionSettings(_ s: AuctionSettings) { put(.protocolAccounts, AuctionSettings.key, s.encoded()) }
+    public func setAuctionSettings(_ s: AuctionSettings) { putSingleton(s) }
 }
 
 /// The admin's control over the auction parameters.

@@ -21,10 +21,10 @@ public struct InsuranceStats: Equatable, Sendable {
 
     public init() {}
 
-    static let key: [UInt8] = Array("insurance_stats".utf8)
+    static let stateKey = StateKey(.protocolAccounts, Array("insurance_stats".utf8))
 }
 
-extension InsuranceStats: StoredRecord {
+extension InsuranceStats: SingletonRecord {
     public static let recordName = "insurance stats"
     public static let recordVersion: UInt8 = 1
 
@@ -95,10 +95,7 @@ extension InsuranceLogEntry: StoredRecord {
 }
 
 extension StateReader {
-    public func insuranceStats() -> InsuranceStats {
-        guard let b = get(.protocolAccounts, InsuranceStats.key) else { return InsuranceStats() }
-        return decodeStored(b, "insurance stats", InsuranceStats.decode)
-    }
+    public func insuranceStats() -> InsuranceStats { singleton(InsuranceStats.self) ?? InsuranceStats() }
 
     /// Log entries newest first, starting below `before` (exclusive; nil: from the newest).
     public func insuranceLog(before: UInt64? = nil, limit: Int) -> [InsuranceLogEntry] {
@@ -188,5 +185,5 @@ enum InsuranceFund {
 }
 
 extension StateOverlay {
-    func putInsuranceStats(_ s: InsuranceStats) { put(.protocolAccounts, InsuranceStats.key, s.encoded()) }
+    func putInsuranceStats(_ s: InsuranceStats) { putSingleton(s) }
 }

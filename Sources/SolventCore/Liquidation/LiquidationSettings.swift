@@ -76,11 +76,11 @@ public struct LiquidationSettings: Equatable, Sendable {
         }
     }
 
-    static let key: [UInt8] = Array("liquidation_settings".utf8)
+    static let stateKey = StateKey(.protocolAccounts, Array("liquidation_settings".utf8))
 }
 
 /// The record after its version byte and the `liquidation_set_config` payload (liquidation.md).
-extension LiquidationSettings: StoredRecord {
+extension LiquidationSettings: SingletonRecord {
     public static let recordName = "liquidation settings"
     public static let recordVersion: UInt8 = 1
 
@@ -97,16 +97,11 @@ extension LiquidationSettings: StoredRecord {
 
 extension StateReader {
     /// Present from genesis on.
-    public func liquidationSettings() -> LiquidationSettings {
-        guard let bytes = get(.protocolAccounts, LiquidationSettings.key) else {
-            fatalError("state has no liquidation settings: the store was not initialised from a genesis")
-        }
-        return decodeStored(bytes, "liquidation settings", LiquidationSettings.decode)
-    }
+    public func liquidationSettings() -> LiquidationSettings { genesisSingleton(LiquidationSettings.self, "liquidation settings") }
 }
 
 extension StateOverlay {
-    public func setLiquidationSettings(_ s: LiquidationSettings) { put(.protocolAccounts, LiquidationSettings.key, s.encoded()) }
+    public func setLiquidationSettings(_ s: LiquidationSettings) { putSingleton(s) }
 }
 
 /// The admin's control over the liquidation parameters.

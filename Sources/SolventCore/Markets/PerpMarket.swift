@@ -203,11 +203,10 @@ public struct PerpMarket: Equatable, Sendable {
     public var isSettled: Bool { settledAtMs != 0 }
 
     public var id: UInt32 { params.id }
-
-    static func key(_ id: UInt32) -> [UInt8] { BigEndianKey.u32(id) }
 }
 
-extension PerpMarket: StoredRecord {
+extension PerpMarket: NumberedRecord {
+    static let table = StateTable.perpMarkets
     public static let recordName = "perp market"
     public static let recordVersion: UInt8 = 2
 
@@ -232,19 +231,12 @@ extension PerpMarket: StoredRecord {
 }
 
 extension StateReader {
-    public func perpMarket(_ id: UInt32) -> PerpMarket? {
-        get(.perpMarkets, PerpMarket.key(id)).map { b in decodeStored(b, "perp market \(id)") { (x) throws(ProtocolError) in try PerpMarket.decode(id: id, x) } }
-    }
+    public func perpMarket(_ id: UInt32) -> PerpMarket? { numbered(PerpMarket.self, id) }
 
     /// Every market in id order.
-    public func perpMarkets() -> [PerpMarket] {
-        entries(.perpMarkets, prefix: []).map { e in
-            let id = BigEndianKey.readU32(e.key, at: 0)
-            return decodeStored(e.value, "perp market \(id)") { (x) throws(ProtocolError) in try PerpMarket.decode(id: id, x) }
-        }
-    }
+    public func perpMarkets() -> [PerpMarket] { allNumbered(PerpMarket.self) }
 }
 
 extension StateOverlay {
-    public func putPerpMarket(_ m: PerpMarket) { put(.perpMarkets, PerpMarket.key(m.id), m.encoded()) }
+    public func putPerpMarket(_ m: PerpMarket) { putNumbered(m) }
 }

@@ -87,10 +87,10 @@ public struct OracleConfig: Equatable, Sendable {
 
     public mutating func remove(_ key: Bytes32) { signers.removeAll { $0 == key } }
 
-    static let key: [UInt8] = Array("config".utf8)
+    static let stateKey = StateKey(.oracleConfig, Array("config".utf8))
 }
 
-extension OracleConfig: StoredRecord {
+extension OracleConfig: SingletonRecord {
     public static let recordName = "oracle config"
     public static let recordVersion: UInt8 = 1
 
@@ -101,11 +101,9 @@ extension OracleConfig: StoredRecord {
 }
 
 extension StateReader {
-    public func oracleConfig() -> OracleConfig? {
-        get(.oracleConfig, OracleConfig.key).map { decodeStored($0, "oracle config", OracleConfig.decode) }
-    }
+    public func oracleConfig() -> OracleConfig? { singleton(OracleConfig.self) }
 }
 
 extension StateOverlay {
-    public func putOracleConfig(_ config: OracleConfig) { put(.oracleConfig, OracleConfig.key, config.encoded()) }
+    public func putOracleConfig(_ config: OracleConfig) { putSingleton(config) }
 }

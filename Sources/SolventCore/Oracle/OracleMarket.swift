@@ -49,12 +49,11 @@ public struct OracleMarket: Equatable, Sendable {
     }
 
     public static func == (a: OracleMarket, b: OracleMarket) -> Bool { a.encoded() == b.encoded() }
-
-    static func key(_ id: UInt32) -> [UInt8] { BigEndianKey.u32(id) }
 }
 
 /// Stored layout (contracts-spec/oracle.md, "State"); the id is the table key.
-extension OracleMarket: StoredRecord {
+extension OracleMarket: NumberedRecord {
+    static let table = StateTable.oraclePrices
     public static let recordName = "oracle market"
     public static let recordVersion: UInt8 = 1
 
@@ -98,13 +97,9 @@ private struct SignerTimestamp: RecordLayout {
 }
 
 extension StateReader {
-    public func oracleMarket(_ id: UInt32) -> OracleMarket? {
-        get(.oraclePrices, OracleMarket.key(id)).map { bytes in
-            decodeStored(bytes, "oracle market \(id)") { (b) throws(ProtocolError) in try OracleMarket.decode(id: id, b) }
-        }
-    }
+    public func oracleMarket(_ id: UInt32) -> OracleMarket? { numbered(OracleMarket.self, id) }
 }
 
 extension StateOverlay {
-    public func putOracleMarket(_ market: OracleMarket) { put(.oraclePrices, OracleMarket.key(market.id), market.encoded()) }
+    public func putOracleMarket(_ market: OracleMarket) { putNumbered(market) }
 }

@@ -1,6 +1,16 @@
 /// The portfolio-margin parameters (contracts-spec/portfolio-margin.md, "Parameters"): set in
 /// genesis, stored in table `protocol` under "portfolio_settings". Rates are parts per million.
-public struct PortfolioSettings: Equatable, Sendable {
+/// The state names a spread credit's underlyings by oracle market id; the genesis document
+/// (`Genesis.PortfolioSpec`) names them by symbol and is otherwise the same parameters.
+public typealias PortfolioSettings = PortfolioParameters<UInt32>
+
+extension Genesis {
+    /// portfolio-margin.md, "Parameters", in genesis units (oracle markets by symbol).
+    public typealias PortfolioSpec = PortfolioParameters<String>
+}
+
+/// The portfolio-margin parameters with spread credits naming their underlyings by `Underlying`.
+public struct PortfolioParameters<Underlying: Equatable & Sendable>: Equatable, Sendable {
     /// The widest price move of the scan, up and down (150 000: ±15%).
     public var priceRangePpm: UInt32
     /// How many evenly spaced moves each side of 0 (3: −15%, −10%, −5%, 0, +5%, +10%, +15%).
@@ -25,17 +35,19 @@ public struct PortfolioSettings: Equatable, Sendable {
     public var credits: [SpreadCredit]
 
     public struct SpreadCredit: Equatable, Sendable {
-        /// Oracle markets of the two underlyings.
-        public var first: UInt32
-        public var second: UInt32
+        /// The two underlyings' oracle markets.
+        public var first: Underlying
+        public var second: Underlying
         /// The share of the offsetting loss credited back.
         public var creditPpm: UInt32
 
-        public init(first: UInt32, second: UInt32, creditPpm: UInt32) {
+        public init(first: Underlying, second: Underlying, creditPpm: UInt32) {
             self.first = first
             self.second = second
             self.creditPpm = creditPpm
         }
+
+        enum CodingKeys: String, CodingKey { case first, second, creditPpm = "credit_ppm" }
     }
 
     public init(priceRangePpm: UInt32, priceSteps: UInt8, volMovePpm: UInt32, extremeMovePpm: UInt32, extremeCoverPpm: UInt32,
@@ -52,10 +64,19 @@ public struct PortfolioSettings: Equatable, Sendable {
         self.credits = credits
     }
 
-    /// The devnet's values, also what a genesis without a "portfolio" section gets.
-    public static let standard = PortfolioSettings(
-        priceRangePpm: 150_000, priceSteps: 3, volMovePpm: 250_000, extremeMovePpm: 300_000, extremeCoverPpm: 350_000,
-        shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000, closeoutPpm: 20_000, credits: [])
+    enum CodingKeys: String, CodingKey {
+        case priceRangePpm = "price_range_ppm", priceSteps = "price_steps", volMovePpm = "vol_move_ppm"
+        case extremeMovePpm = "extreme_move_ppm", extremeCoverPpm = "extreme_cover_ppm", shortOptionPpm = "short_option_ppm"
+        case hedgedDeltaPpm = "hedged_delta_ppm", maintenancePpm = "maintenance_ppm", closeoutPpm = "closeout_ppm", credits
+    }
+
+    /// The same rates with spread credits that name their underlyings another way.
+    public func withCredits<Other>(_ credits: [PortfolioParameters<Other>.SpreadCredit]) -> PortfolioParameters<Other> {
+        PortfolioParameters<Other>(priceRangePpm: priceRangePpm, priceSteps: priceSteps, volMovePpm: volMovePpm,
+                                   extremeMovePpm: extremeMovePpm, extremeCoverPpm: extremeCoverPpm, shortOptionPpm: shortOptionPpm,
+                                   hedgedDeltaPpm: hedgedDeltaPpm, maintenancePpm: maintenancePpm, closeoutPpm: closeoutPpm,
+                                   credits: credits)
+    }
 
     public func validate() throws(ProtocolError) {
         func bad(_ m: String) -> ProtocolError { ProtocolError(.invalidField, "portfolio: \(m)") }
@@ -83,14 +104,32 @@ public struct PortfolioSettings: Equatable, Sendable {
         let n = Int64(priceSteps), r = Int64(priceRangePpm)
         return (-n...n).map { i in i < 0 ? -((r * -i) / n) : (r * i) / n }
     }
-
-    static let key: [UInt8] = Array("portfolio_settings".utf8)
 }
 
-extension PortfolioSettings: StoredRecord {
-    public static let recordName = "portfolio settings"
-    public static let recordVersion: UInt8 = 2
+/// The genesis document's form (genesis.md, "Fields").
+extension PortfolioParameters: Codable where Underlying == String {}
 
+extension PortfolioParameters.SpreadCredit: Codable where Underlying == String {}
+
+extension PortfolioParameters where Underlying == UInt32 {
+    /// The devnet's values, also what a genesis without a "portfolio" section gets.
+    public static var standard: PortfolioSettings {
+        PortfolioSettings(priceRangePpm: 150_000, priceSteps: 3, volMovePpm: 250_000, extremeMovePpm: 300_000, extremeCoverPpm: 350_000,
+                          shortOptionPpm: 10_000, hedgedDeltaPpm: 10_000, maintenancePpm: 600_000, closeoutPpm: 20_000, credits: [])
+    }
+}
+
+// The state's form. A conditional conformance names each inherited protocol on its own.
+extension PortfolioParameters: SingletonRecord where Underlying == UInt32 {
+    static var stateKey: StateKey { StateKey(.protocolAccounts, Array("portfolio_settings".utf8)) }
+}
+
+extension PortfolioParameters: StoredRecord where Underlying == UInt32 {
+    public static var recordName: String { "portfolio settings" }
+    public static var recordVersion: UInt8 { 2 }
+}
+
+extension PortfolioParameters: RecordLayout where Underlying == UInt32 {
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(
             priceRangePpm: try c.u32(\.priceRangePpm, "price range"), priceSteps: try c.u8(\.priceSteps, "price steps"),
@@ -102,19 +141,16 @@ extension PortfolioSettings: StoredRecord {
     }
 }
 
-extension PortfolioSettings.SpreadCredit: RecordLayout {
+extension PortfolioParameters.SpreadCredit: RecordLayout where Underlying == UInt32 {
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(first: try c.u32(\.first, "first"), second: try c.u32(\.second, "second"), creditPpm: try c.u32(\.creditPpm, "credit"))
     }
 }
 
 extension StateReader {
-    public func portfolioSettings() -> PortfolioSettings {
-        guard let bytes = get(.protocolAccounts, PortfolioSettings.key) else { return .standard }
-        return decodeStored(bytes, "portfolio settings", PortfolioSettings.decode)
-    }
+    public func portfolioSettings() -> PortfolioSettings { singleton(PortfolioSettings.self) ?? .standard }
 }
 
 extension StateOverlay {
-    public func setPortfolioSettings(_ s: PortfolioSettings) { put(.protocolAccounts, PortfolioSettings.key, s.encoded()) }
+    public func setPortfolioSettings(_ s: PortfolioSettings) { putSingleton(s) }
 }

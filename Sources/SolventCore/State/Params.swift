@@ -21,10 +21,10 @@ public struct Params: Equatable, Sendable, Codable {
         case maxBlockBytes = "max_block_bytes"
     }
 
-    static let key: [UInt8] = Array("chain".utf8)
+    static let stateKey = StateKey(.params, Array("chain".utf8))
 }
 
-extension Params: StoredRecord {
+extension Params: SingletonRecord {
     public static let recordName = "params"
     public static let recordVersion: UInt8 = 1
 
@@ -37,23 +37,17 @@ extension Params: StoredRecord {
 
 extension StateReader {
     /// Present from genesis on; a state without params was never initialised.
-    public func params() -> Params {
-        guard let bytes = get(.params, Params.key) else {
-            fatalError("state has no chain params: the store was not initialised from a genesis")
-        }
-        return decodeStored(bytes, "params", Params.decode)
-    }
+    public func params() -> Params { genesisSingleton(Params.self, "chain params") }
 }
 
 extension StateOverlay {
-    public func putParams(_ params: Params) { put(.params, Params.key, params.encoded()) }
+    public func putParams(_ params: Params) { putSingleton(params) }
 }
 
-extension Asset: StoredRecord {
+extension Asset: NumberedRecord {
+    static let table = StateTable.assets
     public static let recordName = "asset"
     public static let recordVersion: UInt8 = 1
-
-    static func key(_ id: AssetID) -> [UInt8] { BigEndianKey.u32(id) }
 
     /// Stored layout: symbol string8, decimals u8, then a presence byte and u32 for the haircut
     /// (ppm) and for the oracle market. The id is the table key.
@@ -68,12 +62,9 @@ extension Asset: StoredRecord {
 }
 
 extension StateReader {
-    public func asset(_ id: AssetID) -> Asset? {
-        guard let bytes = get(.assets, Asset.key(id)) else { return nil }
-        return decodeStored(bytes, "asset \(id)") { (b) throws(ProtocolError) in try Asset.decode(id: id, b) }
-    }
+    public func asset(_ id: AssetID) -> Asset? { numbered(Asset.self, id) }
 }
 
 extension StateOverlay {
-    public func putAsset(_ asset: Asset) { put(.assets, Asset.key(asset.id), asset.encoded()) }
+    public func putAsset(_ asset: Asset) { putNumbered(asset) }
 }
