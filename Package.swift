@@ -5,8 +5,9 @@ import PackageDescription
 //
 // Layering (data flows one way; README, "Modules"): SolventCore (the state machine) and
 // SolventStore (LMDB, stores only) <- SolventEngine (executes blocks, mempool, block production,
-// the injectable clock) <- SolventNode (RPC, read models, metrics) <- solventd. The core depends
-// on neither the store nor the engine, and nothing calls back up the chain.
+// the injectable clock) <- SolventNode (RPC, read models, metrics) <- solventd. SolventWire (the
+// RPC's types) and SolventDevnet (the devnet's keys, genesis and controls) sit on the core only.
+// The core depends on none of them, and nothing calls back up the chain.
 
 let package = Package(
     name: "solvent",
@@ -53,9 +54,13 @@ let package = Package(
         // The deterministic state machine: no I/O, no clock, no floats, no hash-order iteration.
         .target(name: "SolventCore", dependencies: ["SolventCrypto"]),
 
+        // The devnet: its public keys and genesis, and its controls (the clock, snapshots, price
+        // overrides) over any chain that offers them (contracts-spec/devnet.md).
+        .target(name: "SolventDevnet", dependencies: ["SolventCore", "SolventCrypto"]),
+
         // The transaction fuzzer's target: bytes -> transactions, blocks and queries on a prepared
         // chain (fuzz/ builds it with libFuzzer; the corpus replays in SolventCoreTests).
-        .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto"]),
+        .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto", "SolventDevnet"]),
 
         // The RPC's JSON: every request and reply type and their one coding, which the node
         // encodes and the client decodes (contracts-spec/openapi.yaml).
@@ -73,7 +78,7 @@ let package = Package(
         .target(
             name: "SolventNode",
             dependencies: [
-                "SolventCore", "SolventStore", "SolventEngine", "SolventCrypto", "SolventWire",
+                "SolventCore", "SolventStore", "SolventEngine", "SolventCrypto", "SolventWire", "SolventDevnet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -91,7 +96,7 @@ let package = Package(
         .target(
             name: "SolventClient",
             dependencies: [
-                "SolventCore", "SolventCrypto", "SolventWire",
+                "SolventCore", "SolventCrypto", "SolventWire", "SolventDevnet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -105,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "solventd",
             dependencies: [
-                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire",
+                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,14 +118,14 @@ let package = Package(
         .executableTarget(
             name: "solvent",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto", "SolventWire",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "solvent-bench",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine", "SolventWire",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine", "SolventWire", "SolventDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -135,28 +140,28 @@ let package = Package(
         .testTarget(
             name: "SolventCoreTests",
             dependencies: [
-                "SolventCore", "SolventCrypto", "SolventFuzzing",
+                "SolventCore", "SolventCrypto", "SolventFuzzing", "SolventDevnet",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "SolventStoreTests",
-            dependencies: ["SolventStore", "SolventCore", "SolventCrypto", "SolventTestSupport"]
+            dependencies: ["SolventStore", "SolventCore", "SolventCrypto", "SolventDevnet", "SolventTestSupport"]
         ),
         .testTarget(
             name: "SolventEngineTests",
-            dependencies: ["SolventEngine", "SolventStore", "SolventCore", "SolventCrypto", "SolventTestSupport"]
+            dependencies: ["SolventEngine", "SolventStore", "SolventCore", "SolventCrypto", "SolventDevnet", "SolventTestSupport"]
         ),
         .testTarget(
             name: "SolventNodeTests",
             dependencies: [
-                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventTestSupport",
+                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventDevnet", "SolventTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "SolventClientTests",
-            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventTestSupport"]
+            dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventDevnet", "SolventTestSupport"]
         ),
     ]
 )

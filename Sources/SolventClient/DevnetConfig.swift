@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 
 /// A devnet key printed at start and written by `--config-out`.
 public struct DevKey: Codable, Sendable {

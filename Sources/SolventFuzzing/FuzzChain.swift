@@ -1,5 +1,6 @@
 @_spi(Fuzzing) import SolventCore
 import SolventCrypto
+import SolventDevnet
 
 /// A chain in memory: committed state, the mempool's check state, the block being filled.
 struct FuzzChain {

@@ -1,5 +1,6 @@
 @_spi(Fuzzing) import SolventCore
 import SolventCrypto
+import SolventDevnet
 
 /// The transaction fuzzer's target (tools/fuzz, contracts-spec/limits.md): bytes become a
 /// sequence of transactions, blocks and queries run on a chain that already has vaults with

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventEngine
 import SolventStore
 import Synchronization
@@ -23,8 +24,8 @@ public final class Node: Sendable {
     /// Per asset, what genesis created: the conservation audit compares against it.
     let genesisSupply: [AssetID: Int128]
     let observer: NodeObserver
-    /// Devnet snapshots: id -> the head they were taken at (devnet.md, "Snapshots").
-    let snapshots = Mutex<(next: UInt64, taken: [(id: UInt64, head: ChainHead)])>((1, []))
+    /// The devnet controls (devnet.md): the RPC serves them only in devnet mode.
+    public let devnet: NodeDevnetControls
 
     public init(config: NodeConfig, logger: Logger) throws {
         self.config = config
@@ -50,6 +51,7 @@ public final class Node: Sendable {
         try observer.rebuildIndex(head)
         self.producer = try BlockProducer(engine: engine, validatorKey: validatorKey, mode: config.blockMode,
                                           limits: config.mempool, clock: config.clock, observer: observer)
+        self.devnet = DevnetControls(chain: ProducerDevnetChain(producer: producer))
         observer.metrics.height.record(Int64(head.height))
         try restoreMempool()
     }

@@ -2,22 +2,6 @@ import Foundation
 import SolventCore
 import SolventCrypto
 
-/// The chain's head: the last committed block (height 0 is the genesis state).
-public struct ChainHead: Sendable, Equatable {
-    public let height: UInt64
-    /// Hash of the last block's header; 32 zero bytes at genesis.
-    public let blockHash: Bytes32
-    public let timeMs: UInt64
-    public let appHash: Bytes32
-
-    public init(height: UInt64, blockHash: Bytes32, timeMs: UInt64, appHash: Bytes32) {
-        self.height = height
-        self.blockHash = blockHash
-        self.timeMs = timeMs
-        self.appHash = appHash
-    }
-}
-
 /// What one block writes beside its state changes, prepared by whoever executed it (the
 /// engine): the store writes it as it is and executes nothing.
 public struct BlockWrite: Sendable {

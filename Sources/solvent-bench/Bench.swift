@@ -4,6 +4,7 @@ import Foundation
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventStore
 
 /// `solvent-bench`: the figures `tools/bench` prints.

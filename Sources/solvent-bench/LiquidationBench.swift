@@ -3,6 +3,7 @@ import Foundation
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventStore
 import SolventWire
 

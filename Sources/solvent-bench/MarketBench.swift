@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SolventDevnet
 import SolventEngine
 import SolventClient
 import SolventCore

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventEngine
 import SolventStore
 import SolventWire

@@ -3,6 +3,7 @@ import Foundation
 import ServiceLifecycle
 import SolventClient
 import SolventCore
+import SolventDevnet
 import SolventNode
 import SolventStore
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import SolventDevnet
 import SolventEngine
 import SolventClient
 import SolventCore

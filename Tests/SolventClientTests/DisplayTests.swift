@@ -1,6 +1,7 @@
 import Foundation
 import SolventClient
 import SolventCore
+import SolventDevnet
 import Testing
 
 /// What the CLI and the devnet banner show people.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SolventClient
 import SolventCore
+import SolventDevnet
 import SolventWire
 import Testing
 

@@ -1,6 +1,7 @@
 import PropertyBased
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The bounds of contracts-spec/limits.md at work: transactions with values at and around every

@@ -1,6 +1,7 @@
 import PropertyBased
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The decoder refuses every malformed input with its own stable code (transactions.md, "Decoding").

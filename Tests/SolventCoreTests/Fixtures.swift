@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 
 /// Keys and a small genesis shared by the core tests.
 enum Fixtures {

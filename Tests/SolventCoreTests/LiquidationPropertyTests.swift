@@ -1,6 +1,7 @@
 import PropertyBased
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// Random portfolios on random price paths (with gaps), a market maker quoting around the oracle,

@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The worked examples of contracts-spec/liquidation.md and insurance-and-adl.md.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// contracts-spec/vectors/liquidation.json, written by contracts-spec/examples/liquidation.py (an

@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 
 /// Drives the state machine over the devnet genesis for market tests: keeps nonces, builds
 /// orders in human units, moves oracle prices and block time.

@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The worked example of contracts-spec/markets.md and margin.md, and the order book's rules.

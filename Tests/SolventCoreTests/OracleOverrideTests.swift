@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// `oracle_override` (devnet.md, "Oracle override"): the admin of a devnet chain sets a price

@@ -1,6 +1,7 @@
 import PropertyBased
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The oracle's checks, median, move limit, staleness and administration (contracts-spec/oracle.md).

@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// Dated futures, options and portfolio vaults on the devnet genesis (portfolio-margin.md and

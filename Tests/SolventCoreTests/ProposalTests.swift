@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// ProcessProposal: what a replaying (or, later, a validating) node checks before executing a block.

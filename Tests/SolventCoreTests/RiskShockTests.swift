@@ -1,6 +1,7 @@
 import PropertyBased
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The shock simulation agrees with what happens when the move is really applied, and price

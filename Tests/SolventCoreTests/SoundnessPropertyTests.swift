@@ -1,6 +1,7 @@
 import PropertyBased
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// liquidation.md, "Soundness": for every parameter set the chain accepts, a vault liquidated as

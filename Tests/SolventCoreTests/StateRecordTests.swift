@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The record encodings of state.md, byte for byte, using its example.

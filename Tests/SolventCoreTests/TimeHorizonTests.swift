@@ -1,5 +1,6 @@
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import Testing
 
 /// The time bound of the node's index (liquidation.md, "Time"): how far a vault's excess can

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventNode
 import SolventStore
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventNode
 import SolventTestSupport
 import Synchronization

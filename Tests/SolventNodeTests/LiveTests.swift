@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import Logging
 import SolventClient
+import SolventDevnet
 import SolventEngine
 import SolventCore
 import SolventCrypto

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import SolventDevnet
 import SolventEngine
 import SolventCore
 import SolventCrypto

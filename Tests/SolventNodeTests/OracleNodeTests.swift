@@ -3,6 +3,7 @@ import HummingbirdTesting
 import SolventClient
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventNode
 import Testing
 

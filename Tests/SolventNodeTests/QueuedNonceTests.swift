@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import SolventDevnet
 import SolventEngine
 import SolventCore
 import SolventCrypto

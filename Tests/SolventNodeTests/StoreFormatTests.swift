@@ -1,5 +1,6 @@
 import Foundation
 import SolventCore
+import SolventDevnet
 import SolventNode
 import SolventStore
 import Testing

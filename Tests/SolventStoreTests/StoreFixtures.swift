@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventStore
 import SolventTestSupport
 

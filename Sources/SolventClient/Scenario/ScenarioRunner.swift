@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventWire
 
 /// Runs a scenario file against a fresh devnet (contracts-spec/devnet.md, "Scenarios") and

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SolventCore
 import SolventCrypto
+import SolventDevnet
 import SolventWire
 
 /// What a script has seen so far, for its checks (ScenarioScriptChecks.swift).

@@ -98,6 +98,8 @@ private struct SignerTimestamp: RecordLayout {
 
 extension StateReader {
     public func oracleMarket(_ id: UInt32) -> OracleMarket? { numbered(OracleMarket.self, id) }
+    /// Every oracle market, in id order.
+    public func oracleMarkets() -> [OracleMarket] { allNumbered(OracleMarket.self) }
 }
 
 extension StateOverlay {

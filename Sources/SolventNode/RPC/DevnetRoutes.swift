@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SolventEngine
 import SolventCore
+import SolventDevnet
 import SolventStore
 import SolventWire
 
@@ -34,7 +35,7 @@ struct DevnetRoutes: Sendable {
     static func rethrow<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let e as Node.DevnetError {
+        } catch let e as DevnetError {
             throw RPCError.badRequest(e.code, e.message)
         }
     }
@@ -63,7 +64,7 @@ struct DevnetRoutes: Sendable {
         guard let ms = Self.parseDuration(b.duration) else {
             throw RPCError.badRequest("invalid_duration", "'\(b.duration)' is not a duration like 8h, 90m, 30s, 1500ms or 2d")
         }
-        let blocks = try await Self.rethrow { try await node.advance(by: ms, refreshPrices: b.refreshPrices ?? true) }
+        let blocks = try await Self.rethrow { try await node.devnet.advance(by: ms, refreshPrices: b.refreshPrices ?? true) }
         return .json(clockReply(mined: blocks))
     }
 
@@ -73,7 +74,7 @@ struct DevnetRoutes: Sendable {
         guard let ms = UTCTime.parse(b.nextBlockTime) ?? UInt64(b.nextBlockTime) else {
             throw RPCError.badRequest("invalid_time", "'\(b.nextBlockTime)' is not a UTC time like 2027-03-26T08:00:00Z or milliseconds")
         }
-        try await Self.rethrow { try node.setNextBlockTime(ms) }
+        try await Self.rethrow { try node.devnet.setNextBlockTime(ms) }
         return .json(NextBlockTimeReply(nextBlockTime: UTCTime.format(ms), nextBlockTimeMs: String(ms)))
     }
 
@@ -103,7 +104,7 @@ struct DevnetRoutes: Sendable {
         guard let price = OraclePrice.parse(b.price) else {
             throw RPCError.badRequest("invalid_price", "'\(b.price)' is not a positive price with at most 8 decimals")
         }
-        let tx = try await Self.rethrow { try node.submitOverride(market: market.id, price: price) }
+        let tx = try await Self.rethrow { try node.devnet.submitOverride(market: market.id, price: price) }
         var committed: CommittedBlock?
         if b.mine ?? true {
             committed = try await node.mine(1).first
@@ -117,7 +118,7 @@ struct DevnetRoutes: Sendable {
 
     func snapshot() throws -> Response {
         try requireDevnet()
-        let (id, head) = node.takeSnapshot()
+        let (id, head) = node.devnet.takeSnapshot()
         return .json(SnapshotReply(id: String(id), height: head.height, appHash: head.appHash.hex, blockTime: UTCTime.rfc3339(head.timeMs)))
     }
 
@@ -125,7 +126,7 @@ struct DevnetRoutes: Sendable {
         try requireDevnet()
         let b = try await body(request, RevertRequest.self)
         guard let id = UInt64(b.id) else { throw RPCError.badRequest("invalid_snapshot", "id is a snapshot id from POST /v1/devnet/snapshot") }
-        _ = try await Self.rethrow { try await node.revert(to: id) }
+        _ = try await Self.rethrow { try await node.devnet.revert(to: id) }
         return .json(clockReply())
     }
 

@@ -1,3 +1,4 @@
+import SolventCore
 import SolventCrypto
 
 /// Well-known devnet keys, derived from a published seed phrase so that every devnet has the
