@@ -190,7 +190,8 @@ public final class BlockProducer: Sendable {
         let params = try engine.store.withState { state, _ in state.params() }
         let candidates = mempool.candidates(limit: Int(params.maxBlockTransactions))
         let chosen = engine.machine.prepareProposal(candidates: candidates.map(\.tx), params: params)
-        let timeMs = time.takeBlockTime(after: try engine.store.head().timeMs)
+        // The cached head is the store's: this queue is the only writer of blocks and reverts.
+        let timeMs = time.takeBlockTime(after: latestHead.timeMs)
         let committed = try engine.produceBlock(transactions: chosen, journalKeys: candidates.prefix(chosen.count).map(\.key),
                                                 timeMs: timeMs, proposerKey: validatorKey)
         head.withLock { $0 = committed.head }

@@ -91,16 +91,14 @@ public final class Node: Sendable {
 
     // MARK: Submission
 
-    public typealias Accepted = AcceptedTransaction
-
     /// Decodes, checks and admits one transaction. Returns it, or the refusal.
-    public func submit(_ bytes: [UInt8]) throws -> Result<Accepted, ProtocolError> {
+    public func submit(_ bytes: [UInt8]) throws -> Result<AcceptedTransaction, ProtocolError> {
         try submitBatch([bytes])[0]
     }
 
     /// Admits many transactions (`BlockProducer.admit`), then tells the commit waiters which
     /// were accepted and which waiting ones were dropped.
-    public func submitBatch(_ items: [[UInt8]]) throws -> [Result<Accepted, ProtocolError>] {
+    public func submitBatch(_ items: [[UInt8]]) throws -> [Result<AcceptedTransaction, ProtocolError>] {
         var dropped = [Mempool.Dropped]()
         defer { for (hash, reason) in dropped { waiters.evict(hash, reason) } }
         let results = try producer.admit(items, dropped: &dropped)
@@ -113,7 +111,7 @@ public final class Node: Sendable {
     /// `submitBatch` off the Swift concurrency pool: signature checks keep every core busy for
     /// a while, the journal write waits for the disk, and the pool's few threads also serve the
     /// RPC and the WebSocket streams.
-    public func admit(_ items: [[UInt8]]) async throws -> [Result<Accepted, ProtocolError>] {
+    public func admit(_ items: [[UInt8]]) async throws -> [Result<AcceptedTransaction, ProtocolError>] {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try self.submitBatch(items) })
@@ -139,8 +137,6 @@ public final class Node: Sendable {
         for _ in 0..<count { out.append(try await producer.produceBlock()) }
         return out
     }
-
-    func produceBlock() async throws -> CommittedBlock { try await producer.produceBlock() }
 
     /// Runs the block producer until cancelled or until graceful shutdown.
     public func run() async {

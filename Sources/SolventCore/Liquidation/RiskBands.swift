@@ -75,6 +75,8 @@ public struct RiskBands: Sendable, Equatable {
             exposures[oracle, default: Exposure(price: c.oraclePrice)].collateral.append((c.amount, c.asset.decimals, haircut))
             exposures[oracle]!.weight = exposures[oracle]!.weight.addingReportingOverflow(c.value).overflow ? UInt128.max : exposures[oracle]!.weight + c.value
         }
+        // A saturating sum: exact, or UInt128.max once any partial sum overflows, so the
+        // dictionary's per-process order cannot change it.
         let total = exposures.values.reduce(UInt128(0)) { $0.addingReportingOverflow($1.weight).overflow ? UInt128.max : $0 + $1.weight }
         var bands = [Band]()
         for oracle in exposures.keys.sorted() {

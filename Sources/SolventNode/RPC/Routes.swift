@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
 import SolventCore
+import SolventEngine
 import SolventCrypto
 import SolventStore
 import SolventWire
@@ -191,7 +192,7 @@ struct Routes: Sendable {
     func submit(_ request: Request) async throws -> Response {
         let body = try await decodeBody(request, SubmitRequest.self, limit: Self.maxSingleBody)
         let bytes = try hexTransaction(body.tx)
-        let accepted: Node.Accepted
+        let accepted: AcceptedTransaction
         switch try await node.admit([bytes])[0] {
         case .success(let a): accepted = a
         case .failure(let e): throw RPCError(e)
