@@ -317,19 +317,22 @@ class Exchanges:
 
     def over_connection_cap(self, routes, cap):
         """503: idle connections fill the node up to its cap; a request on every route past them is refused at once.
-        Connections the node held before (probes it is still closing) may free slots meanwhile, so the
-        node is topped up with one more idle connection whenever a new one is not refused."""
+        Connections the node held before (probes it is still closing) may free slots meanwhile, and the
+        node closes idle fillers after its head timeout (2 s here), so whenever a new connection is not
+        refused the node is topped up with a burst of idle connections (one at a time could not keep up
+        with a whole generation timing out at once)."""
         fillers = []
         try:
             for _ in range(cap):
                 fillers.append(socket.create_connection((self.host, self.port), timeout=5))
             for method, route in routes:
-                deadline = time.time() + 10
+                deadline = time.time() + 20
                 while not self.refuses_connections():
                     if time.time() > deadline:
-                        self.drive_failures.append(f"{method} {route}: the node did not refuse connections past its cap within 10 s")
+                        self.drive_failures.append(f"{method} {route}: the node did not refuse connections past its cap within 20 s")
                         return
-                    fillers.append(socket.create_connection((self.host, self.port), timeout=5))
+                    for _ in range(16):
+                        fillers.append(socket.create_connection((self.host, self.port), timeout=5))
                 self.raw(method, route, self.head(method, route, b"\r\n"), expect=503)
         finally:
             for sock in fillers:
