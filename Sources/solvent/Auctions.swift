@@ -22,7 +22,7 @@ extension Tx {
             }
         }
 
-        struct Start: AsyncParsableCommand {
+        struct Start: ClientCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Start the auction of a vault's collateral; your vault is paid the incentive from the proceeds.",
                 discussion: """
@@ -35,15 +35,13 @@ extension Tx {
             @OptionGroup var target: Target
             @Option(name: .customLong("keeper-vault"), help: "Your vault that receives the incentive.") var keeperVault: UInt32 = 0
 
-            func run() async throws {
-                try await global.run {
-                    let (owner, vault, asset) = try await target.resolve(global)
-                    try await signAndSend(.auctionStart(owner: owner, vault: vault, asset: asset.id, keeperVault: keeperVault), global, signing)
-                }
+            func execute() async throws {
+                let (owner, vault, asset) = try await target.resolve(global)
+                try await signAndSend(.auctionStart(owner: owner, vault: vault, asset: asset.id, keeperVault: keeperVault), global, signing)
             }
         }
 
-        struct Take: AsyncParsableCommand {
+        struct Take: ClientCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Buy collateral from an auction at its current price, paying USDC from your vault.",
                 discussion: "Refused with auction_price_above_max when the price is above --max-price; no more than the tab needs is sold.")
@@ -54,34 +52,30 @@ extension Tx {
             @Option(name: .customLong("max-price"), help: "The most you pay per unit, in dollars.") var maxPrice: String
             @Option(name: .customLong("taker-vault"), help: "Your vault that pays and receives the collateral.") var takerVault: UInt32 = 0
 
-            func run() async throws {
-                try await global.run {
-                    let (owner, vault, asset) = try await target.resolve(global)
-                    let quantums = try TransactionBuilder.quantums(amount, asset)
-                    guard let price = OraclePrice.parse(maxPrice), price > 0 else {
-                        throw ClientError("invalid_price", "'\(maxPrice)' is not a positive price with at most 8 decimals")
-                    }
-                    try await signAndSend(.auctionTake(owner: owner, vault: vault, asset: asset.id, amount: quantums, maxPrice: price,
-                                                       takerVault: takerVault), global, signing)
+            func execute() async throws {
+                let (owner, vault, asset) = try await target.resolve(global)
+                let quantums = try TransactionBuilder.quantums(amount, asset)
+                guard let price = OraclePrice.parse(maxPrice), price > 0 else {
+                    throw ClientError("invalid_price", "'\(maxPrice)' is not a positive price with at most 8 decimals")
                 }
+                try await signAndSend(.auctionTake(owner: owner, vault: vault, asset: asset.id, amount: quantums, maxPrice: price,
+                                                   takerVault: takerVault), global, signing)
             }
         }
 
-        struct Redo: AsyncParsableCommand {
+        struct Redo: ClientCommand {
             static let configuration = CommandConfiguration(abstract: "Restart a stale auction from a fresh starting price.")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var signing: Tx.SigningOptions
             @OptionGroup var target: Target
 
-            func run() async throws {
-                try await global.run {
-                    let (owner, vault, asset) = try await target.resolve(global)
-                    try await signAndSend(.auctionRedo(owner: owner, vault: vault, asset: asset.id), global, signing)
-                }
+            func execute() async throws {
+                let (owner, vault, asset) = try await target.resolve(global)
+                try await signAndSend(.auctionRedo(owner: owner, vault: vault, asset: asset.id), global, signing)
             }
         }
 
-        struct SetConfig: AsyncParsableCommand {
+        struct SetConfig: ClientCommand {
             static let configuration = CommandConfiguration(
                 commandName: "set-config", abstract: "Admin: change the auction parameters; unset flags keep their current values.")
             @OptionGroup var global: GlobalOptions
@@ -95,46 +89,40 @@ extension Tx {
             @Option(name: .customLong("chip-ppm")) var chipPpm: UInt32?
             @Option(name: .customLong("max-incentive"), help: "USDC.") var maxIncentive: String?
 
-            func run() async throws {
-                try await global.run {
-                    let c = try await global.client.auctions(limit: 1).value.settings
-                    func usdc(_ t: String) throws -> UInt128 { try Amount.parse(t, decimals: 6) }
-                    let s = AuctionSettings(bufPpm: bufPpm ?? c.bufPpm, cutPpm: cutPpm ?? c.cutPpm, stepSeconds: stepSeconds ?? c.stepSeconds,
-                                            cuspPpm: cuspPpm ?? c.cuspPpm, tailSeconds: tailSeconds ?? c.tailSeconds, tip: try usdc(tip ?? c.tip),
-                                            chipPpm: chipPpm ?? c.chipPpm, maxIncentive: try usdc(maxIncentive ?? c.maxIncentive))
-                    try await signAndSend(.auctionSetConfig(s), global, signing)
-                }
+            func execute() async throws {
+                let c = try await global.client.auctions(limit: 1).value.settings
+                func usdc(_ t: String) throws -> UInt128 { try Amount.parse(t, decimals: 6) }
+                let s = AuctionSettings(bufPpm: bufPpm ?? c.bufPpm, cutPpm: cutPpm ?? c.cutPpm, stepSeconds: stepSeconds ?? c.stepSeconds,
+                                        cuspPpm: cuspPpm ?? c.cuspPpm, tailSeconds: tailSeconds ?? c.tailSeconds, tip: try usdc(tip ?? c.tip),
+                                        chipPpm: chipPpm ?? c.chipPpm, maxIncentive: try usdc(maxIncentive ?? c.maxIncentive))
+                try await signAndSend(.auctionSetConfig(s), global, signing)
             }
         }
     }
 }
 
 extension Query {
-    struct AuctionsQuery: AsyncParsableCommand {
+    struct AuctionsQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "auctions", abstract: "Running collateral auctions (price, lot, tab) and the vaults that may be auctioned now.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "At most this many auctions and candidates.") var limit = 50
         @Flag(help: "Also look through every vault for underwater ones never liquidated (slow on a large chain).") var all = false
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.auctions(limit: limit, all: all)
-                if global.output == .json { return global.printJSON(reply.json) }
-                let r = reply.value
-                print("\(r.count) running auction\(r.count == 1 ? "" : "s") at height \(r.height); prices as of \(r.priceTime)")
-                var table = TextTable(header: ["  vault", "asset", "lot", "price", "oracle", "price/oracle", "tab", "age", ""],
-                                      rightAligned: [2, 3, 4, 5, 6, 7])
-                for a in r.auctions {
-                    let ratio = a.priceToOraclePpm.map { Amount.format(UInt128($0), decimals: 6) } ?? "-"
-                    table.add(["  \(shortAddress(a.owner))/\(a.vault)", a.asset, a.lot, a.price, a.oraclePrice ?? "-", ratio, a.tab,
-                               "\(a.elapsedSeconds) s", a.stale ? "stale: redo" : ""])
-                }
-                if !r.auctions.isEmpty { print(table.render()) }
-                print("\(r.candidates.count) vault\(r.candidates.count == 1 ? "" : "s") may be auctioned now")
-                for c in r.candidates {
-                    print("  \(c.owner)/\(c.vault) \(c.amount) \(c.asset) against a debt of \(c.debt) USDC (\(c.reason))")
-                }
+        func execute() async throws {
+            guard let r = global.forText(try await global.client.auctions(limit: limit, all: all)) else { return }
+            print("\(r.count) running auction\(r.count == 1 ? "" : "s") at height \(r.height); prices as of \(r.priceTime)")
+            var table = TextTable(header: ["  vault", "asset", "lot", "price", "oracle", "price/oracle", "tab", "age", ""],
+                                  rightAligned: [2, 3, 4, 5, 6, 7])
+            for a in r.auctions {
+                let ratio = a.priceToOraclePpm.map { Amount.format(UInt128($0), decimals: 6) } ?? "-"
+                table.add(["  \(shortAddress(a.owner))/\(a.vault)", a.asset, a.lot, a.price, a.oraclePrice ?? "-", ratio, a.tab,
+                           "\(a.elapsedSeconds) s", a.stale ? "stale: redo" : ""])
+            }
+            if !r.auctions.isEmpty { print(table.render()) }
+            print("\(r.candidates.count) vault\(r.candidates.count == 1 ? "" : "s") may be auctioned now")
+            for c in r.candidates {
+                print("  \(c.owner)/\(c.vault) \(c.amount) \(c.asset) against a debt of \(c.debt) USDC (\(c.reason))")
             }
         }
     }

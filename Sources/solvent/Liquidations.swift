@@ -13,7 +13,7 @@ func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").u
 func shortAddress(_ a: String) -> String { a.count > 16 ? String(a.prefix(10)) + "…" + String(a.suffix(4)) : a }
 
 extension Tx {
-    struct Liquidate: AsyncParsableCommand {
+    struct Liquidate: ClientCommand {
         static let configuration = CommandConfiguration(
             abstract: "Liquidate a vault under maintenance in one market; the bounty goes to your vault.",
             discussion: """
@@ -29,18 +29,16 @@ extension Tx {
         @Argument(help: "Market symbol or id, e.g. BTC-PERP.") var market: String
         @Option(name: .customLong("keeper-vault"), help: "Your vault that takes the bounty.") var keeperVault: UInt32 = 0
 
-        func run() async throws {
-            try await global.run {
-                let m = try await resolveMarket(market, global)
-                let target = try resolveAddress(owner, global)
-                try await signAndSend(.liquidate(owner: target, vault: vault, market: m.params.id, keeperVault: keeperVault), global, signing)
-            }
+        func execute() async throws {
+            let m = try await resolveMarket(market, global)
+            let target = try resolveAddress(owner, global)
+            try await signAndSend(.liquidate(owner: target, vault: vault, market: m.params.id, keeperVault: keeperVault), global, signing)
         }
     }
 }
 
 extension Query {
-    struct LiquidatableQuery: AsyncParsableCommand {
+    struct LiquidatableQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "liquidatable",
             abstract: "Vaults under maintenance, largest shortfall first, with what liquidating them pays now.")
@@ -48,29 +46,25 @@ extension Query {
         @Option(help: "At most this many vaults.") var limit = 50
         @Option(help: "Only vaults with a position in this market.") var market: String?
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.liquidatable(limit: limit, market: market)
-                if global.output == .json { return global.printJSON(reply.json) }
-                let r = reply.value
-                print("\(r.count) liquidatable vault\(r.count == 1 ? "" : "s") at height \(r.height)")
-                for v in r.vaults {
-                    print("\(v.owner)/\(v.vault)  equity \(v.equity)  maintenance \(v.maintenanceRequirement)  shortfall \(v.shortfall)  ratio \(v.marginRatio ?? "-")\(v.pricesFresh ? "" : "  (prices stale)")")
-                    for p in v.positions {
-                        if let refusal = p.refusal {
-                            print("  \(pad(p.market, 9)) \(pad(p.size, 12)) refused now: \(refusal.code): \(refusal.message)")
-                            continue
-                        }
-                        print("  \(pad(p.market, 9)) \(pad(p.size, 12)) oracle \(p.oraclePrice)  liq \(p.liquidationPrice ?? "-")  close \(p.closeSize ?? "-") "
-                            + "bankruptcy \(p.bankruptcyPrice ?? "-")  book/backstop/adl/socialized \(p.bookSize ?? "-")/\(p.backstopSize ?? "-")/\(p.adlSize ?? "-")/\(p.socializedSize ?? "-")  "
-                            + "fee \(p.fee ?? "-")  bounty \(p.bounty ?? "-")")
+        func execute() async throws {
+            guard let r = global.forText(try await global.client.liquidatable(limit: limit, market: market)) else { return }
+            print("\(r.count) liquidatable vault\(r.count == 1 ? "" : "s") at height \(r.height)")
+            for v in r.vaults {
+                print("\(v.owner)/\(v.vault)  equity \(v.equity)  maintenance \(v.maintenanceRequirement)  shortfall \(v.shortfall)  ratio \(v.marginRatio ?? "-")\(v.pricesFresh ? "" : "  (prices stale)")")
+                for p in v.positions {
+                    if let refusal = p.refusal {
+                        print("  \(pad(p.market, 9)) \(pad(p.size, 12)) refused now: \(refusal.code): \(refusal.message)")
+                        continue
                     }
+                    print("  \(pad(p.market, 9)) \(pad(p.size, 12)) oracle \(p.oraclePrice)  liq \(p.liquidationPrice ?? "-")  close \(p.closeSize ?? "-") "
+                        + "bankruptcy \(p.bankruptcyPrice ?? "-")  book/backstop/adl/socialized \(p.bookSize ?? "-")/\(p.backstopSize ?? "-")/\(p.adlSize ?? "-")/\(p.socializedSize ?? "-")  "
+                        + "fee \(p.fee ?? "-")  bounty \(p.bounty ?? "-")")
                 }
             }
         }
     }
 
-    struct ShockQuery: AsyncParsableCommand {
+    struct ShockQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "shock",
             abstract: "What a price move would do: liquidations, bounties, the insurance fund's draw, ADL.",
@@ -80,103 +74,88 @@ extension Query {
         @Option(help: "Simulate this keeper vault (ADDRESS/VAULT) instead of one with unlimited margin.") var keeper: String?
         @Option(help: "List at most this many vaults and liquidations.") var limit = 20
 
-        func run() async throws {
-            try await global.run {
-                let pairs = try moves.map { text -> (market: String, move: String) in
-                    let parts = text.split(separator: "=", maxSplits: 1)
-                    guard parts.count == 2 else { throw ClientError("invalid_argument", "'\(text)' is not MARKET=MOVE, e.g. BTC-PERP=-0.2") }
-                    return (String(parts[0]), String(parts[1]))
-                }
-                guard !pairs.isEmpty else { throw ClientError("invalid_argument", "name at least one MARKET=MOVE") }
-                let reply = try await global.client.shock(pairs, keeper: keeper, limit: limit)
-                if global.output == .json { return global.printJSON(reply.json) }
-                let r = reply.value
-                for m in r.moves { print("\(m.market) \(m.move): \(m.from) → \(m.to)") }
-                print("liquidatable vaults  \(r.liquidatableCount) (of \(r.candidates) the index named)")
-                print("liquidations         \(r.liquidationCount), closing \(r.closedNotional) USDC of notional")
-                print("fees / bounties      \(r.totalFees) / \(r.totalBounties) USDC")
-                print("insurance fund       \(r.insuranceFundBefore) → \(r.insuranceFundAfter) USDC (draws \(r.insuranceFundDraw), deficits paid \(r.deficitsPaid))")
-                print("ADL                  \(r.adlVolume) USDC" + (r.adlSize.isEmpty ? "" : " (" + r.adlSize.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
-                if r.socializedLosses != "0" { print("socialized losses    \(r.socializedLosses) USDC (shared by the other side's positions)") }
-                print("still liquidatable   \(r.stillLiquidatable) after one round")
-                for o in r.liquidations {
-                    print("  \(shortAddress(o.owner))/\(o.vault) \(pad(o.market, 9)) close \(pad(o.closedSize, 10)) at ≥ \(pad(o.bankruptcyPrice, 10)) fee \(o.fee) bounty \(o.bounty) deficit \(o.deficitPaid) adl \(o.adlSize)"
-                        + (o.socializedSize == "0" ? "" : " socialized \(o.socializedSize) (loss \(o.socializedLoss))"))
-                }
+        func execute() async throws {
+            let pairs = try moves.map { text -> (market: String, move: String) in
+                let parts = text.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw ClientError("invalid_argument", "'\(text)' is not MARKET=MOVE, e.g. BTC-PERP=-0.2") }
+                return (String(parts[0]), String(parts[1]))
+            }
+            guard !pairs.isEmpty else { throw ClientError("invalid_argument", "name at least one MARKET=MOVE") }
+            guard let r = global.forText(try await global.client.shock(pairs, keeper: keeper, limit: limit)) else { return }
+            for m in r.moves { print("\(m.market) \(m.move): \(m.from) → \(m.to)") }
+            print("liquidatable vaults  \(r.liquidatableCount) (of \(r.candidates) the index named)")
+            print("liquidations         \(r.liquidationCount), closing \(r.closedNotional) USDC of notional")
+            print("fees / bounties      \(r.totalFees) / \(r.totalBounties) USDC")
+            print("insurance fund       \(r.insuranceFundBefore) → \(r.insuranceFundAfter) USDC (draws \(r.insuranceFundDraw), deficits paid \(r.deficitsPaid))")
+            print("ADL                  \(r.adlVolume) USDC" + (r.adlSize.isEmpty ? "" : " (" + r.adlSize.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
+            if r.socializedLosses != "0" { print("socialized losses    \(r.socializedLosses) USDC (shared by the other side's positions)") }
+            print("still liquidatable   \(r.stillLiquidatable) after one round")
+            for o in r.liquidations {
+                print("  \(shortAddress(o.owner))/\(o.vault) \(pad(o.market, 9)) close \(pad(o.closedSize, 10)) at ≥ \(pad(o.bankruptcyPrice, 10)) fee \(o.fee) bounty \(o.bounty) deficit \(o.deficitPaid) adl \(o.adlSize)"
+                    + (o.socializedSize == "0" ? "" : " socialized \(o.socializedSize) (loss \(o.socializedLoss))"))
             }
         }
     }
 
-    struct InsuranceQuery: AsyncParsableCommand {
+    struct InsuranceQuery: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "insurance", abstract: "The insurance fund: balance, totals and recent flows.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Recent entries to show.") var limit = 20
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.insurance(limit: limit)
-                if global.output == .json { return global.printJSON(reply.json) }
-                let f = reply.value
-                print("""
-                    balance               \(f.balance) USDC
-                    seeded                \(f.seeded)
-                    trading fees in       \(f.tradingFeesIn)
-                    liquidation fees in   \(f.liquidationFeesIn)
-                    deficits paid         \(f.deficitsPaid)
-                    deficits deleveraged  \(f.deficitsDeleveraged) (not paid: closed by ADL)
-                    """)
-                for e in f.entries {
-                    print("  #\(e.sequence) block \(e.height) \(pad(e.flow, 16)) \(pad(e.amount, 14)) balance \(pad(e.balanceAfter, 14)) \(shortAddress(e.owner))/\(e.vault) \(e.market)")
-                }
+        func execute() async throws {
+            guard let f = global.forText(try await global.client.insurance(limit: limit)) else { return }
+            print("""
+                balance               \(f.balance) USDC
+                seeded                \(f.seeded)
+                trading fees in       \(f.tradingFeesIn)
+                liquidation fees in   \(f.liquidationFeesIn)
+                deficits paid         \(f.deficitsPaid)
+                deficits deleveraged  \(f.deficitsDeleveraged) (not paid: closed by ADL)
+                """)
+            for e in f.entries {
+                print("  #\(e.sequence) block \(e.height) \(pad(e.flow, 16)) \(pad(e.amount, 14)) balance \(pad(e.balanceAfter, 14)) \(shortAddress(e.owner))/\(e.vault) \(e.market)")
             }
         }
     }
 
-    struct ADLQuery: AsyncParsableCommand {
+    struct ADLQuery: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "adl", abstract: "A market's ADL queues: who would be deleveraged first.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Market symbol or id.") var market: String
         @Option(help: "Positions per side.") var limit = 20
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.adl(market, limit: limit)
-                if global.output == .json { return global.printJSON(reply.json) }
-                for (name, side) in [("longs (deleveraged when a short goes bankrupt)", reply.value.longs),
-                                     ("shorts (deleveraged when a long goes bankrupt)", reply.value.shorts)] {
-                    print(name)
-                    for s in side {
-                        print("  rank \(s.rank)  score \(pad(s.scorePpm, 10)) \(shortAddress(s.owner))/\(s.vault)  size \(pad(s.size, 12)) pnl \(pad(s.unrealizedPnl, 12)) equity \(s.equity)\(s.inQueue ? "" : "  (not in the queue)")")
-                    }
+        func execute() async throws {
+            guard let value = global.forText(try await global.client.adl(market, limit: limit)) else { return }
+            for (name, side) in [("longs (deleveraged when a short goes bankrupt)", value.longs),
+                                 ("shorts (deleveraged when a long goes bankrupt)", value.shorts)] {
+                print(name)
+                for s in side {
+                    print("  rank \(s.rank)  score \(pad(s.scorePpm, 10)) \(shortAddress(s.owner))/\(s.vault)  size \(pad(s.size, 12)) pnl \(pad(s.unrealizedPnl, 12)) equity \(s.equity)\(s.inQueue ? "" : "  (not in the queue)")")
                 }
             }
         }
     }
 
-    struct SupplyQuery: AsyncParsableCommand {
+    struct SupplyQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "supply", abstract: "The conservation audit: every asset's holdings against its genesis supply.")
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.supply()
-                if global.output == .json { return global.printJSON(reply.json) }
-                let s = reply.value
-                print("height \(s.height): \(s.holds ? "conservation holds" : "CONSERVATION VIOLATED")")
-                var assets = TextTable(header: ["  asset", "genesis", "now", "wallets", "vaults", "pools", ""], rightAligned: [1, 2, 3, 4, 5])
-                for a in s.assets {
-                    assets.add(["  " + a.asset, a.genesis, a.total, a.wallets, a.vaults, a.pools, a.conserved ? "ok" : "MISMATCH"])
-                }
-                print(assets.render())
-                var markets = TextTable(header: ["  market", "longs", "shorts", "open interest", "funding covered", ""], rightAligned: [1, 2, 3])
-                for m in s.markets {
-                    markets.add(["  " + m.market, m.longs, m.shorts, m.openInterest, String(m.fundingCovered), m.balanced ? "ok" : "MISMATCH"])
-                }
-                print(markets.render())
-                print("  insurance fund \(s.insuranceFund) USDC, totals \(s.insuranceAccounted ? "account for it" : "DO NOT ACCOUNT FOR IT")")
-                if !s.holds { throw ExitCode(1) }
+        func execute() async throws {
+            guard let s = global.forText(try await global.client.supply()) else { return }
+            print("height \(s.height): \(s.holds ? "conservation holds" : "CONSERVATION VIOLATED")")
+            var assets = TextTable(header: ["  asset", "genesis", "now", "wallets", "vaults", "pools", ""], rightAligned: [1, 2, 3, 4, 5])
+            for a in s.assets {
+                assets.add(["  " + a.asset, a.genesis, a.total, a.wallets, a.vaults, a.pools, a.conserved ? "ok" : "MISMATCH"])
             }
+            print(assets.render())
+            var markets = TextTable(header: ["  market", "longs", "shorts", "open interest", "funding covered", ""], rightAligned: [1, 2, 3])
+            for m in s.markets {
+                markets.add(["  " + m.market, m.longs, m.shorts, m.openInterest, String(m.fundingCovered), m.balanced ? "ok" : "MISMATCH"])
+            }
+            print(markets.render())
+            print("  insurance fund \(s.insuranceFund) USDC, totals \(s.insuranceAccounted ? "account for it" : "DO NOT ACCOUNT FOR IT")")
+            if !s.holds { throw ExitCode(1) }
         }
     }
 }
@@ -185,7 +164,7 @@ struct KeeperCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keeper", abstract: "Run a keeper bot that liquidates vaults for bounties and works collateral auctions.", subcommands: [Run.self])
 
-    struct Run: AsyncParsableCommand {
+    struct Run: ClientCommand {
         static let configuration = CommandConfiguration(
             abstract: "Follow the chain and liquidate every liquidatable vault, logging each result and bounty.",
             discussion: """
@@ -205,42 +184,40 @@ struct KeeperCommand: AsyncParsableCommand {
         @Option(name: .customLong("auction-discount-ppm"), help: "Buy auctioned collateral only this far (ppm) under the oracle price.")
         var auctionDiscountPpm: UInt32 = 0
 
-        func run() async throws {
-            try await global.run {
-                let keyring = try global.keyring(holding: from)
-                let key = try keyring.privateKey(from) { try global.password() }
-                var options = Keeper.Options()
-                options.vault = vault
-                options.dryRun = dryRun
-                options.pollInterval = .milliseconds(max(50, pollMs))
-                options.maxSweeps = blocks
-                options.auctions = !noAuctions
-                options.auctionDiscountPpm = auctionDiscountPpm
-                var logger = Logger(label: "solvent.keeper")
-                logger.logLevel = .warning
-                let json = global.output == .json
-                let keeper = Keeper(client: RPCClient(baseURL: global.nodeURL, timeoutSeconds: 30, retryConnecting: true), key: key,
-                                    options: options, logger: logger) { attempt in
-                    if json {
-                        var line: [String: Any] = ["owner": attempt.owner, "vault": attempt.vault, "market": attempt.market]
-                        switch attempt.result {
-                        case let .liquidated(bounty, closed, _): line["result"] = "liquidated"; line["bounty"] = bounty; line["closed_size"] = closed
-                        case let .auction(action, detail, _): line["result"] = "auction"; line["action"] = action; line["detail"] = detail
-                        case let .simulated(bounty, closed): line["result"] = "simulated"; line["bounty"] = bounty; line["closed_size"] = closed
-                        case let .lost(code, message): line["result"] = "lost"; line["code"] = code; line["message"] = message
-                        case let .failed(code, message): line["result"] = "failed"; line["code"] = code; line["message"] = message
-                        }
-                        if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
-                            FileHandle.standardOutput.write(data + Data("\n".utf8))
-                        }
-                    } else {
-                        emit(Keeper.describe(attempt))
+        func execute() async throws {
+            let keyring = try global.keyring(holding: from)
+            let key = try keyring.privateKey(from) { try global.password() }
+            var options = Keeper.Options()
+            options.vault = vault
+            options.dryRun = dryRun
+            options.pollInterval = .milliseconds(max(50, pollMs))
+            options.maxSweeps = blocks
+            options.auctions = !noAuctions
+            options.auctionDiscountPpm = auctionDiscountPpm
+            var logger = Logger(label: "solvent.keeper")
+            logger.logLevel = .warning
+            let json = global.output == .json
+            let keeper = Keeper(client: RPCClient(baseURL: global.nodeURL, timeoutSeconds: 30, retryConnecting: true), key: key,
+                                options: options, logger: logger) { attempt in
+                if json {
+                    var line: [String: Any] = ["owner": attempt.owner, "vault": attempt.vault, "market": attempt.market]
+                    switch attempt.result {
+                    case let .liquidated(bounty, closed, _): line["result"] = "liquidated"; line["bounty"] = bounty; line["closed_size"] = closed
+                    case let .auction(action, detail, _): line["result"] = "auction"; line["action"] = action; line["detail"] = detail
+                    case let .simulated(bounty, closed): line["result"] = "simulated"; line["bounty"] = bounty; line["closed_size"] = closed
+                    case let .lost(code, message): line["result"] = "lost"; line["code"] = code; line["message"] = message
+                    case let .failed(code, message): line["result"] = "failed"; line["code"] = code; line["message"] = message
                     }
+                    if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
+                        FileHandle.standardOutput.write(data + Data("\n".utf8))
+                    }
+                } else {
+                    emit(Keeper.describe(attempt))
                 }
-                if !json { emit("keeper \(Address(key.publicKey).text) vault \(vault)\(dryRun ? " (dry run)" : "") following \(global.nodeURL)") }
-                try await keeper.run()
-                if !json { emit("stopped: \(keeper.liquidations) liquidations, \(Amount.format(keeper.earned, decimals: 6)) USDC in bounties") }
             }
+            if !json { emit("keeper \(Address(key.publicKey).text) vault \(vault)\(dryRun ? " (dry run)" : "") following \(global.nodeURL)") }
+            try await keeper.run()
+            if !json { emit("stopped: \(keeper.liquidations) liquidations, \(Amount.format(keeper.earned, decimals: 6)) USDC in bounties") }
         }
     }
 }

@@ -4,7 +4,7 @@ import SolventClient
 import SolventCore
 
 extension Query {
-    struct MarginQuery: AsyncParsableCommand {
+    struct MarginQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "margin",
             abstract: "A vault's margin in full: standalone and portfolio requirements, the offset, the scenario table and the Greeks.",
@@ -16,45 +16,41 @@ extension Query {
         var whatIf: String?
         @Flag(name: .long, help: "Print every scenario, not only the worst per underlying.") var scenarios = false
 
-        func run() async throws {
-            try await global.run {
-                let address = try resolveAddress(who, global)
-                let reply = try await global.client.margin(address.text, vault, whatIf: whatIf)
-                if global.output == .json { return global.printJSON(reply.json) }
-                let m = reply.value
-                func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
-                print("vault        \(m.owner)/\(m.vault) (\(m.mode)) at height \(m.height)")
-                if let w = m.whatIf { print("what if      \(w.size.hasPrefix("-") ? "" : "+")\(w.size) \(w.market) at \(w.price) (added to the vault here, nothing sent)") }
-                print("equity       \(m.equity) USDC")
-                if m.positions.isEmpty {
-                    print("positions    none")
-                } else {
-                    var table = TextTable(header: ["market", "kind", "size", "mark", "standalone IM", "delta", "vega/pt"], rightAligned: [2, 3, 4, 5, 6])
-                    for p in m.positions {
-                        table.add([p.market, p.kind, p.size, p.markPrice, p.standaloneInitial, Self.short(p.greeks.delta), Self.short(p.greeks.vega)])
-                    }
-                    print(table.render())
+        func execute() async throws {
+            let address = try resolveAddress(who, global)
+            guard let m = global.forText(try await global.client.margin(address.text, vault, whatIf: whatIf)) else { return }
+            func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+            print("vault        \(m.owner)/\(m.vault) (\(m.mode)) at height \(m.height)")
+            if let w = m.whatIf { print("what if      \(w.size.hasPrefix("-") ? "" : "+")\(w.size) \(w.market) at \(w.price) (added to the vault here, nothing sent)") }
+            print("equity       \(m.equity) USDC")
+            if m.positions.isEmpty {
+                print("positions    none")
+            } else {
+                var table = TextTable(header: ["market", "kind", "size", "mark", "standalone IM", "delta", "vega/pt"], rightAligned: [2, 3, 4, 5, 6])
+                for p in m.positions {
+                    table.add([p.market, p.kind, p.size, p.markPrice, p.standaloneInitial, Self.short(p.greeks.delta), Self.short(p.greeks.vega)])
                 }
-                print("standalone   initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC (each position alone, summed: what a cross vault needs)")
-                print("portfolio    initial \(m.portfolio.initial)   maintenance \(m.portfolio.maintenance) USDC"
-                    + "  (scan loss \(m.portfolio.scanLoss) − credits \(m.portfolio.credits) + contingency \(m.portfolio.contingency))")
-                print("offset       \(Self.offsetSentence(m.offset))")
-                print("in force     initial \(m.initialRequirement)   maintenance \(m.maintenanceRequirement)   free \(m.freeCollateral) USDC")
-                if let w = m.worst {
-                    print("worst        \(w.oracleMarket) price \(Self.percent(w.priceMovePpm)) vol \(Self.percent(w.volMovePpm)): \(w.pnl) USDC")
+                print(table.render())
+            }
+            print("standalone   initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC (each position alone, summed: what a cross vault needs)")
+            print("portfolio    initial \(m.portfolio.initial)   maintenance \(m.portfolio.maintenance) USDC"
+                + "  (scan loss \(m.portfolio.scanLoss) − credits \(m.portfolio.credits) + contingency \(m.portfolio.contingency))")
+            print("offset       \(Self.offsetSentence(m.offset))")
+            print("in force     initial \(m.initialRequirement)   maintenance \(m.maintenanceRequirement)   free \(m.freeCollateral) USDC")
+            if let w = m.worst {
+                print("worst        \(w.oracleMarket) price \(Self.percent(w.priceMovePpm)) vol \(Self.percent(w.volMovePpm)): \(w.pnl) USDC")
+            }
+            print("greeks       vega \(Self.short(m.greeks.vega)) USD/vol point  theta \(Self.short(m.greeks.theta)) USD/day")
+            for u in m.portfolio.underlyings {
+                print("\(u.oracleMarket) at \(u.price): delta \(Self.short(u.greeks.delta)), gamma \(Self.short(u.greeks.gamma)); scan loss \(u.scanLoss), "
+                    + "hedged-delta charge \(u.hedgedDeltaCharge), short-option charge \(u.shortOptionCharge), closeout charge \(u.closeoutCharge)")
+                for (i, s) in u.scenarios.enumerated() where scenarios || i == u.worstScenario {
+                    let cover = s.coverPpm == 1_000_000 ? "" : " (counted at \(Self.percent(Int64(s.coverPpm))))"
+                    print("  price \(pad(Self.percent(s.priceMovePpm), 8)) vol \(pad(Self.percent(s.volMovePpm), 8)) pnl \(s.pnl)\(cover)\(i == u.worstScenario ? "  <- worst" : "")")
                 }
-                print("greeks       vega \(Self.short(m.greeks.vega)) USD/vol point  theta \(Self.short(m.greeks.theta)) USD/day")
-                for u in m.portfolio.underlyings {
-                    print("\(u.oracleMarket) at \(u.price): delta \(Self.short(u.greeks.delta)), gamma \(Self.short(u.greeks.gamma)); scan loss \(u.scanLoss), "
-                        + "hedged-delta charge \(u.hedgedDeltaCharge), short-option charge \(u.shortOptionCharge), closeout charge \(u.closeoutCharge)")
-                    for (i, s) in u.scenarios.enumerated() where scenarios || i == u.worstScenario {
-                        let cover = s.coverPpm == 1_000_000 ? "" : " (counted at \(Self.percent(Int64(s.coverPpm))))"
-                        print("  price \(pad(Self.percent(s.priceMovePpm), 8)) vol \(pad(Self.percent(s.volMovePpm), 8)) pnl \(s.pnl)\(cover)\(i == u.worstScenario ? "  <- worst" : "")")
-                    }
-                }
-                for c in m.portfolio.spreadCredits {
-                    print("credit       \(c.first)/\(c.second): \(c.credit) USDC on an offsetting loss of \(c.offsetLoss)")
-                }
+            }
+            for c in m.portfolio.spreadCredits {
+                print("credit       \(c.first)/\(c.second): \(c.credit) USDC on an offsetting loss of \(c.offsetLoss)")
             }
         }
 

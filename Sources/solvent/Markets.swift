@@ -33,7 +33,7 @@ extension Tx {
             commandName: "order", abstract: "Place and cancel orders on the perpetual markets.",
             subcommands: [Place.self, Cancel.self, CancelAll.self])
 
-        struct Place: AsyncParsableCommand {
+        struct Place: ClientCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Place an order: a limit order with --price, else a market order.",
                 discussion: """
@@ -58,37 +58,35 @@ extension Tx {
                     help: "Market orders without --worst-price: how far from the market's own price (a fraction, 0.01, or 1%).")
             var maxSlippage = "0.01"
 
-            func run() async throws {
-                try await global.run {
-                    guard let side = ["buy": Side.buy, "sell": Side.sell][side.lowercased()] else {
-                        throw ClientError("invalid_argument", "side must be buy or sell")
-                    }
-                    guard !(ioc && postOnly) else { throw ClientError("invalid_argument", "choose one of --ioc and --post-only") }
-                    let m = try await resolveMarket(market, global)
-                    let size = try parseSize(self.size)
-                    let request: OrderRequest
-                    if let price {
-                        request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .limit,
-                                               timeInForce: ioc ? .immediateOrCancel : postOnly ? .postOnly : .goodTillCancelled,
-                                               reduceOnly: reduceOnly, size: size, price: try parsePrice(price))
-                    } else {
-                        guard !postOnly else { throw ClientError("invalid_argument", "a market order cannot be post-only") }
-                        let tick = try parsePrice(m.params.tickSize)
-                        let worst: UInt64
-                        if let worstPrice {
-                            worst = MarketOrderPrice.worstPrice(reference: try parsePrice(worstPrice), side: side, slippagePpm: 0, tick: tick)
-                        } else {
-                            let slippage = try MarketOrderPrice.parseSlippage(maxSlippage)
-                            guard let reference = MarketOrderPrice.reference(m, side: side) else {
-                                throw ClientError("invalid_argument", "\(m.params.symbol) has no price to slip from (no mark, no opposite order): give --worst-price")
-                            }
-                            worst = MarketOrderPrice.worstPrice(reference: reference.price, side: side, slippagePpm: slippage, tick: tick)
-                        }
-                        request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .market, timeInForce: .immediateOrCancel,
-                                               reduceOnly: reduceOnly, size: size, price: worst)
-                    }
-                    try await signAndSend(.orderPlace(request), global, signing)
+            func execute() async throws {
+                guard let side = ["buy": Side.buy, "sell": Side.sell][side.lowercased()] else {
+                    throw ClientError("invalid_argument", "side must be buy or sell")
                 }
+                guard !(ioc && postOnly) else { throw ClientError("invalid_argument", "choose one of --ioc and --post-only") }
+                let m = try await resolveMarket(market, global)
+                let size = try parseSize(self.size)
+                let request: OrderRequest
+                if let price {
+                    request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .limit,
+                                           timeInForce: ioc ? .immediateOrCancel : postOnly ? .postOnly : .goodTillCancelled,
+                                           reduceOnly: reduceOnly, size: size, price: try parsePrice(price))
+                } else {
+                    guard !postOnly else { throw ClientError("invalid_argument", "a market order cannot be post-only") }
+                    let tick = try parsePrice(m.params.tickSize)
+                    let worst: UInt64
+                    if let worstPrice {
+                        worst = MarketOrderPrice.worstPrice(reference: try parsePrice(worstPrice), side: side, slippagePpm: 0, tick: tick)
+                    } else {
+                        let slippage = try MarketOrderPrice.parseSlippage(maxSlippage)
+                        guard let reference = MarketOrderPrice.reference(m, side: side) else {
+                            throw ClientError("invalid_argument", "\(m.params.symbol) has no price to slip from (no mark, no opposite order): give --worst-price")
+                        }
+                        worst = MarketOrderPrice.worstPrice(reference: reference.price, side: side, slippagePpm: slippage, tick: tick)
+                    }
+                    request = OrderRequest(vault: vault, market: m.params.id, side: side, kind: .market, timeInForce: .immediateOrCancel,
+                                           reduceOnly: reduceOnly, size: size, price: worst)
+                }
+                try await signAndSend(.orderPlace(request), global, signing)
             }
         }
 
@@ -102,17 +100,15 @@ extension Tx {
             }
         }
 
-        struct CancelAll: AsyncParsableCommand {
+        struct CancelAll: ClientCommand {
             static let configuration = CommandConfiguration(commandName: "cancel-all", abstract: "Cancel all your resting orders in a market (one vault).")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var signing: Tx.SigningOptions
             @Argument(help: "Market symbol or id.") var market: String
             @Option(help: "Vault number.") var vault: UInt32 = 0
-            func run() async throws {
-                try await global.run {
-                    let m = try await resolveMarket(market, global)
-                    try await signAndSend(.orderCancelAll(vault: vault, market: m.params.id), global, signing)
-                }
+            func execute() async throws {
+                let m = try await resolveMarket(market, global)
+                try await signAndSend(.orderCancelAll(vault: vault, market: m.params.id), global, signing)
             }
         }
     }
@@ -121,7 +117,7 @@ extension Tx {
         static let configuration = CommandConfiguration(
             commandName: "vault", abstract: "Open vaults.", subcommands: [Open.self])
 
-        struct Open: AsyncParsableCommand {
+        struct Open: ClientCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Open your next vault: cross (many markets, shared collateral), --isolated MARKET (one market only) or --portfolio (scenario-based margin).")
             @OptionGroup var global: GlobalOptions
@@ -129,44 +125,39 @@ extension Tx {
             @Option(help: "Isolate the vault to this market.") var isolated: String?
             @Flag(help: "A portfolio vault: margined by scenario, with offsets between positions (portfolio-margin.md).") var portfolio = false
 
-            func run() async throws {
-                try await global.run {
-                    let keyring = try global.keyring(holding: signing.from)
-                    let info = try keyring.info(signing.from)
-                    let number = UInt32(try await global.client.account(info.address).value.vaults.count)
-                    var mode = VaultMode.cross
-                    if isolated != nil, portfolio { throw ValidationError("a vault is either --isolated or --portfolio, not both") }
-                    if let isolated { mode = .isolated(market: try await resolveMarket(isolated, global).params.id) }
-                    if portfolio { mode = .portfolio }
-                    try await signAndSend(.vaultOpen(vault: number, mode: mode), global, signing)
-                }
+            func execute() async throws {
+                let keyring = try global.keyring(holding: signing.from)
+                let info = try keyring.info(signing.from)
+                let number = UInt32(try await global.client.account(info.address).value.vaults.count)
+                var mode = VaultMode.cross
+                if isolated != nil, portfolio { throw ValidationError("a vault is either --isolated or --portfolio, not both") }
+                if let isolated { mode = .isolated(market: try await resolveMarket(isolated, global).params.id) }
+                if portfolio { mode = .portfolio }
+                try await signAndSend(.vaultOpen(vault: number, mode: mode), global, signing)
             }
         }
     }
 }
 
 extension Query {
-    struct MarketsQuery: AsyncParsableCommand {
+    struct MarketsQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "markets",
             abstract: "Every market: kind, status (live, expiring, settled, inactive), oracle and mark, the top of the book, open interest, funding.")
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.markets()
-                if global.output == .json { return global.printJSON(reply.json) }
-                let status = try await global.client.status().value
-                let now = status.chainTimeMs
-                var table = TextTable(header: ["market", "kind", "status", "expiry", "oracle", "mark", "bid", "ask", "open interest", "funding/h"])
-                for m in reply.value {
-                    let state = MarketStatus(m, chainTimeMs: now)
-                    table.add([m.params.symbol, m.params.kind, state.rawValue, m.params.expiry ?? "-",
-                               m.oraclePrice ?? "-", m.mark ?? "-", m.bestBid ?? "-", m.bestAsk ?? "-", m.openInterest,
-                               m.isPerpetual ? Self.percent(m.funding.lastRatePpm) : "-"])
-                }
-                print(table.render())
+        func execute() async throws {
+            guard let value = global.forText(try await global.client.markets()) else { return }
+            let status = try await global.client.status().value
+            let now = status.chainTimeMs
+            var table = TextTable(header: ["market", "kind", "status", "expiry", "oracle", "mark", "bid", "ask", "open interest", "funding/h"])
+            for m in value {
+                let state = MarketStatus(m, chainTimeMs: now)
+                table.add([m.params.symbol, m.params.kind, state.rawValue, m.params.expiry ?? "-",
+                           m.oraclePrice ?? "-", m.mark ?? "-", m.bestBid ?? "-", m.bestAsk ?? "-", m.openInterest,
+                           m.isPerpetual ? Self.percent(m.funding.lastRatePpm) : "-"])
             }
+            print(table.render())
         }
 
         /// Parts per million as a percentage with up to four decimals: 125 -> "0.0125%".
@@ -175,69 +166,59 @@ extension Query {
         }
     }
 
-    struct MarketQuery: AsyncParsableCommand {
+    struct MarketQuery: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "market", abstract: "One market: its prices (an option's model price), the book, open interest, and funding (perpetuals) or expiry (dated markets).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Market symbol or id.") var market: String
         @Option(help: "Price levels per side.") var depth = 10
 
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.market(market, depth: depth)
-                if global.output == .json { return global.printJSON(reply.json) }
-                let m = reply.value
-                let status = try await global.client.status().value
-                let state = MarketStatus(m, chainTimeMs: status.chainTimeMs)
-                let percent = MarketsQuery.percent
-                print("\(m.params.symbol) (\(m.params.kind), \(state.rawValue)): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus))"
-                    + (m.isOption ? ", mark \(m.markPrice ?? "-") (model price)" : "")
-                    + ", open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
-                print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), "
-                    + "fees maker \(percent(Int64(m.params.makerFeePpm))) taker \(percent(Int64(m.params.takerFeePpm)))")
-                if m.isPerpetual {
-                    print("funding: last rate \(percent(m.funding.lastRatePpm))/h, \(m.funding.premiumSamples) samples averaging "
-                        + "\(percent(m.funding.averagePremiumPpm)), current premium \(m.funding.currentPremiumPpm.map(percent) ?? "-")")
-                } else {
-                    let strike = m.params.strike.map { ", strike \($0)" } ?? ""
-                    let settled = m.settlementPrice.map { "; settled at \($0) (\(m.settledAt ?? "-"))" } ?? ""
-                    print("expiry \(m.params.expiry ?? "-")\(strike)\(settled)")
-                }
-                var book = TextTable(header: ["side", "price", "size", "orders"], rightAligned: [1, 2, 3])
-                for l in (m.asks ?? []).reversed() { book.add(["ask", l.price, l.size, String(l.orders)]) }
-                for l in m.bids ?? [] { book.add(["bid", l.price, l.size, String(l.orders)]) }
-                print(book.rows.count > 1 ? book.render() : "book: empty")
+        func execute() async throws {
+            guard let m = global.forText(try await global.client.market(market, depth: depth)) else { return }
+            let status = try await global.client.status().value
+            let state = MarketStatus(m, chainTimeMs: status.chainTimeMs)
+            let percent = MarketsQuery.percent
+            print("\(m.params.symbol) (\(m.params.kind), \(state.rawValue)): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus))"
+                + (m.isOption ? ", mark \(m.markPrice ?? "-") (model price)" : "")
+                + ", open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
+            print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), "
+                + "fees maker \(percent(Int64(m.params.makerFeePpm))) taker \(percent(Int64(m.params.takerFeePpm)))")
+            if m.isPerpetual {
+                print("funding: last rate \(percent(m.funding.lastRatePpm))/h, \(m.funding.premiumSamples) samples averaging "
+                    + "\(percent(m.funding.averagePremiumPpm)), current premium \(m.funding.currentPremiumPpm.map(percent) ?? "-")")
+            } else {
+                let strike = m.params.strike.map { ", strike \($0)" } ?? ""
+                let settled = m.settlementPrice.map { "; settled at \($0) (\(m.settledAt ?? "-"))" } ?? ""
+                print("expiry \(m.params.expiry ?? "-")\(strike)\(settled)")
             }
+            var book = TextTable(header: ["side", "price", "size", "orders"], rightAligned: [1, 2, 3])
+            for l in (m.asks ?? []).reversed() { book.add(["ask", l.price, l.size, String(l.orders)]) }
+            for l in m.bids ?? [] { book.add(["bid", l.price, l.size, String(l.orders)]) }
+            print(book.rows.count > 1 ? book.render() : "book: empty")
         }
     }
 
-    struct OrdersQuery: AsyncParsableCommand {
+    struct OrdersQuery: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "orders", abstract: "An account's resting orders.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Address or key name.") var who: String
 
-        func run() async throws {
-            try await global.run {
-                let address = try resolveAddress(who, global)
-                let reply = try await global.client.orders(address.text)
-                if global.output == .json { return global.printJSON(reply.json) }
-                if reply.value.isEmpty { print("no resting orders") }
-                for o in reply.value {
-                    print("order \(o.orderId)  vault \(o.vault)  \(o.market)  \(o.side) \(o.remaining)/\(o.size) @ \(o.price)\(o.reduceOnly ? " reduce-only" : "")")
-                }
+        func execute() async throws {
+            let address = try resolveAddress(who, global)
+            guard let value = global.forText(try await global.client.orders(address.text)) else { return }
+            if value.isEmpty { print("no resting orders") }
+            for o in value {
+                print("order \(o.orderId)  vault \(o.vault)  \(o.market)  \(o.side) \(o.remaining)/\(o.size) @ \(o.price)\(o.reduceOnly ? " reduce-only" : "")")
             }
         }
     }
 
-    struct ProtocolQuery: AsyncParsableCommand {
+    struct ProtocolQuery: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "protocol", abstract: "The fee pool and the insurance fund.")
         @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            try await global.run {
-                let reply = try await global.client.protocolAccounts()
-                if global.output == .json { return global.printJSON(reply.json) }
-                print("fee pool        \(reply.value.feePool) USDC\ninsurance fund  \(reply.value.insuranceFund) USDC")
-            }
+        func execute() async throws {
+            guard let value = global.forText(try await global.client.protocolAccounts()) else { return }
+            print("fee pool        \(value.feePool) USDC\ninsurance fund  \(value.insuranceFund) USDC")
         }
     }
 }
@@ -249,7 +230,7 @@ extension Tx {
         static let configuration = CommandConfiguration(
             commandName: "market", abstract: "Admin: list markets.", subcommands: [List.self])
 
-        struct List: AsyncParsableCommand {
+        struct List: ClientCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List a market with the tick, step, fees and margin tiers of --like.",
                 discussion: """
@@ -266,34 +247,32 @@ extension Tx {
             @Option(help: "Option strike in dollars.") var strike: String?
             @Option(help: "Option type: call or put.") var type: String?
 
-            func run() async throws {
-                try await global.run {
-                    let markets = try await global.client.markets().value
-                    let base = try await resolveMarket(like, global).params
-                    let kind = base.kind
-                    var expiryMs: UInt64?
-                    if let expiry {
-                        // "+2h" counts from the chain's clock (a devnet may run ahead of the wall's).
-                        let status = try await global.client.status().value
-                        expiryMs = try Self.parseExpiry(expiry, now: status.chainTimeMs)
-                    }
-                    let instrument: Instrument
-                    switch kind {
-                    case "perpetual": instrument = .perpetual
-                    case "future":
-                        guard let expiryMs else { throw ValidationError("a future needs --expiry") }
-                        instrument = .future(expiryMs: expiryMs)
-                    default:
-                        guard let expiryMs, let strike, let vol = base.volatilityOracle else {
-                            throw ValidationError("an option needs --expiry and --strike")
-                        }
-                        let call = (type ?? (kind == "call" ? "call" : "put")).lowercased() == "call"
-                        instrument = .option(expiryMs: expiryMs, strike: try parsePrice(strike), isCall: call, volOracle: vol)
-                    }
-                    let params = try PerpMarketParams.like(base, id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol,
-                                                           instrument: instrument)
-                    try await signAndSend(.marketList(params), global, signing)
+            func execute() async throws {
+                let markets = try await global.client.markets().value
+                let base = try await resolveMarket(like, global).params
+                let kind = base.kind
+                var expiryMs: UInt64?
+                if let expiry {
+                    // "+2h" counts from the chain's clock (a devnet may run ahead of the wall's).
+                    let status = try await global.client.status().value
+                    expiryMs = try Self.parseExpiry(expiry, now: status.chainTimeMs)
                 }
+                let instrument: Instrument
+                switch kind {
+                case "perpetual": instrument = .perpetual
+                case "future":
+                    guard let expiryMs else { throw ValidationError("a future needs --expiry") }
+                    instrument = .future(expiryMs: expiryMs)
+                default:
+                    guard let expiryMs, let strike, let vol = base.volatilityOracle else {
+                        throw ValidationError("an option needs --expiry and --strike")
+                    }
+                    let call = (type ?? (kind == "call" ? "call" : "put")).lowercased() == "call"
+                    instrument = .option(expiryMs: expiryMs, strike: try parsePrice(strike), isCall: call, volOracle: vol)
+                }
+                let params = try PerpMarketParams.like(base, id: id ?? (markets.map(\.params.id).max() ?? 0) + 1, symbol: symbol,
+                                                       instrument: instrument)
+                try await signAndSend(.marketList(params), global, signing)
             }
 
             static func parseExpiry(_ text: String, now: UInt64) throws -> UInt64 {

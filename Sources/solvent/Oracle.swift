@@ -11,7 +11,7 @@ struct OracleCommand: AsyncParsableCommand {
         commandName: "oracle", abstract: "Oracle tools: run a price feeder.",
         subcommands: [Feed.self])
 
-    struct Feed: AsyncParsableCommand {
+    struct Feed: ClientCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign and relay price updates every interval from several oracle keys.",
             discussion: """
@@ -44,41 +44,39 @@ struct OracleCommand: AsyncParsableCommand {
         @Option(name: .customLong("silent-after"), help: "Every signer goes silent after this many seconds.") var silentAfter: Double?
         @Option(name: .long, help: "Stop after this many updates per market.") var ticks: Int?
 
-        func run() async throws {
-            try await global.run {
-                let (keys, relayer) = try loadKeys()
-                var options = OracleFeeder.Options()
-                options.markets = market
-                options.intervalMs = intervalMs
-                options.liars = liars
-                options.lieFactor = lieFactor
-                options.silent = silent
-                options.silentAfterSeconds = silentAfter
-                options.ticks = ticks
-                switch path {
-                case "constant": options.path = .constant
-                case "gbm": options.path = .gbm(GBMParameters(drift: drift, volatility: volatility, jumpsPerDay: jumpsPerDay, jumpSize: jumpSize, seed: seed))
-                case "csv":
-                    guard let csv else { throw ClientError("invalid_argument", "--path csv needs --csv FILE") }
-                    options.path = try PricePathSpec.csv(contentsOf: csv)
-                default: throw ClientError("invalid_argument", "--path must be constant, gbm or csv")
+        func execute() async throws {
+            let (keys, relayer) = try loadKeys()
+            var options = OracleFeeder.Options()
+            options.markets = market
+            options.intervalMs = intervalMs
+            options.liars = liars
+            options.lieFactor = lieFactor
+            options.silent = silent
+            options.silentAfterSeconds = silentAfter
+            options.ticks = ticks
+            switch path {
+            case "constant": options.path = .constant
+            case "gbm": options.path = .gbm(GBMParameters(drift: drift, volatility: volatility, jumpsPerDay: jumpsPerDay, jumpSize: jumpSize, seed: seed))
+            case "csv":
+                guard let csv else { throw ClientError("invalid_argument", "--path csv needs --csv FILE") }
+                options.path = try PricePathSpec.csv(contentsOf: csv)
+            default: throw ClientError("invalid_argument", "--path must be constant, gbm or csv")
+            }
+            for item in startPrice {
+                let parts = item.split(separator: "=")
+                guard parts.count == 2, let p = Double(parts[1]), p > 0 else {
+                    throw ClientError("invalid_argument", "--start-price takes SYMBOL=PRICE, e.g. BTC-USD=60000")
                 }
-                for item in startPrice {
-                    let parts = item.split(separator: "=")
-                    guard parts.count == 2, let p = Double(parts[1]), p > 0 else {
-                        throw ClientError("invalid_argument", "--start-price takes SYMBOL=PRICE, e.g. BTC-USD=60000")
-                    }
-                    options.startPrices[parts[0].uppercased()] = p
-                }
-                let json = global.output == .json
-                let feeder = OracleFeeder(client: global.client, signers: keys, relayer: relayer, options: options) { line in
-                    if !json { print(line) }
-                    fflush(nil)
-                }
-                let ticks = try await feeder.run()
-                if json {
-                    global.printJSON(ticks.map { ["market": $0.market, "true_price": String($0.truePrice), "reporting": String($0.reporting), "outcome": $0.outcome] })
-                }
+                options.startPrices[parts[0].uppercased()] = p
+            }
+            let json = global.output == .json
+            let feeder = OracleFeeder(client: global.client, signers: keys, relayer: relayer, options: options) { line in
+                if !json { print(line) }
+                fflush(nil)
+            }
+            let ticks = try await feeder.run()
+            if json {
+                global.printJSON(ticks.map { ["market": $0.market, "true_price": String($0.truePrice), "reporting": String($0.reporting), "outcome": $0.outcome] })
             }
         }
 
@@ -127,24 +125,20 @@ struct OracleCommand: AsyncParsableCommand {
 }
 
 extension Query {
-    struct OracleQuery: AsyncParsableCommand {
+    struct OracleQuery: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "oracle", abstract: "Oracle prices: price, age, status and the reports used.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Market symbol (e.g. BTC-USD) or id; all markets when omitted.") var market: String?
 
-        func run() async throws {
-            try await global.run {
-                if let market {
-                    let reply = try await global.client.oracleMarket(market)
-                    if global.output == .json { return global.printJSON(reply.json) }
-                    Self.printMarket(reply.value)
-                } else {
-                    let reply = try await global.client.oracle()
-                    if global.output == .json { return global.printJSON(reply.json) }
-                    let c = reply.value.config
-                    print("oracle at height \(reply.value.height): \(reply.value.signers.count) signers, quorum \(c.quorum), stale after \(c.staleAfterMs) ms, max move \(Double(c.maxMovePpm) / 10_000)% per update")
-                    for m in reply.value.markets { Self.printMarket(m) }
-                }
+        func execute() async throws {
+            if let market {
+                guard let value = global.forText(try await global.client.oracleMarket(market)) else { return }
+                Self.printMarket(value)
+            } else {
+                guard let value = global.forText(try await global.client.oracle()) else { return }
+                let c = value.config
+                print("oracle at height \(value.height): \(value.signers.count) signers, quorum \(c.quorum), stale after \(c.staleAfterMs) ms, max move \(Double(c.maxMovePpm) / 10_000)% per update")
+                for m in value.markets { Self.printMarket(m) }
             }
         }
 
@@ -187,7 +181,7 @@ extension Tx {
             func run() async throws { try await change.send(TxAction.oracleRemoveSigner) }
         }
 
-        struct SetConfig: AsyncParsableCommand {
+        struct SetConfig: ClientCommand {
             static let configuration = CommandConfiguration(commandName: "set-config", abstract: "Change the quorum and limits; unset flags keep their current values.")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var signing: Tx.SigningOptions
@@ -198,15 +192,13 @@ extension Tx {
             @Option(name: .customLong("max-move-ppm")) var maxMovePpm: UInt32?
             @Option(name: .customLong("stale-after-ms")) var staleAfterMs: UInt64?
 
-            func run() async throws {
-                try await global.run {
-                    let c = try await global.client.oracle().value.config
-                    let settings = OracleSettings(
-                        quorum: quorum ?? UInt8(c.quorum), maxReportAgeMs: maxReportAgeMs ?? c.maxReportAgeMs,
-                        maxFutureSkewMs: maxFutureSkewMs ?? c.maxFutureSkewMs, minUpdateIntervalMs: minUpdateIntervalMs ?? c.minUpdateIntervalMs,
-                        maxMovePpm: maxMovePpm ?? c.maxMovePpm, staleAfterMs: staleAfterMs ?? c.staleAfterMs)
-                    try await signAndSend(.oracleSetSettings(settings), global, signing)
-                }
+            func execute() async throws {
+                let c = try await global.client.oracle().value.config
+                let settings = OracleSettings(
+                    quorum: quorum ?? UInt8(c.quorum), maxReportAgeMs: maxReportAgeMs ?? c.maxReportAgeMs,
+                    maxFutureSkewMs: maxFutureSkewMs ?? c.maxFutureSkewMs, minUpdateIntervalMs: minUpdateIntervalMs ?? c.minUpdateIntervalMs,
+                    maxMovePpm: maxMovePpm ?? c.maxMovePpm, staleAfterMs: staleAfterMs ?? c.staleAfterMs)
+                try await signAndSend(.oracleSetSettings(settings), global, signing)
             }
         }
     }

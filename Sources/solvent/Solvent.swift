@@ -32,6 +32,20 @@ struct Solvent: AsyncParsableCommand {
     }
 }
 
+/// A subcommand whose body runs under the CLI's error conventions: `execute()` does the work and
+/// `run()` (given here once) prints a failure as `error: <code>: <message>` and exits
+/// (GlobalOptions.run).
+protocol ClientCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    func execute() async throws
+}
+
+extension ClientCommand {
+    func run() async throws {
+        try await global.run { try await execute() }
+    }
+}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
@@ -114,6 +128,16 @@ struct GlobalOptions: ParsableArguments {
 
     func fail(_ error: ClientError, status: Int32? = nil) -> Never {
         CommandLineFailure.exit(error, json: output == .json, status: status)
+    }
+
+    /// A reply as the command should render it: with --output json its raw JSON is printed here and
+    /// the result is nil (the command has nothing more to print); in text mode, the decoded value.
+    func forText<T>(_ reply: RPCClient.Reply<T>) -> T? {
+        if output == .json {
+            printJSON(reply.json)
+            return nil
+        }
+        return reply.value
     }
 
     func printJSON(_ data: Data) {

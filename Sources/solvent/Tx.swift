@@ -39,19 +39,17 @@ struct Tx: AsyncParsableCommand {
         }
     }
 
-    struct Send: AsyncParsableCommand {
+    struct Send: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "Send from your wallet to another account's wallet.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var signing: SigningOptions
         @Argument(help: "Recipient address (sv1...) or key name.") var to: String
         @OptionGroup var value: AmountArguments
 
-        func run() async throws {
-            try await global.run {
-                let recipient = try resolveAddress(to, global)
-                let (asset, quantums) = try await value.resolve(global.client)
-                try await signAndSend(.send(to: recipient, asset: asset, amount: quantums), global, signing)
-            }
+        func execute() async throws {
+            let recipient = try resolveAddress(to, global)
+            let (asset, quantums) = try await value.resolve(global.client)
+            try await signAndSend(.send(to: recipient, asset: asset, amount: quantums), global, signing)
         }
     }
 
@@ -85,16 +83,14 @@ struct Tx: AsyncParsableCommand {
         func run() async throws { try await collateral.send(TxAction.withdraw) }
     }
 
-    struct Broadcast: AsyncParsableCommand {
+    struct Broadcast: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "Send an already signed transaction (hex), e.g. one built by another client.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Signed transaction bytes as hex.") var hex: String
         @Flag(name: .long, help: "Wait for the commit and print the receipt.") var wait = false
 
-        func run() async throws {
-            try await global.run {
-                try await submit(hex: hex, wait: wait, global)
-            }
+        func execute() async throws {
+            try await submit(hex: hex, wait: wait, global)
         }
     }
 }
