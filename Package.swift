@@ -92,6 +92,17 @@ let package = Package(
             ]
         ),
 
+        // The devnet's built-in oracle feeder and keeper as services of the node's group, talking
+        // to the node in its own process (queries and admission, no HTTP) with the client's logic.
+        .target(
+            name: "SolventCompanions",
+            dependencies: [
+                "SolventNode", "SolventClient", "SolventCore", "SolventCrypto", "SolventWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // RPC client, keyring and transaction builder shared by the CLI, the bench and later bots.
         .target(
             name: "SolventClient",
@@ -110,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "solventd",
             dependencies: [
-                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventDevnet",
+                "SolventNode", "SolventCompanions", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -155,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "SolventNodeTests",
             dependencies: [
-                "SolventNode", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventDevnet", "SolventTestSupport",
+                "SolventNode", "SolventCompanions", "SolventEngine", "SolventStore", "SolventCore", "SolventClient", "SolventWire", "SolventDevnet", "SolventTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

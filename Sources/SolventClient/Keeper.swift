@@ -51,7 +51,7 @@ public final class Keeper: @unchecked Sendable {
         public let result: Result
     }
 
-    let client: RPCClient
+    let client: any KeeperNode
     let key: PrivateKey
     let options: Options
     let logger: Logger
@@ -66,7 +66,7 @@ public final class Keeper: @unchecked Sendable {
     public private(set) var liquidations = 0
     public private(set) var auctionTakes = 0
 
-    public init(client: RPCClient, key: PrivateKey, options: Options, logger: Logger, report: @escaping @Sendable (Attempt) -> Void) {
+    public init(client: any KeeperNode, key: PrivateKey, options: Options, logger: Logger, report: @escaping @Sendable (Attempt) -> Void) {
         self.client = client
         self.key = key
         self.options = options
@@ -79,7 +79,7 @@ public final class Keeper: @unchecked Sendable {
     /// Learns the chain id and the keeper's next nonce: `run` does it, and so must a caller that
     /// drives `sweep` itself.
     public func prepare() async throws {
-        chainId = try await client.status().value.chainId
+        chainId = try await client.chainId()
         try await syncNonce()
     }
 
@@ -87,7 +87,7 @@ public final class Keeper: @unchecked Sendable {
     public func run() async throws {
         try await prepare()
         if !options.dryRun {
-            let vaults = try await client.account(address).value.vaults
+            let vaults = try await client.vaultNumbers(of: Address(key.publicKey))
             if !vaults.contains(options.vault) {
                 logger.warning("the keeper has no vault \(options.vault) yet: deposit USDC into it to receive bounties and take over positions")
             }
@@ -96,8 +96,7 @@ public final class Keeper: @unchecked Sendable {
         while !Task.isCancelled, !sweeps.done {
             do {
                 // Follow the stream: one sweep per block message.
-                try await BlockWatcher.follow(nodeURL: client.baseURL, fromHeight: nil, logger: logger) { text in
-                    guard text.contains("\"type\":\"block\"") || text.contains("\"type\" : \"block\"") else { return !Task.isCancelled }
+                try await client.followBlocks(logger: logger) {
                     await self.sweepLogged()
                     sweeps.count()
                     return !Task.isCancelled && !sweeps.done
@@ -110,7 +109,7 @@ public final class Keeper: @unchecked Sendable {
             // Poll until the stream can be tried again.
             let retryStreamAt = ContinuousClock.now + .seconds(30)
             while !Task.isCancelled, !sweeps.done, ContinuousClock.now < retryStreamAt {
-                if let height = try? await client.status().value.height, height > lastSweptHeight {
+                if let height = try? await client.headHeight(), height > lastSweptHeight {
                     await sweepLogged()
                     sweeps.count()
                 }
@@ -144,7 +143,7 @@ public final class Keeper: @unchecked Sendable {
     }
 
     func liquidationSweep() async throws {
-        let list = try await client.liquidatable(limit: options.perSweep).value
+        let list = try await client.liquidatableVaults(limit: options.perSweep)
         lastSweptHeight = list.height
         for vault in list.vaults {
             guard vault.owner != address || vault.vault != options.vault else { continue }
@@ -165,17 +164,17 @@ public final class Keeper: @unchecked Sendable {
     func send(_ action: TxAction, owner: String, vault: UInt32, label: String) async throws {
         let tx = Transaction(chainId: chainId, sender: Address(key.publicKey), nonce: nonce, action: action).signed(with: key)
         if options.dryRun {
-            let sim = try await client.simulate(hex: Hex.encode(tx.bytes)).value
+            let sim = try await client.dryRun(tx)
             report(attempt(LiquidatableTarget(owner: owner, vault: vault), label, receipt: sim.receipt, simulated: true))
             return
         }
         do {
-            let reply = try await client.submit(hex: Hex.encode(tx.bytes), waitForCommit: false).value
+            let (hash, queued) = try await client.submit(tx)
             nonce += 1
             // Queued: the local nonce ran ahead of the account's (a devnet revert).
-            if reply.status == "queued" { try await syncNonce() }
-            pending[reply.hash] = (owner, vault, label)
-            logger.debug("sent \(label) of \(owner)/\(vault): \(reply.hash)")
+            if queued { try await syncNonce() }
+            pending[hash] = (owner, vault, label)
+            logger.debug("sent \(label) of \(owner)/\(vault): \(hash)")
         } catch let error as ClientError {
             if error.code == "nonce_too_low" || error.code == "nonce_too_high" {
                 try await syncNonce()
@@ -189,7 +188,7 @@ public final class Keeper: @unchecked Sendable {
     /// Starts an auction for each candidate vault (its first listed asset: one auction per vault
     /// runs at a time), restarts stale auctions and takes the ones priced at or under the oracle.
     func auctionSweep() async throws {
-        let reply = try await client.auctions(limit: options.perSweep).value
+        let reply = try await client.auctionBook(limit: options.perSweep)
         var started = Set<String>()
         for c in reply.candidates where !(c.owner == address && c.vault == options.vault) {
             guard started.insert("\(c.owner)/\(c.vault)").inserted, let owner = Address(text: c.owner),
@@ -219,7 +218,7 @@ public final class Keeper: @unchecked Sendable {
 
     /// The keeper vault's USDC, in quantums (0 when it cannot be read).
     func keeperQuote() async throws -> Int128 {
-        guard let v = try? await client.vault(address, options.vault).value else { return 0 }
+        guard let v = try? await client.vaultState(Address(key.publicKey), options.vault) else { return 0 }
         let negative = v.quote.hasPrefix("-")
         let magnitude = (try? Amount.parse(negative ? String(v.quote.dropFirst()) : v.quote, decimals: 6)) ?? 0
         return negative ? -Int128(magnitude) : Int128(magnitude)
@@ -229,7 +228,7 @@ public final class Keeper: @unchecked Sendable {
 
     func asset(_ symbol: String) async throws -> (id: UInt32, decimals: UInt8)? {
         if assetsBySymbol.isEmpty {
-            for a in try await client.assets().value { assetsBySymbol[a.symbol] = (a.id, a.decimals) }
+            for a in try await client.assetList() { assetsBySymbol[a.symbol] = (a.id, a.decimals) }
         }
         return assetsBySymbol[symbol]
     }
@@ -243,7 +242,7 @@ public final class Keeper: @unchecked Sendable {
     /// Reports every sent liquidation that has committed since the last sweep.
     public func settlePending() async throws {
         for (hash, target) in pending {
-            guard let tx = try? await client.transaction(hash).value, let receipt = tx.receipt else { continue }
+            guard let receipt = try? await client.committedReceipt(hash) else { continue }
             pending[hash] = nil
             report(attempt(LiquidatableTarget(owner: target.owner, vault: target.vault), target.market, receipt: receipt, simulated: false))
         }
@@ -301,13 +300,13 @@ public final class Keeper: @unchecked Sendable {
 
     func marketID(_ symbol: String) async throws -> UInt32? {
         if markets.isEmpty {
-            for m in try await client.markets().value { markets[m.params.symbol] = m.params.id }
+            for m in try await client.marketList() { markets[m.params.symbol] = m.params.id }
         }
         return markets[symbol]
     }
 
     func syncNonce() async throws {
-        nonce = try await client.account(address).value.nextNonce
+        nonce = try await client.nextNonce(of: Address(key.publicKey))
     }
 
     /// A human line for an attempt.

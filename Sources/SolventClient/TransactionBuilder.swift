@@ -12,6 +12,10 @@ public struct TransactionBuilder: Sendable {
         public let id: AssetID
         public let symbol: String
         public let decimals: Int
+
+        public init(id: AssetID, symbol: String, decimals: Int) {
+            (self.id, self.symbol, self.decimals) = (id, symbol, decimals)
+        }
     }
 
     public func asset(_ symbol: String) async throws -> ResolvedAsset {

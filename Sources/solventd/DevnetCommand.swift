@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ServiceLifecycle
 import SolventClient
+import SolventCompanions
 import SolventCore
 import SolventDevnet
 import SolventNode

@@ -1,9 +1,13 @@
 import Foundation
 import HummingbirdTesting
+import Logging
+import SolventClient
+import SolventCompanions
 import SolventCore
 import SolventCrypto
 import SolventDevnet
 import SolventNode
+import Synchronization
 import Testing
 
 /// Liquidations through the RPC: the index finds the vault, the probes say what a liquidation
@@ -85,6 +89,44 @@ import Testing
             #expect(short["owner"] as? String == Address(dev1.publicKey).text && short["rank"] as? Int == 5 && short["in_queue"] as? Bool == true)
             let dev1Vault = try await client.call(.get, "/v1/vaults/\(Address(dev1.publicKey).text)/0")
             #expect((dev1Vault["positions"] as? [[String: Any]])?.first?["adl_rank"] as? Int == 5)
+        }
+    }
+
+    /// The keeper `solventd devnet --keeper` runs: the client's Keeper over InProcessNode (the
+    /// node's query functions and admission, no HTTP) finds the vault, dry-runs it, liquidates it and
+    /// reports the bounty the RPC's probe announced.
+    @Test func builtInKeeperLiquidatesInProcess() async throws {
+        try await NodeFixtures.withNode { node, client in
+            var relayer: UInt64 = 0
+            try await leveraged(node, client, relayer: &relayer)
+            let attempts = Mutex<[Keeper.Attempt]>([])
+            func makeKeeper(dryRun: Bool) -> Keeper {
+                var options = Keeper.Options()
+                options.dryRun = dryRun
+                return Keeper(client: InProcessNode(node: node), key: keeper, options: options, logger: Logger(label: "test")) { a in
+                    attempts.withLock { $0.append(a) }
+                }
+            }
+            let dry = makeKeeper(dryRun: true)
+            try await dry.prepare()
+            try await dry.sweep()
+            let simulated = attempts.withLock { $0 }
+            #expect(simulated.count == 1)
+            guard case .simulated(let bounty, let closed)? = simulated.first?.result else { Issue.record("\(simulated)"); return }
+            #expect(bounty == "77.3504" && closed == "1.3634")
+            #expect(node.liquidationIndex.stats.liquidatable == 1)
+
+            let live = makeKeeper(dryRun: false)
+            try await live.prepare()
+            try await live.sweep()
+            _ = try await client.mine()
+            try await live.settlePending()
+            let done = attempts.withLock { $0 }
+            #expect(done.count == 2)
+            guard case .liquidated(let paid, let size, _)? = done.last?.result else { Issue.record("\(done)"); return }
+            #expect(paid == "77.3504" && size == "1.3634" && done.last?.owner == Address(dev0.publicKey).text)
+            #expect(live.liquidations == 1)
+            #expect(node.liquidationIndex.stats.liquidatable == 0)
         }
     }
 

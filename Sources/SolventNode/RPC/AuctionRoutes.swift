@@ -19,10 +19,6 @@ struct AuctionRoutes: Sendable {
     }
 
     func auctions(limit: Int, scanAllVaults: Bool) throws -> Response {
-        let context = node.nextBlockContext()
-        return try node.store.withState { state, head in
-            .json(AuctionReadModel.auctions(state: state, head: head, atMs: context.timeMs, limit: limit, scanAllVaults: scanAllVaults,
-                                            assets: node.assets))
-        }
+        .json(try node.auctionsReply(limit: limit, scanAllVaults: scanAllVaults))
     }
 }

@@ -43,13 +43,8 @@ struct LiquidationRoutes: Sendable {
 
     /// The index's candidates, checked and probed on one snapshot (LiquidationReadModel).
     func liquidatable(limit: Int, market: String?) throws -> Response {
-        let context = node.nextBlockContext()
-        let candidates = node.liquidationIndex.liquidatable()
-        return try node.store.withState { state, head in
-            let marketFilter = try market.map { try MarketRoutes.lookup($0, state).id }
-            return .json(LiquidationReadModel.liquidatable(candidates, state: state, head: head, context: context, onlyMarket: marketFilter,
-                                                           limit: limit, index: node.liquidationIndex.stats))
-        }
+        let marketFilter = try market.map { text in try node.store.withState { state, _ in try MarketRoutes.lookup(text, state).id } }
+        return .json(try node.liquidatableReply(limit: limit, market: marketFilter))
     }
 
     // MARK: Dry runs
@@ -69,13 +64,7 @@ struct LiquidationRoutes: Sendable {
         case .success(let v): verified = v
         case .failure(let e): throw RPCError(e)
         }
-        let context = node.nextBlockContext()
-        let (result, head) = try node.store.withState { state, head in
-            (node.engine.machine.simulate(verified, context: context, state: state), head)
-        }
-        return .json(SimulationReply(
-            hash: tx.hash.hex, height: head.height, simulatedHeight: context.height, blockTime: UTCTime.rfc3339(context.timeMs),
-            receipt: ReceiptReply(result.receipt), stateChanges: result.changes.count))
+        return .json(try node.simulationReply(verified))
     }
 
     // MARK: Shocks

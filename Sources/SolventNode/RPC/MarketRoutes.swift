@@ -29,9 +29,7 @@ struct MarketRoutes: Sendable {
     }
 
     func markets() throws -> Response {
-        try node.store.withState { state, head in
-            .json(state.perpMarkets().map { MarketReadModel.market($0, state: state, at: head.timeMs, depth: nil) })
-        }
+        .json(try node.marketReplies())
     }
 
     func market(_ text: String, depth: String?) throws -> Response {

@@ -19,7 +19,7 @@ struct Routes: Sendable {
 
     func register(on router: Router<RPCContext>) {
         router.get("/v1/status") { _, _ in try status() }
-        router.get("/v1/assets") { _, _ in Response.json(node.assets.all.map { AssetReply(id: $0.id, symbol: $0.symbol, decimals: $0.decimals) }) }
+        router.get("/v1/assets") { _, _ in Response.json(node.assetReplies) }
         router.post("/v1/txs") { request, _ in try await submit(request) }
         router.post("/v1/txs/batch") { request, _ in try await submitBatch(request) }
         router.get("/v1/txs/:hash") { _, context in try transaction(context.parameters.require("hash")) }
@@ -82,15 +82,7 @@ struct Routes: Sendable {
         guard let raw = Hex.decode(hashText), let hash = Bytes32(raw) else {
             throw RPCError.badRequest("invalid_hash", "'\(hashText)' is not a transaction hash (64 hex characters)")
         }
-        // The mempool first: a transaction leaves it only after its block is committed.
-        if case let (tx, status)? = node.mempool.lookup(hash) {
-            return .json(TransactionReply(tx, assets: node.assets, markets: node.oracleMarkets, height: nil, index: nil,
-                                          blockTimeMs: nil, status: status.rawValue, receipt: nil))
-        }
-        if let record = try node.store.transaction(hash: hash) {
-            return .json(TransactionReply(record.transaction, assets: node.assets, markets: node.oracleMarkets, height: record.height, index: record.index,
-                                          blockTimeMs: record.blockTimeMs, status: "committed", receipt: record.receipt))
-        }
+        if let reply = try node.transactionReply(hash) { return .json(reply) }
         throw RPCError.notFound("no transaction \(hash.hex) is committed or waiting in the mempool")
     }
 
@@ -104,14 +96,7 @@ struct Routes: Sendable {
     }
 
     func account(_ text: String) throws -> Response {
-        let address = try parseAddress(text)
-        let (account, head) = try node.store.withState { state, head in (state.account(address), head) }
-        let a = account ?? Account()
-        return .json(AccountReply(
-            address: address.text, exists: account != nil, nonce: a.nonce,
-            nextNonce: node.mempool.nextNonce(address) ?? a.nonce,
-            wallet: a.wallet.entries.map { AmountReply(asset: node.assets.symbol($0.asset), amount: node.assets.format($0.amount, $0.asset)) },
-            vaults: Array(0..<a.vaultCount), height: head.height))
+        .json(try node.accountReply(try parseAddress(text)))
     }
 
     func vault(_ addressText: String, _ numberText: String) throws -> Response {
@@ -119,28 +104,14 @@ struct Routes: Sendable {
         guard let number = UInt32(numberText) else {
             throw RPCError.badRequest("invalid_vault", "'\(numberText)' is not a vault number")
         }
-        let id = VaultID(owner: owner, number: number)
-        return try node.store.withState { state, head in
-            guard let vault = state.vault(id) else { throw RPCError.notFound("account \(owner) has no vault \(number)") }
-            return .json(VaultReadModel.vault(id, vault, state: state, head: head, assets: node.assets, adl: adl(id, state, head)))
+        guard let reply = try node.vaultReply(VaultID(owner: owner, number: number)) else {
+            throw RPCError.notFound("account \(owner) has no vault \(number)")
         }
+        return .json(reply)
     }
 
     func vaults(_ addressText: String) throws -> Response {
-        let owner = try parseAddress(addressText)
-        return try node.store.withState { state, head in
-            let count = state.account(owner)?.vaultCount ?? 0
-            let views = (0..<count).compactMap { n -> VaultReply? in
-                let id = VaultID(owner: owner, number: n)
-                return state.vault(id).map { VaultReadModel.vault(id, $0, state: state, head: head, assets: node.assets, adl: adl(id, state, head)) }
-            }
-            return .json(views)
-        }
-    }
-
-    /// A position's place in its market side's ADL queue (cached per block).
-    func adl(_ id: VaultID, _ state: some StateReader, _ head: ChainHead) -> (PositionRisk) -> AutoDeleveraging.Standing? {
-        { p in node.adlRankings.standing(of: id, market: p.market, long: p.size > 0, state: state, height: head.height, timeMs: head.timeMs) }
+        .json(try node.vaultReplies(try parseAddress(addressText)))
     }
 
     // MARK: Submission
