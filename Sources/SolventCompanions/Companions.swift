@@ -137,8 +137,9 @@ public struct KeeperService: Service {
         let tx = Transaction(chainId: try await node.chainId(), sender: Address(key.publicKey),
                              nonce: try await node.nextNonce(of: Address(key.publicKey)),
                              action: .deposit(vault: 0, asset: usdc.id, amount: try TransactionBuilder.quantums(deposit, asset))).signed(with: key)
-        let hash = try await node.submit(tx).hash
+        // Subscribed before submitting, so the block that commits it cannot pass unseen.
         let heights = node.node.committedHeights()
+        let hash = try await node.submit(tx).hash
         for await _ in heights {
             guard let receipt = try await node.committedReceipt(hash) else { continue }
             guard receipt.succeeded else { throw ClientError(receipt.code, receipt.message) }
