@@ -29,6 +29,11 @@ public enum RiskShock {
         public let equity: Int128
         public let maintenance: UInt128
         public var shortfall: Int128 { Int128(maintenance) - equity }
+
+        /// The order keepers work in: largest shortfall first, ties in vault key order.
+        public static func keeperOrder(_ a: Shortfall, _ b: Shortfall) -> Bool {
+            a.shortfall != b.shortfall ? a.shortfall > b.shortfall : a.vault < b.vault
+        }
     }
 
     public struct Refusal: Sendable, Equatable {
@@ -115,7 +120,7 @@ public enum RiskShock {
             guard let risk = try? Margin.risk(of: v, state: state, at: timeMs, prices: .latest), risk.isLiquidatable else { continue }
             out.append(Shortfall(vault: v, equity: risk.equity, maintenance: risk.maintenance))
         }
-        return out.sorted { a, b in a.shortfall != b.shortfall ? a.shortfall > b.shortfall : a.vault < b.vault }
+        return out.sorted(by: Shortfall.keeperOrder)
     }
 
     /// Runs the shock. `candidates` must include every vault that could become liquidatable (a

@@ -121,7 +121,8 @@ extension PortfolioParameters where Underlying == UInt32 {
 
 // The state's form. A conditional conformance names each inherited protocol on its own.
 extension PortfolioParameters: SingletonRecord where Underlying == UInt32 {
-    static var stateKey: StateKey { StateKey(.protocolAccounts, Array("portfolio_settings".utf8)) }
+    /// Where the settings are kept (public: a cache of margin figures watches this key).
+    public static var stateKey: StateKey { StateKey(.protocolAccounts, Array("portfolio_settings".utf8)) }
 }
 
 extension PortfolioParameters: StoredRecord where Underlying == UInt32 {

@@ -7,12 +7,15 @@ import Synchronization
 /// vaults"). Every vault with a position has price bands (`RiskBands`); per oracle market, two
 /// heaps hold the band ends: the highest "low" end on top of one, the lowest "high" end on top
 /// of the other. When a block moves a price, only the vaults whose band that price left come off
-/// the heaps and are revalued; so are the vaults the block changed, the ones already
-/// liquidatable, and, after funding or a change of market parameters, the market's holders.
+/// the heaps and are revalued; so are the vaults the block changed and, after funding or a
+/// change of market parameters, the market's holders (after a change of an asset or of the
+/// portfolio settings, every vault). A liquidatable vault's band is the single price it was
+/// valued at, so any move of a price it depends on has it revalued, and nothing else does: a
+/// block that changes no price, no vault and no parameter revalues nothing.
 /// A vault holding options is also due again by block time alone: its valuation sets a deadline
-/// (`TimeHorizon`) kept in a third heap, and a block at or after it has the vault revalued.
-/// Revaluing is exact (the margin rules at the latest prices and the block's time), so the
-/// liquidatable set is exact as of the last block.
+/// (`TimeHorizon`; the next block for a liquidatable one) kept in a third heap, and a block at or
+/// after it has the vault revalued. Revaluing is exact (the margin rules at the latest prices and
+/// the block's time), so the liquidatable set is exact as of the last block.
 ///
 /// Heap entries are never removed in place: a revalued vault gets a new version, and entries of
 /// an old version are dropped when they reach the top (or when the heaps are compacted).
@@ -39,7 +42,7 @@ public final class LiquidationIndex: Sendable {
         var version: UInt32
         var bands: [RiskBands.Band]
         var excess: Int128
-        /// The time deadline, for a vault that holds options and is not liquidatable.
+        /// The time deadline, for a vault that holds options (the next block when liquidatable).
         var due: UInt64?
     }
 
@@ -54,12 +57,13 @@ public final class LiquidationIndex: Sendable {
         /// Time deadlines, the earliest on top.
         var dues = Heap<Due>()
         var liquidatable: Set<Int32> = []
-        /// Vaults with positions whose bands could not be computed (a price missing): revalued every block.
+        /// Vaults with positions whose bands could not be computed (a price missing): revalued
+        /// whenever a price or a parameter changes.
         var unpriced: Set<Int32> = []
         /// The price each oracle market had when the index last saw it.
         var prices: [UInt32: UInt64] = [:]
-        /// Entries of current versions: two per band of every tracked vault not liquidatable
-        /// (popped entries belong to vaults revalued in the same update).
+        /// Entries of current versions: two per band of every tracked vault (popped entries
+        /// belong to vaults revalued in the same update).
         var liveTriggers = 0
         /// Entries of `dues` of current versions.
         var liveDues = 0
@@ -113,7 +117,7 @@ public final class LiquidationIndex: Sendable {
         public let leftBands: Int
         /// Vaults whose time deadline the block's time reached.
         public let timeDue: Int
-        /// Vaults revalued in all (those, the changed ones, the liquidatable and unpriced ones).
+        /// Vaults revalued in all (those, the changed ones and, after a move, the unpriced ones).
         public let revalued: Int
     }
 
@@ -163,6 +167,10 @@ public final class LiquidationIndex: Sendable {
         let state = try source()
         var changed = Set<VaultID>()
         var oracleMarkets = [UInt32]()
+        // What the margin rules read (Margin.risk): the vault, its positions, the prices, the
+        // markets' funding index and parameters, the assets and the portfolio settings. Every
+        // other write leaves every vault's margin as it was.
+        var everyVault = false
         for c in changes {
             switch c.key.table {
             case .vaults, .positions:
@@ -170,16 +178,20 @@ public final class LiquidationIndex: Sendable {
             case .oraclePrices:
                 if let id = BigEndianKey.id(c.key.key) { oracleMarkets.append(id) }
             case .perpMarkets:
-                // Funding (the index) or new tiers revalue every holder; open interest and the
-                // rest do not change any vault's margin.
+                // Funding (the index) or new parameters revalue every holder; open interest and
+                // the rest do not change any vault's margin.
                 guard let new = c.new, let id = BigEndianKey.id(c.key.key),
                       let after = try? PerpMarket.decode(id: id, new) else { continue }
                 let before = c.old.flatMap { try? PerpMarket.decode(id: id, $0) }
-                if before?.fundingIndex != after.fundingIndex || before?.params.tiers != after.params.tiers {
+                if before?.fundingIndex != after.fundingIndex || before?.params != after.params {
                     for long in [true, false] {
                         changed.formUnion(MarketPositions.vaults(market: id, long: long, state: state))
                     }
                 }
+            case .assets:
+                everyVault = true
+            case .protocolAccounts where c.key == PortfolioSettings.stateKey:
+                everyVault = true
             default:
                 continue
             }
@@ -195,14 +207,15 @@ public final class LiquidationIndex: Sendable {
             for (market, price) in moved where b.prices[market] != price {
                 movedCount += 1
                 b.prices[market] = price
-                if var lows = b.lows[market] {
+                // Taken out of the dictionary while popping, so the heap is not copied.
+                if var lows = b.lows.removeValue(forKey: market) {
                     while let top = lows.max, top.price >= price {
                         _ = lows.popMax()
                         if b.isCurrent(top) { slots.insert(top.slot) }
                     }
                     b.lows[market] = lows
                 }
-                if var highs = b.highs[market] {
+                if var highs = b.highs.removeValue(forKey: market) {
                     while let top = highs.min, top.price <= price {
                         _ = highs.popMin()
                         if b.isCurrent(top) { slots.insert(top.slot) }
@@ -219,8 +232,11 @@ public final class LiquidationIndex: Sendable {
                     dueCount += 1
                 }
             }
-            slots.formUnion(b.liquidatable)
-            slots.formUnion(b.unpriced)
+            // A vault missing a price can only be valued once a price (or a parameter) changes.
+            if movedCount > 0 || everyVault { slots.formUnion(b.unpriced) }
+            if everyVault {
+                for (i, t) in b.tracked.enumerated() where t != nil { slots.insert(Int32(i)) }
+            }
             return slots.map { b.ids[Int($0)] }
         }
         changed.formUnion(recheck)
@@ -266,9 +282,7 @@ public final class LiquidationIndex: Sendable {
         }
         let bands = RiskBands.compute(risk: risk, state: state)
         var valuation = Valuation(vault: vault, bands: bands, unpriced: false)
-        if !bands.liquidatable {
-            valuation.due = TimeHorizon.deadline(risk: risk, excess: bands.excess, at: time, cap: bucketEnd(vault, after: time, width: bucket))
-        }
+        valuation.due = TimeHorizon.deadline(risk: risk, excess: bands.excess, at: time, cap: bucketEnd(vault, after: time, width: bucket))
         return valuation
     }
 
@@ -291,7 +305,7 @@ public final class LiquidationIndex: Sendable {
             let i = Int(slot)
             if let old = b.tracked[i] {
                 b.trackedCount -= 1
-                if !b.liquidatable.contains(slot) { b.liveTriggers -= 2 * old.bands.count }
+                b.liveTriggers -= 2 * old.bands.count
                 if old.due != nil { b.liveDues -= 1 }
             }
             b.liquidatable.remove(slot)
@@ -304,10 +318,7 @@ public final class LiquidationIndex: Sendable {
             }
             b.tracked[i] = Tracked(version: b.versions[i], bands: bands.bands, excess: bands.excess, due: v.due)
             b.trackedCount += 1
-            if bands.liquidatable {
-                b.liquidatable.insert(slot)
-                continue
-            }
+            if bands.liquidatable { b.liquidatable.insert(slot) }
             if let due = v.due {
                 b.dues.insert(Due(time: due, slot: slot, version: b.versions[i]))
                 b.liveDues += 1
@@ -327,7 +338,7 @@ public final class LiquidationIndex: Sendable {
         var dues = [Due]()
         var live = 0
         for (i, t) in b.tracked.enumerated() {
-            guard let t, !b.liquidatable.contains(Int32(i)) else { continue }
+            guard let t else { continue }
             if let due = t.due { dues.append(Due(time: due, slot: Int32(i), version: t.version)) }
             for band in t.bands {
                 lows[band.oracleMarket, default: []].append(Trigger(price: band.low, slot: Int32(i), version: t.version))
@@ -347,6 +358,61 @@ public final class LiquidationIndex: Sendable {
     /// The vaults liquidatable at the latest prices as of the last block, in vault key order.
     public func liquidatable() -> [VaultID] {
         book.withLock { b in b.liquidatable.map { b.ids[Int($0)] } }.sorted()
+    }
+
+    /// The liquidatable vaults as of the last block, ranked from the excess the index stores
+    /// (liquidation.md, "Queries"): what `GET /v1/liquidatable` lists without valuing every one.
+    public struct Ranking: Sendable {
+        /// The block the index was last brought up to.
+        public let height: UInt64
+        /// Liquidatable vaults whose margin block time cannot move (no options), largest
+        /// shortfall first, ties in vault key order, with their excess (equity − maintenance,
+        /// negative): the first `limit` of them, or all without a limit.
+        public let steady: [(vault: VaultID, excess: Int128)]
+        /// How many such vaults there are in all.
+        public let steadyCount: Int
+        /// Liquidatable vaults holding options, whose margin moves with block time (to be valued
+        /// again at the query's time), in vault key order.
+        public let timed: [VaultID]
+    }
+
+    /// The ranking, keeping the first `limit` steady vaults (nil: all of them). A bounded heap
+    /// selects them in one pass over the liquidatable set, without sorting it.
+    public func ranking(limit: Int?) -> Ranking {
+        struct Ranked: Comparable {
+            let excess: Int128
+            let vault: VaultID
+            static func < (a: Ranked, b: Ranked) -> Bool { a.excess != b.excess ? a.excess < b.excess : a.vault < b.vault }
+        }
+        return book.withLock { b in
+            var kept = Heap<Ranked>()
+            var timed = [VaultID]()
+            var steadyCount = 0
+            for slot in b.liquidatable {
+                guard let t = b.tracked[Int(slot)] else { continue }
+                let vault = b.ids[Int(slot)]
+                if t.due != nil {
+                    timed.append(vault)
+                    continue
+                }
+                steadyCount += 1
+                let entry = Ranked(excess: t.excess, vault: vault)
+                if let limit {
+                    guard limit > 0 else { continue }
+                    if kept.count < limit {
+                        kept.insert(entry)
+                    } else if let worst = kept.max, entry < worst {
+                        _ = kept.replaceMax(with: entry)
+                    }
+                } else {
+                    kept.insert(entry)
+                }
+            }
+            var steady = [(vault: VaultID, excess: Int128)]()
+            steady.reserveCapacity(kept.count)
+            while let next = kept.popMin() { steady.append((next.vault, next.excess)) }
+            return Ranking(height: b.height, steady: steady, steadyCount: steadyCount, timed: timed.sorted())
+        }
     }
 
     /// Every vault that could be liquidatable if the given oracle markets moved to the given

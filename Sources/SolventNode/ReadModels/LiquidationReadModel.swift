@@ -5,18 +5,48 @@ import SolventWire
 /// What `GET /v1/liquidatable` shows of a liquidatable vault (liquidation.md, "Queries"): its
 /// margin, and for each position what liquidating it in the next block would do.
 enum LiquidationReadModel {
-    /// The index names the candidates; each is checked exactly on one snapshot of the state, and
-    /// each listed liquidation is simulated on it.
-    static func liquidatable(_ candidates: [VaultID], state: some StateReader, head: ChainHead, context: BlockContext,
-                             onlyMarket: UInt32?, limit: Int, index: LiquidationIndex.Stats) -> LiquidatableReply {
-        var queue = RiskShock.liquidatable(candidates, state: state, at: context.timeMs)
-        if let onlyMarket {
-            queue = queue.filter { entry in state.positions(of: entry.vault).contains { $0.market == onlyMarket } }
-        }
+    /// The index ranks the liquidatable vaults from the excess it stores; only the ones listed
+    /// (and those holding options, whose margin moves with block time) are valued again, on one
+    /// snapshot of the state, and each listed liquidation is simulated on it. When the index is
+    /// not at the snapshot's height (a block committed between the two reads), every vault it
+    /// names is valued instead.
+    static func liquidatable(index: LiquidationIndex, state: some StateReader, head: ChainHead, context: BlockContext,
+                             onlyMarket: UInt32?, limit: Int) -> LiquidatableReply {
+        let limit = max(limit, 0)
+        let ranking = index.ranking(limit: onlyMarket == nil ? limit : nil)
+        let (count, queue) = ranking.height == head.height
+            ? ranked(ranking, state: state, at: context.timeMs, onlyMarket: onlyMarket, limit: limit)
+            : valuedOneByOne(index.liquidatable(), state: state, at: context.timeMs, onlyMarket: onlyMarket, limit: limit)
         return LiquidatableReply(
-            height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: queue.count,
-            vaults: queue.prefix(limit).map { liquidatableVault($0, state: state, context: context, onlyMarket: onlyMarket) },
-            index: LiquidationIndexReply(index))
+            height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: count,
+            vaults: queue.map { liquidatableVault($0, state: state, context: context, onlyMarket: onlyMarket) },
+            index: LiquidationIndexReply(index.stats))
+    }
+
+    /// The count and the first `limit` of the queue (largest shortfall first, ties in vault key
+    /// order) from an index at the snapshot's height: a vault without options is liquidatable at
+    /// the query's time exactly when it was at the last block's, so only the listed ones are
+    /// valued; the ones holding options are all valued at the query's time.
+    static func ranked(_ ranking: LiquidationIndex.Ranking, state: some StateReader, at timeMs: UInt64, onlyMarket: UInt32?,
+                       limit: Int) -> (count: Int, queue: [RiskShock.Shortfall]) {
+        let holds = { (vault: VaultID) in onlyMarket.map { state.position(vault, $0) != nil } ?? true }
+        let steady = onlyMarket == nil ? ranking.steady : ranking.steady.filter { holds($0.vault) }
+        let steadyCount = onlyMarket == nil ? ranking.steadyCount : steady.count
+        let listed = RiskShock.liquidatable(steady.prefix(limit).map(\.vault), state: state, at: timeMs)
+        let timed = RiskShock.liquidatable(ranking.timed.filter(holds), state: state, at: timeMs)
+        let dropped = min(limit, steady.count) - listed.count   // none while the index is exact
+        let queue = (listed + timed).sorted(by: RiskShock.Shortfall.keeperOrder)
+        return (steadyCount - dropped + timed.count, Array(queue.prefix(limit)))
+    }
+
+    /// The same from every candidate, each valued.
+    static func valuedOneByOne(_ candidates: [VaultID], state: some StateReader, at timeMs: UInt64, onlyMarket: UInt32?,
+                               limit: Int) -> (count: Int, queue: [RiskShock.Shortfall]) {
+        var queue = RiskShock.liquidatable(candidates, state: state, at: timeMs)
+        if let onlyMarket {
+            queue = queue.filter { entry in state.position(entry.vault, onlyMarket) != nil }
+        }
+        return (queue.count, Array(queue.prefix(limit)))
     }
 
     /// Each position's liquidation is simulated on its own from the same state, with a keeper

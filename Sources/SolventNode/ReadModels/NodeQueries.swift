@@ -66,10 +66,9 @@ extension Node {
     /// next block would see them; `market` keeps only vaults with a position there.
     public func liquidatableReply(limit: Int, market: UInt32? = nil) throws -> LiquidatableReply {
         let context = nextBlockContext()
-        let candidates = liquidationIndex.liquidatable()
         return try store.withState { state, head in
-            LiquidationReadModel.liquidatable(candidates, state: state, head: head, context: context, onlyMarket: market,
-                                              limit: limit, index: liquidationIndex.stats)
+            LiquidationReadModel.liquidatable(index: liquidationIndex, state: state, head: head, context: context, onlyMarket: market,
+                                              limit: limit)
         }
     }
 
