@@ -239,6 +239,18 @@ public final class ChainStore: @unchecked Sendable {
         try environment.read { txn in try body(TransactionState(txn: txn), try Self.readHead(txn), try Self.readStateHash(txn)) }
     }
 
+    /// Runs `body` against `count` snapshots that all show the same committed state (one per
+    /// thread, for reads spread across cores; LMDB read transactions are not to be shared between
+    /// threads at once). A block committed while they were being opened has them opened again.
+    public func withStates<T>(_ count: Int, _ body: ([StateSnapshot], ChainHead) throws -> T) throws -> T {
+        while true {
+            let snapshots = try (0..<max(count, 1)).map { _ in try snapshot() }
+            defer { snapshots.forEach { $0.close() } }
+            let heads = try snapshots.map { try $0.head() }
+            if heads.allSatisfy({ $0.blockHash == heads[0].blockHash }) { return try body(snapshots, heads[0]) }
+        }
+    }
+
     /// A snapshot of the committed state that stays open until `close()` (or deinit); the mempool
     /// checks admissions against one.
     public func snapshot() throws -> StateSnapshot { try StateSnapshot(environment: environment) }

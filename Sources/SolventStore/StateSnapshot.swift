@@ -36,6 +36,12 @@ public final class StateSnapshot: StateReader, @unchecked Sendable {
         return LMDBTransaction(txn: txn, environment: environment).get(Tables.txs, hash.bytes) != nil
     }
 
+    /// The head the snapshot shows.
+    public func head() throws -> ChainHead {
+        guard let txn else { preconditionFailure("snapshot used after close") }
+        return try ChainStore.readHead(LMDBTransaction(txn: txn, environment: environment))
+    }
+
     public func close() {
         if let txn { mdb_txn_abort(txn) }
         txn = nil

@@ -193,6 +193,10 @@ struct Bench: AsyncParsableCommand {
                 result["liquidatable_answer_ms_p50_\(r.vaults)_vaults"] = r.answerP50Ms
                 result["liquidation_index_update_ms_\(r.vaults)_vaults"] = r.moves.map(\.updateMs)
                 result["liquidation_index_start_seconds_\(r.vaults)_vaults"] = r.startSeconds
+                result["liquidation_index_empty_block_ms_p99_\(r.vaults)_vaults"] = LiquidationBench.percentile(r.emptyBlockUpdatesMs, 99)
+                result["liquidatable_answer_ms_p99_crowded_\(r.vaults)_vaults"] = LiquidationBench.percentile(r.crowdedAnswersMs, 99)
+                result["liquidation_index_rss_mb_\(r.vaults)_vaults"] = r.rssMB
+                result["risk_shock_ms_\(r.vaults)_vaults"] = r.shockMs
             }
             try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
                 .write(to: URL(fileURLWithPath: json))

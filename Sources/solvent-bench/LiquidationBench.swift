@@ -35,8 +35,14 @@ enum LiquidationBench {
         let answerP95Ms: Double
         let answerSmallP50Ms: Double
         let moves: [Move]
+        /// Index updates of empty blocks (no transaction, no price change) after the moves.
+        let emptyBlockUpdatesMs: [Double]
+        let emptyBlockLiquidatable: Int
+        /// `limit=100` answers after the moves (many vaults liquidatable), sorted.
+        let crowdedAnswersMs: [Double]
         let shockMs: Double
-        let shockLiquidatable: Int
+        /// nil: the node gave no answer (its reply deadline, 120 s, cut the request).
+        let shockLiquidatable: Int?
     }
 
     /// A small deterministic generator (SplitMix64).
@@ -147,13 +153,27 @@ enum LiquidationBench {
             moves.append(Move(label: label, price: price, blockMs: blockMs, updateMs: Double(after.index.lastUpdateUs) / 1_000, leftBands: after.index.lastLeftBands,
                               revalued: after.index.lastRevalued, liquidatable: after.count, answerMs: answer[answer.count / 2]))
         }
-        let (shock, shockMs) = try await timed { try await client.shock([("BTC-PERP", "-0.05")]).value }
+        // Empty blocks: nothing to revalue but the vaults whose time deadline comes (none here).
+        var emptyUpdates = [Double]()
+        var emptyLiquidatable = 0
+        for _ in 0..<100 {
+            _ = try await client.mine(blocks: 1)
+            let reply = try await client.liquidatable(limit: 1).value
+            emptyUpdates.append(Double(reply.index.lastUpdateUs) / 1_000)
+            emptyLiquidatable = reply.count
+        }
+        let (_, crowded) = try await answers(limit: 100, runs: 200)
+        // Resident memory with the index built and queried (before the shock's copy of the state).
         let rss = (try? String(contentsOfFile: "/proc/\(node.processIdentifier)/status", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") }.map { $0 / 1024 } ?? 0
+        // Last: a shock the node cannot answer within its reply deadline closes the connection.
+        let (shock, shockMs) = await timed { try? await client.shock([("BTC-PERP", "-0.05")]).value }
         return Result(vaults: count, positions: positions, writeSeconds: writeSeconds, startSeconds: startSeconds, rssMB: rss,
                       tracked: first.index.tracked, answerP50Ms: times[times.count / 2], answerP95Ms: times[times.count * 95 / 100],
-                      answerSmallP50Ms: small[small.count / 2], moves: moves, shockMs: shockMs, shockLiquidatable: shock.liquidatableCount)
+                      answerSmallP50Ms: small[small.count / 2], moves: moves, emptyBlockUpdatesMs: emptyUpdates.sorted(),
+                      emptyBlockLiquidatable: emptyLiquidatable, crowdedAnswersMs: crowded, shockMs: shockMs,
+                      shockLiquidatable: shock?.liquidatableCount)
     }
 
     static func print(_ r: Result) {
@@ -165,7 +185,33 @@ enum LiquidationBench {
             Swift.print(String(format: "  oracle move %@ (BTC %@): index update %.1f ms (%d vaults left their band, %d revalued), block round trip %.1f ms; %d liquidatable, answered in %.1f ms",
                                m.label, OraclePrice.format(m.price), m.updateMs, m.leftBands, m.revalued, m.blockMs, m.liquidatable, m.answerMs))
         }
-        Swift.print(String(format: "  GET /v1/risk/shock BTC-PERP -5%% from there: %.1f ms (%d vaults liquidatable, each liquidation simulated)", r.shockMs, r.shockLiquidatable))
+        if let n = r.shockLiquidatable {
+            Swift.print(String(format: "  GET /v1/risk/shock BTC-PERP -5%% from there: %.1f ms (%d vaults liquidatable, each liquidation simulated)", r.shockMs, n))
+        } else {
+            Swift.print(String(format: "  GET /v1/risk/shock BTC-PERP -5%% from there: no answer after %.1f s (the node's reply deadline cut it)", r.shockMs / 1_000))
+        }
+        // The issue-14 rows, each beside its limit (the limits are set for 1,000,000 vaults).
+        let empty = r.emptyBlockUpdatesMs
+        let minus3 = r.moves.first { $0.label == "-3%" }?.updateMs ?? .nan
+        Swift.print("  against the limits (set for 1,000,000 vaults):")
+        row("empty block, no price change (\(r.emptyBlockLiquidatable) liquidatable): index update p99 of \(empty.count)",
+            percentile(empty, 99), "ms", limit: 5)
+        row("index update after a -3% move", minus3, "ms", limit: 100)
+        row(String(format: "GET /v1/liquidatable?limit=100 with %d liquidatable: p50 %.2f ms, p99 of %d",
+                   r.moves.last?.liquidatable ?? 0, percentile(r.crowdedAnswersMs, 50), r.crowdedAnswersMs.count),
+            percentile(r.crowdedAnswersMs, 99), "ms", limit: 10)
+        row("node RSS with the index built", Double(r.rssMB), "MB", limit: 1_024)
+        row("node start (index build)", r.startSeconds, "s", limit: 5)
+        row("GET /v1/risk/shock of -5%", r.shockMs / 1_000, "s", limit: 5)
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Int) -> Double {
+        sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, (sorted.count * p + 99) / 100 - 1)]
+    }
+
+    static func row(_ what: String, _ value: Double, _ unit: String, limit: Double) {
+        let verdict = value <= limit ? "within" : String(format: "%.1fx over", value / limit)
+        Swift.print(String(format: "    %@: %.2f %@ (limit %.0f %@, %@)", what, value, unit, limit, unit, verdict))
     }
 }
 

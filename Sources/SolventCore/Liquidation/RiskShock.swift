@@ -30,6 +30,10 @@ public enum RiskShock {
         public let maintenance: UInt128
         public var shortfall: Int128 { Int128(maintenance) - equity }
 
+        public init(vault: VaultID, equity: Int128, maintenance: UInt128) {
+            (self.vault, self.equity, self.maintenance) = (vault, equity, maintenance)
+        }
+
         /// The order keepers work in: largest shortfall first, ties in vault key order.
         public static func keeperOrder(_ a: Shortfall, _ b: Shortfall) -> Bool {
             a.shortfall != b.shortfall ? a.shortfall > b.shortfall : a.vault < b.vault

@@ -120,6 +120,18 @@ public struct VaultRisk: Sendable {
         maintenance == 0 ? nil : FixedPoint.mulDiv(equity, 1_000_000, Int128(maintenance), .down)
     }
     public var isLiquidatable: Bool { maintenance > 0 && equity < Int128(maintenance) }
+
+    /// Every oracle market the valuation read a price from (collateral, underlyings, volatility
+    /// feeds), each once, in ascending order.
+    public var oracleMarkets: [UInt32] {
+        var ids = Set<UInt32>()
+        for c in collateral { if let o = c.asset.oracleMarket { ids.insert(o) } }
+        for p in positions {
+            ids.insert(p.underlyingOracle)
+            if let v = p.volOracle { ids.insert(v) }
+        }
+        return ids.sorted()
+    }
 }
 
 public enum Margin {

@@ -1,4 +1,5 @@
 import SolventCore
+import SolventCrypto
 import SolventStore
 import SolventWire
 
@@ -6,58 +7,82 @@ import SolventWire
 /// margin, and for each position what liquidating it in the next block would do.
 enum LiquidationReadModel {
     /// The index ranks the liquidatable vaults from the excess it stores; only the ones listed
-    /// (and those holding options, whose margin moves with block time) are valued again, on one
-    /// snapshot of the state, and each listed liquidation is simulated on it. When the index is
-    /// not at the snapshot's height (a block committed between the two reads), every vault it
-    /// names is valued instead.
-    static func liquidatable(index: LiquidationIndex, state: some StateReader, head: ChainHead, context: BlockContext,
+    /// (and those holding options, whose margin moves with block time) are valued again, and each
+    /// listed liquidation is simulated. When the index is not at the snapshot's height (a block
+    /// committed between the two reads), every vault it names is valued instead.
+    /// `states`: snapshots of one state, one per core the listed vaults are spread over.
+    static func liquidatable(index: LiquidationIndex, states: [StateSnapshot], head: ChainHead, context: BlockContext,
                              onlyMarket: UInt32?, limit: Int) -> LiquidatableReply {
+        let state = states[0]
         let limit = max(limit, 0)
         let ranking = index.ranking(limit: onlyMarket == nil ? limit : nil)
         let (count, queue) = ranking.height == head.height
             ? ranked(ranking, state: state, at: context.timeMs, onlyMarket: onlyMarket, limit: limit)
             : valuedOneByOne(index.liquidatable(), state: state, at: context.timeMs, onlyMarket: onlyMarket, limit: limit)
+        let replies = listed(queue, states: states, context: context, onlyMarket: onlyMarket)
         return LiquidatableReply(
-            height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: count,
-            vaults: queue.map { liquidatableVault($0, state: state, context: context, onlyMarket: onlyMarket) },
-            index: LiquidationIndexReply(index.stats))
+            height: head.height, blockTime: UTCTime.rfc3339(head.timeMs), count: count - (queue.count - replies.count),
+            vaults: replies, index: LiquidationIndexReply(index.stats))
+    }
+
+    /// Each listed vault's reply (a valuation and a simulated liquidation per position), the
+    /// list cut into one run of consecutive vaults per snapshot, each run on its own core.
+    static func listed(_ queue: [VaultID], states: [StateSnapshot], context: BlockContext,
+                       onlyMarket: UInt32?) -> [LiquidatableVaultReply] {
+        let workers = min(states.count, max(queue.count / 8, 1))
+        let runs = Parallel.map(count: workers, minimumPerChunk: 1) { w in
+            queue[(w * queue.count / workers)..<((w + 1) * queue.count / workers)].compactMap {
+                liquidatableVault($0, state: states[w], context: context, onlyMarket: onlyMarket)
+            }
+        }
+        return runs.flatMap { $0 }
     }
 
     /// The count and the first `limit` of the queue (largest shortfall first, ties in vault key
-    /// order) from an index at the snapshot's height: a vault without options is liquidatable at
-    /// the query's time exactly when it was at the last block's, so only the listed ones are
-    /// valued; the ones holding options are all valued at the query's time.
+    /// order) from an index at the snapshot's height. A vault without options has the same
+    /// excess at the query's time as at the last block's (nothing it depends on moves with
+    /// time), so the index's order is exact for those and none is valued here; the ones holding
+    /// options are all valued at the query's time.
     static func ranked(_ ranking: LiquidationIndex.Ranking, state: some StateReader, at timeMs: UInt64, onlyMarket: UInt32?,
-                       limit: Int) -> (count: Int, queue: [RiskShock.Shortfall]) {
+                       limit: Int) -> (count: Int, queue: [VaultID]) {
         let holds = { (vault: VaultID) in onlyMarket.map { state.position(vault, $0) != nil } ?? true }
         let steady = onlyMarket == nil ? ranking.steady : ranking.steady.filter { holds($0.vault) }
         let steadyCount = onlyMarket == nil ? ranking.steadyCount : steady.count
-        let listed = RiskShock.liquidatable(steady.prefix(limit).map(\.vault), state: state, at: timeMs)
-        let timed = RiskShock.liquidatable(ranking.timed.filter(holds), state: state, at: timeMs)
-        let dropped = min(limit, steady.count) - listed.count   // none while the index is exact
-        let queue = (listed + timed).sorted(by: RiskShock.Shortfall.keeperOrder)
-        return (steadyCount - dropped + timed.count, Array(queue.prefix(limit)))
+        let timed = RiskShock.liquidatable(ranking.timed.filter(holds), state: state, at: timeMs).map { entry in
+            // Saturated as the index's excess is.
+            (vault: entry.vault, excess: (try? entry.equity.subtracting(Int128(entry.maintenance))) ?? Int128.min)
+        }
+        let queue = (steady.prefix(limit) + timed).sorted { a, b in a.excess != b.excess ? a.excess < b.excess : a.vault < b.vault }
+        return (steadyCount + timed.count, queue.prefix(limit).map(\.vault))
     }
 
     /// The same from every candidate, each valued.
     static func valuedOneByOne(_ candidates: [VaultID], state: some StateReader, at timeMs: UInt64, onlyMarket: UInt32?,
-                               limit: Int) -> (count: Int, queue: [RiskShock.Shortfall]) {
+                               limit: Int) -> (count: Int, queue: [VaultID]) {
         var queue = RiskShock.liquidatable(candidates, state: state, at: timeMs)
         if let onlyMarket {
             queue = queue.filter { entry in state.position(entry.vault, onlyMarket) != nil }
         }
-        return (queue.count, Array(queue.prefix(limit)))
+        return (queue.count, queue.prefix(limit).map(\.vault))
     }
 
     /// Each position's liquidation is simulated on its own from the same state, with a keeper
     /// that can carry any backstop: what a liquidation sent now in the next block would do.
-    static func liquidatableVault(_ entry: RiskShock.Shortfall, state: some StateReader, context: BlockContext,
-                                  onlyMarket: UInt32?) -> LiquidatableVaultReply {
-        let pricesFresh = (try? Margin.risk(of: entry.vault, state: state, at: context.timeMs, prices: .freshOnly)) != nil
-        let risk = try? Margin.risk(of: entry.vault, state: state, at: context.timeMs, prices: .latest)
-        let positions = (risk?.positions ?? []).filter { onlyMarket == nil || $0.market == onlyMarket }.map { p in
+    /// nil if the vault is not liquidatable after all (never while the index is exact).
+    static func liquidatableVault(_ vault: VaultID, state: some StateReader, context: BlockContext,
+                                  onlyMarket: UInt32?) -> LiquidatableVaultReply? {
+        guard let risk = try? Margin.risk(of: vault, state: state, at: context.timeMs, prices: .latest), risk.isLiquidatable else {
+            return nil
+        }
+        let entry = RiskShock.Shortfall(vault: vault, equity: risk.equity, maintenance: risk.maintenance)
+        // Fresh when every price the valuation used would pass a risk-increasing check (the same
+        // answer as valuing again with fresh prices only, without the second valuation).
+        let pricesFresh = risk.oracleMarkets.allSatisfy {
+            (try? OracleGuard.priceForRiskIncrease(market: $0, state: state, at: context.timeMs)) != nil
+        }
+        let positions = risk.positions.filter { onlyMarket == nil || $0.market == onlyMarket }.map { p in
             let tiers = state.perpMarket(p.market)?.params.tiers ?? []
-            return position(p, liquidationPrice: risk.flatMap { Margin.liquidationPrice(of: p, in: $0, tiers: tiers) },
+            return position(p, liquidationPrice: Margin.liquidationPrice(of: p, in: risk, tiers: tiers),
                             simulatedLiquidation(of: entry.vault, market: p.market, state: state, context: context))
         }
         return LiquidatableVaultReply(

@@ -66,8 +66,8 @@ extension Node {
     /// next block would see them; `market` keeps only vaults with a position there.
     public func liquidatableReply(limit: Int, market: UInt32? = nil) throws -> LiquidatableReply {
         let context = nextBlockContext()
-        return try store.withState { state, head in
-            LiquidationReadModel.liquidatable(index: liquidationIndex, state: state, head: head, context: context, onlyMarket: market,
+        return try store.withStates(min(Parallel.coreCount, 4)) { states, head in
+            LiquidationReadModel.liquidatable(index: liquidationIndex, states: states, head: head, context: context, onlyMarket: market,
                                               limit: limit)
         }
     }
