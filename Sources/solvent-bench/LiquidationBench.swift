@@ -111,11 +111,10 @@ enum LiquidationBench {
         let writeSeconds = Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9
 
         // The node: start (index build) until it answers.
+        progress("\(count) vaults written in \(String(format: "%.1f", writeSeconds)) s; starting the node")
         let (node, client, startSeconds) = try await Tools.startDevnet(binary, home: dir + "/node", port: port)
-        defer {
-            node.terminate()
-            node.waitUntilExit()
-        }
+        // Stopped even when it is still busy with a request the client gave up on (the shock).
+        defer { Tools.stop(node) }
 
         func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -132,9 +131,11 @@ enum LiquidationBench {
             }
             return (last!, times.sorted())
         }
+        progress("node answering after \(String(format: "%.1f", startSeconds)) s")
         let (first, times) = try await answers(limit: 100, runs: 20)
         let (_, small) = try await answers(limit: 1, runs: 20)
 
+        progress("answered before the moves")
         var moves = [Move]()
         var nonce: UInt64 = 0
         for (label, ppm) in [("-1%", Int64(-10_000)), ("-3%", -30_000), ("-6%", -60_000)] {
@@ -153,6 +154,7 @@ enum LiquidationBench {
             moves.append(Move(label: label, price: price, blockMs: blockMs, updateMs: Double(after.index.lastUpdateUs) / 1_000, leftBands: after.index.lastLeftBands,
                               revalued: after.index.lastRevalued, liquidatable: after.count, answerMs: answer[answer.count / 2]))
         }
+        progress("moves done")
         // Empty blocks: nothing to revalue but the vaults whose time deadline comes (none here).
         var emptyUpdates = [Double]()
         var emptyLiquidatable = 0
@@ -162,11 +164,13 @@ enum LiquidationBench {
             emptyUpdates.append(Double(reply.index.lastUpdateUs) / 1_000)
             emptyLiquidatable = reply.count
         }
+        progress("empty blocks done")
         let (_, crowded) = try await answers(limit: 100, runs: 200)
         // Resident memory with the index built and queried (before the shock's copy of the state).
         let rss = (try? String(contentsOfFile: "/proc/\(node.processIdentifier)/status", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") }.map { $0 / 1024 } ?? 0
+        progress("crowded answers done; shock")
         // Last: a shock the node cannot answer within its reply deadline closes the connection.
         let (shock, shockMs) = await timed { try? await client.shock([("BTC-PERP", "-0.05")]).value }
         return Result(vaults: count, positions: positions, writeSeconds: writeSeconds, startSeconds: startSeconds, rssMB: rss,
@@ -174,6 +178,11 @@ enum LiquidationBench {
                       answerSmallP50Ms: small[small.count / 2], moves: moves, emptyBlockUpdatesMs: emptyUpdates.sorted(),
                       emptyBlockLiquidatable: emptyLiquidatable, crowdedAnswersMs: crowded, shockMs: shockMs,
                       shockLiquidatable: shock?.liquidatableCount)
+    }
+
+    /// A line on stderr as each phase ends (a million-vault run takes minutes).
+    static func progress(_ what: String) {
+        FileHandle.standardError.write(Data("  [liquidation bench] \(what)\n".utf8))
     }
 
     static func print(_ r: Result) {
@@ -272,6 +281,15 @@ enum Tools {
         node.terminate()
         node.waitUntilExit()
         throw ClientError("bench", "the bench node on \(home) did not start")
+    }
+
+    /// SIGTERM, then SIGKILL if the process has not exited within 10 s: a node still computing
+    /// an answer its client gave up on must not outlive the bench.
+    static func stop(_ process: Process) {
+        process.terminate()
+        for _ in 0..<1_000 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     static func run(_ binary: String, _ arguments: [String]) throws {

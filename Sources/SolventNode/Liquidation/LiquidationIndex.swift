@@ -70,6 +70,12 @@ public final class LiquidationIndex: Sendable {
         /// Slots with a tracked vault (kept as a count: the stats are read on every query).
         var trackedCount = 0
         var height: UInt64 = 0
+        /// The liquidatable set in keeper order, sorted when first asked for after a change.
+        struct Order {
+            let steady: [(excess: Int128, slot: Int32)]
+            let timed: [Int32]
+        }
+        var order: Order?
         var lastUpdate = UpdateStats(nanoseconds: 0, movedMarkets: 0, leftBands: 0, timeDue: 0, revalued: 0)
 
         mutating func slot(_ v: VaultID) -> Int32 {
@@ -300,6 +306,7 @@ public final class LiquidationIndex: Sendable {
     }
 
     private func apply(_ valued: [Valuation], to b: inout Book) {
+        if !valued.isEmpty { b.order = nil }
         for v in valued {
             let slot = b.slot(v.vault)
             let i = Int(slot)
@@ -376,43 +383,30 @@ public final class LiquidationIndex: Sendable {
         public let timed: [VaultID]
     }
 
-    /// The ranking, keeping the first `limit` steady vaults (nil: all of them). A bounded heap
-    /// selects them in one pass over the liquidatable set, without sorting it.
+    /// The ranking, with the first `limit` steady vaults (nil: all of them). The order is sorted
+    /// once after each update that valued a vault, on the first query that needs it (not on the
+    /// block's path); every later query until the next such update reads a prefix of it.
     public func ranking(limit: Int?) -> Ranking {
-        struct Ranked: Comparable {
-            let excess: Int128
-            let vault: VaultID
-            static func < (a: Ranked, b: Ranked) -> Bool { a.excess != b.excess ? a.excess < b.excess : a.vault < b.vault }
+        book.withLock { b in
+            let order = b.order ?? Self.order(of: b)
+            b.order = order
+            let steady = (limit.map { order.steady.prefix(max($0, 0)) } ?? order.steady[...]).map { (vault: b.ids[Int($0.slot)], excess: $0.excess) }
+            return Ranking(height: b.height, steady: steady, steadyCount: order.steady.count, timed: order.timed.map { b.ids[Int($0)] })
         }
-        return book.withLock { b in
-            var kept = Heap<Ranked>()
-            var timed = [VaultID]()
-            var steadyCount = 0
-            for slot in b.liquidatable {
-                guard let t = b.tracked[Int(slot)] else { continue }
-                let vault = b.ids[Int(slot)]
-                if t.due != nil {
-                    timed.append(vault)
-                    continue
-                }
-                steadyCount += 1
-                let entry = Ranked(excess: t.excess, vault: vault)
-                if let limit {
-                    guard limit > 0 else { continue }
-                    if kept.count < limit {
-                        kept.insert(entry)
-                    } else if let worst = kept.max, entry < worst {
-                        _ = kept.replaceMax(with: entry)
-                    }
-                } else {
-                    kept.insert(entry)
-                }
-            }
-            var steady = [(vault: VaultID, excess: Int128)]()
-            steady.reserveCapacity(kept.count)
-            while let next = kept.popMin() { steady.append((next.vault, next.excess)) }
-            return Ranking(height: b.height, steady: steady, steadyCount: steadyCount, timed: timed.sorted())
+    }
+
+    /// The liquidatable vaults in keeper order: steady ones by excess, ties in vault key order,
+    /// and the time-dependent ones in vault key order.
+    private static func order(of b: Book) -> Book.Order {
+        var steady = [(excess: Int128, slot: Int32)]()
+        var timed = [Int32]()
+        for slot in b.liquidatable {
+            guard let t = b.tracked[Int(slot)] else { continue }
+            if t.due != nil { timed.append(slot) } else { steady.append((t.excess, slot)) }
         }
+        steady.sort { x, y in x.excess != y.excess ? x.excess < y.excess : b.ids[Int(x.slot)] < b.ids[Int(y.slot)] }
+        timed.sort { b.ids[Int($0)] < b.ids[Int($1)] }
+        return Book.Order(steady: steady, timed: timed)
     }
 
     /// Every vault that could be liquidatable if the given oracle markets moved to the given
