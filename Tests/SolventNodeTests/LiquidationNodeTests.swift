@@ -162,6 +162,25 @@ import Testing
         }
     }
 
+    /// A shock that cannot be simulated within the node's budget stops and says so (a crash at a
+    /// million vaults would otherwise hold a thread and gigabytes for many minutes); within the
+    /// budget the same shock answers in full.
+    @Test func aShockOverItsBudgetStopsWithAClearError() async throws {
+        try await NodeFixtures.withNode(rpcLimits: RPCLimits(shockBudget: .zero)) { node, client in
+            var relayer: UInt64 = 0
+            try await leveraged(node, client, relayer: &relayer)
+            let over = try await client.call(.get, "/v1/risk/shock?market=BTC-PERP&move=-0.1")
+            #expect(over.status == 503 && over.errorCode == "shock_over_budget", "\(over.json)")
+            #expect(over.errorMessage?.contains("makes 1 vaults liquidatable; 0 were liquidated") == true, "\(over.errorMessage ?? "")")
+        }
+        try await NodeFixtures.withNode(rpcLimits: RPCLimits(shockBudget: .seconds(30))) { node, client in
+            var relayer: UInt64 = 0
+            try await leveraged(node, client, relayer: &relayer)
+            let shock = try await client.call(.get, "/v1/risk/shock?market=BTC-PERP&move=-0.1")
+            #expect(shock.status == 200 && shock["liquidation_count"] as? Int == 1, "\(shock.json)")
+        }
+    }
+
     @Test func healthyVaultRefusalReachesTheClient() async throws {
         try await NodeFixtures.withNode { _, client in
             var relayer: UInt64 = 0

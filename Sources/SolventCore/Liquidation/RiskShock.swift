@@ -56,6 +56,9 @@ public enum RiskShock {
         public let fundAfter: UInt128
         /// Vaults still liquidatable after the round (they would be liquidated again next block).
         public let stillLiquidatable: Int
+        /// Set when `proceed` stopped the run: how many vaults of the queue had been liquidated
+        /// (the figures above then cover only those, and `stillLiquidatable` is not counted).
+        public var stoppedAfter: Int? = nil
 
         // Totals of a report saturate: a figure past 128 bits (or 64 for sizes) shows its type's largest.
         public var totalBounties: UInt128 { Self.total(liquidations.map(\.bounty)) }
@@ -129,9 +132,11 @@ public enum RiskShock {
 
     /// Runs the shock. `candidates` must include every vault that could become liquidatable (a
     /// node passes those whose bands the move leaves, plus the liquidatable ones); `keeper`
-    /// defaults to the probe keeper.
+    /// defaults to the probe keeper. `proceed` is asked before each vault of the queue; once it
+    /// says no, the run stops there (a caller's budget: the work grows with the liquidations
+    /// and, where losses are socialized, with the size of the other side).
     public static func run(moves: [Move], candidates: [VaultID], state: any StateReader, context: BlockContext,
-                           keeper: VaultID? = nil) throws(ProtocolError) -> Report {
+                           keeper: VaultID? = nil, proceed: () -> Bool = { true }) throws(ProtocolError) -> Report {
         let overlay = StateOverlay(base: state)
         let prices = try applyMoves(moves, state: overlay, at: context.timeMs)
         if keeper == nil { installProbeKeeper(overlay) }
@@ -141,7 +146,13 @@ public enum RiskShock {
         let queue = liquidatable(unique, state: overlay, at: context.timeMs)
         var outcomes = [Liquidation.Outcome]()
         var refusals = [Refusal]()
-        for entry in queue {
+        for (done, entry) in queue.enumerated() {
+            guard proceed() else {
+                var report = Report(prices: prices, liquidatable: queue, liquidations: outcomes, refusals: refusals, fundBefore: fundBefore,
+                                    fundAfter: overlay.insuranceFund(), stillLiquidatable: 0)
+                report.stoppedAfter = done
+                return report
+            }
             for (market, _) in overlay.positions(of: entry.vault) {
                 overlay.begin()
                 do {

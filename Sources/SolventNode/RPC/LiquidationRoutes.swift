@@ -137,10 +137,19 @@ struct LiquidationRoutes: Sendable {
         }
         let candidates = node.liquidationIndex.candidates(if: targets)
         let report: RiskShock.Report
+        let budget = node.config.rpcLimits.shockBudget
+        let deadline = ContinuousClock.now + budget
         do {
-            report = try RiskShock.run(moves: parsed, candidates: candidates, state: snapshot, context: context, keeper: keeperVault)
+            report = try RiskShock.run(moves: parsed, candidates: candidates, state: snapshot, context: context, keeper: keeperVault,
+                                       proceed: { ContinuousClock.now < deadline })
         } catch {
             throw RPCError(error)
+        }
+        if let done = report.stoppedAfter {
+            throw RPCError(.serviceUnavailable, "shock_over_budget",
+                           "the shock makes \(report.liquidatable.count) vaults liquidatable; \(done) were liquidated in "
+                               + "\(budget.components.seconds) s, this node's budget for one shock, and the rest were not simulated: "
+                               + "try a smaller move")
         }
         return .json(ShockReply(report, height: head.height, candidates: candidates.count, limit: limit, state: snapshot))
     }

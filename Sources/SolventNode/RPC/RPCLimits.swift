@@ -24,11 +24,14 @@ public struct RPCLimits: Sendable, Equatable {
     /// Once a subscriber is cut off (lag or node stop), how long the node waits for its socket to
     /// take the `lagged` notice and the close frame before closing the connection.
     public var streamCloseTimeout: Duration
+    /// How long `GET /v1/risk/shock` may simulate liquidations; past it the answer is
+    /// `503 shock_over_budget` and the work stops (well inside the 120 s reply deadline).
+    public var shockBudget: Duration
 
     public init(maxConnections: Int = 2048, maxHeaderBytes: Int = 16 << 10, maxHeaderFields: Int = 100,
                 idleTimeout: Duration = .seconds(75), headTimeout: Duration = .seconds(10),
                 bodyTimeout: Duration = .seconds(60), writeTimeout: Duration = .seconds(30),
-                streamBuffer: Int = 1024, streamCloseTimeout: Duration = .seconds(10)) {
+                streamBuffer: Int = 1024, streamCloseTimeout: Duration = .seconds(10), shockBudget: Duration = .seconds(30)) {
         self.maxConnections = maxConnections
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderFields = maxHeaderFields
@@ -38,5 +41,6 @@ public struct RPCLimits: Sendable, Equatable {
         self.writeTimeout = writeTimeout
         self.streamBuffer = streamBuffer
         self.streamCloseTimeout = streamCloseTimeout
+        self.shockBudget = shockBudget
     }
 }
