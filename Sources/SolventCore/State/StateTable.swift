@@ -76,6 +76,13 @@ public protocol StateReader {
     /// key, beginning at `start` (or at the prefix), until `visit` returns false. This order is
     /// the same in every process, so iterating a scan is deterministic.
     func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool)
+
+    // The records the margin rules read for every vault, declared here so that a reader may keep
+    // them decoded (`DecodedRecords`); the implementations every reader gets decode them from
+    // `get` (PerpMarket.swift, OracleMarket.swift, Params.swift).
+    func perpMarket(_ id: UInt32) -> PerpMarket?
+    func oracleMarket(_ id: UInt32) -> OracleMarket?
+    func asset(_ id: AssetID) -> Asset?
 }
 
 extension StateReader {

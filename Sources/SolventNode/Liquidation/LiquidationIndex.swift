@@ -265,14 +265,15 @@ public final class LiquidationIndex: Sendable {
     func value(_ vaults: [VaultID], at time: UInt64) throws -> [Valuation] {
         let workers = vaults.count >= 4_096 ? Parallel.coreCount : 1
         let bucket = timeBucketMs
+        // Each worker reads its own snapshot, with the market and oracle records decoded once.
         if workers == 1 {
-            let state = try source()
+            let state = DecodedRecords(try source())
             return vaults.map { Self.valuation(of: $0, state: state, at: time, bucket: bucket) }
         }
         let source = self.source
         let chunks = Parallel.map(count: workers, minimumPerChunk: 1) { w -> Result<[Valuation], any Error> in
             Result {
-                let state = try source()
+                let state = DecodedRecords(try source())
                 let range = (w * vaults.count / workers)..<((w + 1) * vaults.count / workers)
                 return vaults[range].map { Self.valuation(of: $0, state: state, at: time, bucket: bucket) }
             }
