@@ -3,6 +3,7 @@ import HummingbirdTesting
 import SolventCore
 import SolventCrypto
 import SolventDevnet
+import SolventEngine
 @testable import SolventNode
 import SolventTestSupport
 import Testing
@@ -46,10 +47,19 @@ import Testing
         /// Blocks after which a vault holding options was liquidatable.
         var timedSeen = 0
 
-        init(node: Node, client: any TestClientProtocol, seed: UInt64) {
+        /// A second index fed the committed blocks from the node's bus, compacting its heaps
+        /// whenever stale entries outnumber live ones (the node's tolerates 4,096 more).
+        let shadow: LiquidationIndex
+        var committed: AsyncStream<CommittedBlock>.AsyncIterator
+        var compactions = 0
+
+        init(node: Node, client: any TestClientProtocol, seed: UInt64) throws {
             self.node = node
             self.client = client
             rng = SplitMix64(seed: seed)
+            shadow = LiquidationIndex(source: { try node.store.snapshot() }, compactionSlack: 0)
+            committed = node.bus.subscribe().messages.makeAsyncIterator()
+            try shadow.rebuild(height: node.latestHead.height, timeMs: node.latestHead.timeMs)
         }
 
         /// Signs `action` with the next nonce (committed nonce plus this block's admitted ones).
@@ -78,6 +88,18 @@ import Testing
             _ = try await client.mine()
             pending = [:]
             blocks += 1
+            try await sync()
+        }
+
+        /// Feeds the shadow index every block committed since it last looked (an oracle
+        /// override commits one of its own).
+        func sync() async throws {
+            while shadow.stats.height < node.latestHead.height {
+                let block = try #require(await committed.next(), "the bus ended")
+                let before = shadow.stats.heapEntries
+                try shadow.update(changes: block.changes, height: block.height, timeMs: block.block.header.timeMs)
+                if shadow.stats.heapEntries < before { compactions += 1 }
+            }
         }
 
         func uniform(_ range: ClosedRange<UInt64>) -> UInt64 { range.lowerBound + rng.next() % (range.upperBound - range.lowerBound + 1) }
@@ -86,7 +108,7 @@ import Testing
     @Test(arguments: [UInt64(7), 1_234])
     func theIndexAgreesWithAFullRecomputationAfterEveryBlock(seed: UInt64) async throws {
         try await NodeFixtures.withNode { node, client in
-            let walk = Walk(node: node, client: client, seed: seed)
+            let walk = try Walk(node: node, client: client, seed: seed)
             try await walk.override(1, 60_000 * OraclePrice.one)
             try await walk.override(2, 3_000 * OraclePrice.one)
             try await walk.override(4, 60 * OraclePrice.one / 100)
@@ -98,7 +120,7 @@ import Testing
             }
             try await walk.send(Self.keeper, .deposit(vault: 0, asset: 0, amount: 500_000_000_000))
             try await walk.mine()
-            try check(walk)
+            try await check(walk)
 
             for step in 0..<140 {
                 // Prices trend down, then up, then down again, in phases of 30 steps: crashes
@@ -116,11 +138,12 @@ import Testing
                 default: try await emptyBlock(walk)
                 }
             }
-            print("seed \(seed): \(walk.blocks) blocks, liquidatable in \(walk.liquidatableSeen), \(walk.liquidations) liquidations, \(walk.emptyBlocksChecked) empty checked, \(walk.rankedBeyondLimit) cut, \(walk.timedSeen) with options, \(walk.tierFlips) tier flips")
+            print("seed \(seed): \(walk.blocks) blocks, liquidatable in \(walk.liquidatableSeen), \(walk.liquidations) liquidations, \(walk.emptyBlocksChecked) empty checked, \(walk.rankedBeyondLimit) cut, \(walk.timedSeen) with options, \(walk.tierFlips) tier flips, \(walk.compactions) compactions")
             // A walk that never made a vault liquidatable, never liquidated and never met an
             // empty block with liquidatable vaults would check nothing that matters.
             #expect(walk.liquidatableSeen >= 10, "seed \(seed): liquidatable vaults in only \(walk.liquidatableSeen) blocks")
             #expect(walk.liquidations >= 1, "seed \(seed): no liquidation")
+            #expect(walk.compactions >= 10, "seed \(seed): the compacting index compacted only \(walk.compactions) times")
             #expect(walk.timedSeen >= 5, "seed \(seed): a vault holding options liquidatable in only \(walk.timedSeen) blocks")
             #expect(walk.rankedBeyondLimit >= 10, "seed \(seed): only \(walk.rankedBeyondLimit) answers cut by their limit")
             #expect(walk.emptyBlocksChecked >= 3, "seed \(seed): only \(walk.emptyBlocksChecked) empty blocks with liquidatable vaults")
@@ -167,12 +190,12 @@ import Testing
                                 reduceOnly: false, size: size, price: price)
         try await walk.send(maker, .orderPlace(rest))
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
         let take = OrderRequest(vault: 0, market: market.id, side: side == .buy ? .sell : .buy, kind: .limit,
                                 timeInForce: .immediateOrCancel, reduceOnly: false, size: size, price: price)
         try await walk.send(taker, .orderPlace(take))
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
     }
 
     /// BTC, ETH or BTC's volatility moves by up to 5% either way around the trend (the override
@@ -184,7 +207,7 @@ import Testing
         let price = UInt64(Int64(try walk.price(oracle)) * (1_000_000 + ppm) / 1_000_000)
         try await walk.override(oracle, max(price, 1))
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
     }
 
     /// The keeper liquidates a position of the vault with the largest shortfall, mostly once two
@@ -202,7 +225,7 @@ import Testing
             }
         }
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
     }
 
     /// Block time jumps from a second to four hours: funding is applied on the way. Asked before
@@ -210,9 +233,9 @@ import Testing
     /// hours after the index's.
     func moveTime(_ walk: Walk) async throws {
         try NodeFixtures.advance(walk.node, ms: walk.uniform(1_000...4 * 3_600_000))
-        try check(walk)
+        try await check(walk)
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
     }
 
     /// The admin moves a market's maintenance rates (each tier's initial rate kept above them).
@@ -230,7 +253,7 @@ import Testing
         try await walk.send(DevnetKeys.admin(), .marketUpdate(params))
         try await walk.mine()
         if Set(walk.node.liquidationIndex.liquidatable()) != before { walk.tierFlips += 1 }
-        try check(walk)
+        try await check(walk)
     }
 
     /// A deposit to, or a withdrawal from, a random trader's vault.
@@ -243,7 +266,7 @@ import Testing
             try await walk.send(key, .withdraw(vault: 0, asset: 0, amount: amount))
         }
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
     }
 
     /// Takes a snapshot, or goes back to the one taken (the index is rebuilt from the state).
@@ -253,11 +276,12 @@ import Testing
             #expect(r.status == 200, "\(r.json)")
             walk.snapshot = nil
             walk.pending = [:]
+            try walk.shadow.rebuild(height: walk.node.latestHead.height, timeMs: walk.node.latestHead.timeMs)
         } else {
             let r = try await walk.client.call(.post, "/v1/devnet/snapshot")
             walk.snapshot = r["id"] as? String
         }
-        try check(walk)
+        try await check(walk)
     }
 
     /// A block with nothing in it: with no funding applied, the index values only the vaults
@@ -266,7 +290,7 @@ import Testing
         let funding = { try walk.node.store.withState { state, _ in Self.markets.map { state.perpMarket($0.id)?.fundingIndex } } }
         let before = try funding()
         try await walk.mine()
-        try check(walk)
+        try await check(walk)
         let stats = walk.node.liquidationIndex.stats
         if try funding() == before, stats.liquidatable > 0 {
             #expect(stats.lastUpdate.revalued == stats.lastUpdate.timeDue,
@@ -285,7 +309,8 @@ import Testing
     }
 
     /// The index against the margin rules, and the ranked answer against a valuation of every vault.
-    func check(_ walk: Walk) throws {
+    func check(_ walk: Walk) async throws {
+        try await walk.sync()
         let node = walk.node
         let next = node.nextBlockContext()
         let (height, now, queue, byMarket) = try node.store.withState { state, head in
@@ -298,6 +323,8 @@ import Testing
         #expect(index.stats.height == height)
         #expect(Set(index.liquidatable()) == now, "block \(height): index \(index.liquidatable()), margin rules \(now.sorted())")
         #expect(index.stats.liquidatable == now.count)
+        #expect(Set(walk.shadow.liquidatable()) == now, "block \(height): the compacting index disagrees")
+        #expect(walk.shadow.stats.liquidatable == index.stats.liquidatable && walk.shadow.stats.tracked == index.stats.tracked)
         if !now.isEmpty { walk.liquidatableSeen += 1 }
         if !index.ranking(limit: 0).timed.isEmpty { walk.timedSeen += 1 }
 

@@ -38,9 +38,12 @@ public final class LiquidationIndex: Sendable {
         static func < (a: Due, b: Due) -> Bool { a.time != b.time ? a.time < b.time : a.slot < b.slot }
     }
 
+    /// What the index keeps per vault: no object of its own (the band ends live only in the
+    /// heaps), so a million vaults cost a few flat arrays.
     struct Tracked {
         var version: UInt32
-        var bands: [RiskBands.Band]
+        /// Oracle markets the vault has a band on (two heap entries each).
+        var bandCount: UInt32
         var excess: Int128
         /// The time deadline, for a vault that holds options (the next block when liquidatable).
         var due: UInt64?
@@ -132,10 +135,15 @@ public final class LiquidationIndex: Sendable {
     /// The longest a vault holding options waits for its time deadline, whatever its margin.
     let timeBucketMs: UInt64
 
+    /// Stale heap entries tolerated beyond the live ones before the heaps are rebuilt.
+    let compactionSlack: Int
+
     /// `timeBucketMs`: the bucket width of liquidation.md, "Time" (an hour of block time).
-    public init(source: @escaping StateSource, timeBucketMs: UInt64 = 3_600_000) {
+    /// `compactionSlack`: 0 rebuilds the heaps whenever stale entries outnumber live ones (tests).
+    public init(source: @escaping StateSource, timeBucketMs: UInt64 = 3_600_000, compactionSlack: Int = 4_096) {
         self.source = source
         self.timeBucketMs = max(timeBucketMs, 1)
+        self.compactionSlack = max(compactionSlack, 0)
     }
 
     // MARK: Building and updating
@@ -313,7 +321,7 @@ public final class LiquidationIndex: Sendable {
             let i = Int(slot)
             if let old = b.tracked[i] {
                 b.trackedCount -= 1
-                b.liveTriggers -= 2 * old.bands.count
+                b.liveTriggers -= 2 * Int(old.bandCount)
                 if old.due != nil { b.liveDues -= 1 }
             }
             b.liquidatable.remove(slot)
@@ -324,7 +332,7 @@ public final class LiquidationIndex: Sendable {
                 if v.unpriced { b.unpriced.insert(slot) }
                 continue
             }
-            b.tracked[i] = Tracked(version: b.versions[i], bands: bands.bands, excess: bands.excess, due: v.due)
+            b.tracked[i] = Tracked(version: b.versions[i], bandCount: UInt32(bands.bands.count), excess: bands.excess, due: v.due)
             b.trackedCount += 1
             if bands.liquidatable { b.liquidatable.insert(slot) }
             if let due = v.due {
@@ -338,24 +346,24 @@ public final class LiquidationIndex: Sendable {
             }
         }
         // Drop stale entries once they outnumber the live ones.
-        if b.heapEntries > 2 * b.liveTriggers + 4_096 || b.dues.count > 2 * b.liveDues + 4_096 { compact(&b) }
+        if b.heapEntries > 2 * b.liveTriggers + compactionSlack || b.dues.count > 2 * b.liveDues + compactionSlack { compact(&b) }
     }
 
+    /// Rebuilds the heaps from their entries of current versions.
     private func compact(_ b: inout Book) {
-        var lows = [UInt32: [Trigger]](), highs = [UInt32: [Trigger]]()
-        var dues = [Due]()
+        let book = b
         var live = 0
-        for (i, t) in b.tracked.enumerated() {
-            guard let t else { continue }
-            if let due = t.due { dues.append(Due(time: due, slot: Int32(i), version: t.version)) }
-            for band in t.bands {
-                lows[band.oracleMarket, default: []].append(Trigger(price: band.low, slot: Int32(i), version: t.version))
-                highs[band.oracleMarket, default: []].append(Trigger(price: band.high, slot: Int32(i), version: t.version))
-                live += 2
-            }
+        for market in Array(b.lows.keys) {
+            let kept = book.lows[market]!.unordered.filter { book.isCurrent($0) }
+            live += kept.count
+            b.lows[market] = Heap(kept)
         }
-        b.lows = lows.mapValues { Heap($0) }
-        b.highs = highs.mapValues { Heap($0) }
+        for market in Array(b.highs.keys) {
+            let kept = book.highs[market]!.unordered.filter { book.isCurrent($0) }
+            live += kept.count
+            b.highs[market] = Heap(kept)
+        }
+        let dues = book.dues.unordered.filter { book.isCurrent($0) }
         b.liveTriggers = live
         b.dues = Heap(dues)
         b.liveDues = dues.count
