@@ -14,7 +14,7 @@ import Testing
 /// empty blocks, snapshots and reverts), and after every block the index's liquidatable set must
 /// be exactly the vaults the margin rules call liquidatable, and `GET /v1/liquidatable` (ranked
 /// from the index) must give the count and order a valuation of every vault gives.
-@Suite struct LiquidationIndexPropertyTests {
+@Suite(.serialized) struct LiquidationIndexPropertyTests {
     static let traders = (0..<8).map { DevnetKeys.account($0) }
     /// Traders whose vault 0 is a portfolio vault.
     static let portfolio = Set([6, 7].map { Address(DevnetKeys.account($0).publicKey) })
