@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // System libraries from Debian (libsodium-dev, liblmdb-dev): shims only, no vendored C.
@@ -63,8 +64,12 @@ let package = Package(
         .target(name: "SolventFuzzing", dependencies: ["SolventCore", "SolventCrypto", "SolventDevnet"]),
 
         // The RPC's JSON: every request and reply type and their one coding, which the node
-        // encodes and the client decodes (contracts-spec/openapi.yaml).
-        .target(name: "SolventWire", dependencies: ["SolventCore"]),
+        // encodes and the client decodes. The types are generated at build time from the schemas
+        // of contracts-spec/openapi.yaml (WireGen, through the WireTypes plugin); only the unions
+        // JSON Schema writes as oneOf are written by hand.
+        .target(name: "SolventWire", dependencies: ["SolventCore"], plugins: ["WireTypes"]),
+        .executableTarget(name: "WireGen", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .plugin(name: "WireTypes", capability: .buildTool(), dependencies: ["WireGen"]),
 
         // LMDB environment, named tables, atomic commit of a prepared block: it stores, it does
         // not execute, and it holds no key.

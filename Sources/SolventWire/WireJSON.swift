@@ -43,12 +43,3 @@ public enum WireJSON {
         return out
     }
 }
-
-/// Every refusal's body: `{"error": {"code": "...", "message": "..."}}` (rpc.md, "Errors").
-public struct ErrorReply: Codable, Sendable {
-    public let error: ErrorBody
-
-    public init(error: ErrorBody) {
-        self.error = error
-    }
-}
