@@ -20,7 +20,11 @@ import Yams
 /// | `$ref` | the target's Swift name, or the target's own type when it is a scalar |
 /// | `oneOf`/`anyOf` whose branches are all one Swift type | that type |
 /// | `oneOf` of a type and `type: "null"`, or `type: [T, "null"]` | optional |
-/// | a schema with `x-swift-type: T` | T, a type SolventWire writes by hand (the unions) |
+/// | a schema with `x-swift-type: T` | T, a type generated from another schema (a union's) or written by hand |
+///
+/// A `oneOf` of objects with `x-swift-name` becomes one struct of all its branches' properties
+/// (`var`, optional unless every branch requires them): the actions, transactions and submission
+/// results, which clients tell apart by a field (`type`, `status`, `accepted`).
 ///
 /// A property missing from `required` is optional and left out when nil; one that is required
 /// and nullable is written as `null` when nil. Anything else (a `oneOf` of objects, an untyped
@@ -66,6 +70,8 @@ struct Shape {
     let swiftName: String
     let doc: String?
     var fields: [Field] = []
+    /// A oneOf's struct: its fields are `var`, set after the kind's init where a reply is built.
+    var union = false
 }
 
 struct Generator {
@@ -95,20 +101,62 @@ struct Generator {
     /// Adds the struct a schema names, and the inline ones its properties name.
     mutating func collect(_ schema: Node, path: String) throws {
         guard let name = schema["x-swift-name"]?.string else { return }
+        var shape = Shape(swiftName: name, doc: schema["description"]?.string)
+        if let branches = schema["oneOf"]?.sequence {
+            shape.union = true
+            shape.fields = try unionFields(Array(branches), path: path)
+        } else {
+            shape.fields = try objectFields(schema, path: path)
+        }
+        shapes.append(shape)
+    }
+
+    mutating func objectFields(_ schema: Node, path: String) throws -> [Shape.Field] {
         guard let props = schema["properties"]?.mapping else { throw GenError("\(path): x-swift-name on a schema with no properties") }
         let required = Set((schema["required"]?.sequence ?? []).compactMap(\.string))
-        var shape = Shape(swiftName: name, doc: schema["description"]?.string)
+        var fields: [Shape.Field] = []
         for (keyNode, prop) in props {
             guard let key = keyNode.string else { throw GenError("\(path): a property key that is not a string") }
             let at = "\(path).properties.\(key)"
             let (type, nullable) = try swiftType(prop, path: at)
             let isRequired = required.contains(key)
-            shape.fields.append(Shape.Field(
+            fields.append(Shape.Field(
                 key: key, name: Self.camelCase(key), type: type, optional: nullable || !isRequired,
                 explicitNull: nullable && isRequired, doc: prop["description"]?.string,
                 constant: try Self.literal(prop["const"], type: type, path: at)))
         }
-        shapes.append(shape)
+        return fields
+    }
+
+    /// A oneOf of objects as one struct: every branch's properties in the order they first
+    /// appear, each optional unless every branch requires it. A property two branches type
+    /// differently stops the build; a branch's `const` is only that branch's value.
+    mutating func unionFields(_ branches: [Node], path: String) throws -> [Shape.Field] {
+        var merged: [Shape.Field] = []
+        var inAll: [String: Int] = [:]
+        for (i, branch) in branches.enumerated() {
+            var object = branch
+            if let ref = branch["$ref"]?.string {
+                guard let target = schemas[Node(String(ref.split(separator: "/").last ?? ""))] else {
+                    throw GenError("\(path).oneOf[\(i)]: $ref \(ref) is not a component schema")
+                }
+                object = target
+            }
+            for f in try objectFields(object, path: "\(path).oneOf[\(i)]") {
+                if let old = merged.first(where: { $0.key == f.key }) {
+                    guard old.type == f.type else {
+                        throw GenError("\(path): property \(f.key) is \(old.type) in one branch and \(f.type) in another")
+                    }
+                } else {
+                    merged.append(f)
+                }
+                if !f.optional { inAll[f.key, default: 0] += 1 }
+            }
+        }
+        return merged.map { f in
+            Shape.Field(key: f.key, name: f.name, type: f.type, optional: inAll[f.key] != branches.count,
+                        explicitNull: false, doc: f.doc, constant: nil)
+        }
     }
 
     /// The Swift type of a property's schema, and whether it may be null.
@@ -212,7 +260,7 @@ struct Generator {
             if let constant = f.constant {
                 s += "\(indent)    public var \(f.name): \(f.type) = \(constant)\n"
             } else {
-                s += "\(indent)    public let \(f.name): \(f.type)\(f.optional ? "?" : "")\n"
+                s += "\(indent)    public \(shape.union ? "var" : "let") \(f.name): \(f.type)\(f.optional ? "?" : "")\n"
             }
         }
         let settable = shape.fields.filter { $0.constant == nil }
