@@ -1,7 +1,7 @@
 /// The state is a set of tables of (key, value) byte strings, one table per kind of entity, each
 /// entity stored on its own (never one blob for the whole state). The store keeps each table in
 /// an LMDB named database of the same name; the state hash covers every entry of every table.
-public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
+public enum StateTable: UInt8, CaseIterable, Sendable, Comparable, SnakeCaseNamed {
     case params = 1
     case assets = 2
     case accounts = 3
@@ -19,26 +19,8 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable {
     case insuranceLog = 15
     case auctions = 16
 
-    public var name: String {
-        switch self {
-        case .params: return "params"
-        case .assets: return "assets"
-        case .accounts: return "accounts"
-        case .vaults: return "vaults"
-        case .oracleConfig: return "oracle_config"
-        case .oraclePrices: return "oracle_prices"
-        case .perpMarkets: return "perp_markets"
-        case .positions: return "positions"
-        case .orders: return "orders"
-        case .orderIds: return "order_ids"
-        case .ownerOrders: return "owner_orders"
-        case .protocolAccounts: return "protocol"
-        case .marketPositions: return "market_positions"
-        case .liquidationMarks: return "liquidation_marks"
-        case .insuranceLog: return "insurance_log"
-        case .auctions: return "auctions"
-        }
-    }
+    /// The LMDB database's name; `protocol` for `protocolAccounts`.
+    public var name: String { self == .protocolAccounts ? "protocol" : snakeCaseName }
 
     public static func < (a: StateTable, b: StateTable) -> Bool { a.rawValue < b.rawValue }
 }

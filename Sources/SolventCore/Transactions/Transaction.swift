@@ -55,7 +55,7 @@ public enum TxAction: Equatable, Sendable {
         case .oracleUpdate: return .oracleUpdate
         case .oracleAddSigner: return .oracleAddSigner
         case .oracleRemoveSigner: return .oracleRemoveSigner
-        case .oracleSetSettings: return .oracleSetSettings
+        case .oracleSetSettings: return .oracleSetConfig
         case .vaultOpen: return .vaultOpen
         case .orderPlace: return .orderPlace
         case .orderCancel: return .orderCancel
@@ -82,14 +82,14 @@ public enum TxAction: Equatable, Sendable {
     }
 }
 
-public enum TxKind: UInt16, Sendable, CaseIterable {
+public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case send = 1
     case deposit = 2
     case withdraw = 3
     case oracleUpdate = 16
     case oracleAddSigner = 17
     case oracleRemoveSigner = 18
-    case oracleSetSettings = 19
+    case oracleSetConfig = 19
     case vaultOpen = 32
     case orderPlace = 33
     case orderCancel = 34
@@ -104,30 +104,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable {
     case auctionSetConfig = 59
     case oracleOverride = 64
 
-    public var name: String {
-        switch self {
-        case .send: return "send"
-        case .deposit: return "deposit"
-        case .withdraw: return "withdraw"
-        case .oracleUpdate: return "oracle_update"
-        case .oracleAddSigner: return "oracle_add_signer"
-        case .oracleRemoveSigner: return "oracle_remove_signer"
-        case .oracleSetSettings: return "oracle_set_config"
-        case .vaultOpen: return "vault_open"
-        case .orderPlace: return "order_place"
-        case .orderCancel: return "order_cancel"
-        case .orderCancelAll: return "order_cancel_all"
-        case .marketList: return "market_list"
-        case .marketUpdate: return "market_update"
-        case .liquidate: return "liquidate"
-        case .liquidationSetConfig: return "liquidation_set_config"
-        case .auctionStart: return "auction_start"
-        case .auctionTake: return "auction_take"
-        case .auctionRedo: return "auction_redo"
-        case .auctionSetConfig: return "auction_set_config"
-        case .oracleOverride: return "oracle_override"
-        }
-    }
+    public var name: String { snakeCaseName }
 }
 
 /// An unsigned transaction.

@@ -135,7 +135,7 @@ public enum TxCodec {
             action = .oracleAddSigner(try r.bytes32("signer"))
         case .oracleRemoveSigner:
             action = .oracleRemoveSigner(try r.bytes32("signer"))
-        case .oracleSetSettings:
+        case .oracleSetConfig:
             action = .oracleSetSettings(try OracleSettings.decode(from: &r))
         case .vaultOpen:
             let vault = try r.u32("vault")
