@@ -175,6 +175,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "WireGenTests", dependencies: ["WireGen", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "SolventClientTests",
             dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventDevnet", "SolventTestSupport"]
