@@ -34,6 +34,7 @@ struct Bench: AsyncParsableCommand {
     var liquidationVaults = "100000,1000000"
     @Flag(name: .customLong("liquidations-only"), help: "Run only the liquidation index measurements.") var liquidationsOnly = false
     @Flag(name: .customLong("portfolio-only"), help: "Run only the portfolio margin measurement.") var portfolioOnly = false
+    @Flag(name: .customLong("execution-only"), help: "Run only the in-process order execution measurements.") var executionOnly = false
     @Option(name: .customLong("time-vaults"), help: "Option vaults for the run where block time moves the liquidation index.")
     var timeVaults = 100_000
     @Option(name: .customLong("time-blocks"), help: "Blocks, one second of block time apart, in that run.") var timeBlocks = 600
@@ -42,6 +43,10 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         let cores = Parallel.coreCount
         print("solvent-bench: \(cores) cores")
+        if executionOnly {
+            try MarketBench.executionRows()
+            return
+        }
         if portfolioOnly {
             PortfolioBench.print(try PortfolioBench.run())
             return

@@ -48,8 +48,12 @@ enum MarketBench {
         return out
     }
 
-    /// In-process: signatures verified in parallel, orders matched and committed to LMDB, no RPC.
-    static func executionOnly(accounts count: Int = 1_000, pairs: Int = 10_000, perBlock: Int = 2_000) throws -> Result {
+    /// In-process: orders matched and committed to LMDB, no RPC. With `verifiedBeforehand` the
+    /// signatures are checked before the clock starts, so the figure is execution alone (match,
+    /// margin, state hash, events, the LMDB commit); otherwise each block's are checked on every
+    /// core inside the clock, as the node does.
+    static func executionOnly(accounts count: Int = 1_000, pairs: Int = 10_000, perBlock: Int = 2_000,
+                              verifiedBeforehand: Bool = false) throws -> Result {
         let keys = (0..<count).map { DevnetKeys.account($0) }
         let genesis = genesis(accounts: keys)
         let dir = NSTemporaryDirectory() + "solvent-market-bench-\(ProcessInfo.processInfo.processIdentifier)"
@@ -64,17 +68,30 @@ enum MarketBench {
         time += 1
         _ = try engine.produceBlock(transactions: try VerifiedTransaction.verifyAll(deposits).map { try $0.get() }, timeMs: time, proposerKey: validator)
         let all = orders(accounts: keys, pairs: pairs, chainId: genesis.chainId, firstNonce: 1)
+        let blocks = stride(from: 0, to: all.count, by: perBlock).map { Array(all[$0..<min($0 + perBlock, all.count)]) }
+        let verified = verifiedBeforehand ? try blocks.map { try VerifiedTransaction.verifyAll($0).map { try $0.get() } } : []
         var fills = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        for chunk in stride(from: 0, to: all.count, by: perBlock) {
-            let block = Array(all[chunk..<min(chunk + perBlock, all.count)])
+        for (i, block) in blocks.enumerated() {
             time += 1
-            let committed = try engine.produceBlock(transactions: try VerifiedTransaction.verifyAll(block).map { try $0.get() },
-                                                   timeMs: time, proposerKey: validator)
+            let txs = verifiedBeforehand ? verified[i] : try VerifiedTransaction.verifyAll(block).map { try $0.get() }
+            let committed = try engine.produceBlock(transactions: txs, timeMs: time, proposerKey: validator)
             if let failed = committed.receipts.first(where: { !$0.succeeded }) { throw ClientError("bench", "an order failed: \(failed.message)") }
             fills += committed.receipts.reduce(0) { $0 + $1.events.filter { $0.type == "fill" }.count }
         }
         return Result(orders: all.count, fills: fills, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Issue 14's execution rows: orders per second with signatures checked beforehand (10,000
+    /// orders a block), and the cost per order at 10,000 a block against 100 a block.
+    static func executionRows() throws {
+        let large = try executionOnly(pairs: 10_000, perBlock: 10_000, verifiedBeforehand: true)
+        let small = try executionOnly(pairs: 1_000, perBlock: 100, verifiedBeforehand: true)
+        let ratio = (large.seconds / Double(large.orders)) / (small.seconds / Double(small.orders))
+        print(String(format: "orders executed, signatures checked beforehand (10000 a block): %.0f /s, %.1f us/order (limit 100000 /s)",
+                     large.perSecond, 1e6 / large.perSecond))
+        print(String(format: "cost per order at 10000 per block / at 100 per block: %.2f (%.1f / %.1f us; limit 1.5)",
+                     ratio, 1e6 / large.perSecond, 1e6 / small.perSecond))
     }
 
     /// Through a running node: pre-signed orders submitted in HTTP batches, timed until the

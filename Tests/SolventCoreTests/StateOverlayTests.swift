@@ -34,8 +34,17 @@ import Testing
                 case 2:
                     o.delete(.accounts, k); model[StateKey(.accounts, k)] = nil
                 case 3:
-                    // A write that is rolled back leaves no trace.
-                    o.begin(); o.put(.accounts, key(), [255]); o.delete(.accounts, k); o.rollback()
+                    // A transaction rolled back leaves no trace; one committed keeps its writes
+                    // (a key put back after its deletion is listed again, and the reverse).
+                    let other = key()
+                    o.begin(); o.put(.accounts, other, [255]); o.delete(.accounts, k)
+                    if next() % 2 == 0 {
+                        o.rollback()
+                    } else {
+                        o.put(.accounts, other, [254]); o.commit()
+                        model[StateKey(.accounts, other)] = [254]; model[StateKey(.accounts, k)] = nil
+                        if other == k { model[StateKey(.accounts, k)] = [254] }
+                    }
                 default:
                     _ = o.get(.accounts, k)
                 }

@@ -42,7 +42,7 @@ extension InsuranceStats: SingletonRecord {
 
 /// One liquidation flow through the fund.
 public struct InsuranceLogEntry: Equatable, Sendable {
-    public enum Flow: UInt8, Sendable, SnakeCaseNamed {
+    public enum Flow: UInt8, Sendable, CaseIterable, SnakeCaseNamed {
         /// In: the part of a liquidation fee left after the keeper's bounty.
         case liquidationFee = 1
         /// Retired: the fund paid the part of a keeper's bounty the fee did not cover. No rule writes it.
@@ -57,7 +57,8 @@ public struct InsuranceLogEntry: Equatable, Sendable {
         /// Neither in nor out: a deficit the positions on the other side shared (a socialized loss).
         case socialized = 6
 
-        public var name: String { snakeCaseName }
+        public var name: String { Self.names[Int(rawValue)] }
+        private static let names = namesByRawValue()
     }
 
     public let sequence: UInt64

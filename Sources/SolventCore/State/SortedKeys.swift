@@ -34,6 +34,22 @@ struct SortedKeys {
         }
     }
 
+    /// Removes `key` if present; an emptied chunk goes, so no chunk is ever empty.
+    mutating func remove(_ key: [UInt8]) {
+        let c = Self.firstChunk(chunks, notBelow: key)
+        guard c < chunks.count else { return }
+        let at = Self.lowerBound(chunks[c], key)
+        guard at < chunks[c].count, chunks[c][at] == key else { return }
+        chunks[c].remove(at: at)
+        count -= 1
+        if chunks[c].isEmpty { chunks.remove(at: c) }
+    }
+
+    func contains(_ key: [UInt8]) -> Bool {
+        let cursor = cursor(notBelow: key)
+        return self.key(at: cursor) == key
+    }
+
     /// The first key not below `key`.
     func cursor(notBelow key: [UInt8]) -> Cursor {
         let c = Self.firstChunk(chunks, notBelow: key)

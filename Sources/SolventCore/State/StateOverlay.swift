@@ -18,9 +18,12 @@ public final class StateOverlay: StateReader {
 
     private var base: any StateReader
     private var entries: [StateKey: Entry] = [:]
-    /// Per table, every key ever written here, sorted: the overlay's side of a merged scan. A key
-    /// whose write was rolled back stays listed; the scan then finds it unwritten and uses the base.
-    private var writtenKeys: [StateTable: SortedKeys] = [:]
+    /// Per table, the keys written here with a value, sorted: the overlay's side of a merged scan.
+    /// A deleted key is not listed, so a scan never steps over what a block removed (a block that
+    /// filled and removed thousands of resting orders made every later scan of the book walk them).
+    private var presentKeys: [StateTable: SortedKeys] = [:]
+    /// Per table, the keys deleted here: a merged scan hides them where the base has them.
+    private var deletedKeys: [StateTable: Set<[UInt8]>] = [:]
     /// Entries as they were before the open transaction first touched them (nil: not present).
     private var journal: [(StateKey, Entry?)]?
 
@@ -44,13 +47,30 @@ public final class StateOverlay: StateReader {
     private func write(_ k: StateKey, _ value: [UInt8]?) {
         let previous = entries[k]
         journal?.append((k, previous))
-        if previous?.written != true { noteWritten(k) }
         let original = previous.map(\.original) ?? base.get(k.table, k.key)
         entries[k] = Entry(original: original, current: value, written: true)
+        if value != nil, previous?.written != true || previous?.current == nil {
+            presentKeys[k.table, default: SortedKeys()].insert(k.key)
+            deletedKeys[k.table]?.remove(k.key)
+        } else if value == nil, previous?.written != true || previous?.current != nil {
+            presentKeys[k.table]?.remove(k.key)
+            deletedKeys[k.table, default: []].insert(k.key)
+        }
     }
 
-    private func noteWritten(_ k: StateKey) {
-        writtenKeys[k.table, default: SortedKeys()].insert(k.key)
+    /// Lists `k` as its entry now stands: present, deleted, or neither (unwritten).
+    private func relist(_ k: StateKey) {
+        let e = entries[k]
+        if let e, e.written, e.current != nil {
+            presentKeys[k.table, default: SortedKeys()].insert(k.key)
+        } else {
+            presentKeys[k.table]?.remove(k.key)
+        }
+        if let e, e.written, e.current == nil {
+            deletedKeys[k.table, default: []].insert(k.key)
+        } else {
+            deletedKeys[k.table]?.remove(k.key)
+        }
     }
 
     // MARK: Scans
@@ -59,29 +79,24 @@ public final class StateOverlay: StateReader {
     /// replaces the base's, a deletion hides it, a new key appears in its place.
     public func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
         let first = start.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
-        let keys = writtenKeys[table] ?? SortedKeys()
+        let keys = presentKeys[table] ?? SortedKeys()
+        let deleted = deletedKeys[table] ?? []
         var i = keys.cursor(notBelow: first)
         var stopped = false
-        /// The overlay's value for its i-th key, if that key is written and has the prefix.
-        func overlayValue(_ key: [UInt8]) -> (written: Bool, value: [UInt8]?) {
-            guard let e = entries[StateKey(table, key)], e.written else { return (false, nil) }
-            return (true, e.current)
-        }
+        /// The overlay's value of a listed key (listed keys are written with a value).
+        func overlayValue(_ key: [UInt8]) -> [UInt8] { entries[StateKey(table, key)]!.current! }
         base.scan(table, prefix: prefix, from: first) { baseKey, baseValue in
             while let key = keys.key(at: i), key.lexicographicallyPrecedes(baseKey) {
                 i = keys.next(i)
                 guard key.starts(with: prefix) else { continue }
-                let (written, value) = overlayValue(key)
-                if written, let value, !visit(key, value) { stopped = true; return false }
+                if !visit(key, overlayValue(key)) { stopped = true; return false }
             }
             if let key = keys.key(at: i), key == baseKey {
                 i = keys.next(i)
-                let (written, value) = overlayValue(baseKey)
-                if written {
-                    if let value, !visit(baseKey, value) { stopped = true; return false }
-                    return true
-                }
+                if !visit(baseKey, overlayValue(baseKey)) { stopped = true; return false }
+                return true
             }
+            if !deleted.isEmpty, deleted.contains(baseKey) { return true }
             if !visit(baseKey, baseValue) { stopped = true; return false }
             return true
         }
@@ -91,8 +106,7 @@ public final class StateOverlay: StateReader {
             guard key.starts(with: prefix) else {
                 if prefix.lexicographicallyPrecedes(key) { break } else { continue }
             }
-            let (written, value) = overlayValue(key)
-            if written, let value, !visit(key, value) { return }
+            if !visit(key, overlayValue(key)) { return }
         }
     }
 
@@ -113,6 +127,7 @@ public final class StateOverlay: StateReader {
     public func rollback() {
         guard let undo = journal else { preconditionFailure("rollback without begin") }
         for (k, previous) in undo.reversed() { entries[k] = previous }
+        for (k, _) in undo { relist(k) }
         journal = nil
     }
 

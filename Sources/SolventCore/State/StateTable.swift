@@ -20,7 +20,8 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable, SnakeCaseName
     case auctions = 16
 
     /// The LMDB database's name; `protocol` for `protocolAccounts`.
-    public var name: String { self == .protocolAccounts ? "protocol" : snakeCaseName }
+    public var name: String { self == .protocolAccounts ? "protocol" : Self.names[Int(rawValue)] }
+    private static let names = namesByRawValue()
 
     public static func < (a: StateTable, b: StateTable) -> Bool { a.rawValue < b.rawValue }
 }

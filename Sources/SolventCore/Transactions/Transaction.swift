@@ -104,7 +104,8 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case auctionSetConfig = 59
     case oracleOverride = 64
 
-    public var name: String { snakeCaseName }
+    public var name: String { Self.names[Int(rawValue)] }
+    private static let names = namesByRawValue()
 }
 
 /// An unsigned transaction.
