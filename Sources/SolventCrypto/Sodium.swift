@@ -10,12 +10,14 @@ enum Sodium {
 
 public enum SHA256 {
     public static func hash<C: Collection>(_ data: C) -> Bytes32 where C.Element == UInt8 {
+        if let digest = data.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return digest }
+        return Array(data).withUnsafeBytes { hash($0) }
+    }
+
+    public static func hash(_ input: UnsafeRawBufferPointer) -> Bytes32 {
         _ = Sodium.ready
         var out = [UInt8](repeating: 0, count: 32)
-        let input = Array(data)
-        input.withUnsafeBufferPointer { inp in
-            _ = crypto_hash_sha256(&out, inp.baseAddress, UInt64(inp.count))
-        }
+        _ = crypto_hash_sha256(&out, input.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(input.count))
         return Bytes32(out)!
     }
 }
@@ -23,13 +25,20 @@ public enum SHA256 {
 /// ChaCha20 (IETF variant, RFC 8439) keystream: used to expand a 32-byte digest into the
 /// 2048-byte state-hash element (see contracts-spec/state-hash.md).
 public enum ChaCha20 {
+    private static let zeroNonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_ietf_NONCEBYTES))
+
     public static func keystream(key: Bytes32, count: Int) -> [UInt8] {
-        _ = Sodium.ready
         var out = [UInt8](repeating: 0, count: count)
-        let nonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_ietf_NONCEBYTES))
-        let keyBytes = key.bytes
-        _ = crypto_stream_chacha20_ietf(&out, UInt64(count), nonce, keyBytes)
+        out.withUnsafeMutableBytes { keystream(key: key, into: $0) }
         return out
+    }
+
+    /// Fills `out` with the keystream (for a caller that reuses one buffer).
+    public static func keystream(key: Bytes32, into out: UnsafeMutableRawBufferPointer) {
+        _ = Sodium.ready
+        key.bytes.withUnsafeBufferPointer { k in
+            _ = crypto_stream_chacha20_ietf(out.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(out.count), zeroNonce, k.baseAddress!)
+        }
     }
 }
 

@@ -33,33 +33,61 @@ public struct StateHash: Equatable, Sendable {
     static let appHashDomain: [UInt8] = Array("SOLVENT_APP_HASH_V1".utf8)
 
     public mutating func insert(_ table: StateTable, _ key: [UInt8], _ value: [UInt8]) {
-        let e = Self.element(table, key, value)
-        for i in 0..<Self.laneCount { lanes[i] &+= e[i] }
+        var scratch = Scratch()
+        add(table, key, value, subtract: false, &scratch)
     }
 
     public mutating func remove(_ table: StateTable, _ key: [UInt8], _ value: [UInt8]) {
-        let e = Self.element(table, key, value)
-        for i in 0..<Self.laneCount { lanes[i] &-= e[i] }
+        var scratch = Scratch()
+        add(table, key, value, subtract: true, &scratch)
     }
 
     public mutating func apply(_ change: StateChange) {
-        if let old = change.old { remove(change.key.table, change.key.key, old) }
-        if let new = change.new { insert(change.key.table, change.key.key, new) }
+        var scratch = Scratch()
+        apply(change, &scratch)
+    }
+
+    /// Applies a block's changes, reusing one element buffer for all of them.
+    public mutating func apply(_ changes: [StateChange]) {
+        var scratch = Scratch()
+        for change in changes { apply(change, &scratch) }
+    }
+
+    private mutating func apply(_ change: StateChange, _ scratch: inout Scratch) {
+        if let old = change.old { add(change.key.table, change.key.key, old, subtract: true, &scratch) }
+        if let new = change.new { add(change.key.table, change.key.key, new, subtract: false, &scratch) }
+    }
+
+    /// The buffers one element is computed in.
+    private struct Scratch {
+        var input = ByteWriter(capacity: 256)
+        var stream = [UInt8](repeating: 0, count: 2 * StateHash.laneCount)
+    }
+
+    /// Adds (or subtracts) an entry's element, lane by lane modulo 2^16.
+    private mutating func add(_ table: StateTable, _ key: [UInt8], _ value: [UInt8], subtract: Bool, _ scratch: inout Scratch) {
+        Self.element(table, key, value, &scratch)
+        scratch.stream.withUnsafeBytes { raw in
+            lanes.withUnsafeMutableBufferPointer { out in
+                for i in 0..<Self.laneCount {
+                    let e = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                    out[i] = subtract ? out[i] &- e : out[i] &+ e
+                }
+            }
+        }
     }
 
     /// Element of one entry: 2048 bytes of ChaCha20 keystream (RFC 8439, zero nonce, counter 0)
     /// keyed by SHA-256(table u8 || key length u32 LE || key || value length u32 LE || value),
-    /// read as 1024 little-endian u16 lanes.
-    static func element(_ table: StateTable, _ key: [UInt8], _ value: [UInt8]) -> [UInt16] {
-        var w = ByteWriter(capacity: 16 + key.count + value.count)
-        w.u8(table.rawValue)
-        w.u32(UInt32(key.count))
-        w.raw(key)
-        w.u32(UInt32(value.count))
-        w.raw(value)
-        let stream = ChaCha20.keystream(key: SHA256.hash(w.bytes), count: 2 * laneCount)
-        return stream.withUnsafeBytes { raw in
-            (0..<laneCount).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
-        }
+    /// read as 1024 little-endian u16 lanes. Left in `scratch.stream`.
+    private static func element(_ table: StateTable, _ key: [UInt8], _ value: [UInt8], _ scratch: inout Scratch) {
+        scratch.input.reset()
+        scratch.input.u8(table.rawValue)
+        scratch.input.u32(UInt32(key.count))
+        scratch.input.raw(key)
+        scratch.input.u32(UInt32(value.count))
+        scratch.input.raw(value)
+        let digest = SHA256.hash(scratch.input.bytes)
+        scratch.stream.withUnsafeMutableBytes { ChaCha20.keystream(key: digest, into: $0) }
     }
 }

@@ -78,7 +78,7 @@ public struct StateMachine: Sendable {
         let state = try genesis.initialState()
         let changes = state.changes()
         var hash = StateHash()
-        for change in changes { hash.apply(change) }
+        hash.apply(changes)
         return (changes, hash)
     }
 
@@ -201,7 +201,7 @@ public struct StateMachine: Sendable {
         }
         let changes = block.changes()
         var hash = previousStateHash
-        for change in changes { hash.apply(change) }
+        hash.apply(changes)
         return FinalizedBlock(
             blockEvents: blockEvents, receipts: receipts, changes: changes, stateHash: hash, appHash: hash.appHash,
             txRoot: MerkleRoot.of(transactions.map(\.hash)),

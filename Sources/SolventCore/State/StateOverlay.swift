@@ -24,6 +24,12 @@ public final class StateOverlay: StateReader {
     private var presentKeys: [StateTable: SortedKeys] = [:]
     /// Per table, the keys deleted here: a merged scan hides them where the base has them.
     private var deletedKeys: [StateTable: Set<[UInt8]>] = [:]
+    /// Markets, oracle markets and assets as last decoded: the margin rules read them for every
+    /// valuation, several times per order. A write to one forgets it; a rollback or a rebase
+    /// forgets them all.
+    private var decodedPerpMarkets: [UInt32: PerpMarket?] = [:]
+    private var decodedOracleMarkets: [UInt32: OracleMarket?] = [:]
+    private var decodedAssets: [AssetID: Asset?] = [:]
     /// Entries as they were before the open transaction first touched them (nil: not present).
     private var journal: [(StateKey, Entry?)]?
 
@@ -47,6 +53,7 @@ public final class StateOverlay: StateReader {
     private func write(_ k: StateKey, _ value: [UInt8]?) {
         let previous = entries[k]
         journal?.append((k, previous))
+        forgetDecoded(k)
         let original = previous.map(\.original) ?? base.get(k.table, k.key)
         entries[k] = Entry(original: original, current: value, written: true)
         if value != nil, previous?.written != true || previous?.current == nil {
@@ -71,6 +78,51 @@ public final class StateOverlay: StateReader {
         } else {
             deletedKeys[k.table]?.remove(k.key)
         }
+    }
+
+    // MARK: Decoded records
+
+    public func perpMarket(_ id: UInt32) -> PerpMarket? {
+        if let known = decodedPerpMarkets[id] { return known }
+        let record = numbered(PerpMarket.self, id)
+        decodedPerpMarkets[id] = .some(record)
+        return record
+    }
+
+    public func oracleMarket(_ id: UInt32) -> OracleMarket? {
+        if let known = decodedOracleMarkets[id] { return known }
+        let record = numbered(OracleMarket.self, id)
+        decodedOracleMarkets[id] = .some(record)
+        return record
+    }
+
+    public func asset(_ id: AssetID) -> Asset? {
+        if let known = decodedAssets[id] { return known }
+        let record = numbered(Asset.self, id)
+        decodedAssets[id] = .some(record)
+        return record
+    }
+
+    /// The three tables are keyed by a u32 id, big-endian.
+    private func forgetDecoded(_ k: StateKey) {
+        switch k.table {
+        case .perpMarkets, .oraclePrices, .assets:
+            guard k.key.count == 4 else { return forgetAllDecoded() }
+            let id = BigEndianKey.readU32(k.key, at: 0)
+            switch k.table {
+            case .perpMarkets: decodedPerpMarkets[id] = nil
+            case .oraclePrices: decodedOracleMarkets[id] = nil
+            default: decodedAssets[id] = nil
+            }
+        default:
+            return
+        }
+    }
+
+    private func forgetAllDecoded() {
+        decodedPerpMarkets.removeAll()
+        decodedOracleMarkets.removeAll()
+        decodedAssets.removeAll()
     }
 
     // MARK: Scans
@@ -128,6 +180,7 @@ public final class StateOverlay: StateReader {
         guard let undo = journal else { preconditionFailure("rollback without begin") }
         for (k, previous) in undo.reversed() { entries[k] = previous }
         for (k, _) in undo { relist(k) }
+        forgetAllDecoded()
         journal = nil
     }
 
@@ -153,5 +206,6 @@ public final class StateOverlay: StateReader {
         precondition(journal == nil, "rebase inside a transaction")
         base = newBase
         entries = entries.filter { $0.value.written }
+        forgetAllDecoded()
     }
 }
