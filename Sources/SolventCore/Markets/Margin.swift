@@ -188,44 +188,18 @@ public enum Margin {
     /// The vault's margin at oracle prices, optionally with one position changed as if an order had filled.
     public static func risk(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices,
                             adjust: Adjustment? = nil) throws(ProtocolError) -> VaultRisk {
-        guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
-        var collateral = [CollateralRisk]()
-        for entry in vault.collateral.entries {
-            guard let asset = state.asset(entry.asset), let oracle = asset.oracleMarket, let haircut = asset.haircutPpm else {
-                throw ProtocolError(.assetNotCollateral, "vault \(id) holds asset \(entry.asset), which is not collateral")
-            }
-            let p = try price(oracle, state, time, mode)
-            let divisor = Amount.pow10(Int(asset.decimals) + 2) * 1_000_000
-            guard let value = FixedPoint.mulDiv(entry.amount, UInt128(p) * UInt128(1_000_000 - min(haircut, 1_000_000)), divisor, .down) else {
-                throw .overflow
-            }
-            collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
-        }
-        var held = state.positions(of: id)
-        if let adjust {
-            if let i = held.firstIndex(where: { $0.market == adjust.market }) {
-                let (size, overflow) = held[i].position.size.addingReportingOverflow(adjust.size)
-                guard !overflow, size.magnitude <= Limits.maxSize else { throw Limits.positionTooLarge(market: adjust.market) }
-                held[i].position.size = size
-            } else {
-                held.append((adjust.market, Position(size: adjust.size, fundingIndex: state.perpMarket(adjust.market)?.fundingIndex ?? 0)))
-            }
-        }
-        var positions = [PositionRisk]()
-        for (marketID, position) in held where position.size != 0 {
-            guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
-            let p = try price(market.params.oracleMarket, state, time, mode)
-            var mark = Mark(underlying: p)
-            if case .option(_, _, _, let volOracle) = market.params.instrument {
-                mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
-            }
-            positions.append(try positionRisk(market, position, mark: mark))
-        }
-        let quote = try vault.quote.adding(adjust?.quote ?? 0)
-        guard vault.mode == .portfolio else { return try VaultRisk(quote: quote, collateral: collateral, positions: positions) }
-        let settings = state.portfolioSettings()
-        return try VaultRisk(quote: quote, collateral: collateral, positions: positions,
-                             portfolio: try portfolio(positions, settings: settings), portfolioSettings: settings)
+        var valuation = try Valuation(of: id, state: state, at: time, prices: mode)
+        guard let adjust else { return try valuation.risk() }
+        return try valuation.risk(adjusted: adjust)
+    }
+
+    /// `risk` without and with `adjust` (an order's or a fill's margin check), reading the vault
+    /// and marking its positions once: the same two answers, and the same error first, as two calls.
+    public static func riskBeforeAndAfter(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices,
+                                          adjust: Adjustment) throws(ProtocolError) -> (before: VaultRisk, after: VaultRisk) {
+        var valuation = try Valuation(of: id, state: state, at: time, prices: mode)
+        let before = try valuation.risk()
+        return (before, try valuation.risk(adjusted: adjust))
     }
 
     /// The portfolio evaluation of `positions` (an option that cannot be priced refuses).

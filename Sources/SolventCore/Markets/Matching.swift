@@ -117,14 +117,17 @@ enum Matching {
         // stale: reducing stays allowed), so that closing at a ruinous price cannot push a vault
         // below zero and leave its loss to the protocol.
         let prices: Margin.Prices = req.reduceOnly ? .latest : .freshOnly
-        let before = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: prices)
-        if !req.reduceOnly {
+        let before: VaultRisk
+        if req.reduceOnly {
+            before = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: prices)
+        } else {
             // size ≤ 10^18 and price ≤ 10^18: the quote is at most 10^26 quantums.
             let quote = UInt128(size) * UInt128(req.price) / PerpUnits.notionalDivisor
             let worst = Margin.Adjustment(market: req.market, size: Int64(size) * req.side.sign,
                                           quote: (req.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(Fills.fee(quote, ppm: p.takerFeePpm)))
-            let after = try Margin.risk(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly, adjust: worst)
-            try Margin.requireInitial(after: after, before: before, action: "this order")
+            let risks = try Margin.riskBeforeAndAfter(of: vaultID, state: state, at: context.timeMs, prices: .freshOnly, adjust: worst)
+            try Margin.requireInitial(after: risks.after, before: risks.before, action: "this order")
+            before = risks.before
         }
 
         let id = state.nextOrderID()
@@ -315,9 +318,8 @@ enum Matching {
         let change = Margin.Adjustment(market: market.id, size: Int64(fill) * maker.side.sign,
                                        quote: (maker.side == .buy ? -Int128(quote) : Int128(quote)) - Int128(fee))
         func check(_ prices: Margin.Prices) throws(ProtocolError) {
-            let before = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: prices)
-            let after = try Margin.risk(of: maker.vaultID, state: state, at: context.timeMs, prices: prices, adjust: change)
-            try Margin.requireInitial(after: after, before: before, action: "the fill")
+            let risks = try Margin.riskBeforeAndAfter(of: maker.vaultID, state: state, at: context.timeMs, prices: prices, adjust: change)
+            try Margin.requireInitial(after: risks.after, before: risks.before, action: "the fill")
         }
         do {
             try check(.freshOnly)

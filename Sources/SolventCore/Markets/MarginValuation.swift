@@ -1,0 +1,85 @@
+extension Margin {
+    /// One vault's margin inputs read once (contracts-spec/margin.md, "Vault risk"): its record,
+    /// its collateral valued, its positions, and each market's mark as first needed. `risk()`
+    /// and `risk(adjusted:)` check and price in the order a fresh valuation would, so each throws
+    /// what `Margin.risk` would.
+    struct Valuation<State: StateReader> {
+        let id: VaultID
+        let state: State
+        let time: UInt64
+        let mode: Prices
+        let vault: Vault
+        let collateral: [CollateralRisk]
+        let held: [(market: UInt32, position: Position)]
+        /// Risk of a held position, by market, once computed.
+        private var heldRisk: [UInt32: PositionRisk] = [:]
+
+        init(of id: VaultID, state: State, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
+            guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
+            var collateral = [CollateralRisk]()
+            for entry in vault.collateral.entries {
+                guard let asset = state.asset(entry.asset), let oracle = asset.oracleMarket, let haircut = asset.haircutPpm else {
+                    throw ProtocolError(.assetNotCollateral, "vault \(id) holds asset \(entry.asset), which is not collateral")
+                }
+                let p = try price(oracle, state, time, mode)
+                let divisor = Amount.pow10(Int(asset.decimals) + 2) * 1_000_000
+                guard let value = FixedPoint.mulDiv(entry.amount, UInt128(p) * UInt128(1_000_000 - min(haircut, 1_000_000)), divisor, .down) else {
+                    throw .overflow
+                }
+                collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
+            }
+            (self.id, self.state, self.time, self.mode, self.vault, self.collateral) = (id, state, time, mode, vault, collateral)
+            held = state.positions(of: id)
+        }
+
+        /// The vault as it is.
+        mutating func risk() throws(ProtocolError) -> VaultRisk {
+            var positions = [PositionRisk]()
+            for (market, position) in held where position.size != 0 {
+                positions.append(try heldPositionRisk(market, position))
+            }
+            return try finish(quote: vault.quote, positions)
+        }
+
+        /// The vault with `adjust` applied to one position (a new one is valued last).
+        mutating func risk(adjusted adjust: Adjustment) throws(ProtocolError) -> VaultRisk {
+            var changed = held
+            if let i = changed.firstIndex(where: { $0.market == adjust.market }) {
+                let (size, overflow) = changed[i].position.size.addingReportingOverflow(adjust.size)
+                guard !overflow, size.magnitude <= Limits.maxSize else { throw Limits.positionTooLarge(market: adjust.market) }
+                changed[i].position.size = size
+            } else {
+                changed.append((adjust.market, Position(size: adjust.size, fundingIndex: state.perpMarket(adjust.market)?.fundingIndex ?? 0)))
+            }
+            var positions = [PositionRisk]()
+            for (market, position) in changed where position.size != 0 {
+                positions.append(market == adjust.market ? try positionRisk(market, position) : try heldPositionRisk(market, position))
+            }
+            return try finish(quote: try vault.quote.adding(adjust.quote), positions)
+        }
+
+        private mutating func heldPositionRisk(_ market: UInt32, _ position: Position) throws(ProtocolError) -> PositionRisk {
+            if let known = heldRisk[market] { return known }
+            let risk = try positionRisk(market, position)
+            heldRisk[market] = risk
+            return risk
+        }
+
+        private func positionRisk(_ marketID: UInt32, _ position: Position) throws(ProtocolError) -> PositionRisk {
+            guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
+            let p = try price(market.params.oracleMarket, state, time, mode)
+            var mark = Mark(underlying: p)
+            if case .option(_, _, _, let volOracle) = market.params.instrument {
+                mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
+            }
+            return try Margin.positionRisk(market, position, mark: mark)
+        }
+
+        private func finish(quote: Int128, _ positions: [PositionRisk]) throws(ProtocolError) -> VaultRisk {
+            guard vault.mode == .portfolio else { return try VaultRisk(quote: quote, collateral: collateral, positions: positions) }
+            let settings = state.portfolioSettings()
+            return try VaultRisk(quote: quote, collateral: collateral, positions: positions,
+                                 portfolio: try portfolio(positions, settings: settings), portfolioSettings: settings)
+        }
+    }
+}
