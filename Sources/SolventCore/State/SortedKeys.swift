@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A sorted set of byte-string keys that stays cheap to insert into as it grows: the keys live
 /// in sorted chunks of at most `maxChunk`, so an insertion shifts one chunk, not every key (a
 /// plain sorted array made a block that writes many new keys quadratic).
@@ -76,7 +82,7 @@ struct SortedKeys {
         var low = 0, high = chunks.count
         while low < high {
             let mid = (low + high) / 2
-            if chunks[mid].last!.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+            if Self.less(chunks[mid].last!, key) { low = mid + 1 } else { high = mid }
         }
         return low
     }
@@ -86,8 +92,20 @@ struct SortedKeys {
         var low = 0, high = keys.count
         while low < high {
             let mid = (low + high) / 2
-            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+            if Self.less(keys[mid], key) { low = mid + 1 } else { high = mid }
         }
         return low
+    }
+
+    /// Byte order of two keys (`lexicographicallyPrecedes`, by memcmp: keys are compared on
+    /// every insertion and scan step).
+    static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBytes { x in
+            b.withUnsafeBytes { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c < 0 || (c == 0 && x.count < y.count)
+            }
+        }
     }
 }

@@ -51,11 +51,13 @@ public final class StateOverlay: StateReader {
     public func delete(_ table: StateTable, _ key: [UInt8]) { write(StateKey(table, key), nil) }
 
     private func write(_ k: StateKey, _ value: [UInt8]?) {
-        let previous = entries[k]
+        // One hash of the key for the lookup and the update.
+        let slot = entries.index(forKey: k)
+        let previous = slot.map { entries.values[$0] }
         journal?.append((k, previous))
         forgetDecoded(k)
-        let original = previous.map(\.original) ?? base.get(k.table, k.key)
-        entries[k] = Entry(original: original, current: value, written: true)
+        let entry = Entry(original: previous.map(\.original) ?? base.get(k.table, k.key), current: value, written: true)
+        if let slot { entries.values[slot] = entry } else { entries[k] = entry }
         if value != nil, previous?.written != true || previous?.current == nil {
             presentKeys[k.table, default: SortedKeys()].insert(k.key)
             deletedKeys[k.table]?.remove(k.key)
@@ -138,7 +140,7 @@ public final class StateOverlay: StateReader {
         /// The overlay's value of a listed key (listed keys are written with a value).
         func overlayValue(_ key: [UInt8]) -> [UInt8] { entries[StateKey(table, key)]!.current! }
         base.scan(table, prefix: prefix, from: first) { baseKey, baseValue in
-            while let key = keys.key(at: i), key.lexicographicallyPrecedes(baseKey) {
+            while let key = keys.key(at: i), SortedKeys.less(key, baseKey) {
                 i = keys.next(i)
                 guard key.starts(with: prefix) else { continue }
                 if !visit(key, overlayValue(key)) { stopped = true; return false }
