@@ -189,8 +189,8 @@ public enum Margin {
     public static func risk(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices,
                             adjust: Adjustment? = nil) throws(ProtocolError) -> VaultRisk {
         var valuation = try Valuation(of: id, state: state, at: time, prices: mode)
-        guard let adjust else { return try valuation.risk() }
-        return try valuation.risk(adjusted: adjust)
+        guard let adjust else { return try valuation.risk(state) }
+        return try valuation.risk(adjusted: adjust, state)
     }
 
     /// `risk` without and with `adjust` (an order's or a fill's margin check), reading the vault
@@ -198,8 +198,8 @@ public enum Margin {
     public static func riskBeforeAndAfter(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices,
                                           adjust: Adjustment) throws(ProtocolError) -> (before: VaultRisk, after: VaultRisk) {
         var valuation = try Valuation(of: id, state: state, at: time, prices: mode)
-        let before = try valuation.risk()
-        return (before, try valuation.risk(adjusted: adjust))
+        let before = try valuation.risk(state)
+        return (before, try valuation.risk(adjusted: adjust, state))
     }
 
     /// The portfolio evaluation of `positions` (an option that cannot be priced refuses).

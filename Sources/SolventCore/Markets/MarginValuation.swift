@@ -3,18 +3,24 @@ extension Margin {
     /// its collateral valued, its positions, and each market's mark as first needed. `risk()`
     /// and `risk(adjusted:)` check and price in the order a fresh valuation would, so each throws
     /// what `Margin.risk` would.
-    struct Valuation<State: StateReader> {
+    ///
+    /// Not generic over the reader (each method takes it): code that values vaults through a
+    /// reader of a type the core does not see (the node's snapshots) runs this unspecialized,
+    /// where a generic struct's fields would each cost a metadata lookup.
+    struct Valuation {
         let id: VaultID
-        let state: State
+        /// The time prices must be fresh at, and option marks are taken at.
         let time: UInt64
         let mode: Prices
         let vault: Vault
+        /// Every collateral asset, valued with its haircut at the mode's price.
         let collateral: [CollateralRisk]
+        /// The positions as stored, in market order (a zero size is skipped when valued).
         let held: [(market: UInt32, position: Position)]
-        /// Risk of a held position, by market, once computed.
-        private var heldRisk: [UInt32: PositionRisk] = [:]
+        /// Risk of each held position (same index), once computed.
+        private var heldRisk: [PositionRisk?]
 
-        init(of id: VaultID, state: State, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
+        init(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
             guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
             var collateral = [CollateralRisk]()
             for entry in vault.collateral.entries {
@@ -28,21 +34,22 @@ extension Margin {
                 }
                 collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
             }
-            (self.id, self.state, self.time, self.mode, self.vault, self.collateral) = (id, state, time, mode, vault, collateral)
+            (self.id, self.time, self.mode, self.vault, self.collateral) = (id, time, mode, vault, collateral)
             held = state.positions(of: id)
+            heldRisk = [PositionRisk?](repeating: nil, count: held.count)
         }
 
         /// The vault as it is.
-        mutating func risk() throws(ProtocolError) -> VaultRisk {
+        mutating func risk(_ state: some StateReader) throws(ProtocolError) -> VaultRisk {
             var positions = [PositionRisk]()
-            for (market, position) in held where position.size != 0 {
-                positions.append(try heldPositionRisk(market, position))
+            for (i, (market, position)) in held.enumerated() where position.size != 0 {
+                positions.append(try heldPositionRisk(i, market, position, state))
             }
-            return try finish(quote: vault.quote, positions)
+            return try finish(quote: vault.quote, positions, state)
         }
 
         /// The vault with `adjust` applied to one position (a new one is valued last).
-        mutating func risk(adjusted adjust: Adjustment) throws(ProtocolError) -> VaultRisk {
+        mutating func risk(adjusted adjust: Adjustment, _ state: some StateReader) throws(ProtocolError) -> VaultRisk {
             var changed = held
             if let i = changed.firstIndex(where: { $0.market == adjust.market }) {
                 let (size, overflow) = changed[i].position.size.addingReportingOverflow(adjust.size)
@@ -52,20 +59,23 @@ extension Margin {
                 changed.append((adjust.market, Position(size: adjust.size, fundingIndex: state.perpMarket(adjust.market)?.fundingIndex ?? 0)))
             }
             var positions = [PositionRisk]()
-            for (market, position) in changed where position.size != 0 {
-                positions.append(market == adjust.market ? try positionRisk(market, position) : try heldPositionRisk(market, position))
+            // `changed` is `held` with one entry changed or one added last: the same index.
+            for (i, (market, position)) in changed.enumerated() where position.size != 0 {
+                positions.append(market == adjust.market ? try positionRisk(market, position, state)
+                                                         : try heldPositionRisk(i, market, position, state))
             }
-            return try finish(quote: try vault.quote.adding(adjust.quote), positions)
+            return try finish(quote: try vault.quote.adding(adjust.quote), positions, state)
         }
 
-        private mutating func heldPositionRisk(_ market: UInt32, _ position: Position) throws(ProtocolError) -> PositionRisk {
-            if let known = heldRisk[market] { return known }
-            let risk = try positionRisk(market, position)
-            heldRisk[market] = risk
+        private mutating func heldPositionRisk(_ i: Int, _ market: UInt32, _ position: Position,
+                                               _ state: some StateReader) throws(ProtocolError) -> PositionRisk {
+            if let known = heldRisk[i] { return known }
+            let risk = try positionRisk(market, position, state)
+            heldRisk[i] = risk
             return risk
         }
 
-        private func positionRisk(_ marketID: UInt32, _ position: Position) throws(ProtocolError) -> PositionRisk {
+        private func positionRisk(_ marketID: UInt32, _ position: Position, _ state: some StateReader) throws(ProtocolError) -> PositionRisk {
             guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
             let p = try price(market.params.oracleMarket, state, time, mode)
             var mark = Mark(underlying: p)
@@ -75,7 +85,7 @@ extension Margin {
             return try Margin.positionRisk(market, position, mark: mark)
         }
 
-        private func finish(quote: Int128, _ positions: [PositionRisk]) throws(ProtocolError) -> VaultRisk {
+        private func finish(quote: Int128, _ positions: [PositionRisk], _ state: some StateReader) throws(ProtocolError) -> VaultRisk {
             guard vault.mode == .portfolio else { return try VaultRisk(quote: quote, collateral: collateral, positions: positions) }
             let settings = state.portfolioSettings()
             return try VaultRisk(quote: quote, collateral: collateral, positions: positions,
