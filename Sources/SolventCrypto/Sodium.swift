@@ -35,6 +35,7 @@ public enum ChaCha20 {
 
     /// Fills `out` with the keystream (for a caller that reuses one buffer).
     public static func keystream(key: Bytes32, into out: UnsafeMutableRawBufferPointer) {
+        guard out.count > 0 else { return }
         _ = Sodium.ready
         key.bytes.withUnsafeBufferPointer { k in
             _ = crypto_stream_chacha20_ietf(out.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(out.count), zeroNonce, k.baseAddress!)

@@ -42,7 +42,7 @@ extension InsuranceStats: SingletonRecord {
 
 /// One liquidation flow through the fund.
 public struct InsuranceLogEntry: Equatable, Sendable {
-    public enum Flow: UInt8, Sendable, CaseIterable, SnakeCaseNamed {
+    public enum Flow: UInt8, Sendable, SnakeCaseNamed {
         /// In: the part of a liquidation fee left after the keeper's bounty.
         case liquidationFee = 1
         /// Retired: the fund paid the part of a keeper's bounty the fee did not cover. No rule writes it.

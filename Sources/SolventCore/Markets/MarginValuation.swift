@@ -8,7 +8,6 @@ extension Margin {
     /// reader of a type the core does not see (the node's snapshots) runs this unspecialized,
     /// where a generic struct's fields would each cost a metadata lookup.
     struct Valuation {
-        let id: VaultID
         /// The time prices must be fresh at, and option marks are taken at.
         let time: UInt64
         let mode: Prices
@@ -34,7 +33,7 @@ extension Margin {
                 }
                 collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
             }
-            (self.id, self.time, self.mode, self.vault, self.collateral) = (id, time, mode, vault, collateral)
+            (self.time, self.mode, self.vault, self.collateral) = (time, mode, vault, collateral)
             held = state.positions(of: id)
             heldRisk = [PositionRisk?](repeating: nil, count: held.count)
         }

@@ -20,8 +20,9 @@ public final class DecodedRecords: StateReader {
     public func oracleMarket(_ id: UInt32) -> OracleMarket? { Self.memo(&oracleMarkets, id) { base.oracleMarket(id) } }
     public func asset(_ id: AssetID) -> Asset? { Self.memo(&assets, id) { base.asset(id) } }
 
-    /// The remembered answer (an absent record included), or the base's, remembered.
-    private static func memo<Key: Hashable, Record>(_ table: inout [Key: Record?], _ key: Key, _ read: () -> Record?) -> Record? {
+    /// The remembered answer (an absent record included), or the one `read` gives, remembered
+    /// (StateOverlay keeps its decoded records the same way).
+    static func memo<Key: Hashable, Record>(_ table: inout [Key: Record?], _ key: Key, _ read: () -> Record?) -> Record? {
         if let known = table[key] { return known }
         let record = read()
         table[key] = .some(record)

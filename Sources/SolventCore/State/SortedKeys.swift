@@ -51,11 +51,6 @@ struct SortedKeys {
         if chunks[c].isEmpty { chunks.remove(at: c) }
     }
 
-    func contains(_ key: [UInt8]) -> Bool {
-        let cursor = cursor(notBelow: key)
-        return self.key(at: cursor) == key
-    }
-
     /// The first key not below `key`.
     func cursor(notBelow key: [UInt8]) -> Cursor {
         let c = Self.firstChunk(chunks, notBelow: key)

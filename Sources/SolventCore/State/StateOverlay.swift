@@ -58,18 +58,11 @@ public final class StateOverlay: StateReader {
         forgetDecoded(k)
         let entry = Entry(original: previous.map(\.original) ?? base.get(k.table, k.key), current: value, written: true)
         if let slot { entries.values[slot] = entry } else { entries[k] = entry }
-        if value != nil, previous?.written != true || previous?.current == nil {
-            presentKeys[k.table, default: SortedKeys()].insert(k.key)
-            deletedKeys[k.table]?.remove(k.key)
-        } else if value == nil, previous?.written != true || previous?.current != nil {
-            presentKeys[k.table]?.remove(k.key)
-            deletedKeys[k.table, default: []].insert(k.key)
-        }
+        relist(k, entry)
     }
 
-    /// Lists `k` as its entry now stands: present, deleted, or neither (unwritten).
-    private func relist(_ k: StateKey) {
-        let e = entries[k]
+    /// Lists `k` as its entry `e` stands: present, deleted, or neither (unwritten).
+    private func relist(_ k: StateKey, _ e: Entry?) {
         if let e, e.written, e.current != nil {
             presentKeys[k.table, default: SortedKeys()].insert(k.key)
         } else {
@@ -85,25 +78,14 @@ public final class StateOverlay: StateReader {
     // MARK: Decoded records
 
     public func perpMarket(_ id: UInt32) -> PerpMarket? {
-        if let known = decodedPerpMarkets[id] { return known }
-        let record = numbered(PerpMarket.self, id)
-        decodedPerpMarkets[id] = .some(record)
-        return record
+        DecodedRecords.memo(&decodedPerpMarkets, id) { numbered(PerpMarket.self, id) }
     }
 
     public func oracleMarket(_ id: UInt32) -> OracleMarket? {
-        if let known = decodedOracleMarkets[id] { return known }
-        let record = numbered(OracleMarket.self, id)
-        decodedOracleMarkets[id] = .some(record)
-        return record
+        DecodedRecords.memo(&decodedOracleMarkets, id) { numbered(OracleMarket.self, id) }
     }
 
-    public func asset(_ id: AssetID) -> Asset? {
-        if let known = decodedAssets[id] { return known }
-        let record = numbered(Asset.self, id)
-        decodedAssets[id] = .some(record)
-        return record
-    }
+    public func asset(_ id: AssetID) -> Asset? { DecodedRecords.memo(&decodedAssets, id) { numbered(Asset.self, id) } }
 
     /// The three tables are keyed by a u32 id, big-endian.
     private func forgetDecoded(_ k: StateKey) {
@@ -181,7 +163,7 @@ public final class StateOverlay: StateReader {
     public func rollback() {
         guard let undo = journal else { preconditionFailure("rollback without begin") }
         for (k, previous) in undo.reversed() { entries[k] = previous }
-        for (k, _) in undo { relist(k) }
+        for (k, _) in undo { relist(k, entries[k]) }
         forgetAllDecoded()
         journal = nil
     }

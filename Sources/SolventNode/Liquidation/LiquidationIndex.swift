@@ -354,16 +354,15 @@ public final class LiquidationIndex: Sendable {
     private func compact(_ b: inout Book) {
         let book = b
         var live = 0
-        for market in Array(b.lows.keys) {
-            let kept = book.lows[market]!.unordered.filter { book.isCurrent($0) }
-            live += kept.count
-            b.lows[market] = Heap(kept)
+        func current(_ heaps: [UInt32: Heap<Trigger>]) -> [UInt32: Heap<Trigger>] {
+            heaps.mapValues { heap in
+                let kept = heap.unordered.filter { book.isCurrent($0) }
+                live += kept.count
+                return Heap(kept)
+            }
         }
-        for market in Array(b.highs.keys) {
-            let kept = book.highs[market]!.unordered.filter { book.isCurrent($0) }
-            live += kept.count
-            b.highs[market] = Heap(kept)
-        }
+        b.lows = current(book.lows)
+        b.highs = current(book.highs)
         let dues = book.dues.unordered.filter { book.isCurrent($0) }
         b.liveTriggers = live
         b.dues = Heap(dues)
