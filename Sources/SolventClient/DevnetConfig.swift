@@ -2,14 +2,13 @@ import Foundation
 import SolventCore
 import SolventCrypto
 import SolventDevnet
+import SolventWire
 
 /// A devnet key printed at start and written by `--config-out`.
 public struct DevKey: Codable, Sendable {
     public let name: String
     public let address: String
     public let privateKey: String
-
-    enum CodingKeys: String, CodingKey { case name, address, privateKey = "private_key" }
 
     init(name: String, key: PrivateKey) {
         self.name = name
@@ -43,8 +42,6 @@ public struct DevnetConfig: Codable, Sendable {
     public let admin: DevKey?
     public let oracle: Oracle
 
-    enum CodingKeys: String, CodingKey { case chainId = "chain_id", rpc, warning, accounts, admin, oracle }
-
     /// The keys of `genesis` that derive from its devnet seed phrase (none for other genesis files).
     public static func derive(from genesis: Genesis, rpc: String) -> DevnetConfig {
         let phrase = genesis.devnet?.seedPhrase
@@ -76,9 +73,7 @@ public struct DevnetConfig: Codable, Sendable {
     }
 
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try WireJSON.fileEncoder().encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// The file in a devnet's home that holds its process id while it runs (devnet.md, "Running a devnet").
@@ -89,7 +84,7 @@ public struct DevnetConfig: Codable, Sendable {
             throw ClientError("devnet_config", "cannot read \(path)")
         }
         do {
-            return try JSONDecoder().decode(DevnetConfig.self, from: data)
+            return try WireJSON.decoder().decode(DevnetConfig.self, from: data)
         } catch {
             throw ClientError("devnet_config", "\(path) is not a devnet config written by `solventd devnet --config-out`: \(error)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SolventCore
 import SolventCrypto
+import SolventWire
 
 /// Where keys are kept.
 public enum KeyringBackend: String, Sendable, CaseIterable {
@@ -15,8 +16,6 @@ public struct KeyInfo: Sendable, Encodable {
     public let address: String
     public let publicKey: String
     public let backend: String
-
-    enum CodingKeys: String, CodingKey { case name, address, publicKey = "public_key", backend }
 }
 
 /// A directory of named keys, one JSON file each (contracts-spec/keyring.md):
@@ -47,17 +46,13 @@ public struct Keyring: Sendable {
         let address: String
         let publicKey: String
         let kdf: String
-        let opsLimit: UInt64
-        let memLimit: UInt64
+        /// libsodium's names for the Argon2id costs.
+        let opslimit: UInt64
+        let memlimit: UInt64
         let salt: String
         let cipher: String
         let nonce: String
         let ciphertext: String
-
-        enum CodingKeys: String, CodingKey {
-            case version, name, address, publicKey = "public_key", kdf, opsLimit = "opslimit", memLimit = "memlimit"
-            case salt, cipher, nonce, ciphertext
-        }
     }
 
     struct PlainFile: Codable, KeyFile {
@@ -67,10 +62,6 @@ public struct Keyring: Sendable {
         let publicKey: String
         let privateKey: String
         let warning: String
-
-        enum CodingKeys: String, CodingKey {
-            case version, name, address, publicKey = "public_key", privateKey = "private_key", warning
-        }
     }
 
     public static func validate(name: String) throws {
@@ -93,8 +84,7 @@ public struct Keyring: Sendable {
         try Self.validate(name: name)
         guard !exists(name) else { throw ClientError("key_exists", "a key named \(name) already exists in the \(backend.rawValue) keyring") }
         let address = Address(key.publicKey).text
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = WireJSON.fileEncoder()
         let data: Data
         switch backend {
         case .file:
@@ -102,7 +92,7 @@ public struct Keyring: Sendable {
             let sealed = try SecretBox.seal(key.seed, password: password, associatedData: Self.associatedData(name: name, address: address))
             data = try encoder.encode(EncryptedFile(
                 name: name, address: address, publicKey: key.publicKey.hex, kdf: "argon2id13",
-                opsLimit: sealed.opsLimit, memLimit: sealed.memLimit, salt: Hex.encode(sealed.salt),
+                opslimit: sealed.opsLimit, memlimit: sealed.memLimit, salt: Hex.encode(sealed.salt),
                 cipher: "xchacha20poly1305-ietf", nonce: Hex.encode(sealed.nonce), ciphertext: Hex.encode(sealed.ciphertext)))
         case .test:
             data = try encoder.encode(PlainFile(
@@ -153,7 +143,7 @@ public struct Keyring: Sendable {
                 throw ClientError("keyring_corrupt", "\(path(name)) is not a key file this client can read")
             }
             do {
-                seed = try SecretBox.open(SealedSecret(opsLimit: f.opsLimit, memLimit: f.memLimit, salt: salt, nonce: nonce, ciphertext: ct),
+                seed = try SecretBox.open(SealedSecret(opsLimit: f.opslimit, memLimit: f.memlimit, salt: salt, nonce: nonce, ciphertext: ct),
                                           password: try password(), associatedData: Self.associatedData(name: name, address: f.address))
             } catch SecretBoxError.wrongPasswordOrCorrupt {
                 throw ClientError("wrong_password", "the password does not open key \(name)")
@@ -188,7 +178,7 @@ public struct Keyring: Sendable {
         }
         let file: T
         do {
-            file = try JSONDecoder().decode(T.self, from: data)
+            file = try WireJSON.decoder().decode(T.self, from: data)
         } catch {
             throw ClientError("keyring_corrupt", "\(path(name)) is not a valid key file")
         }

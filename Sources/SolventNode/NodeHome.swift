@@ -4,6 +4,7 @@ import SolventCrypto
 import SolventDevnet
 import SolventEngine
 import SolventStore
+import SolventWire
 
 /// A node's home directory:
 ///
@@ -38,12 +39,6 @@ public struct NodeHome: Sendable {
         let address: String
         let publicKey: String
         let privateKey: String
-
-        enum CodingKeys: String, CodingKey {
-            case address
-            case publicKey = "public_key"
-            case privateKey = "private_key"
-        }
     }
 
     /// Creates the home: writes genesis and the validator key, and initialises the store at height 0.
@@ -70,9 +65,7 @@ public struct NodeHome: Sendable {
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
         let keyFile = ValidatorKeyFile(address: Address(key.publicKey).text, publicKey: key.publicKey.hex,
                                        privateKey: Hex.encode(key.seed))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard fm.createFile(atPath: validatorKeyPath, contents: try encoder.encode(keyFile), attributes: [.posixPermissions: 0o600]) else {
+        guard fm.createFile(atPath: validatorKeyPath, contents: try WireJSON.fileEncoder().encode(keyFile), attributes: [.posixPermissions: 0o600]) else {
             throw StoreError(.validatorKey, "cannot write \(validatorKeyPath)")
         }
         return try ChainEngine.create(directory: dataDirectory, genesis: genesis)
@@ -82,7 +75,7 @@ public struct NodeHome: Sendable {
         guard let data = FileManager.default.contents(atPath: validatorKeyPath) else {
             throw StoreError(.validatorKey, "no validator key at \(validatorKeyPath)")
         }
-        let file = try JSONDecoder().decode(ValidatorKeyFile.self, from: data)
+        let file = try WireJSON.decoder().decode(ValidatorKeyFile.self, from: data)
         guard let seed = Hex.decode(file.privateKey), let key = PrivateKey(seed: seed) else {
             throw StoreError(.validatorKey, "\(validatorKeyPath) does not hold a valid Ed25519 private key")
         }

@@ -4,12 +4,19 @@ import Foundation
 /// (which decodes), so the two cannot drift: Swift names in camelCase are the wire's snake_case
 /// keys (`blockTimeMs` is `block_time_ms`); objects come with their keys sorted and slashes
 /// unescaped, as openapi.yaml and rpc.md show them. String-keyed maps (event attributes) keep
-/// their keys as they are.
+/// their keys as they are. The JSON files the node and the client write (key files, the devnet
+/// config) follow the same convention, pretty-printed (`fileEncoder`), and are read with `decoder`.
 public enum WireJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
+    public static func fileEncoder() -> JSONEncoder {
+        let encoder = encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
         return encoder
     }
 

@@ -98,11 +98,8 @@ extension DevnetCommand {
             guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
                 throw ClientError("write_failed", "cannot write \(file)")
             }
-            if global.output == .json {
-                global.printJSON(try JSONSerialization.data(withJSONObject: ["file": file, "bytes": bytes.count]))
-            } else {
-                print("wrote \(bytes.count) bytes to \(file)")
-            }
+            struct Written: Encodable { let file: String, bytes: Int }
+            global.show(Written(file: file, bytes: bytes.count), text: "wrote \(bytes.count) bytes to \(file)")
         }
     }
 }

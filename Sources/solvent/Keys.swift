@@ -70,7 +70,7 @@ struct Keys: AsyncParsableCommand {
 
         func execute() async throws {
             let info = try global.keyring(holding: name).info(name)
-            if global.output == .json { global.printJSON(info) } else { print(info.address) }
+            global.show(info, text: info.address)
         }
     }
 
@@ -83,11 +83,7 @@ struct Keys: AsyncParsableCommand {
             let keyring = try global.keyring(holding: name)
             let key = try keyring.privateKey(name) { try global.password() }
             FileHandle.standardError.write(Data("warning: this is the private key of \(name); keep it secret\n".utf8))
-            if global.output == .json {
-                global.printJSON(["name": name, "address": Address(key.publicKey).text, "private_key": Hex.encode(key.seed)])
-            } else {
-                print(Hex.encode(key.seed))
-            }
+            global.show(["name": name, "address": Address(key.publicKey).text, "private_key": Hex.encode(key.seed)], text: Hex.encode(key.seed))
         }
     }
 
@@ -100,15 +96,11 @@ struct Keys: AsyncParsableCommand {
             let keyring = try global.keyring(holding: name)
             let info = try keyring.info(name)
             try keyring.delete(name)
-            if global.output == .json { global.printJSON(["deleted": info.name, "address": info.address]) } else { print("deleted \(info.name) (\(info.address))") }
+            global.show(["deleted": info.name, "address": info.address], text: "deleted \(info.name) (\(info.address))")
         }
     }
 }
 
 private func report(_ info: KeyInfo, _ global: GlobalOptions, verb: String) {
-    if global.output == .json {
-        global.printJSON(info)
-    } else {
-        print("\(verb) \(info.name): \(info.address) (\(info.backend) keyring)")
-    }
+    global.show(info, text: "\(verb) \(info.name): \(info.address) (\(info.backend) keyring)")
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SolventClient
+import SolventWire
 
 @main
 struct Solvent: AsyncParsableCommand {
@@ -140,6 +141,11 @@ struct GlobalOptions: ParsableArguments {
         return reply.value
     }
 
+    /// A result the command made itself (no RPC reply): `value` as JSON with --output json, else `text`.
+    func show<T: Encodable>(_ value: T, text: @autoclosure () -> String) {
+        if output == .json { printJSON(value) } else { print(text()) }
+    }
+
     func printJSON(_ data: Data) {
         if let object = try? JSONSerialization.jsonObject(with: data),
            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
@@ -150,8 +156,6 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func printJSON<T: Encodable>(_ value: T) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(value) { FileHandle.standardOutput.write(data + Data("\n".utf8)) }
+        if let data = try? WireJSON.fileEncoder().encode(value) { FileHandle.standardOutput.write(data + Data("\n".utf8)) }
     }
 }
