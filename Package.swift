@@ -53,7 +53,11 @@ let package = Package(
         .target(name: "SolventCrypto", dependencies: ["CSodium"]),
 
         // The deterministic state machine: no I/O, no clock, no floats, no hash-order iteration.
-        .target(name: "SolventCore", dependencies: ["SolventCrypto"]),
+        // Its simple records are generated at build time from the byte layouts contracts-spec
+        // declares (RecordGen, through the RecordTypes plugin).
+        .target(name: "SolventCore", dependencies: ["SolventCrypto"], plugins: ["RecordTypes"]),
+        .executableTarget(name: "RecordGen"),
+        .plugin(name: "RecordTypes", capability: .buildTool(), dependencies: ["RecordGen"]),
 
         // The devnet: its public keys and genesis, and its controls (the clock, snapshots, price
         // overrides) over any chain that offers them (contracts-spec/devnet.md).
@@ -175,7 +179,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "WireGenTests", dependencies: ["WireGen", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "WireGenTests", dependencies: ["WireGen", "RecordGen", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "SolventClientTests",
             dependencies: ["SolventClient", "SolventCore", "SolventCrypto", "SolventWire", "SolventDevnet", "SolventTestSupport"]

@@ -234,8 +234,15 @@ import Testing
         s.bufPpm = 1_200_000
         #expect(h.run(keeper, .auctionSetConfig(s)).code == .unauthorized)
         #expect(h.run(DevnetKeys.admin(), .auctionSetConfig(bad)).code == .invalidAuctionConfig)
-        #expect(h.run(DevnetKeys.admin(), .auctionSetConfig(s)).succeeded)
+        let set = h.run(DevnetKeys.admin(), .auctionSetConfig(s))
+        #expect(set.succeeded)
         #expect(h.state.auctionSettings() == s)
+        // The eight parameters in the record's order (blocks.md, "Event values"): tip and max_incentive in USDC.
+        #expect(set.events == [Event("auction_config_set", [
+            ("buf_ppm", .integer(1_200_000)), ("cut_ppm", .number(s.cutPpm)), ("step_seconds", .number(s.stepSeconds)),
+            ("cusp_ppm", .number(s.cuspPpm)), ("tail_seconds", .number(s.tailSeconds)), ("tip", .amount(Int128(s.tip), scale: 6)),
+            ("chip_ppm", .number(s.chipPpm)), ("max_incentive", .amount(Int128(s.maxIncentive), scale: 6)),
+        ])])
     }
 }
 

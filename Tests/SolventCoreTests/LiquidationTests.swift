@@ -293,7 +293,16 @@ import Testing
         #expect(portfolio.message.hasPrefix("portfolio maintenance_ppm 600000 × closeout_ppm 20000 / 10^6 = 12000 must be above fee_ppm 10000"))
         s.feePpm = 6_000
         #expect(h.run(dev0, .liquidationSetConfig(s)).code == .unauthorized)
-        #expect(h.run(admin, .liquidationSetConfig(s)).succeeded)
+        let set = h.run(admin, .liquidationSetConfig(s))
+        #expect(set.succeeded)
         #expect(h.state.liquidationSettings().feePpm == 6_000)
+        // liquidation.md, kind 49: the nine values in this order, ppm as integers, amounts in USDC.
+        let usdc = { (v: UInt128) in EventValue.amount(Int128(v), scale: 6) }
+        #expect(set.events == [Event("liquidation_config_set", [
+            ("fee_ppm", .integer(6_000)), ("max_fee", usdc(s.maxFee)), ("keeper_tip", usdc(s.keeperTip)),
+            ("keeper_share_ppm", .number(s.keeperSharePpm)), ("max_bounty", usdc(s.maxBounty)), ("buffer_ppm", .number(s.bufferPpm)),
+            ("max_position_notional_per_block", usdc(s.maxPositionNotionalPerBlock)),
+            ("max_vault_notional_per_block", usdc(s.maxVaultNotionalPerBlock)), ("backstop_discount_ppm", .number(s.backstopDiscountPpm)),
+        ])])
     }
 }

@@ -85,7 +85,7 @@ import Testing
         let state = StateOverlay(base: base)
         let time = base.timeMs + 1_000
         let context = BlockContext(height: 1, timeMs: time, proposer: Address(DevnetKeys.validator().publicKey))
-        state.setLiquidationSettings(LiquidationSettings(
+        state.put(LiquidationSettings(
             feePpm: c.u32("fee_ppm"), maxFee: c.u128("max_fee"), keeperTip: c.u128("keeper_tip"), keeperSharePpm: c.u32("keeper_share_ppm"),
             maxBounty: c.u128("max_bounty"), bufferPpm: c.u32("buffer_ppm"),
             maxPositionNotionalPerBlock: c.u128("max_position_notional_per_block"),

@@ -206,7 +206,12 @@ import Testing
         #expect(state.commitBlock([Fixtures.tx(admin, nonce: 2, .oracleSetSettings(settings))], at: t + 4_000).receipts[0].code == .invalidOracleConfig)
         settings.quorum = 5
         let set = state.commitBlock([Fixtures.tx(admin, nonce: 3, .oracleSetSettings(settings))], at: t + 5_000)
-        #expect(set.receipts[0].events.first?.type == "oracle_config_changed")
+        // oracle.md, "Administration": the six limits, in this order, as integers.
+        #expect(set.receipts[0].events == [Event("oracle_config_changed", [
+            ("quorum", .integer(5)), ("max_report_age_ms", .number(settings.maxReportAgeMs)),
+            ("max_future_skew_ms", .number(settings.maxFutureSkewMs)), ("min_update_interval_ms", .number(settings.minUpdateIntervalMs)),
+            ("max_move_ppm", .number(settings.maxMovePpm)), ("stale_after_ms", .number(settings.staleAfterMs)),
+        ])])
         #expect(state.oracleConfig()!.settings.quorum == 5)
         // Removing one leaves 5 signers for quorum 5; removing another would leave too few.
         #expect(state.commitBlock([Fixtures.tx(admin, nonce: 4, .oracleRemoveSigner(newSigner.publicKey))], at: t + 6_000).receipts[0].succeeded)

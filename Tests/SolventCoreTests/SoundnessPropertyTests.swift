@@ -78,8 +78,8 @@ import Testing
         try settings.validate()
         try settings.checkSoundness(markets: state.perpMarkets().map(\.params))
         try settings.checkSoundness(portfolio: portfolio)
-        state.setLiquidationSettings(settings)
-        state.setPortfolioSettings(portfolio)
+        state.put(settings)
+        state.put(portfolio)
 
         // Prices: each underlying within ±30% of its devnet price, volatilities 0.3 to 1.2.
         for (oracle, dollars) in Self.prices {

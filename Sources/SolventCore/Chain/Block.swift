@@ -39,7 +39,6 @@ public struct BlockHeader: Equatable, Sendable {
 
 extension BlockHeader: StoredRecord {
     public static let recordName = "block header"
-    public static let recordVersion: UInt8 = 1
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(

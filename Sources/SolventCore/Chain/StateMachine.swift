@@ -277,7 +277,7 @@ public struct StateMachine: Sendable {
             return try Liquidation.liquidate(owner: owner, vault: vault, market: market, keeperVault: keeperVault, sender: t.sender,
                                              context: context, state: state)
         case let .liquidationSetConfig(settings):
-            return try LiquidationAdmin.setSettings(settings, by: t.sender, state: state)
+            return try SettingsAdmin.set(settings, by: t.sender, state: state)
         case let .oracleOverride(market, price):
             return try OracleAdmin.override(market: market, price: price, by: t.sender, context: context, state: state)
         case let .auctionStart(owner, vault, asset, keeperVault):
@@ -289,7 +289,7 @@ public struct StateMachine: Sendable {
         case let .auctionRedo(owner, vault, asset):
             return try CollateralAuction.redo(owner: owner, vault: vault, asset: asset, context: context, state: state)
         case let .auctionSetConfig(settings):
-            return try AuctionAdmin.setSettings(settings, by: t.sender, state: state)
+            return try SettingsAdmin.set(settings, by: t.sender, state: state)
         }
     }
 

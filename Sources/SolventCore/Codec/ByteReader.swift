@@ -21,12 +21,12 @@ public struct ByteReader {
         defer { offset += 1 }
         return bytes[offset]
     }
-    public mutating func u16(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt16 { try readLE(field()) }
-    public mutating func u32(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt32 { try readLE(field()) }
-    public mutating func u64(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt64 { try readLE(field()) }
-    public mutating func u128(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt128 { try readLE(field()) }
-    public mutating func i64(_ field: @autoclosure () -> String) throws(ProtocolError) -> Int64 { Int64(bitPattern: try readLE(field())) }
-    public mutating func i128(_ field: @autoclosure () -> String) throws(ProtocolError) -> Int128 { Int128(bitPattern: try readLE(field())) }
+    public mutating func u16(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt16 { try littleEndian(UInt16.self, field()) }
+    public mutating func u32(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt32 { try littleEndian(UInt32.self, field()) }
+    public mutating func u64(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt64 { try littleEndian(UInt64.self, field()) }
+    public mutating func u128(_ field: @autoclosure () -> String) throws(ProtocolError) -> UInt128 { try littleEndian(UInt128.self, field()) }
+    public mutating func i64(_ field: @autoclosure () -> String) throws(ProtocolError) -> Int64 { Int64(bitPattern: try littleEndian(UInt64.self, field())) }
+    public mutating func i128(_ field: @autoclosure () -> String) throws(ProtocolError) -> Int128 { Int128(bitPattern: try littleEndian(UInt128.self, field())) }
 
     public mutating func bool(_ field: @autoclosure () -> String) throws(ProtocolError) -> Bool {
         switch try u8(field()) {
@@ -108,7 +108,8 @@ public struct ByteReader {
     }
 
     @inline(__always)
-    private mutating func readLE<T: FixedWidthInteger & UnsignedInteger>(_ field: @autoclosure () -> String) throws(ProtocolError) -> T {
+    /// An unsigned integer of `T`'s width, least significant byte first.
+    public mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ field: @autoclosure () -> String) throws(ProtocolError) -> T {
         let size = MemoryLayout<T>.size
         try need(size, field())
         var value: T = 0

@@ -14,12 +14,12 @@ public struct ByteWriter {
     public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
-    public mutating func u16(_ v: UInt16) { appendLE(v) }
-    public mutating func u32(_ v: UInt32) { appendLE(v) }
-    public mutating func u64(_ v: UInt64) { appendLE(v) }
-    public mutating func u128(_ v: UInt128) { appendLE(v) }
-    public mutating func i64(_ v: Int64) { appendLE(UInt64(bitPattern: v)) }
-    public mutating func i128(_ v: Int128) { appendLE(UInt128(bitPattern: v)) }
+    public mutating func u16(_ v: UInt16) { littleEndian(v) }
+    public mutating func u32(_ v: UInt32) { littleEndian(v) }
+    public mutating func u64(_ v: UInt64) { littleEndian(v) }
+    public mutating func u128(_ v: UInt128) { littleEndian(v) }
+    public mutating func i64(_ v: Int64) { littleEndian(UInt64(bitPattern: v)) }
+    public mutating func i128(_ v: Int128) { littleEndian(UInt128(bitPattern: v)) }
     public mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
     public mutating func raw<C: Collection>(_ v: C) where C.Element == UInt8 { bytes.append(contentsOf: v) }
     public mutating func bytes32(_ v: Bytes32) { v.appendBytes(to: &bytes) }
@@ -46,8 +46,9 @@ public struct ByteWriter {
         bytes.append(contentsOf: v)
     }
 
+    /// An unsigned integer, least significant byte first.
     @inline(__always)
-    private mutating func appendLE<T: FixedWidthInteger & UnsignedInteger>(_ v: T) {
+    public mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_ v: T) {
         var x = v.littleEndian
         withUnsafeBytes(of: &x) { bytes.append(contentsOf: $0) }
     }

@@ -54,6 +54,9 @@ extension RecordLayout where Key == Void {
 }
 
 extension StoredRecord {
+    /// Every record is at version 1 unless it declares another (state.md, "Records").
+    public static var recordVersion: UInt8 { 1 }
+
     /// The stored bytes: version u8, then the layout.
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -98,15 +101,8 @@ public enum CountWidth: Sendable {
 /// record's own when writing, the decoded one when reading.
 public protocol FieldCoder {
     associatedtype Record
-    mutating func u8(_ get: (Record) -> UInt8, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt8
-    mutating func u16(_ get: (Record) -> UInt16, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt16
-    mutating func u32(_ get: (Record) -> UInt32, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt32
-    mutating func u64(_ get: (Record) -> UInt64, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt64
-    mutating func u128(_ get: (Record) -> UInt128, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt128
-    mutating func i64(_ get: (Record) -> Int64, _ field: @autoclosure () -> String) throws(ProtocolError) -> Int64
-    mutating func i128(_ get: (Record) -> Int128, _ field: @autoclosure () -> String) throws(ProtocolError) -> Int128
-    mutating func bool(_ get: (Record) -> Bool, _ field: @autoclosure () -> String) throws(ProtocolError) -> Bool
-    mutating func bytes32(_ get: (Record) -> Bytes32, _ field: @autoclosure () -> String) throws(ProtocolError) -> Bytes32
+    /// A fixed-width value: an integer, a bool or a key (`LayoutScalar`).
+    mutating func scalar<T: LayoutScalar>(_ get: (Record) -> T, _ field: @autoclosure () -> String) throws(ProtocolError) -> T
     /// A u8 length then UTF-8 bytes, at most `maxLength` of them.
     mutating func shortString(_ get: (Record) -> String, _ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> String
     /// A nested layout, with the key it needs.
@@ -128,6 +124,17 @@ public protocol FieldCoder {
 }
 
 extension FieldCoder {
+    // The scalars by the names state.md gives their types, so a layout reads like its table.
+    public mutating func u8(_ get: (Record) -> UInt8, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt8 { try scalar(get, field()) }
+    public mutating func u16(_ get: (Record) -> UInt16, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt16 { try scalar(get, field()) }
+    public mutating func u32(_ get: (Record) -> UInt32, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt32 { try scalar(get, field()) }
+    public mutating func u64(_ get: (Record) -> UInt64, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt64 { try scalar(get, field()) }
+    public mutating func u128(_ get: (Record) -> UInt128, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt128 { try scalar(get, field()) }
+    public mutating func i64(_ get: (Record) -> Int64, _ field: @autoclosure () -> String) throws(ProtocolError) -> Int64 { try scalar(get, field()) }
+    public mutating func i128(_ get: (Record) -> Int128, _ field: @autoclosure () -> String) throws(ProtocolError) -> Int128 { try scalar(get, field()) }
+    public mutating func bool(_ get: (Record) -> Bool, _ field: @autoclosure () -> String) throws(ProtocolError) -> Bool { try scalar(get, field()) }
+    public mutating func bytes32(_ get: (Record) -> Bytes32, _ field: @autoclosure () -> String) throws(ProtocolError) -> Bytes32 { try scalar(get, field()) }
+
     public mutating func fields<T: RecordLayout>(_ get: (Record) -> T) throws(ProtocolError) -> T where T.Key == Void {
         try fields(get, key: ())
     }
@@ -157,15 +164,11 @@ public struct RecordWriter<Record>: FieldCoder {
         self.bytes = bytes
     }
 
-    public mutating func u8(_ get: (Record) -> UInt8, _ field: @autoclosure () -> String) -> UInt8 { put(get) { $0.u8($1) } }
-    public mutating func u16(_ get: (Record) -> UInt16, _ field: @autoclosure () -> String) -> UInt16 { put(get) { $0.u16($1) } }
-    public mutating func u32(_ get: (Record) -> UInt32, _ field: @autoclosure () -> String) -> UInt32 { put(get) { $0.u32($1) } }
-    public mutating func u64(_ get: (Record) -> UInt64, _ field: @autoclosure () -> String) -> UInt64 { put(get) { $0.u64($1) } }
-    public mutating func u128(_ get: (Record) -> UInt128, _ field: @autoclosure () -> String) -> UInt128 { put(get) { $0.u128($1) } }
-    public mutating func i64(_ get: (Record) -> Int64, _ field: @autoclosure () -> String) -> Int64 { put(get) { $0.i64($1) } }
-    public mutating func i128(_ get: (Record) -> Int128, _ field: @autoclosure () -> String) -> Int128 { put(get) { $0.i128($1) } }
-    public mutating func bool(_ get: (Record) -> Bool, _ field: @autoclosure () -> String) -> Bool { put(get) { $0.bool($1) } }
-    public mutating func bytes32(_ get: (Record) -> Bytes32, _ field: @autoclosure () -> String) -> Bytes32 { put(get) { $0.bytes32($1) } }
+    public mutating func scalar<T: LayoutScalar>(_ get: (Record) -> T, _ field: @autoclosure () -> String) -> T {
+        let value = get(record)
+        value.write(to: &bytes)
+        return value
+    }
 
     public mutating func shortString(_ get: (Record) -> String, _ field: @autoclosure () -> String, maxLength: Int) -> String {
         put(get) { $0.shortString($1) }
@@ -221,16 +224,8 @@ public struct RecordReader<Record>: FieldCoder {
 
     init(_ bytes: ByteReader) { self.bytes = bytes }
 
-    public mutating func u8(_ get: (Record) -> UInt8, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt8 { try bytes.u8(field()) }
-    public mutating func u16(_ get: (Record) -> UInt16, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt16 { try bytes.u16(field()) }
-    public mutating func u32(_ get: (Record) -> UInt32, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt32 { try bytes.u32(field()) }
-    public mutating func u64(_ get: (Record) -> UInt64, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt64 { try bytes.u64(field()) }
-    public mutating func u128(_ get: (Record) -> UInt128, _ field: @autoclosure () -> String) throws(ProtocolError) -> UInt128 { try bytes.u128(field()) }
-    public mutating func i64(_ get: (Record) -> Int64, _ field: @autoclosure () -> String) throws(ProtocolError) -> Int64 { try bytes.i64(field()) }
-    public mutating func i128(_ get: (Record) -> Int128, _ field: @autoclosure () -> String) throws(ProtocolError) -> Int128 { try bytes.i128(field()) }
-    public mutating func bool(_ get: (Record) -> Bool, _ field: @autoclosure () -> String) throws(ProtocolError) -> Bool { try bytes.bool(field()) }
-    public mutating func bytes32(_ get: (Record) -> Bytes32, _ field: @autoclosure () -> String) throws(ProtocolError) -> Bytes32 {
-        try bytes.bytes32(field())
+    public mutating func scalar<T: LayoutScalar>(_ get: (Record) -> T, _ field: @autoclosure () -> String) throws(ProtocolError) -> T {
+        try T.read(from: &bytes, field())
     }
 
     public mutating func shortString(_ get: (Record) -> String, _ field: @autoclosure () -> String, maxLength: Int) throws(ProtocolError) -> String {

@@ -57,7 +57,7 @@ extension Genesis {
         }
 
         let state = StateOverlay(base: EmptyState())
-        state.putParams(params)
+        state.put(params)
         for spec in assets { state.putAsset(bySymbol[spec.symbol]!) }
         var seen = Set<Address>()
         for entry in accounts {
@@ -93,7 +93,7 @@ extension Genesis {
     private func initialPerps(state: StateOverlay) throws(GenesisError) {
         guard perps.insuranceFeeSharePpm <= 1_000_000 else { throw GenesisError("perps: insurance_fee_share_ppm is at most 1000000") }
         state.setInsuranceFeeSharePpm(perps.insuranceFeeSharePpm)
-        state.setLiquidationSettings(try perps.liquidation.settings())
+        state.put(try perps.liquidation.settings())
         guard let seed = try? Amount.parse(perps.insuranceFund, decimals: 6) else {
             throw GenesisError("perps: insurance_fund '\(perps.insuranceFund)' is not a USDC amount")
         }
@@ -112,8 +112,8 @@ extension Genesis {
         } catch {
             throw GenesisError(error.message)
         }
-        state.setPortfolioSettings(portfolioSettings)
-        if let auctions { state.setAuctionSettings(try auctions.settings()) }
+        state.put(portfolioSettings)
+        if let auctions { state.put(try auctions.settings()) }
         if devnet != nil { state.markDevnetChain() }
         var ids = Set<UInt32>(), symbols = Set<String>()
         for spec in perps.markets {
@@ -153,7 +153,7 @@ extension Genesis {
         } catch {
             throw GenesisError("oracle: \(error.message)")
         }
-        state.putOracleConfig(OracleConfig(settings: oracle.settings, signers: signers))
+        state.put(OracleConfig(settings: oracle.settings, signers: signers))
         var ids = Set<UInt32>(), symbols = Set<String>(), priced = Set<AssetID>()
         for spec in oracle.markets {
             let parts = spec.symbol.split(separator: "-")

@@ -324,7 +324,6 @@ public struct Auction: Equatable, Sendable {
 
 extension Auction: StoredRecord {
     public static let recordName = "auction"
-    public static let recordVersion: UInt8 = 1
 
     public var layoutKey: (vault: VaultID, asset: AssetID) { (vault, asset) }
 

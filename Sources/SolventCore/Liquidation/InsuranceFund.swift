@@ -8,36 +8,10 @@
 /// always satisfy balance = seeded + trading fees + liquidation fees − bounties − deficits, and one
 /// log entry per liquidation flow (table `insurance_log`, key = sequence number u64 big-endian).
 /// Trading-fee inflows happen on every fill, so they are counted, not logged.
-public struct InsuranceStats: Equatable, Sendable {
-    public var seeded: UInt128 = 0
-    public var tradingFeesIn: UInt128 = 0
-    public var liquidationFeesIn: UInt128 = 0
-    public var bountyTopUps: UInt128 = 0
-    public var deficitsPaid: UInt128 = 0
-    /// Deficits the fund could not pay: closed by auto-deleveraging instead (USDC at the bankruptcy price).
-    public var deficitsDeleveraged: UInt128 = 0
-    /// Entries in `insurance_log`; the next entry's sequence number.
-    public var logCount: UInt64 = 0
-
-    public init() {}
-
-    static let stateKey = StateKey(.protocolAccounts, Array("insurance_stats".utf8))
-}
-
+/// The fields are generated from the record's layout (state.md, "insurance stats").
 extension InsuranceStats: SingletonRecord {
     public static let recordName = "insurance stats"
-    public static let recordVersion: UInt8 = 1
-
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init()
-        seeded = try c.u128(\.seeded, "seeded")
-        tradingFeesIn = try c.u128(\.tradingFeesIn, "trading fees in")
-        liquidationFeesIn = try c.u128(\.liquidationFeesIn, "liquidation fees in")
-        bountyTopUps = try c.u128(\.bountyTopUps, "bounty top-ups")
-        deficitsPaid = try c.u128(\.deficitsPaid, "deficits paid")
-        deficitsDeleveraged = try c.u128(\.deficitsDeleveraged, "deficits deleveraged")
-        logCount = try c.u64(\.logCount, "log count")
-    }
+    public static let stateKey = StateKey(.protocolAccounts, Array("insurance_stats".utf8))
 }
 
 /// One liquidation flow through the fund.
@@ -74,7 +48,6 @@ public struct InsuranceLogEntry: Equatable, Sendable {
 /// One entry of table `insurance_log`; the key is the sequence number.
 extension InsuranceLogEntry: StoredRecord {
     public static let recordName = "insurance log"
-    public static let recordVersion: UInt8 = 1
 
     public var layoutKey: UInt64 { sequence }
 
@@ -109,7 +82,7 @@ enum InsuranceFund {
     static func seed(_ amount: UInt128, state: StateOverlay) throws(ProtocolError) {
         var stats = state.insuranceStats()
         stats.seeded = try stats.seeded.adding(amount)
-        state.putInsuranceStats(stats)
+        state.put(stats)
         state.setInsuranceFund(try state.insuranceFund().adding(amount))
     }
 
@@ -119,7 +92,7 @@ enum InsuranceFund {
         var stats = state.insuranceStats()
         stats.tradingFeesIn = try stats.tradingFeesIn.adding(amount)
         let balance = try state.insuranceFund().adding(amount)
-        state.putInsuranceStats(stats)
+        state.put(stats)
         state.setInsuranceFund(balance)
     }
 
@@ -172,10 +145,6 @@ enum InsuranceFund {
                                       balanceAfter: balance, vault: vault, market: market)
         state.put(.insuranceLog, BigEndianKey.u64(stats.logCount), entry.encoded())
         stats.logCount = try stats.logCount.adding(1)
-        state.putInsuranceStats(stats)
+        state.put(stats)
     }
-}
-
-extension StateOverlay {
-    func putInsuranceStats(_ s: InsuranceStats) { putSingleton(s) }
 }

@@ -1,40 +1,8 @@
 /// The liquidation parameters (contracts-spec/liquidation.md, "Parameters"): set in genesis,
 /// changed by the admin, stored in table `protocol` under "liquidation_settings".
-/// Amounts are USDC quantums, rates parts per million.
-public struct LiquidationSettings: Equatable, Sendable {
-    /// The liquidation fee on the closed notional.
-    public var feePpm: UInt32
-    /// The most one liquidation's fee may be.
-    public var maxFee: UInt128
-    /// The keeper's flat tip per liquidation.
-    public var keeperTip: UInt128
-    /// The keeper's share of the fee, on top of the tip.
-    public var keeperSharePpm: UInt32
-    /// The most one liquidation's bounty (tip + share) may be.
-    public var maxBounty: UInt128
-    /// A liquidation closes until equity ≥ (1 + buffer) × maintenance, or the whole position.
-    public var bufferPpm: UInt32
-    /// The most notional one liquidation may close in one position (one per position per block).
-    public var maxPositionNotionalPerBlock: UInt128
-    /// The most notional all liquidations of one vault may close in one block.
-    public var maxVaultNotionalPerBlock: UInt128
-    /// The keeper takes over what the book cannot absorb at the oracle price less this (a long)
-    /// or plus this (a short).
-    public var backstopDiscountPpm: UInt32
-
-    public init(feePpm: UInt32, maxFee: UInt128, keeperTip: UInt128, keeperSharePpm: UInt32, maxBounty: UInt128, bufferPpm: UInt32,
-                maxPositionNotionalPerBlock: UInt128, maxVaultNotionalPerBlock: UInt128, backstopDiscountPpm: UInt32) {
-        self.feePpm = feePpm
-        self.maxFee = maxFee
-        self.keeperTip = keeperTip
-        self.keeperSharePpm = keeperSharePpm
-        self.maxBounty = maxBounty
-        self.bufferPpm = bufferPpm
-        self.maxPositionNotionalPerBlock = maxPositionNotionalPerBlock
-        self.maxVaultNotionalPerBlock = maxVaultNotionalPerBlock
-        self.backstopDiscountPpm = backstopDiscountPpm
-    }
-
+/// Amounts are USDC quantums, rates parts per million. The fields are generated from the record's
+/// layout (state.md, "Liquidation records").
+extension LiquidationSettings {
     /// Amounts stay far below 2^96 so that every product in the formulas fits 128 bits.
     static let maxAmount: UInt128 = 1 << 96
 
@@ -76,23 +44,12 @@ public struct LiquidationSettings: Equatable, Sendable {
         }
     }
 
-    static let stateKey = StateKey(.protocolAccounts, Array("liquidation_settings".utf8))
+    public static let stateKey = StateKey(.protocolAccounts, Array("liquidation_settings".utf8))
 }
 
 /// The record after its version byte and the `liquidation_set_config` payload (liquidation.md).
 extension LiquidationSettings: SingletonRecord {
     public static let recordName = "liquidation settings"
-    public static let recordVersion: UInt8 = 1
-
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(
-            feePpm: try c.u32(\.feePpm, "fee_ppm"), maxFee: try c.u128(\.maxFee, "max_fee"), keeperTip: try c.u128(\.keeperTip, "keeper_tip"),
-            keeperSharePpm: try c.u32(\.keeperSharePpm, "keeper_share_ppm"), maxBounty: try c.u128(\.maxBounty, "max_bounty"),
-            bufferPpm: try c.u32(\.bufferPpm, "buffer_ppm"),
-            maxPositionNotionalPerBlock: try c.u128(\.maxPositionNotionalPerBlock, "max_position_notional_per_block"),
-            maxVaultNotionalPerBlock: try c.u128(\.maxVaultNotionalPerBlock, "max_vault_notional_per_block"),
-            backstopDiscountPpm: try c.u32(\.backstopDiscountPpm, "backstop_discount_ppm"))
-    }
 }
 
 extension StateReader {
@@ -100,26 +57,14 @@ extension StateReader {
     public func liquidationSettings() -> LiquidationSettings { genesisSingleton(LiquidationSettings.self, "liquidation settings") }
 }
 
-extension StateOverlay {
-    public func setLiquidationSettings(_ s: LiquidationSettings) { putSingleton(s) }
-}
+extension LiquidationSettings: AdminSettings {
+    static let adminAction = "change the liquidation parameters"
+    static let changedEvent = "liquidation_config_set"
 
-/// The admin's control over the liquidation parameters.
-enum LiquidationAdmin {
-    static func setSettings(_ settings: LiquidationSettings, by sender: Address, state: StateOverlay) throws(ProtocolError) -> [Event] {
-        try AdminKey.require(sender, state, to: "change the liquidation parameters")
-        try settings.validate()
-        try settings.checkSoundness(markets: state.perpMarkets().map(\.params))
-        try settings.checkSoundness(portfolio: state.portfolioSettings())
-        state.setLiquidationSettings(settings)
-        return [Event("liquidation_config_set", describe(settings))]
-    }
-
-    static func describe(_ s: LiquidationSettings) -> [(String, EventValue)] {
-        [("fee_ppm", .number(s.feePpm)), ("max_fee", .usdc(s.maxFee)), ("keeper_tip", .usdc(s.keeperTip)),
-         ("keeper_share_ppm", .number(s.keeperSharePpm)), ("max_bounty", .usdc(s.maxBounty)), ("buffer_ppm", .number(s.bufferPpm)),
-         ("max_position_notional_per_block", .usdc(s.maxPositionNotionalPerBlock)),
-         ("max_vault_notional_per_block", .usdc(s.maxVaultNotionalPerBlock)),
-         ("backstop_discount_ppm", .number(s.backstopDiscountPpm))]
+    /// Valid alone, and no listed market or portfolio setting left unsound (liquidation.md, "Soundness").
+    func check(against state: StateOverlay) throws(ProtocolError) {
+        try validate()
+        try checkSoundness(markets: state.perpMarkets().map(\.params))
+        try checkSoundness(portfolio: state.portfolioSettings())
     }
 }

@@ -52,7 +52,6 @@ public struct Order: Equatable, Sendable {
 
 extension Order: StoredRecord {
     public static let recordName = "order"
-    public static let recordVersion: UInt8 = 1
 
     /// Stored layout (contracts-spec/markets.md, "Order book").
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {

@@ -1,38 +1,9 @@
-/// A vault's position in one market (table `positions`, key = vault key ‖ market u32 big-endian).
-public struct Position: Equatable, Sendable {
-    /// Signed size in size units: positive long, negative short.
-    public var size: Int64
-    /// What the open size cost, in USDC quantums, signed like the size (entry price =
-    /// costBasis × 10^10 / size). For display and realized PnL only: the vault's quote balance is
-    /// what the accounting uses.
-    public var costBasis: Int128
-    /// Profit and loss realized by reducing the position, USDC quantums.
-    public var realizedPnl: Int128
-    /// The market's funding index when this position last settled funding.
-    public var fundingIndex: Int128
-    /// Funding this position has paid (positive) or received (negative) so far, USDC quantums.
-    public var fundingPaid: Int128
-
-    public init(size: Int64 = 0, costBasis: Int128 = 0, realizedPnl: Int128 = 0, fundingIndex: Int128 = 0, fundingPaid: Int128 = 0) {
-        self.size = size
-        self.costBasis = costBasis
-        self.realizedPnl = realizedPnl
-        self.fundingIndex = fundingIndex
-        self.fundingPaid = fundingPaid
-    }
-
-    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndianKey.u32(market) }
-}
-
+/// A vault's position in one market (table `positions`, key = vault key ‖ market u32 big-endian);
+/// its fields are generated from its layout (markets.md, "Position record").
 extension Position: StoredRecord {
     public static let recordName = "position"
-    public static let recordVersion: UInt8 = 1
 
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(size: try c.i64(\.size, "size"), costBasis: try c.i128(\.costBasis, "cost basis"),
-                  realizedPnl: try c.i128(\.realizedPnl, "realized pnl"), fundingIndex: try c.i128(\.fundingIndex, "funding index"),
-                  fundingPaid: try c.i128(\.fundingPaid, "funding paid"))
-    }
+    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndianKey.u32(market) }
 }
 
 extension StateReader {
@@ -89,11 +60,11 @@ public enum ProtocolAccounts {
 
     /// Records here are version u8 (1) then the value, little-endian; a missing (or malformed)
     /// one reads as `absent`.
-    static func read<V: RecordLayout>(_ state: some StateReader, _ key: [UInt8], absent: V) -> V where V.Key == Void {
+    static func read<V: LayoutScalar>(_ state: some StateReader, _ key: [UInt8], absent: V) -> V {
         state.get(.protocolAccounts, key).flatMap { try? VersionedValue<V>.decode($0).value } ?? absent
     }
 
-    static func write<V: RecordLayout>(_ state: StateOverlay, _ key: [UInt8], _ v: V) where V.Key == Void {
+    static func write<V: LayoutScalar>(_ state: StateOverlay, _ key: [UInt8], _ v: V) {
         state.put(.protocolAccounts, key, VersionedValue(v).encoded())
     }
 }

@@ -11,7 +11,7 @@ enum OracleAdmin {
         }
         guard config.signers.count < 64 else { throw ProtocolError(.invalidOracleConfig, "the oracle has the maximum of 64 signers") }
         config.add(signer)
-        state.putOracleConfig(config)
+        state.put(config)
         return [Event("oracle_signer_added", [("signer", .key(signer)), ("signers", .number(config.signers.count))])]
     }
 
@@ -23,7 +23,7 @@ enum OracleAdmin {
         }
         config.remove(signer)
         try config.settings.validate(signerCount: config.signers.count)
-        state.putOracleConfig(config)
+        state.put(config)
         return [Event("oracle_signer_removed", [("signer", .key(signer)), ("signers", .number(config.signers.count))])]
     }
 
@@ -32,12 +32,8 @@ enum OracleAdmin {
         var config = try existingConfig(state)
         try settings.validate(signerCount: config.signers.count)
         config.settings = settings
-        state.putOracleConfig(config)
-        return [Event("oracle_config_changed", [
-            ("quorum", .number(settings.quorum)), ("max_report_age_ms", .number(settings.maxReportAgeMs)),
-            ("max_future_skew_ms", .number(settings.maxFutureSkewMs)), ("min_update_interval_ms", .number(settings.minUpdateIntervalMs)),
-            ("max_move_ppm", .number(settings.maxMovePpm)), ("stale_after_ms", .number(settings.staleAfterMs)),
-        ])]
+        state.put(config)
+        return [Event("oracle_config_changed", LayoutEventFields.of(settings))]
     }
 
     /// `oracle_override` (devnet.md, "Oracle override"): on a devnet chain only, the admin sets a

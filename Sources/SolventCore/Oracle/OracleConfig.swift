@@ -87,12 +87,11 @@ public struct OracleConfig: Equatable, Sendable {
 
     public mutating func remove(_ key: Bytes32) { signers.removeAll { $0 == key } }
 
-    static let stateKey = StateKey(.oracleConfig, Array("config".utf8))
+    public static let stateKey = StateKey(.oracleConfig, Array("config".utf8))
 }
 
 extension OracleConfig: SingletonRecord {
     public static let recordName = "oracle config"
-    public static let recordVersion: UInt8 = 1
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(settings: try c.fields(\.settings),
@@ -102,8 +101,4 @@ extension OracleConfig: SingletonRecord {
 
 extension StateReader {
     public func oracleConfig() -> OracleConfig? { singleton(OracleConfig.self) }
-}
-
-extension StateOverlay {
-    public func putOracleConfig(_ config: OracleConfig) { putSingleton(config) }
 }

@@ -55,7 +55,6 @@ public struct OracleMarket: Equatable, Sendable {
 extension OracleMarket: NumberedRecord {
     static let table = StateTable.oraclePrices
     public static let recordName = "oracle market"
-    public static let recordVersion: UInt8 = 1
 
     public var layoutKey: UInt32 { id }
 

@@ -151,7 +151,3 @@ extension PortfolioParameters.SpreadCredit: RecordLayout where Underlying == UIn
 extension StateReader {
     public func portfolioSettings() -> PortfolioSettings { singleton(PortfolioSettings.self) ?? .standard }
 }
-
-extension StateOverlay {
-    public func setPortfolioSettings(_ s: PortfolioSettings) { putSingleton(s) }
-}

@@ -15,7 +15,6 @@ public struct Account: Equatable, Sendable {
 
 extension Account: StoredRecord {
     public static let recordName = "account"
-    public static let recordVersion: UInt8 = 1
 
     /// Stored layout (contracts-spec/state.md, "accounts").
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {

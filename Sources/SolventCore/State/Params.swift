@@ -21,12 +21,11 @@ public struct Params: Equatable, Sendable, Codable {
         case maxBlockBytes = "max_block_bytes"
     }
 
-    static let stateKey = StateKey(.params, Array("chain".utf8))
+    public static let stateKey = StateKey(.params, Array("chain".utf8))
 }
 
 extension Params: SingletonRecord {
     public static let recordName = "params"
-    public static let recordVersion: UInt8 = 1
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(maxVaultsPerAccount: try c.u32(\.maxVaultsPerAccount, "max_vaults_per_account"),
@@ -40,14 +39,9 @@ extension StateReader {
     public func params() -> Params { genesisSingleton(Params.self, "chain params") }
 }
 
-extension StateOverlay {
-    public func putParams(_ params: Params) { putSingleton(params) }
-}
-
 extension Asset: NumberedRecord {
     static let table = StateTable.assets
     public static let recordName = "asset"
-    public static let recordVersion: UInt8 = 1
 
     /// Stored layout: symbol string8, decimals u8, then a presence byte and u32 for the haircut
     /// (ppm) and for the oracle market. The id is the table key.

@@ -4,7 +4,7 @@
 /// A record stored alone under one fixed key of one table (state.md, "params", "oracle_config" and
 /// "protocol"): the chain params, the oracle's config, a mechanism's settings, the insurance
 /// fund's totals.
-protocol SingletonRecord: StoredRecord where Key == Void {
+public protocol SingletonRecord: StoredRecord where Key == Void {
     /// Its table and key.
     static var stateKey: StateKey { get }
 }
@@ -46,7 +46,7 @@ extension StateReader {
 }
 
 extension StateOverlay {
-    func putSingleton<Record: SingletonRecord>(_ record: Record) { put(Record.stateKey.table, Record.stateKey.key, record.encoded()) }
+    public func put<Record: SingletonRecord>(_ record: Record) { put(Record.stateKey.table, Record.stateKey.key, record.encoded()) }
 
     func putNumbered<Record: NumberedRecord>(_ record: Record) {
         put(Record.table, BigEndianKey.u32(record.layoutKey), record.encoded())

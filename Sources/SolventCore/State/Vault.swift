@@ -66,7 +66,6 @@ public struct Vault: Equatable, Sendable {
 
 extension Vault: StoredRecord {
     public static let recordName = "vault"
-    public static let recordVersion: UInt8 = 1
 
     /// Stored layout (contracts-spec/state.md, "vaults"): mode, quote i128, collateral balances.
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
