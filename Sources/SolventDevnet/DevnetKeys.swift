@@ -135,7 +135,7 @@ public enum DevnetKeys {
                 .init(id: 1, symbol: "BTC", decimals: 8, collateralHaircutPpm: 100_000),
                 .init(id: 2, symbol: "ETH", decimals: 18, collateralHaircutPpm: 150_000),
             ],
-            params: Params(),
+            params: .standard,
             accounts: accounts,
             oracle: .init(
                 signers: (0..<oracleSignerCount).map { oracleSigner($0).publicKey.hex },

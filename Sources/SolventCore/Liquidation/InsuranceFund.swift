@@ -10,7 +10,6 @@
 /// Trading-fee inflows happen on every fill, so they are counted, not logged.
 /// The fields are generated from the record's layout (state.md, "insurance stats").
 extension InsuranceStats: SingletonRecord {
-    public static let recordName = "insurance stats"
     public static let stateKey = StateKey(.protocolAccounts, Array("insurance_stats".utf8))
 }
 

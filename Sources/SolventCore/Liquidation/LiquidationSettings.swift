@@ -43,18 +43,16 @@ extension LiquidationSettings {
                 "portfolio maintenance_ppm \(p.maintenancePpm) × closeout_ppm \(p.closeoutPpm) / 10^6 = \(covered) must be above fee_ppm \(feePpm) + backstop_discount_ppm \(backstopDiscountPpm), or liquidating a portfolio vault at maintenance could cost the insurance fund")
         }
     }
-
-    public static let stateKey = StateKey(.protocolAccounts, Array("liquidation_settings".utf8))
 }
 
 /// The record after its version byte and the `liquidation_set_config` payload (liquidation.md).
 extension LiquidationSettings: SingletonRecord {
-    public static let recordName = "liquidation settings"
+    public static let stateKey = StateKey(.protocolAccounts, Array("liquidation_settings".utf8))
 }
 
 extension StateReader {
     /// Present from genesis on.
-    public func liquidationSettings() -> LiquidationSettings { genesisSingleton(LiquidationSettings.self, "liquidation settings") }
+    public func liquidationSettings() -> LiquidationSettings { genesisSingleton(LiquidationSettings.self) }
 }
 
 extension LiquidationSettings: AdminSettings {

@@ -1,8 +1,6 @@
 /// A vault's position in one market (table `positions`, key = vault key ‖ market u32 big-endian);
 /// its fields are generated from its layout (markets.md, "Position record").
 extension Position: StoredRecord {
-    public static let recordName = "position"
-
     static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndianKey.u32(market) }
 }
 

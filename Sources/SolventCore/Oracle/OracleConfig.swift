@@ -1,39 +1,8 @@
 import SolventCrypto
 
-/// The oracle's limits, set in genesis and changed by the admin (contracts-spec/oracle.md, "Configuration").
-public struct OracleSettings: Equatable, Sendable, Codable {
-    /// Distinct signers' reports an update needs; odd, so the median is one of them.
-    public var quorum: UInt8
-    /// A report older than this, measured against block time, is refused.
-    public var maxReportAgeMs: UInt64
-    /// A report more than this ahead of block time is refused.
-    public var maxFutureSkewMs: UInt64
-    /// Block time that must pass between two accepted updates of a market.
-    public var minUpdateIntervalMs: UInt64
-    /// The most one update may move a fresh price, in parts per million; 0 means no limit.
-    public var maxMovePpm: UInt32
-    /// A price older than this (block time) is stale: not usable for anything that adds risk.
-    public var staleAfterMs: UInt64
-
-    public init(quorum: UInt8, maxReportAgeMs: UInt64, maxFutureSkewMs: UInt64, minUpdateIntervalMs: UInt64,
-                maxMovePpm: UInt32, staleAfterMs: UInt64) {
-        self.quorum = quorum
-        self.maxReportAgeMs = maxReportAgeMs
-        self.maxFutureSkewMs = maxFutureSkewMs
-        self.minUpdateIntervalMs = minUpdateIntervalMs
-        self.maxMovePpm = maxMovePpm
-        self.staleAfterMs = staleAfterMs
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case quorum
-        case maxReportAgeMs = "max_report_age_ms"
-        case maxFutureSkewMs = "max_future_skew_ms"
-        case minUpdateIntervalMs = "min_update_interval_ms"
-        case maxMovePpm = "max_move_ppm"
-        case staleAfterMs = "stale_after_ms"
-    }
-
+/// The oracle's limits, set in genesis and changed by the admin (contracts-spec/oracle.md,
+/// "Configuration"); the fields are generated from their layout (state.md, "oracle limits").
+extension OracleSettings {
     /// The rules every configuration obeys, whoever sets it.
     public func validate(signerCount: Int) throws(ProtocolError) {
         guard quorum >= 1, quorum % 2 == 1 else {
@@ -54,16 +23,6 @@ public struct OracleSettings: Equatable, Sendable, Codable {
         for v in [maxReportAgeMs, maxFutureSkewMs, minUpdateIntervalMs, staleAfterMs] where v > 365 * 86_400_000 {
             throw ProtocolError(.invalidOracleConfig, "time limits are at most one year (\(v) ms given)")
         }
-    }
-}
-
-/// The oracle limits in the config record and the `oracle_set_settings` payload (oracle.md).
-extension OracleSettings: RecordLayout {
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(quorum: try c.u8(\.quorum, "quorum"), maxReportAgeMs: try c.u64(\.maxReportAgeMs, "max_report_age_ms"),
-                  maxFutureSkewMs: try c.u64(\.maxFutureSkewMs, "max_future_skew_ms"),
-                  minUpdateIntervalMs: try c.u64(\.minUpdateIntervalMs, "min_update_interval_ms"),
-                  maxMovePpm: try c.u32(\.maxMovePpm, "max_move_ppm"), staleAfterMs: try c.u64(\.staleAfterMs, "stale_after_ms"))
     }
 }
 

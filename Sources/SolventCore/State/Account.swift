@@ -1,27 +1,7 @@
 /// An account: an Ed25519 public key with a nonce and wallet balances per asset. It exists once it
 /// has received something (genesis or a send). Its vaults are numbered 0..<vaultCount.
-public struct Account: Equatable, Sendable {
-    /// The nonce the account's next transaction must carry.
-    public var nonce: UInt64 = 0
-    public var vaultCount: UInt32 = 0
-    public var wallet = Balances()
-
-    public init(nonce: UInt64 = 0, vaultCount: UInt32 = 0, wallet: Balances = Balances()) {
-        self.nonce = nonce
-        self.vaultCount = vaultCount
-        self.wallet = wallet
-    }
-}
-
-extension Account: StoredRecord {
-    public static let recordName = "account"
-
-    /// Stored layout (contracts-spec/state.md, "accounts").
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(nonce: try c.u64(\.nonce, "nonce"), vaultCount: try c.u32(\.vaultCount, "vault_count"),
-                  wallet: try c.fields(\.wallet))
-    }
-}
+/// The fields are generated from the record's layout (state.md, "account").
+extension Account: StoredRecord {}
 
 extension StateReader {
     public func account(_ address: Address) -> Account? {

@@ -24,17 +24,6 @@ public struct Asset: Equatable, Sendable {
     public func format(_ quantums: UInt128) -> String { Amount.format(quantums, decimals: Int(decimals)) }
 }
 
-/// A balance of one asset, as held in wallets and vault collateral.
-public struct AssetBalance: Equatable, Sendable {
-    public let asset: AssetID
-    public var amount: UInt128
-
-    public init(asset: AssetID, amount: UInt128) {
-        self.asset = asset
-        self.amount = amount
-    }
-}
-
 /// Balances per asset kept sorted by asset id with zero balances left out, so the encoding of a
 /// set of balances is unique (contracts-spec/state.md).
 public struct Balances: Equatable, Sendable {
@@ -83,11 +72,5 @@ public struct Balances: Equatable, Sendable {
 extension Balances: RecordLayout {
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(sortedEntries: try c.list(\.entries, "balances", width: .u16, minElementSize: 20))
-    }
-}
-
-extension AssetBalance: RecordLayout {
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(asset: try c.u32(\.asset, "asset"), amount: try c.u128(\.amount, "amount"))
     }
 }

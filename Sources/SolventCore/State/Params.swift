@@ -1,42 +1,18 @@
 /// Chain-wide parameters, set in genesis and kept in state (so later admin transactions can change
 /// them through the same machinery as any other state).
-public struct Params: Equatable, Sendable, Codable {
-    /// Vaults an account may open (numbers 0..<limit).
-    public var maxVaultsPerAccount: UInt32
-    /// Transactions a block may hold.
-    public var maxBlockTransactions: UInt32
-    /// Sum of encoded transaction sizes a block may hold.
-    public var maxBlockBytes: UInt32
-
-    public init(maxVaultsPerAccount: UInt32 = 16, maxBlockTransactions: UInt32 = 20_000,
-                maxBlockBytes: UInt32 = 8 << 20) {
-        self.maxVaultsPerAccount = maxVaultsPerAccount
-        self.maxBlockTransactions = maxBlockTransactions
-        self.maxBlockBytes = maxBlockBytes
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case maxVaultsPerAccount = "max_vaults_per_account"
-        case maxBlockTransactions = "max_block_transactions"
-        case maxBlockBytes = "max_block_bytes"
-    }
-
-    public static let stateKey = StateKey(.params, Array("chain".utf8))
+/// The fields are generated from the record's layout (state.md, "params").
+extension Params {
+    /// The devnet's (genesis.md, "params").
+    public static let standard = Params(maxVaultsPerAccount: 16, maxBlockTransactions: 20_000, maxBlockBytes: 8 << 20)
 }
 
 extension Params: SingletonRecord {
-    public static let recordName = "params"
-
-    public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(maxVaultsPerAccount: try c.u32(\.maxVaultsPerAccount, "max_vaults_per_account"),
-                  maxBlockTransactions: try c.u32(\.maxBlockTransactions, "max_block_transactions"),
-                  maxBlockBytes: try c.u32(\.maxBlockBytes, "max_block_bytes"))
-    }
+    public static let stateKey = StateKey(.params, Array("chain".utf8))
 }
 
 extension StateReader {
     /// Present from genesis on; a state without params was never initialised.
-    public func params() -> Params { genesisSingleton(Params.self, "chain params") }
+    public func params() -> Params { genesisSingleton(Params.self) }
 }
 
 extension Asset: NumberedRecord {

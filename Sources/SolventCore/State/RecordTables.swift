@@ -22,11 +22,10 @@ extension StateReader {
         get(Record.stateKey.table, Record.stateKey.key).map { bytes in decodeStored(bytes, Record.recordName, Record.decode) }
     }
 
-    /// A record every genesis writes (`what` names it in the message): a state without it was
-    /// never initialised, and the node stops.
-    func genesisSingleton<Record: SingletonRecord>(_: Record.Type, _ what: String) -> Record {
+    /// A record every genesis writes: a state without it was never initialised, and the node stops.
+    func genesisSingleton<Record: SingletonRecord>(_: Record.Type) -> Record {
         guard let record = singleton(Record.self) else {
-            fatalError("state has no \(what): the store was not initialised from a genesis")
+            fatalError("state has no \(Record.recordName): the store was not initialised from a genesis")
         }
         return record
     }
