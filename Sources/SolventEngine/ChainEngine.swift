@@ -15,9 +15,7 @@ public struct CommittedBlock: Sendable {
     public let changes: [StateChange]
     public var hash: Bytes32 { block.hash }
     public var height: UInt64 { block.header.height }
-    public var head: ChainHead {
-        ChainHead(height: height, blockHash: hash, timeMs: block.header.timeMs, appHash: block.header.appHash)
-    }
+    public var head: ChainHead { ChainHead(after: block) }
 }
 
 /// A failure to execute or verify a block, with a stable code (errors.md, "solventd codes").

@@ -22,9 +22,7 @@ public struct BlockWrite: Sendable {
         self.stateHash = stateHash
     }
 
-    var head: ChainHead {
-        ChainHead(height: block.header.height, blockHash: block.hash, timeMs: block.header.timeMs, appHash: block.header.appHash)
-    }
+    var head: ChainHead { ChainHead(after: block) }
 }
 
 /// Solvent's LMDB store: state tables (one entry per entity) beside the chain's history. It

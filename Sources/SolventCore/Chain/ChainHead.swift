@@ -14,4 +14,9 @@ public struct ChainHead: Sendable, Equatable {
         self.timeMs = timeMs
         self.appHash = appHash
     }
+
+    /// The head once `block` is committed.
+    public init(after block: Block) {
+        self.init(height: block.header.height, blockHash: block.hash, timeMs: block.header.timeMs, appHash: block.header.appHash)
+    }
 }

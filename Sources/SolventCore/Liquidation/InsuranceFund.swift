@@ -30,8 +30,7 @@ public struct InsuranceLogEntry: Equatable, Sendable {
         /// Neither in nor out: a deficit the positions on the other side shared (a socialized loss).
         case socialized = 6
 
-        public var name: String { Self.names[Int(rawValue)] }
-        private static let names = namesByRawValue()
+        public static let names = namesByRawValue()
     }
 
     public let sequence: UInt64

@@ -19,9 +19,8 @@ public enum StateTable: UInt8, CaseIterable, Sendable, Comparable, SnakeCaseName
     case insuranceLog = 15
     case auctions = 16
 
-    /// The LMDB database's name; `protocol` for `protocolAccounts`.
-    public var name: String { self == .protocolAccounts ? "protocol" : Self.names[Int(rawValue)] }
-    private static let names = namesByRawValue()
+    /// The LMDB databases' names; `protocol` for `protocolAccounts`.
+    public static let names = namesByRawValue { $0 == .protocolAccounts ? "protocol" : nil }
 
     public static func < (a: StateTable, b: StateTable) -> Bool { a.rawValue < b.rawValue }
 }

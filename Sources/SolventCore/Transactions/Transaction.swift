@@ -104,8 +104,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case auctionSetConfig = 59
     case oracleOverride = 64
 
-    public var name: String { Self.names[Int(rawValue)] }
-    private static let names = namesByRawValue()
+    public static let names = namesByRawValue()
 }
 
 /// An unsigned transaction.
