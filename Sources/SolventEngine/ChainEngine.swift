@@ -103,10 +103,28 @@ public final class ChainEngine: Sendable {
     /// the resulting app hash and receipts root equal the ones its header carries. This is how
     /// replay and dump loading verify a chain.
     public func applyBlock(_ block: Block) throws -> CommittedBlock {
+        try apply(block, verifiedContents: nil)
+    }
+
+    /// Applies `block` whose contents were verified ahead of it (`StateMachine.verifyContents`,
+    /// as a replay does while the blocks before it execute): only its links to the head are
+    /// checked here, then it executes and commits as `applyBlock` would.
+    public func applyBlock(_ block: Block, verifiedContents: [VerifiedTransaction]) throws -> CommittedBlock {
+        try apply(block, verifiedContents: verifiedContents)
+    }
+
+    private func apply(_ block: Block, verifiedContents: [VerifiedTransaction]?) throws -> CommittedBlock {
         let (parent, verified, finalized) = try store.withHeadState { state, head, stateHash in
+            let checked: Result<[VerifiedTransaction], StateMachine.ProposalError>
+            if let verifiedContents {
+                checked = machine.checkLinks(block.header, parentHash: head.blockHash, parentHeight: head.height, parentTimeMs: head.timeMs)
+                    .map { .failure($0) } ?? .success(verifiedContents)
+            } else {
+                checked = machine.processProposal(block, parentHash: head.blockHash, parentHeight: head.height,
+                                                  parentTimeMs: head.timeMs, validator: validator)
+            }
             let verified: [VerifiedTransaction]
-            switch machine.processProposal(block, parentHash: head.blockHash, parentHeight: head.height,
-                                           parentTimeMs: head.timeMs, validator: validator) {
+            switch checked {
             case .success(let txs): verified = txs
             case .failure(let error): throw EngineError(.blockRejected, "block \(block.header.height) rejected: \(error)")
             }

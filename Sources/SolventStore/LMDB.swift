@@ -98,6 +98,13 @@ public final class LMDBEnvironment: @unchecked Sendable {
 
     /// Flushes to disk (used after a bulk import done with sync relaxed; normal commits already sync).
     public func sync() throws(LMDBError) { try check(mdb_env_sync(env, 1), "mdb_env_sync") }
+
+    /// Whether each commit waits for the disk (the default). Off, commits reach the disk at the
+    /// next `sync()` (a crash may lose the latest ones, never the database's consistency): for a
+    /// store rebuilt from one that is durable, as a replay does, where a crash means running again.
+    public func setSyncOnCommit(_ on: Bool) throws(LMDBError) {
+        try check(mdb_env_set_flags(env, UInt32(MDB_NOSYNC), on ? 0 : 1), "mdb_env_set_flags")
+    }
 }
 
 /// A transaction handle, valid only inside the `read`/`write` closure that produced it.

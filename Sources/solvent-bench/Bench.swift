@@ -96,10 +96,7 @@ struct Bench: AsyncParsableCommand {
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: genesisPath))
         let binary = solventdPath
         let (node, client) = try await startNode(binary: binary, genesisPath: genesisPath, home: home + "/node", port: port)
-        defer {
-            node.terminate()
-            node.waitUntilExit()
-        }
+        defer { Self.stop(node) }
 
         print("signing \(transactions) transactions from \(accounts) accounts...")
         let perAccount = (transactions + accounts - 1) / accounts
@@ -161,6 +158,8 @@ struct Bench: AsyncParsableCommand {
         }
         print("  checked: all \(accounts) senders' nonces equal the transactions they sent")
         print(String(format: "end-to-end signed sends over RPC into LMDB / raw verify on all cores: %.2f (limit 0.80)", ratio))
+        Self.stop(node)
+        let sendsReplay = try ReplayBench.row("sends", binary: binary, home: home + "/node", produced: total, productionSeconds: seconds)
         // 4. Oracle price updates.
         let oracle = try OracleBench.run()
         print(String(format: "oracle price updates (%d signed reports each: verified on all cores, median taken, committed): %d in %.2f s = %.0f updates/s",
@@ -171,7 +170,7 @@ struct Bench: AsyncParsableCommand {
         print(String(format: "order placement and matching, execution only (verify, match, commit): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      matching.orders, matching.fills, matching.seconds, matching.perSecond))
         try MarketBench.executionRows()
-        let marketE2E = try await marketEndToEnd(binary: binary, home: home)
+        let (marketE2E, ordersReplay) = try await marketEndToEnd(binary: binary, home: home)
         print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      marketE2E.orders, marketE2E.fills, marketE2E.seconds, marketE2E.perSecond))
         print(String(format: "end-to-end signed orders over RPC / raw verify on all cores: %.2f (limit 0.70)", marketE2E.perSecond / raw))
@@ -195,6 +194,8 @@ struct Bench: AsyncParsableCommand {
                 "time_index_vaults": time.vaults, "time_index_due_per_block_p50": time.dueP50, "time_index_due_per_block_max": time.dueMax,
                 "time_index_update_ms_p50": Double(time.updateP50Us) / 1_000, "time_index_update_ms_max": Double(time.updateMaxUs) / 1_000,
                 "time_index_all_option_vaults_update_ms": time.moveUpdateMs,
+                "replay_over_production_sends": (sendsReplay * 100).rounded() / 100,
+                "replay_over_production_orders": (ordersReplay * 100).rounded() / 100,
             ]
             for r in liquidations {
                 result["liquidatable_answer_ms_p50_\(r.vaults)_vaults"] = r.answerP50Ms
@@ -210,18 +211,27 @@ struct Bench: AsyncParsableCommand {
         }
     }
 
-    /// A second node whose genesis keeps prices fresh, for the order benchmark.
-    func marketEndToEnd(binary: String, home: String) async throws -> MarketBench.Result {
+    /// A second node whose genesis keeps prices fresh, for the order benchmark; its chain is then
+    /// replayed (the replay row's ratio comes back with the result).
+    func marketEndToEnd(binary: String, home: String) async throws -> (MarketBench.Result, Double) {
         let keys = (0..<1_000).map { DevnetKeys.account($0) }
         let genesis = MarketBench.genesis(accounts: keys)
         let path = home + "/market-genesis.json"
         try Data(try GenesisFile.encode(genesis)).write(to: URL(fileURLWithPath: path))
         let (node, client) = try await startNode(binary: binary, genesisPath: path, home: home + "/market-node", port: port + 1)
-        defer {
-            node.terminate()
-            node.waitUntilExit()
-        }
-        return try await MarketBench.endToEnd(client: client, accounts: keys, chainId: genesis.chainId, pairs: 10_000, batch: batch)
+        defer { Self.stop(node) }
+        let result = try await MarketBench.endToEnd(client: client, accounts: keys, chainId: genesis.chainId, pairs: 10_000, batch: batch)
+        Self.stop(node)
+        let replay = try ReplayBench.row("orders", binary: binary, home: home + "/market-node", produced: result.orders,
+                                         productionSeconds: result.seconds)
+        return (result, replay)
+    }
+
+    /// Stops a benchmark node (again is a no-op), so that its home can be replayed.
+    static func stop(_ node: Process) {
+        guard node.isRunning else { return }
+        node.terminate()
+        node.waitUntilExit()
     }
 
     var solventdPath: String { solventd ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/solventd" }

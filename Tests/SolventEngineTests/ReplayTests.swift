@@ -76,6 +76,36 @@ import Testing
         #expect(throws: EngineError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
     }
 
+    /// A block signed by the validator whose app hash is wrong, early in a chain longer than the
+    /// reader's lead: its contents verify ahead, its execution fails, and the replay stops there
+    /// (the reader, waiting with blocks ready, is stopped rather than left running).
+    @Test func replayStopsAtTheFirstFailingBlockWhileTheReaderIsAhead() throws {
+        let (home, _) = try buildChain(accounts: 10, blocks: 60, perBlock: 3, seed: 11)
+        defer { EngineFixtures.remove(home) }
+        do {
+            let store = try ChainStore.open(directory: home + "/data")
+            let block = try #require(try store.block(at: 2))
+            let h = block.header
+            let forged = BlockHeader(chainId: h.chainId, height: h.height, timeMs: h.timeMs, previousHash: h.previousHash, txCount: h.txCount,
+                                     txRoot: h.txRoot, receiptsRoot: h.receiptsRoot, appHash: .zero, proposer: h.proposer)
+            let resigned = Block(header: forged, signature: validator.sign(forged.signBytes), transactions: block.transactions)
+            try store.environment.write { txn in
+                var w = [UInt8](repeating: 0, count: 8)
+                w[7] = 2
+                try txn.put(Tables.blocks, w, resigned.encoded())
+            }
+        }
+        let source = try ChainStore.open(directory: home + "/data", readOnly: true)
+        var reached = [UInt64]()
+        do {
+            _ = try ChainReplay.run(source: source, into: home + "/replayed") { height, _, _ in reached.append(height) }
+            Issue.record("the replay accepted a block with a wrong app hash")
+        } catch let error as EngineError {
+            #expect(error.code == .appHashMismatch && error.message.hasPrefix("block 2:"), "\(error)")
+        }
+        #expect(reached == [1])
+    }
+
     /// Replay refuses a store whose state tables were edited behind the chain's back.
     @Test func replayCatchesTamperedState() throws {
         let (home, _) = try buildChain(accounts: 10, blocks: 2, perBlock: 5, seed: 5)

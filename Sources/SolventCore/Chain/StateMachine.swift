@@ -142,15 +142,30 @@ public struct StateMachine: Sendable {
     /// verified transactions in block order.
     public func processProposal(_ block: Block, parentHash: Bytes32, parentHeight: UInt64, parentTimeMs: UInt64,
                                 validator: Address) -> Result<[VerifiedTransaction], ProposalError> {
+        if let failure = checkLinks(block.header, parentHash: parentHash, parentHeight: parentHeight, parentTimeMs: parentTimeMs) {
+            return .failure(failure)
+        }
+        return verifyContents(block, validator: validator)
+    }
+
+    /// The part of ProcessProposal that needs the parent: the block is for this chain and follows
+    /// it in height, hash and time. Nil when it does.
+    public func checkLinks(_ h: BlockHeader, parentHash: Bytes32, parentHeight: UInt64, parentTimeMs: UInt64) -> ProposalError? {
+        guard h.chainId == chainId else { return .header("block is for chain \(h.chainId), not \(chainId)") }
+        guard h.height == parentHeight + 1 else { return .header("block height \(h.height) does not follow \(parentHeight)") }
+        guard h.previousHash == parentHash else { return .header("block \(h.height) does not extend its parent") }
+        guard h.timeMs > parentTimeMs else {
+            return .header("block \(h.height) time \(h.timeMs) is not after its parent's \(parentTimeMs)")
+        }
+        return nil
+    }
+
+    /// The part of ProcessProposal a block carries in itself, which a replay checks ahead of
+    /// execution (storage.md, "Replay"): chain, time bound, the validator's signature, the count,
+    /// decoding and root of its transactions, and their signatures.
+    public func verifyContents(_ block: Block, validator: Address) -> Result<[VerifiedTransaction], ProposalError> {
         let h = block.header
         guard h.chainId == chainId else { return .failure(.header("block is for chain \(h.chainId), not \(chainId)")) }
-        guard h.height == parentHeight + 1 else {
-            return .failure(.header("block height \(h.height) does not follow \(parentHeight)"))
-        }
-        guard h.previousHash == parentHash else { return .failure(.header("block \(h.height) does not extend its parent")) }
-        guard h.timeMs > parentTimeMs else {
-            return .failure(.header("block \(h.height) time \(h.timeMs) is not after its parent's \(parentTimeMs)"))
-        }
         guard h.timeMs <= Limits.maxTimeMs else {
             return .failure(.header("block \(h.height) time \(h.timeMs) is after the latest block time, \(Limits.maxTimeMs) (limits.md)"))
         }
