@@ -7,6 +7,7 @@ public final class DecodedRecords: StateReader {
     private var perpMarkets: [UInt32: PerpMarket?] = [:]
     private var oracleMarkets: [UInt32: OracleMarket?] = [:]
     private var assets: [AssetID: Asset?] = [:]
+    private var singletons = DecodedSingletons()
 
     public init(_ base: any StateReader) { self.base = base }
 
@@ -19,6 +20,7 @@ public final class DecodedRecords: StateReader {
     public func perpMarket(_ id: UInt32) -> PerpMarket? { Self.memo(&perpMarkets, id) { base.perpMarket(id) } }
     public func oracleMarket(_ id: UInt32) -> OracleMarket? { Self.memo(&oracleMarkets, id) { base.oracleMarket(id) } }
     public func asset(_ id: AssetID) -> Asset? { Self.memo(&assets, id) { base.asset(id) } }
+    public func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? { singletons.memo(Record.self) { base.singleton(Record.self) } }
 
     /// The remembered answer (an absent record included), or the one `read` gives, remembered
     /// (StateOverlay keeps its decoded records the same way).
@@ -28,4 +30,28 @@ public final class DecodedRecords: StateReader {
         table[key] = .some(record)
         return record
     }
+}
+
+/// Settings records as last decoded, by their state key: each is read for every order or vault
+/// (the oracle configuration for a price's staleness, the insurance totals for every fee).
+struct DecodedSingletons {
+    /// A record, or its absence, as `Record?` in the box.
+    private var records: [StateKey: Any] = [:]
+
+    mutating func memo<Record: SingletonRecord>(_: Record.Type, _ read: () -> Record?) -> Record? {
+        if let known = records[Record.stateKey] { return known as? Record }
+        let record = read()
+        records[Record.stateKey] = record as Any
+        return record
+    }
+
+    /// Forgets what is kept under `key`, if anything; only the settings tables hold singletons.
+    mutating func forget(_ key: StateKey) {
+        switch key.table {
+        case .params, .oracleConfig, .protocolAccounts: records[key] = nil
+        default: return
+        }
+    }
+
+    mutating func forgetAll() { records.removeAll() }
 }

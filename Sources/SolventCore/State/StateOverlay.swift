@@ -24,12 +24,13 @@ public final class StateOverlay: StateReader {
     private var presentKeys: [StateTable: SortedKeys] = [:]
     /// Per table, the keys deleted here: a merged scan hides them where the base has them.
     private var deletedKeys: [StateTable: Set<[UInt8]>] = [:]
-    /// Markets, oracle markets and assets as last decoded: the margin rules read them for every
-    /// valuation, several times per order. A write to one forgets it; a rollback or a rebase
+    /// Markets, oracle markets, assets and settings as last decoded: the margin rules read them for
+    /// every valuation, several times per order. A write to one forgets it; a rollback or a rebase
     /// forgets them all.
     private var decodedPerpMarkets: [UInt32: PerpMarket?] = [:]
     private var decodedOracleMarkets: [UInt32: OracleMarket?] = [:]
     private var decodedAssets: [AssetID: Asset?] = [:]
+    private var decodedSingletons = DecodedSingletons()
     /// Entries as they were before the open transaction first touched them (nil: not present).
     private var journal: [(StateKey, Entry?)]?
 
@@ -87,8 +88,15 @@ public final class StateOverlay: StateReader {
 
     public func asset(_ id: AssetID) -> Asset? { DecodedRecords.memo(&decodedAssets, id) { numbered(Asset.self, id) } }
 
+    public func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? {
+        decodedSingletons.memo(Record.self) {
+            get(Record.stateKey.table, Record.stateKey.key).map { decodeStored($0, Record.recordName, Record.decode) }
+        }
+    }
+
     /// The three tables are keyed by a u32 id, big-endian.
     private func forgetDecoded(_ k: StateKey) {
+        decodedSingletons.forget(k)
         switch k.table {
         case .perpMarkets, .oraclePrices, .assets:
             guard k.key.count == 4 else { return forgetAllDecoded() }
@@ -107,6 +115,7 @@ public final class StateOverlay: StateReader {
         decodedPerpMarkets.removeAll()
         decodedOracleMarkets.removeAll()
         decodedAssets.removeAll()
+        decodedSingletons.forgetAll()
     }
 
     // MARK: Scans

@@ -59,12 +59,16 @@ public protocol StateReader {
     /// the same in every process, so iterating a scan is deterministic.
     func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool)
 
-    // The records the margin rules read for every vault, declared here so that a reader may keep
-    // them decoded (`DecodedRecords`); the implementations every reader gets decode them from
-    // `get` (PerpMarket.swift, OracleMarket.swift, Params.swift).
+    // The records the margin rules read for every vault and every order, declared here so that a
+    // reader may keep them decoded (`DecodedRecords`, `StateOverlay`); the implementations every
+    // reader gets decode them from `get` (PerpMarket.swift, OracleMarket.swift, Params.swift,
+    // RecordTables.swift).
     func perpMarket(_ id: UInt32) -> PerpMarket?
     func oracleMarket(_ id: UInt32) -> OracleMarket?
     func asset(_ id: AssetID) -> Asset?
+    /// The stored settings record (the oracle configuration, the liquidation settings, the
+    /// insurance fund's totals...), nil when there is none.
+    func singleton<Record: SingletonRecord>(_: Record.Type) -> Record?
 }
 
 extension StateReader {
