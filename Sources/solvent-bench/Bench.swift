@@ -159,21 +159,21 @@ struct Bench: AsyncParsableCommand {
         print("  checked: all \(accounts) senders' nonces equal the transactions they sent")
         print(String(format: "end-to-end signed sends over RPC into LMDB / raw verify on all cores: %.2f (limit 0.80)", ratio))
         Self.stop(node)
-        let sendsReplay = try ReplayBench.row("sends", binary: binary, home: home + "/node", produced: total, productionSeconds: seconds)
+        let sendsReplay = try ReplayBench.row("sends", binary: binary, home: home + "/node", produced: Throughput(count: total, seconds: seconds))
         // 4. Oracle price updates.
         let oracle = try OracleBench.run()
         print(String(format: "oracle price updates (%d signed reports each: verified on all cores, median taken, committed): %d in %.2f s = %.0f updates/s",
-                     oracle.reportsPerUpdate, oracle.updates, oracle.seconds, oracle.perSecond))
+                     OracleBench.reportsPerUpdate, oracle.count, oracle.seconds, oracle.perSecond))
 
         // 5. Orders: execution only, then end to end through a second node.
         let matching = try MarketBench.executionOnly()
         print(String(format: "order placement and matching, execution only (verify, match, commit): %d orders (%d fills) in %.2f s = %.0f orders/s",
-                     matching.orders, matching.fills, matching.seconds, matching.perSecond))
+                     matching.orders.count, matching.fills, matching.orders.seconds, matching.orders.perSecond))
         try MarketBench.executionRows()
         let (marketE2E, ordersReplay) = try await marketEndToEnd(binary: binary, home: home)
         print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
-                     marketE2E.orders, marketE2E.fills, marketE2E.seconds, marketE2E.perSecond))
-        print(String(format: "end-to-end signed orders over RPC / raw verify on all cores: %.2f (limit 0.70)", marketE2E.perSecond / raw))
+                     marketE2E.orders.count, marketE2E.fills, marketE2E.orders.seconds, marketE2E.orders.perSecond))
+        print(String(format: "end-to-end signed orders over RPC / raw verify on all cores: %.2f (limit 0.70)", marketE2E.orders.perSecond / raw))
         // 6. Portfolio margin evaluations.
         let portfolio = try PortfolioBench.run()
         PortfolioBench.print(portfolio)
@@ -185,8 +185,8 @@ struct Bench: AsyncParsableCommand {
         TimeBench.print(time)
         if let json {
             var result: [String: Any] = [
-                "orders_per_second_execution": Int(matching.perSecond), "orders_per_second_end_to_end": Int(marketE2E.perSecond),
-                "oracle_updates_per_second": Int(oracle.perSecond), "oracle_reports_per_update": oracle.reportsPerUpdate,
+                "orders_per_second_execution": Int(matching.orders.perSecond), "orders_per_second_end_to_end": Int(marketE2E.orders.perSecond),
+                "oracle_updates_per_second": Int(oracle.perSecond), "oracle_reports_per_update": OracleBench.reportsPerUpdate,
                 "cores": cores, "raw_verifications_per_second": Int(raw), "end_to_end_tx_per_second": Int(e2e),
                 "ratio": (ratio * 1000).rounded() / 1000, "transactions": total, "seconds": seconds,
                 "blocks": Int(status.height - startHeight), "batch": batch, "connections": connections, "block_time_ms": blockTime,
@@ -222,8 +222,7 @@ struct Bench: AsyncParsableCommand {
         defer { Self.stop(node) }
         let result = try await MarketBench.endToEnd(client: client, accounts: keys, chainId: genesis.chainId, pairs: 10_000, batch: batch)
         Self.stop(node)
-        let replay = try ReplayBench.row("orders", binary: binary, home: home + "/market-node", produced: result.orders,
-                                         productionSeconds: result.seconds)
+        let replay = try ReplayBench.row("orders", binary: binary, home: home + "/market-node", produced: result.orders)
         return (result, replay)
     }
 
@@ -270,4 +269,12 @@ struct Bench: AsyncParsableCommand {
             throw error
         }
     }
+}
+
+/// How many things a timed run did and in how long.
+struct Throughput {
+    let count: Int
+    let seconds: Double
+    var perSecond: Double { Double(count) / seconds }
+    var microsEach: Double { seconds * 1e6 / Double(count) }
 }

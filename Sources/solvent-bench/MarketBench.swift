@@ -11,10 +11,8 @@ import SolventStore
 /// immediate-or-cancel bid that fills against it, so every pair is one trade.
 enum MarketBench {
     struct Result {
-        let orders: Int
+        let orders: Throughput
         let fills: Int
-        let seconds: Double
-        var perSecond: Double { Double(orders) / seconds }
     }
 
     /// A genesis whose prices stay fresh for the whole run (genesis dated now, prices valid a year).
@@ -81,7 +79,7 @@ enum MarketBench {
         // Outside the clock: every order went through, and the fills.
         if let failed = receipts.joined().first(where: { !$0.succeeded }) { throw ClientError("bench", "an order failed: \(failed.message)") }
         let fills = receipts.joined().reduce(0) { $0 + $1.events.filter { $0.type == "fill" }.count }
-        return Result(orders: all.count, fills: fills, seconds: seconds)
+        return Result(orders: Throughput(count: all.count, seconds: seconds), fills: fills)
     }
 
     /// Issue 14's execution rows: orders per second with signatures checked beforehand (10,000
@@ -89,15 +87,14 @@ enum MarketBench {
     static func executionRows() throws {
         // The fastest of three runs each: the machine's other load only ever slows a run.
         func best(_ run: () throws -> Result) rethrows -> Result {
-            try (0..<3).map { _ in try run() }.min { $0.seconds / Double($0.orders) < $1.seconds / Double($1.orders) }!
+            try (0..<3).map { _ in try run() }.min { $0.orders.microsEach < $1.orders.microsEach }!
         }
-        let large = try best { try executionOnly(pairs: 10_000, perBlock: 10_000, verifiedBeforehand: true) }
-        let small = try best { try executionOnly(pairs: 1_000, perBlock: 100, verifiedBeforehand: true) }
-        let ratio = (large.seconds / Double(large.orders)) / (small.seconds / Double(small.orders))
+        let large = try best { try executionOnly(pairs: 10_000, perBlock: 10_000, verifiedBeforehand: true) }.orders
+        let small = try best { try executionOnly(pairs: 1_000, perBlock: 100, verifiedBeforehand: true) }.orders
         print(String(format: "orders executed on one core, signatures checked beforehand (10000 a block, best of 3): %.0f /s, %.1f us/order (limit 100000 /s)",
-                     large.perSecond, 1e6 / large.perSecond))
+                     large.perSecond, large.microsEach))
         print(String(format: "cost per order at 10000 per block / at 100 per block: %.2f (%.1f / %.1f us; limit 1.5)",
-                     ratio, 1e6 / large.perSecond, 1e6 / small.perSecond))
+                     large.microsEach / small.microsEach, large.microsEach, small.microsEach))
     }
 
     /// Through a running node: pre-signed orders submitted in HTTP batches, timed until the
@@ -131,7 +128,7 @@ enum MarketBench {
             }
             h += 1
         }
-        return Result(orders: hexes.count, fills: fills, seconds: seconds)
+        return Result(orders: Throughput(count: hexes.count, seconds: seconds), fills: fills)
     }
 
     static func waitForEmptyMempool(_ client: RPCClient) async throws {

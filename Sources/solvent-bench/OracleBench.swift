@@ -11,14 +11,10 @@ import SolventStore
 /// report signatures verified (in parallel across cores, as a block's are), then executed in
 /// order (whitelist, timestamps, median, move limit) and committed to LMDB.
 enum OracleBench {
-    struct Result {
-        let updates: Int
-        let reportsPerUpdate: Int
-        let seconds: Double
-        var perSecond: Double { Double(updates) / seconds }
-    }
+    static let reportsPerUpdate = 5
 
-    static func run(markets: Int = 200, blocks: Int = 10, reportsPerUpdate: Int = 5) throws -> Result {
+    /// Updates processed, each carrying `reportsPerUpdate` signed reports.
+    static func run(markets: Int = 200, blocks: Int = 10) throws -> Throughput {
         let signers = (0..<reportsPerUpdate).map { DevnetKeys.oracleSigner($0) }
         let relayer = DevnetKeys.oracleRelayer()
         var genesis = DevnetKeys.devnetGenesis()
@@ -62,6 +58,6 @@ enum OracleBench {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Result(updates: markets * blocks, reportsPerUpdate: reportsPerUpdate, seconds: seconds)
+        return Throughput(count: markets * blocks, seconds: seconds)
     }
 }
