@@ -25,6 +25,11 @@ import Testing
         return (home, try engine.store.head())
     }
 
+    /// Stores `block` over the one at its height, behind the chain's back.
+    func overwrite(_ block: Block, in store: ChainStore) throws {
+        try store.environment.write { txn in try txn.put(Tables.blocks, BigEndianKey.u64(block.header.height), block.encoded()) }
+    }
+
     @Test func replayVerifiesEveryBlock() throws {
         let (home, head) = try buildChain(accounts: 50, blocks: 12, perBlock: 40, seed: 3)
         defer { EngineFixtures.remove(home) }
@@ -66,11 +71,7 @@ import Testing
             var tx = block.transactions[0]
             tx[tx.count - 70] ^= 1
             block = Block(header: block.header, signature: block.signature, transactions: [tx] + block.transactions.dropFirst())
-            try store.environment.write { txn in
-                var w = [UInt8](repeating: 0, count: 8)
-                w[7] = 2
-                try txn.put(Tables.blocks, w, block.encoded())
-            }
+            try overwrite(block, in: store)
         }
         let source = try ChainStore.open(directory: home + "/data", readOnly: true)
         #expect(throws: EngineError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
@@ -88,12 +89,7 @@ import Testing
             let h = block.header
             let forged = BlockHeader(chainId: h.chainId, height: h.height, timeMs: h.timeMs, previousHash: h.previousHash, txCount: h.txCount,
                                      txRoot: h.txRoot, receiptsRoot: h.receiptsRoot, appHash: .zero, proposer: h.proposer)
-            let resigned = Block(header: forged, signature: validator.sign(forged.signBytes), transactions: block.transactions)
-            try store.environment.write { txn in
-                var w = [UInt8](repeating: 0, count: 8)
-                w[7] = 2
-                try txn.put(Tables.blocks, w, resigned.encoded())
-            }
+            try overwrite(Block(header: forged, signature: validator.sign(forged.signBytes), transactions: block.transactions), in: store)
         }
         let source = try ChainStore.open(directory: home + "/data", readOnly: true)
         var reached = [UInt64]()
