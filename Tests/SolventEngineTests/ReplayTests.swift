@@ -25,9 +25,16 @@ import Testing
         return (home, try engine.store.head())
     }
 
-    /// Stores `block` over the one at its height, behind the chain's back.
-    func overwrite(_ block: Block, in store: ChainStore) throws {
-        try store.environment.write { txn in try txn.put(Tables.blocks, BigEndianKey.u64(block.header.height), block.encoded()) }
+    /// A chain whose block 2 was replaced, behind the chain's back, by what `change` makes of it,
+    /// and its store opened read-only as a replay's source.
+    func chain(blocks: Int, perBlock: Int, seed: UInt64, replacingBlock2 change: (Block) -> Block) throws -> (home: String, source: ChainStore) {
+        let (home, _) = try buildChain(accounts: 10, blocks: blocks, perBlock: perBlock, seed: seed)
+        do {
+            let store = try ChainStore.open(directory: home + "/data")
+            let block = change(try #require(try store.block(at: 2)))
+            try store.environment.write { txn in try txn.put(Tables.blocks, BigEndianKey.u64(2), block.encoded()) }
+        }
+        return (home, try ChainStore.open(directory: home + "/data", readOnly: true))
     }
 
     @Test func replayVerifiesEveryBlock() throws {
@@ -62,18 +69,13 @@ import Testing
 
     /// Replay refuses a chain whose stored history was altered.
     @Test func replayCatchesATamperedBlock() throws {
-        let (home, _) = try buildChain(accounts: 10, blocks: 3, perBlock: 5, seed: 9)
-        defer { EngineFixtures.remove(home) }
-        do {
-            let store = try ChainStore.open(directory: home + "/data")
-            var block = try #require(try store.block(at: 2))
+        let (home, source) = try chain(blocks: 3, perBlock: 5, seed: 9) { block in
             // Change one byte of one transaction's amount: its signature no longer verifies.
             var tx = block.transactions[0]
             tx[tx.count - 70] ^= 1
-            block = Block(header: block.header, signature: block.signature, transactions: [tx] + block.transactions.dropFirst())
-            try overwrite(block, in: store)
+            return Block(header: block.header, signature: block.signature, transactions: [tx] + block.transactions.dropFirst())
         }
-        let source = try ChainStore.open(directory: home + "/data", readOnly: true)
+        defer { EngineFixtures.remove(home) }
         #expect(throws: EngineError.self) { try ChainReplay.run(source: source, into: home + "/replayed") { _, _, _ in } }
     }
 
@@ -81,17 +83,13 @@ import Testing
     /// reader's lead: its contents verify ahead, its execution fails, and the replay stops there
     /// (the reader, waiting with blocks ready, is stopped rather than left running).
     @Test func replayStopsAtTheFirstFailingBlockWhileTheReaderIsAhead() throws {
-        let (home, _) = try buildChain(accounts: 10, blocks: 60, perBlock: 3, seed: 11)
-        defer { EngineFixtures.remove(home) }
-        do {
-            let store = try ChainStore.open(directory: home + "/data")
-            let block = try #require(try store.block(at: 2))
+        let (home, source) = try chain(blocks: 60, perBlock: 3, seed: 11) { block in
             let h = block.header
             let forged = BlockHeader(chainId: h.chainId, height: h.height, timeMs: h.timeMs, previousHash: h.previousHash, txCount: h.txCount,
                                      txRoot: h.txRoot, receiptsRoot: h.receiptsRoot, appHash: .zero, proposer: h.proposer)
-            try overwrite(Block(header: forged, signature: validator.sign(forged.signBytes), transactions: block.transactions), in: store)
+            return Block(header: forged, signature: validator.sign(forged.signBytes), transactions: block.transactions)
         }
-        let source = try ChainStore.open(directory: home + "/data", readOnly: true)
+        defer { EngineFixtures.remove(home) }
         var reached = [UInt64]()
         do {
             _ = try ChainReplay.run(source: source, into: home + "/replayed") { height, _, _ in reached.append(height) }
