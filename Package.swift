@@ -57,7 +57,7 @@ let package = Package(
         // declares (RecordGen, through the RecordTypes plugin).
         .target(name: "SolventCore", dependencies: ["SolventCrypto"], plugins: ["RecordTypes"]),
         .executableTarget(name: "RecordGen"),
-        .plugin(name: "RecordTypes", capability: .buildTool(), dependencies: ["RecordGen"]),
+        .plugin(name: "RecordTypes", capability: .buildTool()),
 
         // The devnet: its public keys and genesis, and its controls (the clock, snapshots, price
         // overrides) over any chain that offers them (contracts-spec/devnet.md).

@@ -20,25 +20,20 @@ import Foundation
 /// `Codable` under its layout's field names (the genesis document spells them so). A name
 /// `A.B` declares B inside an extension of A. What the record means
 /// (its table, its name in errors, its rules) is written by hand beside it in SolventCore.
-@main
-struct RecordGen {
-    static func main() {
-        let args = CommandLine.arguments
-        guard args.count >= 3 else {
-            FileHandle.standardError.write(Data("usage: RecordGen <out.swift> <spec.md>...\n".utf8))
-            exit(2)
+///
+/// `RecordGen OUT.swift SPEC.md...` writes the source. The RecordTypes plugin runs this one file
+/// as a script (`swift main.swift ...`) rather than as a built tool: a build with
+/// `--sanitize=fuzzer` (tools/fuzz) links libFuzzer's `main` into every executable it builds,
+/// beside the executable's own. The RecordGen executable target is the same file, for the tests.
+enum RecordGen {
+    /// The Swift source for the layouts in `documents` (paths of markdown files).
+    static func source(documents: [String]) throws -> String {
+        var records = [Record]()
+        for path in documents.sorted() {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            records += try parse(text, file: URL(fileURLWithPath: path).lastPathComponent)
         }
-        do {
-            var records = [Record]()
-            for path in args.dropFirst(2).sorted() {
-                let text = try String(contentsOfFile: path, encoding: .utf8)
-                records += try parse(text, file: URL(fileURLWithPath: path).lastPathComponent)
-            }
-            try swift(records).write(toFile: args[1], atomically: true, encoding: .utf8)
-        } catch {
-            FileHandle.standardError.write(Data("RecordGen: \(error)\n".utf8))
-            exit(1)
-        }
+        return try swift(records)
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -180,4 +175,17 @@ struct RecordGen {
         }
         return s + "}\n"
     }
+}
+
+// The command line.
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: RecordGen <out.swift> <spec.md>...\n".utf8))
+    exit(2)
+}
+do {
+    try RecordGen.source(documents: Array(arguments.dropFirst(2))).write(toFile: arguments[1], atomically: true, encoding: .utf8)
+} catch {
+    FileHandle.standardError.write(Data("RecordGen: \(error)\n".utf8))
+    exit(1)
 }
