@@ -236,7 +236,3 @@ extension StateReader {
     /// Every market in id order.
     public func perpMarkets() -> [PerpMarket] { allNumbered(PerpMarket.self) }
 }
-
-extension StateOverlay {
-    public func putPerpMarket(_ m: PerpMarket) { putNumbered(m) }
-}

@@ -100,7 +100,3 @@ extension StateReader {
     /// Every oracle market, in id order.
     public func oracleMarkets() -> [OracleMarket] { allNumbered(OracleMarket.self) }
 }
-
-extension StateOverlay {
-    public func putOracleMarket(_ market: OracleMarket) { putNumbered(market) }
-}

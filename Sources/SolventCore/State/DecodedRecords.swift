@@ -45,6 +45,9 @@ struct DecodedSingletons {
         return record
     }
 
+    /// Keeps `record` as the one just written under its key.
+    mutating func remember<Record: SingletonRecord>(_ record: Record) { records[Record.stateKey] = record }
+
     /// Forgets what is kept under `key`, if anything; only the settings tables hold singletons.
     mutating func forget(_ key: StateKey) {
         switch key.table {

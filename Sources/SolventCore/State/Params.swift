@@ -34,7 +34,3 @@ extension Asset: NumberedRecord {
 extension StateReader {
     public func asset(_ id: AssetID) -> Asset? { numbered(Asset.self, id) }
 }
-
-extension StateOverlay {
-    public func putAsset(_ asset: Asset) { putNumbered(asset) }
-}

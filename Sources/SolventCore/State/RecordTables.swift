@@ -45,8 +45,6 @@ extension StateReader {
 }
 
 extension StateOverlay {
-    public func put<Record: SingletonRecord>(_ record: Record) { put(Record.stateKey.table, Record.stateKey.key, record.encoded()) }
-
     func putNumbered<Record: NumberedRecord>(_ record: Record) {
         put(Record.table, BigEndianKey.u32(record.layoutKey), record.encoded())
     }

@@ -88,6 +88,29 @@ public final class StateOverlay: StateReader {
 
     public func asset(_ id: AssetID) -> Asset? { DecodedRecords.memo(&decodedAssets, id) { numbered(Asset.self, id) } }
 
+    // A typed write keeps what it wrote decoded (a record decodes to itself from its encoding):
+    // the markets and the fund's totals change with every fill and are read again by the next.
+
+    public func putPerpMarket(_ m: PerpMarket) {
+        putNumbered(m)
+        decodedPerpMarkets[m.id] = .some(m)
+    }
+
+    public func putOracleMarket(_ market: OracleMarket) {
+        putNumbered(market)
+        decodedOracleMarkets[market.id] = .some(market)
+    }
+
+    public func putAsset(_ asset: Asset) {
+        putNumbered(asset)
+        decodedAssets[asset.id] = .some(asset)
+    }
+
+    public func put<Record: SingletonRecord>(_ record: Record) {
+        write(Record.stateKey, record.encoded())
+        decodedSingletons.remember(record)
+    }
+
     public func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? {
         decodedSingletons.memo(Record.self) {
             get(Record.stateKey.table, Record.stateKey.key).map { decodeStored($0, Record.recordName, Record.decode) }
