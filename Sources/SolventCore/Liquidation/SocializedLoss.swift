@@ -67,9 +67,9 @@ enum SocializedLoss {
         var losses = [UInt128]()
         var remainders = [UInt128]()
         for s in shares {
-            let (high, low) = deficit.multipliedFullWidth(by: UInt128(s.size))
+            let (high, low) = deficit.fullWidthProduct(UInt128(s.size))
             guard high < total else { throw .overflow }
-            let (q, r) = total.dividingFullWidth((high, low))
+            let (q, r) = total.fullWidthQuotient((high, low))
             losses.append(q)
             remainders.append(r)
         }

@@ -312,7 +312,7 @@ public enum Margin {
 
     /// Sign of a × b − c × d, computed at full width.
     static func compareProducts(_ a: Int128, _ b: Int128, _ c: Int128, _ d: Int128) -> Int {
-        let x = a.multipliedFullWidth(by: b), y = c.multipliedFullWidth(by: d)
+        let x = a.fullWidthProduct(b), y = c.fullWidthProduct(d)
         if x.high != y.high { return x.high < y.high ? -1 : 1 }
         if x.low != y.low { return x.low < y.low ? -1 : 1 }
         return 0

@@ -13,9 +13,9 @@ public enum FixedPoint {
     /// zero divisor can come from a price or a parameter, so it is a refusal, never a trap).
     public static func mulDiv(_ a: UInt128, _ b: UInt128, _ d: UInt128, _ rounding: Rounding) -> UInt128? {
         guard d > 0 else { return nil }
-        let product = a.multipliedFullWidth(by: b)
+        let product = a.fullWidthProduct(b)
         guard product.high < d else { return nil }
-        let (q, r) = d.dividingFullWidth(product)
+        let (q, r) = d.fullWidthQuotient(product)
         if r != 0, rounding == .up {
             let (up, overflow) = q.addingReportingOverflow(1)
             return overflow ? nil : up

@@ -148,7 +148,7 @@ public enum BlackScholes {
         // timeMs × 2^192 is (timeMs × 2^64) × 2^128: divide the high word, then the remainder and
         // the (zero) low word. The quotient is below 2^221.
         let year = UInt128(yearMs), high = UInt128(timeMs) << 64
-        let low = year.dividingFullWidth((high % year, 0)).quotient
+        let low = year.fullWidthQuotient((high % year, 0)).quotient
         return FixedMath.squareRoot(high: high / year, low: low)
     }
 }

@@ -36,7 +36,7 @@ public enum FixedMath {
     /// √x: ⌊√(x × 10^18)⌋, the exact square root rounded down. Domain: x ≥ 0 (nil otherwise).
     public static func sqrt(_ x: Int128) -> Int128? {
         guard x >= 0 else { return nil }
-        let product = UInt128(x).multipliedFullWidth(by: UInt128(one))
+        let product = UInt128(x).fullWidthProduct(UInt128(one))
         return Int128(squareRoot(high: product.high, low: product.low))
     }
 
@@ -187,7 +187,7 @@ public enum FixedMath {
         for j in stride(from: levels, to: 0, by: -1) {
             // ⌊(2j − 1)(2j) × 2^192 / t⌋: the numerator × 2^192 is (numerator × 2^64, 0) in words.
             let numerator = UInt128((2 * j - 1) * (2 * j))
-            t = a2 + (UInt128(4 * j - 3) << 96) - t.dividingFullWidth((numerator << 64, 0)).quotient
+            t = a2 + (UInt128(4 * j - 3) << 96) - t.fullWidthQuotient((numerator << 64, 0)).quotient
         }
         return mulQ96(g, shiftedQuotient(a, 96, t)) >> -k
     }
@@ -197,13 +197,13 @@ public enum FixedMath {
     /// ⌊a × b / 2^96⌋ for a product below 2^224 (the result then fits).
     @inline(__always)
     static func mulQ96(_ a: UInt128, _ b: UInt128) -> UInt128 {
-        let p = a.multipliedFullWidth(by: b)
+        let p = a.fullWidthProduct(b)
         return (p.high << 32) | (p.low >> 96)
     }
 
     /// ⌊a × b / 2^shift⌋ for 0 ≤ shift ≤ 256; nil if it does not fit 128 bits.
     static func mulShift(_ a: UInt128, _ b: UInt128, _ shift: Int) -> UInt128? {
-        let p = a.multipliedFullWidth(by: b)
+        let p = a.fullWidthProduct(b)
         if shift >= 128 { return p.high >> (shift - 128) }
         if shift == 0 { return p.high == 0 ? p.low : nil }
         guard p.high >> shift == 0 else { return nil }
@@ -220,7 +220,7 @@ public enum FixedMath {
     static func shiftedDivision(_ a: UInt128, _ shift: Int, _ d: UInt128) -> (quotient: UInt128, remainder: UInt128) {
         let high = shift == 0 ? 0 : shift >= 128 ? a << (shift - 128) : a >> (128 - shift)
         let low = shift >= 128 ? 0 : a << shift
-        return d.dividingFullWidth((high, low))
+        return d.fullWidthQuotient((high, low))
     }
 
     /// ⌊√(high × 2^128 + low)⌋ for a value below 2^254, by Newton's method from a power of two
@@ -231,7 +231,7 @@ public enum FixedMath {
         var y = UInt128(1) << ((bits + 1) / 2)
         while true {
             // y ≥ ⌊√N⌋ here, so N / y fits 128 bits.
-            let next = (y + y.dividingFullWidth((high, low)).quotient) / 2
+            let next = (y + y.fullWidthQuotient((high, low)).quotient) / 2
             if next >= y { return y }
             y = next
         }
@@ -253,7 +253,7 @@ public enum FixedMath {
 
     /// A q96 number as a wad, rounded down.
     static func toWad(_ y: Int128) -> Int128 {
-        let p = y.multipliedFullWidth(by: one)
+        let p = y.fullWidthProduct(one)
         return (p.high << 32) | Int128(p.low >> 96)
     }
 }
