@@ -26,13 +26,12 @@ extension AuctionSettings {
         guard tip <= maxIncentive else { throw bad("tip may not exceed max_incentive") }
         guard maxIncentive <= LiquidationSettings.maxAmount else { throw bad("amounts are at most 2^96 quantums") }
     }
-
-    public static let stateKey = StateKey(.protocolAccounts, Array("auction_settings".utf8))
 }
 
 /// 56 bytes: the `auction_set_config` payload and the record after its version byte.
 extension AuctionSettings: SingletonRecord {
     public static let recordName = "auction settings"
+    public static let stateKey = StateKey(.protocolAccounts, Array("auction_settings".utf8))
 }
 
 extension StateReader {

@@ -122,7 +122,8 @@ extension PortfolioParameters where Underlying == UInt32 {
 // The state's form. A conditional conformance names each inherited protocol on its own.
 extension PortfolioParameters: SingletonRecord where Underlying == UInt32 {
     /// Where the settings are kept (public: a cache of margin figures watches this key).
-    public static var stateKey: StateKey { StateKey(.protocolAccounts, Array("portfolio_settings".utf8)) }
+    /// (A generic type keeps no stored statics: the key is built once, below.)
+    public static var stateKey: StateKey { portfolioSettingsKey }
 }
 
 extension PortfolioParameters: StoredRecord where Underlying == UInt32 {
@@ -151,3 +152,6 @@ extension PortfolioParameters.SpreadCredit: RecordLayout where Underlying == UIn
 extension StateReader {
     public func portfolioSettings() -> PortfolioSettings { singleton(PortfolioSettings.self) ?? .standard }
 }
+
+/// Where the portfolio settings are stored; read for every cached lookup of them.
+private let portfolioSettingsKey = StateKey(.protocolAccounts, Array("portfolio_settings".utf8))

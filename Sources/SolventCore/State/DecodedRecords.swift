@@ -1,5 +1,5 @@
-/// A read view of an unchanging state that decodes each market, oracle market and asset record
-/// at most once. Valuing many vaults reads the same few of them for every vault; decoding them
+/// A read view of an unchanging state that decodes each market, oracle market, asset and settings
+/// record at most once. Valuing many vaults reads the same few of them for every vault; decoding them
 /// was three quarters of a liquidation index revaluation. Only for a state nothing writes while
 /// the view is in use (a committed snapshot), and for one thread at a time.
 public final class DecodedRecords: StateReader {
@@ -35,7 +35,7 @@ public final class DecodedRecords: StateReader {
 /// Settings records as last decoded, by their state key: each is read for every order or vault
 /// (the oracle configuration for a price's staleness, the insurance totals for every fee).
 struct DecodedSingletons {
-    /// A record, or its absence, as `Record?` in the box.
+    /// A record (`Record`) or its absence (`Record?.none`), boxed.
     private var records: [StateKey: Any] = [:]
 
     mutating func memo<Record: SingletonRecord>(_: Record.Type, _ read: () -> Record?) -> Record? {

@@ -18,7 +18,11 @@ protocol NumberedRecord: StoredRecord where Key == UInt32 {
 extension StateReader {
     /// The stored record, nil when there is none. Here and below, a record that does not decode
     /// stops the node (`decodeStored`): only this code writes state, so the store is damaged.
-    public func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? {
+    public func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? { decodedSingleton(Record.self) }
+
+    /// The stored record decoded, without any reader's cache (readers that keep records decoded
+    /// call this on a miss).
+    func decodedSingleton<Record: SingletonRecord>(_: Record.Type) -> Record? {
         get(Record.stateKey.table, Record.stateKey.key).map { bytes in decodeStored(bytes, Record.recordName, Record.decode) }
     }
 

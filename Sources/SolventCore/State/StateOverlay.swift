@@ -112,12 +112,11 @@ public final class StateOverlay: StateReader {
     }
 
     public func singleton<Record: SingletonRecord>(_: Record.Type) -> Record? {
-        decodedSingletons.memo(Record.self) {
-            get(Record.stateKey.table, Record.stateKey.key).map { decodeStored($0, Record.recordName, Record.decode) }
-        }
+        decodedSingletons.memo(Record.self) { decodedSingleton(Record.self) }
     }
 
-    /// The three tables are keyed by a u32 id, big-endian.
+    /// Forgets the decoded record `k` holds, if any: markets, oracle markets and assets are keyed
+    /// by a u32 id, big-endian; settings by their fixed key.
     private func forgetDecoded(_ k: StateKey) {
         decodedSingletons.forget(k)
         switch k.table {
