@@ -155,7 +155,7 @@ public final class ChainEngine: Sendable {
     }
 
     private static func write(_ block: Block, _ finalized: FinalizedBlock) -> BlockWrite {
-        BlockWrite(block: block, receipts: finalized.receipts,
+        BlockWrite(block: block, receipts: finalized.receipts, storedReceipts: finalized.storedReceipts,
                    blockEvents: finalized.blockEvents.isEmpty ? nil : StateMachine.blockReceipt(finalized.blockEvents),
                    changes: finalized.changes, stateHash: finalized.stateHash)
     }

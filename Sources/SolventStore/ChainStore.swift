@@ -7,6 +7,8 @@ import SolventCrypto
 public struct BlockWrite: Sendable {
     public let block: Block
     public let receipts: [Receipt]
+    /// Their stored encodings, in order (`Receipt.encoded()`).
+    public let storedReceipts: [[UInt8]]
     /// The record of the block's own work (funding, settlement), stored when it has events.
     public let blockEvents: Receipt?
     /// Every state entry the block changed, sorted by (table, key).
@@ -14,9 +16,11 @@ public struct BlockWrite: Sendable {
     /// The state hash after the block (its app hash is the header's).
     public let stateHash: StateHash
 
-    public init(block: Block, receipts: [Receipt], blockEvents: Receipt?, changes: [StateChange], stateHash: StateHash) {
+    public init(block: Block, receipts: [Receipt], storedReceipts: [[UInt8]]? = nil, blockEvents: Receipt?, changes: [StateChange],
+                stateHash: StateHash) {
         self.block = block
         self.receipts = receipts
+        self.storedReceipts = storedReceipts ?? receipts.map { $0.encoded() }
         self.blockEvents = blockEvents
         self.changes = changes
         self.stateHash = stateHash
@@ -161,7 +165,7 @@ public final class ChainStore: @unchecked Sendable {
             if txn.get(Tables.txs, receipt.txHash.bytes) == nil {
                 try txn.put(Tables.txs, receipt.txHash.bytes, location)
             }
-            try txn.put(Tables.receipts, location, receipt.encoded(), append: true)
+            try txn.put(Tables.receipts, location, write.storedReceipts[i], append: true)
         }
         try txn.put(Tables.changesets, Keys.height(h), Changeset.encode(write.changes), append: true)
         if let blockEvents = write.blockEvents {

@@ -110,7 +110,3 @@ final class MarketHarness {
         return total
     }
 }
-
-enum BigEndianKey {
-    static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * $0)) } }
-}

@@ -22,6 +22,30 @@ import Testing
         #expect(StateMachine.receiptsRoot(blockEvents: [], receipts: [reworded]) == StateMachine.receiptsRoot(blockEvents: [], receipts: [failed]))
     }
 
+    /// FinalizeBlock hashes the committed part of the encodings it hands the store: the same root
+    /// as hashing each receipt's committed encoding, for successes and for failures with messages
+    /// (one not ASCII), after the block's own events.
+    @Test func finalizeBlockRootsTheStoredEncodingsAsTheSpecSays() throws {
+        let bob = Address(Fixtures.bob.publicKey)
+        let txs = [
+            Fixtures.tx(Fixtures.alice, nonce: 0, .send(to: bob, asset: 0, amount: 42)),
+            Fixtures.tx(Fixtures.alice, nonce: 9, .send(to: bob, asset: 0, amount: 1)),
+            Fixtures.tx(Fixtures.alice, nonce: 1, .send(to: bob, asset: 0, amount: UInt128.max)),
+            Fixtures.tx(Fixtures.bob, nonce: 0, .send(to: bob, asset: 7, amount: 1)),
+        ].map(Fixtures.verified)
+        // A day after genesis: funding falls due, so the block has events of its own.
+        let context = BlockContext(height: 1, timeMs: Fixtures.context.timeMs + 86_400_000, proposer: Fixtures.context.proposer)
+        let state = try Fixtures.genesisState()
+        let block = StateMachine(chainId: DevnetKeys.devnetChainId).finalizeBlock(context, transactions: txs, state: state,
+                                                                                  previousStateHash: state.stateHash)
+        #expect(!block.blockEvents.isEmpty)
+        #expect(block.receipts.map(\.succeeded) == [true, false, false, false])
+        #expect(block.storedReceipts == block.receipts.map { $0.encoded() })
+        #expect(block.receiptsRoot == StateMachine.receiptsRoot(blockEvents: block.blockEvents, receipts: block.receipts))
+        let reworded = block.receipts.map { Receipt(txHash: $0.txHash, code: $0.code, message: $0.message.isEmpty ? "" : "é \($0.message)", events: $0.events) }
+        #expect(block.receiptsRoot == StateMachine.receiptsRoot(blockEvents: block.blockEvents, receipts: reworded))
+    }
+
     /// Every kind of value renders as the text the events carried before they were typed, and
     /// decodes back to itself.
     @Test func everyValueRendersAsBeforeAndRoundTrips() throws {

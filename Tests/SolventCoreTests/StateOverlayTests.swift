@@ -156,10 +156,12 @@ import Testing
         for run in 0..<20 {
             let overlay = StateOverlay(base: try Fixtures.genesisState())
             var markets = overlay.perpMarkets()
+            let owners = [Address(Fixtures.alice.publicKey), Address(Fixtures.bob.publicKey), Address(Fixtures.carol.publicKey)]
+            func someVault() -> VaultID { VaultID(owner: owners[Int(pick(3))], number: UInt32(pick(2))) }
             for step in 0..<200 {
                 overlay.begin()
                 for _ in 0..<(1 + pick(4)) {
-                    switch pick(7) {
+                    switch pick(13) {
                     case 0:
                         var m = markets[Int(pick(UInt64(markets.count)))]
                         m.openInterest = pick(1_000_000)
@@ -177,6 +179,30 @@ import Testing
                         // Raw bytes under a settings key, as a store revert writes them.
                         overlay.put(InsuranceStats.stateKey.table, InsuranceStats.stateKey.key,
                                     InsuranceStats(deficitsPaid: UInt128(pick(9))).encoded())
+                    case 7:
+                        overlay.putVault(someVault(), Vault(quote: Int128(pick(1_000)) - 500))
+                    case 8:
+                        // Size 0 removes the position; a cached list must lose it too.
+                        let size = Int64(pick(5)) - 2
+                        overlay.putPosition(someVault(), UInt32(1 + pick(3)), Position(size: size, costBasis: Int128(size) * 7))
+                    case 9:
+                        // Raw writes under vault and position keys (genesis, a store revert).
+                        let v = someVault()
+                        if pick(2) == 0 {
+                            overlay.delete(.vaults, v.key)
+                        } else {
+                            overlay.put(.positions, v.key + BigEndianKey.u32(UInt32(1 + pick(3))), Position(size: 9).encoded())
+                        }
+                    case 10:
+                        let owner = owners[Int(pick(3))]
+                        var account = overlay.account(owner) ?? Account()
+                        account.nonce = pick(50)
+                        overlay.putAccount(owner, account)
+                    case 11:
+                        let v = someVault()
+                        _ = overlay.positions(of: v)
+                        _ = overlay.vault(v)
+                        _ = overlay.account(v.owner)
                     case 5:
                         _ = overlay.singleton(OracleConfig.self)
                         _ = overlay.perpMarket(UInt32(1 + pick(3)))
@@ -202,6 +228,24 @@ import Testing
                 let settings = overlay.get(LiquidationSettings.stateKey.table, LiquidationSettings.stateKey.key)
                     .map { try! LiquidationSettings.decode($0) }
                 #expect(overlay.singleton(LiquidationSettings.self) == settings, "\(where_): liquidation settings")
+                for owner in owners {
+                    let account = overlay.get(.accounts, owner.key.bytes).map { try! Account.decode($0) }
+                    #expect(overlay.account(owner) == account, "\(where_): account \(owner)")
+                    for number in UInt32(0)..<2 {
+                        let v = VaultID(owner: owner, number: number)
+                        let vault = overlay.get(.vaults, v.key).map { try! Vault.decode($0) }
+                        #expect(overlay.vault(v) == vault, "\(where_): vault \(v)")
+                        let entries = overlay.entries(.positions, prefix: v.key)
+                        let markets: [UInt32] = entries.map { BigEndianKey.readU32($0.key, at: 36) }
+                        let positions: [Position] = entries.map { try! Position.decode($0.value) }
+                        let kept = overlay.positions(of: v)
+                        #expect(kept.map { $0.market } == markets && kept.map { $0.position } == positions, "\(where_): positions of \(v)")
+                        for market in UInt32(1)..<4 {
+                            let stored = markets.firstIndex(of: market).map { positions[$0] }
+                            #expect(overlay.position(v, market) == stored, "\(where_): position \(v) \(market)")
+                        }
+                    }
+                }
             }
         }
     }

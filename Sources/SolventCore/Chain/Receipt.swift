@@ -35,6 +35,10 @@ public struct Receipt: Equatable, Sendable {
         return w.bytes
     }
 
+    /// How many leading bytes of the stored encoding, `storedCount` long, are the committed
+    /// encoding: all but the message and its u16 length.
+    func committedCount(storedCount: Int) -> Int { storedCount - 2 - message.utf8.count }
+
     /// Stored encoding (storage.md, `receipts`): the committed encoding followed by the message.
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 96 + message.utf8.count)

@@ -49,6 +49,9 @@ public struct FinalizedBlock: Sendable {
     /// Events of the block's own work (funding), before its transactions; empty in most blocks.
     public let blockEvents: [Event]
     public let receipts: [Receipt]
+    /// Each receipt's stored encoding (`Receipt.encoded()`), made once for the receipts root and
+    /// the store.
+    public let storedReceipts: [[UInt8]]
     /// Every state entry the block changed, sorted by (table, key).
     public let changes: [StateChange]
     public let stateHash: StateHash
@@ -217,16 +220,21 @@ public struct StateMachine: Sendable {
         let changes = block.changes()
         var hash = previousStateHash
         hash.apply(changes)
+        let stored = receipts.map { $0.encoded() }
+        var leaves = zip(receipts, stored).map { receipt, bytes in
+            bytes.withUnsafeBytes { SHA256.hash(UnsafeRawBufferPointer(rebasing: $0[..<receipt.committedCount(storedCount: bytes.count)])) }
+        }
+        if !blockEvents.isEmpty { leaves.insert(SHA256.hash(Self.blockReceipt(blockEvents).committedEncoding()), at: 0) }
         return FinalizedBlock(
-            blockEvents: blockEvents, receipts: receipts, changes: changes, stateHash: hash, appHash: hash.appHash,
+            blockEvents: blockEvents, receipts: receipts, storedReceipts: stored, changes: changes, stateHash: hash, appHash: hash.appHash,
             txRoot: MerkleRoot.of(transactions.map(\.hash)),
-            receiptsRoot: Self.receiptsRoot(blockEvents: blockEvents, receipts: receipts),
+            receiptsRoot: MerkleRoot.of(leaves),
             contextDependent: !blockEvents.isEmpty || transactions.contains { $0.transaction.action.dependsOnBlockContext })
     }
 
     /// The receipts root (blocks.md): RFC 6962 root over SHA-256 of each encoded receipt, preceded,
     /// when the block's own work emitted events, by the block receipt (transaction hash of 32 zero
-    /// bytes, success, those events).
+    /// bytes, success, those events). `finalizeBlock` computes the same from the stored encodings.
     public static func receiptsRoot(blockEvents: [Event], receipts: [Receipt]) -> Bytes32 {
         var leaves = receipts.map { SHA256.hash($0.committedEncoding()) }
         if !blockEvents.isEmpty { leaves.insert(SHA256.hash(blockReceipt(blockEvents).committedEncoding()), at: 0) }

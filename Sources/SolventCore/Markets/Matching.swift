@@ -139,11 +139,13 @@ enum Matching {
             ("size", .size(Int64(size))),
         ])]
         var remaining = size
+        let unchanged = market
         if req.timeInForce != .postOnly {
             let taker = Taker(vault: vaultID, side: req.side, limit: req.price, feePpm: p.takerFeePpm, order: .number(id))
             remaining = try match(taker, size: size, market: &market, context: context, state: state, events: &events).remaining
         }
-        state.putPerpMarket(market)
+        // A fill moves open interest and the last trade price; an order that only rests changes nothing.
+        if market != unchanged { state.putPerpMarket(market) }
         if remaining > 0 {
             if req.kind == .limit, req.timeInForce != .immediateOrCancel {
                 OrderBook.insert(Order(id: id, owner: owner, vault: req.vault, market: req.market, side: req.side, price: req.price,

@@ -5,12 +5,15 @@ extension Position: StoredRecord {
 }
 
 extension StateReader {
-    public func position(_ vault: VaultID, _ market: UInt32) -> Position? {
+    public func position(_ vault: VaultID, _ market: UInt32) -> Position? { storedPosition(vault, market) }
+    public func positions(of vault: VaultID) -> [(market: UInt32, position: Position)] { storedPositions(of: vault) }
+
+    /// The stored records decoded, without any reader's cache.
+    func storedPosition(_ vault: VaultID, _ market: UInt32) -> Position? {
         get(.positions, Position.key(vault, market)).map { decodeStored($0, "position \(vault) \(market)", Position.decode) }
     }
 
-    /// The vault's positions in market order (a position record exists only while its size is not zero).
-    public func positions(of vault: VaultID) -> [(market: UInt32, position: Position)] {
+    func storedPositions(of vault: VaultID) -> [(market: UInt32, position: Position)] {
         entries(.positions, prefix: vault.key).map { e in
             (BigEndianKey.readU32(e.key, at: 36), decodeStored(e.value, "position of \(vault)", Position.decode))
         }
@@ -35,15 +38,19 @@ extension StateOverlay {
     /// Stores the position, or removes it when its size is zero (its realized figures are then in
     /// events), and keeps `market_positions` in step with the position's side.
     public func putPosition(_ vault: VaultID, _ market: UInt32, _ p: Position) {
+        let kept = keptPositions(of: vault)
         let old = position(vault, market)?.size ?? 0
         if old.signum() != p.size.signum() {
             if old != 0 { delete(.marketPositions, MarketPositions.key(market, long: old > 0, vault)) }
             if p.size != 0 { put(.marketPositions, MarketPositions.key(market, long: p.size > 0, vault), []) }
         }
-        if p.size == 0 {
-            delete(.positions, Position.key(vault, market))
-        } else {
-            put(.positions, Position.key(vault, market), p.encoded())
+        // Only the vault's list of positions is kept decoded: replaced below, if kept.
+        putTyped(.positions, Position.key(vault, market), p.size == 0 ? nil : p.encoded())
+        // The vault's decoded positions with this one replaced, in market order.
+        if var list = kept {
+            list.removeAll { $0.market == market }
+            if p.size != 0 { list.insert((market, p), at: list.firstIndex { $0.market > market } ?? list.count) }
+            remember(list, of: vault)
         }
     }
 }

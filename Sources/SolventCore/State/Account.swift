@@ -4,7 +4,10 @@
 extension Account: StoredRecord {}
 
 extension StateReader {
-    public func account(_ address: Address) -> Account? {
+    public func account(_ address: Address) -> Account? { storedAccount(address) }
+
+    /// The stored record decoded, without any reader's cache.
+    func storedAccount(_ address: Address) -> Account? {
         guard let bytes = get(.accounts, address.key.bytes) else { return nil }
         return decodeStored(bytes, "account \(address)", Account.decode)
     }
@@ -12,7 +15,8 @@ extension StateReader {
 
 extension StateOverlay {
     public func putAccount(_ address: Address, _ account: Account) {
-        put(.accounts, address.key.bytes, account.encoded())
+        putTyped(.accounts, address.key.bytes, account.encoded())
+        remember(account, of: address)
     }
 }
 

@@ -50,6 +50,6 @@ extension StateReader {
 
 extension StateOverlay {
     func putNumbered<Record: NumberedRecord>(_ record: Record) {
-        put(Record.table, BigEndianKey.u32(record.layoutKey), record.encoded())
+        putTyped(Record.table, BigEndianKey.u32(record.layoutKey), record.encoded())
     }
 }

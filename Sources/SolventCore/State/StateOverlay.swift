@@ -1,3 +1,5 @@
+import SolventCrypto
+
 /// Pending writes layered over a `StateReader`, with a one-level undo journal.
 ///
 /// Execution reads and writes through an overlay. Each transaction runs between `begin()` and
@@ -31,6 +33,12 @@ public final class StateOverlay: StateReader {
     private var decodedOracleMarkets: [UInt32: OracleMarket?] = [:]
     private var decodedAssets: [AssetID: Asset?] = [:]
     private var decodedSingletons = DecodedSingletons()
+    /// Accounts, vaults and each vault's positions as last decoded: an order reads its vault and
+    /// positions for every margin valuation (several per order) and each fill writes them. Their
+    /// typed writes keep them current; any other write forgets its vault's (or account's).
+    private var decodedAccounts: [Address: Account?] = [:]
+    private var decodedVaults: [VaultID: Vault?] = [:]
+    private var decodedPositions: [VaultID: [(market: UInt32, position: Position)]] = [:]
     /// Entries as they were before the open transaction first touched them (nil: not present).
     private var journal: [(StateKey, Entry?)]?
 
@@ -51,15 +59,29 @@ public final class StateOverlay: StateReader {
 
     public func delete(_ table: StateTable, _ key: [UInt8]) { write(StateKey(table, key), nil) }
 
-    private func write(_ k: StateKey, _ value: [UInt8]?) {
+    /// A typed write's bytes (nil: delete): the caller then keeps its record decoded itself, so
+    /// nothing decoded is forgotten first.
+    func putTyped(_ table: StateTable, _ key: [UInt8], _ value: [UInt8]?) { write(StateKey(table, key), value, forget: false) }
+
+    private func write(_ k: StateKey, _ value: [UInt8]?, forget: Bool = true) {
         // One hash of the key for the lookup and the update.
         let slot = entries.index(forKey: k)
         let previous = slot.map { entries.values[$0] }
         journal?.append((k, previous))
-        forgetDecoded(k)
+        if forget { forgetDecoded(k) }
         let entry = Entry(original: previous.map(\.original) ?? base.get(k.table, k.key), current: value, written: true)
         if let slot { entries.values[slot] = entry } else { entries[k] = entry }
-        relist(k, entry)
+        // Rewriting a key this overlay already holds with a value (a vault, a position, the
+        // fund's totals, most writes of a block) leaves the scan lists as they are.
+        if Self.listing(previous) != Self.listing(entry) { relist(k, entry) }
+    }
+
+    private enum Listing { case present, deleted, unlisted }
+
+    /// Which scan list an entry in state `e` belongs to (see `relist`).
+    private static func listing(_ e: Entry?) -> Listing {
+        guard let e, e.written else { return .unlisted }
+        return e.current == nil ? .deleted : .present
     }
 
     /// Lists `k` as its entry `e` stands: present, deleted, or neither (unwritten).
@@ -107,7 +129,7 @@ public final class StateOverlay: StateReader {
     }
 
     public func put<Record: SingletonRecord>(_ record: Record) {
-        write(Record.stateKey, record.encoded())
+        write(Record.stateKey, record.encoded(), forget: false)
         decodedSingletons.remember(record)
     }
 
@@ -115,11 +137,42 @@ public final class StateOverlay: StateReader {
         decodedSingletons.memo(Record.self) { decodedSingleton(Record.self) }
     }
 
+    public func account(_ address: Address) -> Account? { DecodedRecords.memo(&decodedAccounts, address) { storedAccount(address) } }
+
+    public func vault(_ id: VaultID) -> Vault? { DecodedRecords.memo(&decodedVaults, id) { storedVault(id) } }
+
+    public func positions(of vault: VaultID) -> [(market: UInt32, position: Position)] {
+        if let known = decodedPositions[vault] { return known }
+        let list = storedPositions(of: vault)
+        decodedPositions[vault] = list
+        return list
+    }
+
+    /// From the vault's kept positions if there are any; else one read (a liquidation or
+    /// deleveraging touches many vaults' positions once).
+    public func position(_ vault: VaultID, _ market: UInt32) -> Position? {
+        guard let known = decodedPositions[vault] else { return storedPosition(vault, market) }
+        return known.first { $0.market == market }?.position
+    }
+
+    // Called by the typed writes (putAccount, putVault, putPosition) after they wrote the bytes.
+    func remember(_ account: Account, of address: Address) { decodedAccounts[address] = .some(account) }
+    func remember(_ vault: Vault, of id: VaultID) { decodedVaults[id] = .some(vault) }
+    func remember(_ positions: [(market: UInt32, position: Position)], of vault: VaultID) { decodedPositions[vault] = positions }
+    func keptPositions(of vault: VaultID) -> [(market: UInt32, position: Position)]? { decodedPositions[vault] }
+
     /// Forgets the decoded record `k` holds, if any: markets, oracle markets and assets are keyed
-    /// by a u32 id, big-endian; settings by their fixed key.
+    /// by a u32 id, big-endian; settings by their fixed key; accounts by the address, vaults by
+    /// the vault key and positions by the vault key and the market.
     private func forgetDecoded(_ k: StateKey) {
         decodedSingletons.forget(k)
         switch k.table {
+        case .accounts:
+            guard k.key.count == 32 else { return forgetAllDecoded() }
+            decodedAccounts[Address(Bytes32(k.key)!)] = nil
+        case .vaults, .positions:
+            guard let vault = VaultID(key: k.key) else { return forgetAllDecoded() }
+            if k.table == .vaults { decodedVaults[vault] = nil } else { decodedPositions[vault] = nil }
         case .perpMarkets, .oraclePrices, .assets:
             guard k.key.count == 4 else { return forgetAllDecoded() }
             let id = BigEndianKey.readU32(k.key, at: 0)
@@ -138,6 +191,9 @@ public final class StateOverlay: StateReader {
         decodedOracleMarkets.removeAll()
         decodedAssets.removeAll()
         decodedSingletons.forgetAll()
+        decodedAccounts.removeAll()
+        decodedVaults.removeAll()
+        decodedPositions.removeAll()
     }
 
     // MARK: Scans

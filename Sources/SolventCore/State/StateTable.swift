@@ -69,6 +69,12 @@ public protocol StateReader {
     /// The stored settings record (the oracle configuration, the liquidation settings, the
     /// insurance fund's totals...), nil when there is none.
     func singleton<Record: SingletonRecord>(_: Record.Type) -> Record?
+    // And the records an order reads and writes (Vault.swift, Position.swift, Account.swift).
+    func vault(_ id: VaultID) -> Vault?
+    func account(_ address: Address) -> Account?
+    func position(_ vault: VaultID, _ market: UInt32) -> Position?
+    /// The vault's positions in market order (a position record exists only while its size is not zero).
+    func positions(of vault: VaultID) -> [(market: UInt32, position: Position)]
 }
 
 extension StateReader {

@@ -94,7 +94,10 @@ extension VaultMode: RecordLayout {
 }
 
 extension StateReader {
-    public func vault(_ id: VaultID) -> Vault? {
+    public func vault(_ id: VaultID) -> Vault? { storedVault(id) }
+
+    /// The stored record decoded, without any reader's cache.
+    func storedVault(_ id: VaultID) -> Vault? {
         guard let bytes = get(.vaults, id.key) else { return nil }
         return decodeStored(bytes, "vault \(id)", Vault.decode)
     }
@@ -102,6 +105,7 @@ extension StateReader {
 
 extension StateOverlay {
     public func putVault(_ id: VaultID, _ vault: Vault) {
-        put(.vaults, id.key, vault.encoded())
+        putTyped(.vaults, id.key, vault.encoded())
+        remember(vault, of: id)
     }
 }
