@@ -17,10 +17,23 @@ public enum BigEndianKey {
         return withUnsafeBytes(of: &big) { Array($0) }
     }
 
+    /// Appends `v` big-endian: a key of several parts is built in one array of its final size,
+    /// not joined from one array per part (keys are built for every read and write).
+    static func append<T: FixedWidthInteger & UnsignedInteger>(_ v: T, to key: inout [UInt8]) {
+        var big = v.bigEndian
+        withUnsafeBytes(of: &big) { key.append(contentsOf: $0) }
+    }
+
+    /// A key of `count` bytes built by `parts`.
+    static func build(_ count: Int, _ parts: (inout [UInt8]) -> Void) -> [UInt8] {
+        var key = [UInt8]()
+        key.reserveCapacity(count)
+        parts(&key)
+        return key
+    }
+
     static func read<T: FixedWidthInteger & UnsignedInteger>(_ key: [UInt8], at offset: Int) -> T {
         precondition(offset >= 0 && key.count - offset >= MemoryLayout<T>.size, "a key too short for its integer")
-        var v: T = 0
-        for i in 0..<MemoryLayout<T>.size { v = v << 8 | T(key[offset + i]) }
-        return v
+        return T(bigEndian: key.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
     }
 }

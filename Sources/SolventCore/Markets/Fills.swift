@@ -15,9 +15,11 @@ enum Fills {
 
     /// Applies `size` bought or sold at `price` (quote amount `quote`, exact) to `vaultID`'s
     /// position in `market`, charging `feePpm`. `market` is updated in place (open interest,
-    /// funding pool) only when the whole fill succeeds; the caller stores it.
+    /// funding pool) only when the whole fill succeeds; the caller stores it. With
+    /// `collectingFee` false the fee is charged to the vault but left for the caller to `collect`
+    /// (a trade collects both sides' fees in one update of the fund and the pool).
     static func apply(vault vaultID: VaultID, side: Side, size: UInt64, price: UInt64, quote: UInt128, feePpm: UInt32,
-                      market: inout PerpMarket, state: StateOverlay) throws(ProtocolError) -> Result {
+                      market: inout PerpMarket, state: StateOverlay, collectingFee: Bool = true) throws(ProtocolError) -> Result {
         guard var vault = state.vault(vaultID) else { throw ProtocolError(.vaultNotFound, "vault \(vaultID) does not exist") }
         var m = market
         var position = state.position(vaultID, m.id) ?? Position(fundingIndex: m.fundingIndex)
@@ -57,7 +59,7 @@ enum Fills {
 
         let fee = Self.fee(quote, ppm: feePpm)
         vault.quote = try vault.quote.adding(side == .buy ? -signedQuote : signedQuote).subtracting(Int128(checked: fee))
-        try collect(fee, state: state)
+        if collectingFee { try collect(fee, state: state) }
 
         m.openInterest = try (m.openInterest - UInt64(max(old, 0))).adding(UInt64(max(new, 0)))
         state.putVault(vaultID, vault)
@@ -66,11 +68,18 @@ enum Fills {
         return Result(fee: fee, realizedPnl: realized, position: position)
     }
 
-    /// A fee goes to the insurance fund (its share, rounded down) and to the fee pool (the rest).
-    static func collect(_ fee: UInt128, state: StateOverlay) throws(ProtocolError) {
-        guard fee > 0 else { return }
-        let toInsurance = FixedPoint.mulDiv(fee, UInt128(min(state.insuranceFeeSharePpm(), 1_000_000)), 1_000_000, .down) ?? 0
+    /// Each fee (one, or a trade's two) goes to the insurance fund (its share, rounded down fee by
+    /// fee) and to the fee pool (the rest).
+    static func collect(_ fee: UInt128, _ other: UInt128 = 0, state: StateOverlay) throws(ProtocolError) {
+        guard fee > 0 || other > 0 else { return }
+        let share = UInt128(min(state.insuranceFeeSharePpm(), 1_000_000))
+        var toInsurance: UInt128 = 0, toPool: UInt128 = 0
+        for f in [fee, other] where f > 0 {
+            let part = FixedPoint.mulDiv(f, share, 1_000_000, .down) ?? 0
+            toInsurance = try toInsurance.adding(part)
+            toPool = try toPool.adding(f - part)
+        }
         try InsuranceFund.receiveTradingFee(toInsurance, state: state)
-        state.setFeePool(try state.feePool().adding(fee - toInsurance))
+        if toPool > 0 { state.setFeePool(try state.feePool().adding(toPool)) }
     }
 }

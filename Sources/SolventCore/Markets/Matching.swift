@@ -286,9 +286,10 @@ enum Matching {
                     continue
                 }
                 let makerResult = try Fills.apply(vault: maker.vaultID, side: maker.side, size: fill, price: maker.price, quote: quote,
-                                                  feePpm: market.params.makerFeePpm, market: &market, state: state)
+                                                  feePpm: market.params.makerFeePpm, market: &market, state: state, collectingFee: false)
                 let takerResult = try Fills.apply(vault: taker.vault, side: taker.side, size: fill, price: maker.price, quote: quote,
-                                                  feePpm: taker.feePpm, market: &market, state: state)
+                                                  feePpm: taker.feePpm, market: &market, state: state, collectingFee: false)
+                try Fills.collect(makerResult.fee, takerResult.fee, state: state)
                 maker.remaining -= fill
                 remaining -= fill
                 filledQuote = try filledQuote.adding(quote)

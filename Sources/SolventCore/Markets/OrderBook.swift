@@ -68,11 +68,20 @@ public enum OrderBook {
     static func sidePrefix(_ market: UInt32, _ side: Side) -> [UInt8] { BigEndianKey.u32(market) + [side.rawValue] }
 
     static func bookKey(_ o: Order) -> [UInt8] {
-        sidePrefix(o.market, o.side) + BigEndianKey.u64(priceKey(o.side, o.price)) + BigEndianKey.u64(o.id)
+        BigEndianKey.build(21) { k in
+            BigEndianKey.append(o.market, to: &k)
+            k.append(o.side.rawValue)
+            BigEndianKey.append(priceKey(o.side, o.price), to: &k)
+            BigEndianKey.append(o.id, to: &k)
+        }
     }
 
     static func ownerKey(_ o: Order) -> [UInt8] {
-        o.owner.key.bytes + BigEndianKey.u32(o.vault) + BigEndianKey.u32(o.market) + BigEndianKey.u64(o.id)
+        BigEndianKey.build(48) { k in
+            o.vaultID.appendKey(to: &k)
+            BigEndianKey.append(o.market, to: &k)
+            BigEndianKey.append(o.id, to: &k)
+        }
     }
 
     static func insert(_ o: Order, _ state: StateOverlay) {

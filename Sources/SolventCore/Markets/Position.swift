@@ -1,7 +1,12 @@
 /// A vault's position in one market (table `positions`, key = vault key ‖ market u32 big-endian);
 /// its fields are generated from its layout (markets.md, "Position record").
 extension Position: StoredRecord {
-    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] { vault.key + BigEndianKey.u32(market) }
+    static func key(_ vault: VaultID, _ market: UInt32) -> [UInt8] {
+        BigEndianKey.build(40) { k in
+            vault.appendKey(to: &k)
+            BigEndianKey.append(market, to: &k)
+        }
+    }
 }
 
 extension StateReader {
@@ -25,7 +30,11 @@ extension StateReader {
 /// side of a market without reading every vault.
 public enum MarketPositions {
     static func key(_ market: UInt32, long: Bool, _ vault: VaultID) -> [UInt8] {
-        BigEndianKey.u32(market) + [long ? 0 : 1] + vault.key
+        BigEndianKey.build(41) { k in
+            BigEndianKey.append(market, to: &k)
+            k.append(long ? 0 : 1)
+            vault.appendKey(to: &k)
+        }
     }
 
     /// The vaults holding a long (or short) position in `market`, in vault key order.

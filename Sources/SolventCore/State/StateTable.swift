@@ -45,7 +45,7 @@ public struct StateKey: Hashable, Comparable, Sendable {
     /// Table first, then key bytes lexicographically: the order changes are hashed and stored in.
     public static func < (a: StateKey, b: StateKey) -> Bool {
         if a.table != b.table { return a.table < b.table }
-        return a.key.lexicographicallyPrecedes(b.key)
+        return SortedKeys.less(a.key, b.key)
     }
 }
 

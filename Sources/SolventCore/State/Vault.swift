@@ -14,7 +14,13 @@ public struct VaultID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Owner key then the number big-endian, so an owner's vaults are adjacent and in number order.
-    public var key: [UInt8] { owner.key.bytes + BigEndianKey.u32(number) }
+    public var key: [UInt8] { BigEndianKey.build(36, appendKey) }
+
+    /// Appends the vault's key (to build a longer key that starts with it).
+    func appendKey(to key: inout [UInt8]) {
+        owner.key.appendBytes(to: &key)
+        BigEndianKey.append(number, to: &key)
+    }
 
     public var description: String { "\(owner)/\(number)" }
 
