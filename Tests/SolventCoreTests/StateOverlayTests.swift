@@ -15,7 +15,7 @@ import Testing
     }
 
     /// A merged scan of the overlay equals a scan of the state its writes describe, for any mix of
-    /// base entries, writes, deletions, rollbacks, prefixes and start keys.
+    /// base entries, writes, deletions, rollbacks, rebases, prefixes and start keys.
     @Test func scanMergesWritesOverTheBase() async {
         await propertyCheck(count: 200, input: Gen.uint64(), Gen.uint8().array(of: 0...60)) { seed, ops in
             var rng = seed
@@ -28,7 +28,7 @@ import Testing
             let o = StateOverlay(base: base)
             for op in ops {
                 let k = key()
-                switch op % 5 {
+                switch op % 6 {
                 case 0, 1:
                     o.put(.accounts, k, [op]); model[StateKey(.accounts, k)] = [op]
                 case 2:
@@ -45,8 +45,13 @@ import Testing
                         model[StateKey(.accounts, other)] = [254]; model[StateKey(.accounts, k)] = nil
                         if other == k { model[StateKey(.accounts, k)] = [254] }
                     }
-                default:
+                case 4:
                     _ = o.get(.accounts, k)
+                default:
+                    // The mempool's case: a block made of the writes so far is committed below.
+                    let committed = Base()
+                    committed.data = model
+                    o.rebase(onto: committed)
                 }
             }
             let prefix: [UInt8] = next() % 2 == 0 ? [] : [UInt8(next() % 4)]

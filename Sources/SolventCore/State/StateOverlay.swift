@@ -16,6 +16,9 @@ public final class StateOverlay: StateReader {
         var original: [UInt8]?
         var current: [UInt8]?
         var written: Bool
+        /// Whether the base may hold the key: it did when first read here, or the overlay has
+        /// been rebased since. A deletion needs hiding from scans only then.
+        var baseMayHold: Bool
     }
 
     private var base: any StateReader
@@ -50,7 +53,7 @@ public final class StateOverlay: StateReader {
         let k = StateKey(table, key)
         if let e = entries[k] { return e.current }
         let value = base.get(table, key)
-        entries[k] = Entry(original: value, current: value, written: false)
+        entries[k] = Entry(original: value, current: value, written: false, baseMayHold: value != nil)
         journal?.append((k, nil))
         return value
     }
@@ -69,33 +72,50 @@ public final class StateOverlay: StateReader {
         let previous = slot.map { entries.values[$0] }
         journal?.append((k, previous))
         if forget { forgetDecoded(k) }
-        let entry = Entry(original: previous.map(\.original) ?? base.get(k.table, k.key), current: value, written: true)
+        let entry: Entry
+        if let previous {
+            entry = Entry(original: previous.original, current: value, written: true, baseMayHold: previous.baseMayHold)
+        } else {
+            let original = base.get(k.table, k.key)
+            entry = Entry(original: original, current: value, written: true, baseMayHold: original != nil)
+        }
         if let slot { entries.values[slot] = entry } else { entries[k] = entry }
-        // Rewriting a key this overlay already holds with a value (a vault, a position, the
-        // fund's totals, most writes of a block) leaves the scan lists as they are.
-        if Self.listing(previous) != Self.listing(entry) { relist(k, entry) }
+        // Only a change of list costs anything: rewriting a key this overlay already holds with
+        // a value (a vault, a position, the fund's totals, most writes of a block) leaves the
+        // lists as they are, and an order placed and filled in one block never reaches the
+        // deleted set (the base never had it).
+        relist(k, from: Self.listing(previous), to: Self.listing(entry))
     }
 
     private enum Listing { case present, deleted, unlisted }
 
-    /// Which scan list an entry in state `e` belongs to (see `relist`).
+    /// Which scan list an entry in state `e` belongs to: written with a value, present; deleted
+    /// where the base may hold the key, deleted; otherwise neither.
     private static func listing(_ e: Entry?) -> Listing {
         guard let e, e.written else { return .unlisted }
-        return e.current == nil ? .deleted : .present
+        if e.current != nil { return .present }
+        return e.baseMayHold ? .deleted : .unlisted
     }
 
-    /// Lists `k` as its entry `e` stands: present, deleted, or neither (unwritten).
+    private func relist(_ k: StateKey, from old: Listing, to new: Listing) {
+        guard old != new else { return }
+        switch old {
+        case .present: presentKeys[k.table]?.remove(k.key)
+        case .deleted: deletedKeys[k.table]?.remove(k.key)
+        case .unlisted: break
+        }
+        switch new {
+        case .present: presentKeys[k.table, default: SortedKeys()].insert(k.key)
+        case .deleted: deletedKeys[k.table, default: []].insert(k.key)
+        case .unlisted: break
+        }
+    }
+
+    /// Lists `k` as its entry `e` stands, whatever lists it was in.
     private func relist(_ k: StateKey, _ e: Entry?) {
-        if let e, e.written, e.current != nil {
-            presentKeys[k.table, default: SortedKeys()].insert(k.key)
-        } else {
-            presentKeys[k.table]?.remove(k.key)
-        }
-        if let e, e.written, e.current == nil {
-            deletedKeys[k.table, default: []].insert(k.key)
-        } else {
-            deletedKeys[k.table]?.remove(k.key)
-        }
+        presentKeys[k.table]?.remove(k.key)
+        deletedKeys[k.table]?.remove(k.key)
+        relist(k, from: .unlisted, to: Self.listing(e))
     }
 
     // MARK: Decoded records
@@ -276,7 +296,15 @@ public final class StateOverlay: StateReader {
     public func rebase(onto newBase: any StateReader) {
         precondition(journal == nil, "rebase inside a transaction")
         base = newBase
-        entries = entries.filter { $0.value.written }
+        // Only writes stay. The new base may hold any key written here (one this overlay created
+        // is now in it): a deletion, now or later, is hidden from scans.
+        var kept = [StateKey: Entry](minimumCapacity: entries.count)
+        for (k, var e) in entries where e.written {
+            if e.current == nil, !e.baseMayHold { deletedKeys[k.table, default: []].insert(k.key) }
+            e.baseMayHold = true
+            kept[k] = e
+        }
+        entries = kept
         forgetAllDecoded()
     }
 }
