@@ -67,6 +67,7 @@ public final class ChainStore: @unchecked Sendable {
         guard !exists(directory: directory) else { throw StoreError(.chainExists, "\(directory) already holds a chain") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, mapSize: mapSize)
+        numberStateTables(env)
         let genesisJSON = try GenesisFile.encode(genesis)
         try env.write { txn in
             for change in changes {
@@ -85,6 +86,7 @@ public final class ChainStore: @unchecked Sendable {
         guard exists(directory: directory) else { throw StoreError(.noChain, "no chain data in \(directory) (run `solventd init` first)") }
         let env = try LMDBEnvironment(path: directory, tableNames: Tables.all, optionalTables: Tables.addedLater,
                                       mapSize: mapSize, readOnly: readOnly)
+        numberStateTables(env)
         let (version, genesisBytes): ([UInt8]?, [UInt8]?) = try env.read { txn in
             (txn.get(Tables.meta, MetaKey.formatVersion), txn.get(Tables.meta, MetaKey.genesis))
         }
@@ -152,11 +154,7 @@ public final class ChainStore: @unchecked Sendable {
     private func write(_ write: BlockWrite, _ txn: LMDBTransaction) throws {
         let h = write.block.header.height
         for change in write.changes {
-            if let new = change.new {
-                try txn.put(change.key.table.name, change.key.key, new)
-            } else {
-                try txn.delete(change.key.table.name, change.key.key)
-            }
+            try txn.set(numbered: change.key.table.rawValue, name: change.key.table.name, change.key.key, change.new)
         }
         try txn.put(Tables.blocks, Keys.height(h), write.block.encoded(), append: true)
         try txn.put(Tables.blockHashes, write.block.hash.bytes, Keys.height(h))
@@ -375,15 +373,20 @@ public final class ChainStore: @unchecked Sendable {
 /// transaction's own writes).
 struct TransactionState: StateReader {
     let txn: LMDBTransaction
-    func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { txn.get(table.name, key) }
+    func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? { txn.get(numbered: table.rawValue, key) }
 }
 
 extension TransactionState {
     func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
         do {
-            try txn.scan(table.name, prefix: prefix, from: start, visit)
+            try txn.scan(numbered: table.rawValue, name: table.name, prefix: prefix, from: start, visit)
         } catch {
             fatalError("state is unreadable: scanning \(table.name) failed (\(error))")
         }
     }
+}
+
+/// State reads find a table by its raw value, not its name.
+private func numberStateTables(_ env: LMDBEnvironment) {
+    for table in StateTable.allCases { env.number(table.name, as: table.rawValue) }
 }

@@ -25,6 +25,9 @@ func check(_ rc: Int32, _ operation: @autoclosure () -> String) throws(LMDBError
 public final class LMDBEnvironment: @unchecked Sendable {
     let env: OpaquePointer
     private var tables: [String: MDB_dbi] = [:]
+    /// Handles by a small number (a state table's raw value): state reads look their table up on
+    /// every get and scan, and a String hash per read showed in profiles.
+    private var numbered = [MDB_dbi?](repeating: nil, count: 256)
     public let path: String
     public let readOnly: Bool
 
@@ -66,6 +69,15 @@ public final class LMDBEnvironment: @unchecked Sendable {
 
     public func dbi(_ name: String) -> MDB_dbi {
         guard let dbi = tables[name] else { preconditionFailure("table \(name) was not declared when the environment was opened") }
+        return dbi
+    }
+
+    /// Gives table `name` the number `n` for `dbi(numbered:)`. Call before the environment is
+    /// shared between threads.
+    public func number(_ name: String, as n: UInt8) { numbered[Int(n)] = dbi(name) }
+
+    public func dbi(numbered n: UInt8) -> MDB_dbi {
+        guard let dbi = numbered[Int(n)] else { preconditionFailure("no table was given number \(n)") }
         return dbi
     }
 
@@ -117,6 +129,12 @@ public struct LMDBTransaction {
         return get(&dbi, key)
     }
 
+    /// `get` from the table numbered `n` (`LMDBEnvironment.number`).
+    public func get(numbered n: UInt8, _ key: [UInt8]) -> [UInt8]? {
+        var dbi = environment.dbi(numbered: n)
+        return get(&dbi, key)
+    }
+
     func get(_ dbi: inout MDB_dbi, _ key: [UInt8]) -> [UInt8]? {
         key.withUnsafeBytes { k in
             var kv = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
@@ -128,7 +146,19 @@ public struct LMDBTransaction {
     }
 
     public func put(_ table: String, _ key: [UInt8], _ value: [UInt8], append: Bool = false) throws(LMDBError) {
-        let dbi = environment.dbi(table)
+        try put(environment.dbi(table), table, key, value, append: append)
+    }
+
+    /// A state entry's write or deletion (nil), in the table numbered `n`.
+    public func set(numbered n: UInt8, name: @autoclosure () -> String, _ key: [UInt8], _ value: [UInt8]?) throws(LMDBError) {
+        if let value {
+            try put(environment.dbi(numbered: n), name(), key, value, append: false)
+        } else {
+            try delete(environment.dbi(numbered: n), name(), key)
+        }
+    }
+
+    private func put(_ dbi: MDB_dbi, _ table: @autoclosure () -> String, _ key: [UInt8], _ value: [UInt8], append: Bool) throws(LMDBError) {
         let rc: Int32 = key.withUnsafeBytes { k in
             value.withUnsafeBytes { v in
                 var kv = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
@@ -136,24 +166,38 @@ public struct LMDBTransaction {
                 return mdb_put(txn, dbi, &kv, &dv, append ? UInt32(MDB_APPEND) : 0)
             }
         }
-        try check(rc, "writing to table \(table)")
+        try check(rc, "writing to table \(table())")
     }
 
     public func delete(_ table: String, _ key: [UInt8]) throws(LMDBError) {
-        let dbi = environment.dbi(table)
+        try delete(environment.dbi(table), table, key)
+    }
+
+    private func delete(_ dbi: MDB_dbi, _ table: @autoclosure () -> String, _ key: [UInt8]) throws(LMDBError) {
         let rc: Int32 = key.withUnsafeBytes { k in
             var kv = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
             return mdb_del(txn, dbi, &kv, nil)
         }
-        guard rc == 0 || rc == MDB_NOTFOUND else { throw LMDBError(code: rc, operation: "deleting from table \(table)") }
+        guard rc == 0 || rc == MDB_NOTFOUND else { throw LMDBError(code: rc, operation: "deleting from table \(table())") }
     }
 
     /// Calls `visit` for each entry whose key starts with `prefix`, in key order, from `start`
     /// (inclusive; defaults to the prefix) until `visit` returns false.
     public func scan(_ table: String, prefix: [UInt8] = [], from start: [UInt8]? = nil,
                      _ visit: ([UInt8], [UInt8]) -> Bool) throws(LMDBError) {
+        try scan(environment.dbi(table), table, prefix: prefix, from: start, visit)
+    }
+
+    /// `scan` of the table numbered `n` (`LMDBEnvironment.number`); `name` is for errors.
+    public func scan(numbered n: UInt8, name: @autoclosure () -> String, prefix: [UInt8], from start: [UInt8]?,
+                     _ visit: ([UInt8], [UInt8]) -> Bool) throws(LMDBError) {
+        try scan(environment.dbi(numbered: n), name(), prefix: prefix, from: start, visit)
+    }
+
+    private func scan(_ dbi: MDB_dbi, _ table: @autoclosure () -> String, prefix: [UInt8], from start: [UInt8]?,
+                      _ visit: ([UInt8], [UInt8]) -> Bool) throws(LMDBError) {
         var cursor: OpaquePointer?
-        try check(mdb_cursor_open(txn, environment.dbi(table), &cursor), "opening a cursor on \(table)")
+        try check(mdb_cursor_open(txn, dbi, &cursor), "opening a cursor on \(table())")
         defer { mdb_cursor_close(cursor) }
         let seek = start.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
         var kv = MDB_val()
@@ -170,7 +214,7 @@ public struct LMDBTransaction {
             guard visit(key, value) else { return }
             rc = mdb_cursor_get(cursor, &kv, &dv, MDB_NEXT)
         }
-        guard rc == MDB_NOTFOUND else { throw LMDBError(code: rc, operation: "scanning \(table)") }
+        guard rc == MDB_NOTFOUND else { throw LMDBError(code: rc, operation: "scanning \(table())") }
     }
 
     /// The last entry of a table (largest key), if any.

@@ -18,13 +18,14 @@ public final class StateSnapshot: StateReader, @unchecked Sendable {
 
     public func get(_ table: StateTable, _ key: [UInt8]) -> [UInt8]? {
         guard let txn else { preconditionFailure("snapshot used after close") }
-        return LMDBTransaction(txn: txn, environment: environment).get(table.name, key)
+        return LMDBTransaction(txn: txn, environment: environment).get(numbered: table.rawValue, key)
     }
 
     public func scan(_ table: StateTable, prefix: [UInt8], from start: [UInt8]?, _ visit: ([UInt8], [UInt8]) -> Bool) {
         guard let txn else { preconditionFailure("snapshot used after close") }
         do {
-            try LMDBTransaction(txn: txn, environment: environment).scan(table.name, prefix: prefix, from: start, visit)
+            try LMDBTransaction(txn: txn, environment: environment).scan(numbered: table.rawValue, name: table.name, prefix: prefix,
+                                                                         from: start, visit)
         } catch {
             fatalError("state is unreadable: scanning \(table.name) failed (\(error))")
         }

@@ -124,37 +124,70 @@ public struct RiskBands: Sendable, Equatable {
         func band(oracle: UInt32, part: Int128) -> Band {
             // A figure past 128 bits anywhere: no band, the vault is looked at on every move.
             guard part >= 0, let base = try? contribution(at: price) else { return Band(oracleMarket: oracle, price: price, low: price, high: price) }
-            func ok(_ p: UInt64) -> Bool {
-                guard let c = try? contribution(at: p), let drop = try? c.subtracting(base) else { return false }
-                return drop >= -part
+            // How far the contribution at p stays above the fall the part allows (nil past 128 bits).
+            func slack(_ p: UInt64) -> Int128? {
+                guard let c = try? contribution(at: p), let drop = try? c.subtracting(base) else { return nil }
+                return try? drop.adding(part)
             }
             let precision = max(price / RiskBands.precisionDivisor, 1)
             // Low end: the lowest price found to be within the part; the band starts just above it.
             var low: UInt64 = 0
-            if !ok(1) {
-                var bad: UInt64 = 1, good = price
-                while good - bad > precision {
-                    let mid = bad + (good - bad) / 2
-                    if ok(mid) { good = mid } else { bad = mid }
-                }
-                low = good - 1
-            }
-            // High end: double until outside, then bisect.
+            if let s = slack(1), s >= 0 {} else { low = Self.edge(good: price, bad: 1, precision: precision, slack) - 1 }
+            // High end: none when the highest price is within the part (the contribution is
+            // concave, so every price between is too: most longs, one evaluation instead of a
+            // doubling up to 2^62); else double until outside, then narrow.
             var high = UInt64.max
-            var good = price, bad = price
-            var probe = max(price, 1)
+            if let s = slack(RiskBands.highest), s >= 0 { return Band(oracleMarket: oracle, price: price, low: low, high: high) }
+            var good = price, probe = max(price, 1)
             while probe < RiskBands.highest {
                 probe = min(probe * 2, RiskBands.highest)
-                if ok(probe) { good = probe } else { bad = probe; break }
+                guard let s = slack(probe), s >= 0 else { break }
+                good = probe
             }
-            if bad > good {
-                while bad - good > precision {
-                    let mid = good + (bad - good) / 2
-                    if ok(mid) { good = mid } else { bad = mid }
-                }
-                high = good + 1
-            }
+            if probe > good { high = Self.edge(good: good, bad: probe, precision: precision, slack) + 1 }
             return Band(oracleMarket: oracle, price: price, low: low, high: high)
+        }
+
+        /// The end of the part's interval between `good` (within it) and `bad` (outside), found to
+        /// within `precision`: returns a price within it at most `precision` from one outside.
+        /// Each round aims at where the slack, straight between the two ends, reaches zero (the
+        /// contribution is linear between tier boundaries, so the aim is close) and tests a
+        /// point either side of it, `precision` apart; a round that does not close the bracket
+        /// keeps what it learned, and after three such rounds the rest is bisection.
+        static func edge(good: UInt64, bad: UInt64, precision: UInt64, _ slack: (UInt64) -> Int128?) -> UInt64 {
+            var good = good, bad = bad
+            let up = bad > good
+            func distance() -> UInt64 { up ? bad - good : good - bad }
+            func toward(_ d: UInt64) -> UInt64 { up ? good + d : good - d }
+            guard var slackGood = slack(good), slackGood >= 0 else { return good }
+            var slackBad = slack(bad)
+            var rounds = 0
+            while distance() > precision {
+                // Test points, nearest the good end first; each moves one end of the bracket.
+                var tests = [toward(distance() / 2)]
+                if rounds < 3, let sb = slackBad, sb < 0 {
+                    rounds += 1
+                    let fall = UInt128(slackGood) + UInt128(sb.magnitude)
+                    if let d = FixedPoint.mulDiv(UInt128(distance()), UInt128(slackGood), fall, .down) {
+                        let aim = UInt64(clamping: d)
+                        let before = aim > precision / 2 ? aim - precision / 2 : 1
+                        let after = min(before + precision, distance() - 1)
+                        tests = before < distance() ? [toward(before), toward(max(after, before))] : tests
+                    }
+                }
+                for p in tests {
+                    let s = slack(p)
+                    if let s, s >= 0 {
+                        good = p
+                        slackGood = s
+                    } else {
+                        bad = p
+                        slackBad = s
+                        break
+                    }
+                }
+            }
+            return good
         }
     }
 }
