@@ -48,3 +48,36 @@ import Testing
         }
     }
 }
+
+/// The byte-built decimal text equals the text built from the standard library's description,
+/// at the type's bounds, at the limb boundaries (10^19, 10^38) and on random values.
+@Suite struct AmountFormatReferenceTests {
+    static func reference(_ quantums: UInt128, decimals: Int) -> String {
+        let digits = String(quantums)
+        guard decimals > 0 else { return digits }
+        let padded = digits.count <= decimals ? String(repeating: "0", count: decimals - digits.count + 1) + digits : digits
+        let split = padded.index(padded.endIndex, offsetBy: -decimals)
+        var fraction = padded[split...]
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        return fraction.isEmpty ? String(padded[..<split]) : "\(padded[..<split]).\(fraction)"
+    }
+
+    @Test func matchesTheReference() {
+        var values: [UInt128] = [0, 1, 9, 10, 99, 100, UInt128(UInt64.max), UInt128(UInt64.max) + 1, UInt128.max, UInt128.max - 1, Amount.max]
+        for e in [18, 19, 20, 37, 38] {
+            let p = Amount.pow10(e)
+            values += [p - 1, p, p + 1, p * 3 + 7]
+        }
+        var rng: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> UInt64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
+        for _ in 0..<2_000 {
+            let v = UInt128(next()) << 64 | UInt128(next())
+            values.append(v >> (next() % 128))
+        }
+        for v in values {
+            for decimals in [0, 1, 6, 8, 18, 19, 38] {
+                #expect(Amount.format(v, decimals: decimals) == Self.reference(v, decimals: decimals), "\(v) with \(decimals) decimals")
+            }
+        }
+    }
+}

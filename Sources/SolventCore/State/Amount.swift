@@ -16,16 +16,48 @@ public enum Amount {
     /// Canonical decimal text of `quantums` in whole units: no exponent, no trailing zeros after
     /// the point, no point for whole numbers ("100", "0.5", "1.000001").
     public static func format(_ quantums: UInt128, decimals: Int) -> String {
-        let digits = String(quantums)
-        guard decimals > 0 else { return digits }
-        let padded = digits.count <= decimals
-            ? String(repeating: "0", count: decimals - digits.count + 1) + digits
-            : digits
-        let split = padded.index(padded.endIndex, offsetBy: -decimals)
-        let whole = padded[..<split]
-        var fraction = padded[split...]
-        while fraction.last == "0" { fraction = fraction.dropLast() }
-        return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
+        // Built as ASCII bytes: the generic 128-bit description divides by ten once per digit, and
+        // every reply renders many amounts (a liquidatable vault's reply a dozen per position).
+        var digits = decimalDigits(quantums)
+        guard decimals > 0 else { return String(decoding: digits, as: UTF8.self) }
+        let zero = UInt8(ascii: "0")
+        if digits.count <= decimals { digits.insert(contentsOf: repeatElement(zero, count: decimals - digits.count + 1), at: 0) }
+        let point = digits.count - decimals
+        var end = digits.count
+        while end > point, digits[end - 1] == zero { end -= 1 }
+        guard end > point else { return String(decoding: digits[..<point], as: UTF8.self) }
+        digits.removeSubrange(end...)
+        digits.insert(UInt8(ascii: "."), at: point)
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    /// The decimal digits of `v` in ASCII, without leading zeros ("0" for zero): printed in
+    /// limbs of 19 digits, each with 64-bit arithmetic.
+    static func decimalDigits(_ v: UInt128) -> [UInt8] {
+        let limb: UInt128 = 10_000_000_000_000_000_000
+        let rest = v / limb
+        // 2^128 < 10^39: the top limb is below 35.
+        let parts = [UInt64(rest / limb), UInt64(rest % limb), UInt64(v % limb)]
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        for (i, part) in parts.enumerated() {
+            if out.isEmpty {
+                guard part != 0 || i == 2 else { continue }
+                out.append(contentsOf: String(part).utf8)
+            } else {
+                // A lower limb is printed with its leading zeros, 19 digits.
+                var x = part
+                let start = out.count
+                out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 19))
+                var j = start + 18
+                while x > 0 {
+                    out[j] = UInt8(ascii: "0") + UInt8(x % 10)
+                    x /= 10
+                    j -= 1
+                }
+            }
+        }
+        return out
     }
 
     public enum ParseError: Error, Equatable, CustomStringConvertible {

@@ -31,8 +31,10 @@ enum LiquidationReadModel {
                        onlyMarket: UInt32?) -> [LiquidatableVaultReply] {
         let workers = min(states.count, max(queue.count / 8, 1))
         let runs = Parallel.map(count: workers, minimumPerChunk: 1) { w in
-            queue[(w * queue.count / workers)..<((w + 1) * queue.count / workers)].compactMap {
-                liquidatableVault($0, state: states[w], context: context, onlyMarket: onlyMarket)
+            // Markets, oracle prices and settings decoded once per worker, not per vault.
+            let state = DecodedRecords(states[w])
+            return queue[(w * queue.count / workers)..<((w + 1) * queue.count / workers)].compactMap {
+                liquidatableVault($0, state: state, context: context, onlyMarket: onlyMarket)
             }
         }
         return runs.flatMap { $0 }
