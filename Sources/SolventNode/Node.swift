@@ -45,7 +45,8 @@ public final class Node: Sendable {
         }
         let store = engine.store
         let observer = NodeObserver(index: LiquidationIndex(source: { try store.snapshot() }),
-                                    bus: EventBus(bufferSize: config.rpcLimits.streamBuffer), logger: logger)
+                                    bus: EventBus(bufferSize: config.rpcLimits.streamBuffer), logger: logger,
+                                    wholeStateRead: { store.environment.dropMappedPages() })
         self.observer = observer
         let head = try store.head()
         try observer.rebuildIndex(head)

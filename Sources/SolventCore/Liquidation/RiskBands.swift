@@ -152,8 +152,8 @@ public struct RiskBands: Sendable, Equatable {
         /// within `precision`: returns a price within it at most `precision` from one outside.
         /// Each round aims at where the slack, straight between the two ends, reaches zero (the
         /// contribution is linear between tier boundaries, so the aim is close) and tests a
-        /// point either side of it, `precision` apart; a round that does not close the bracket
-        /// keeps what it learned, and after three such rounds the rest is bisection.
+        /// point either side of it, `precision` apart (each test moves one end of the bracket);
+        /// after three such rounds the rest is bisection (liquidation.md, "Price bands").
         static func edge(good: UInt64, bad: UInt64, precision: UInt64, _ slack: (UInt64) -> Int128?) -> UInt64 {
             var good = good, bad = bad
             let up = bad > good
