@@ -45,8 +45,7 @@ public final class Node: Sendable {
         }
         let store = engine.store
         let observer = NodeObserver(index: LiquidationIndex(source: { try store.snapshot() }),
-                                    bus: EventBus(bufferSize: config.rpcLimits.streamBuffer), logger: logger,
-                                    wholeStateRead: { store.environment.dropMappedPages() })
+                                    bus: EventBus(bufferSize: config.rpcLimits.streamBuffer), logger: logger)
         self.observer = observer
         let head = try store.head()
         try observer.rebuildIndex(head)

@@ -14,14 +14,11 @@ final class NodeObserver: BlockObserver {
     let metrics = NodeMetrics()
     let adlRankings = ADLRankings()
     let logger: Logger
-    /// Called after the index was built from the whole state (`LMDBEnvironment.dropMappedPages`).
-    let wholeStateRead: @Sendable () -> Void
 
-    init(index: LiquidationIndex, bus: EventBus<CommittedBlock>, logger: Logger, wholeStateRead: @escaping @Sendable () -> Void = {}) {
+    init(index: LiquidationIndex, bus: EventBus<CommittedBlock>, logger: Logger) {
         self.index = index
         self.bus = bus
         self.logger = logger
-        self.wholeStateRead = wholeStateRead
     }
 
     func committed(_ committed: CommittedBlock, _ report: ProductionReport) {
@@ -74,8 +71,6 @@ final class NodeObserver: BlockObserver {
     func rebuildIndex(_ head: ChainHead) throws {
         let started = ContinuousClock.now
         try index.rebuild(height: head.height, timeMs: head.timeMs)
-        // The build read every vault; the node keeps the index, not the pages it read them from.
-        wholeStateRead()
         recordIndexStats()
         let stats = index.stats
         if stats.tracked > 0 {

@@ -1,10 +1,4 @@
 import CLMDB
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 
 /// An LMDB failure, with the library's own explanation.
 public struct LMDBError: Error, CustomStringConvertible {
@@ -112,29 +106,6 @@ public final class LMDBEnvironment: @unchecked Sendable {
         }
         try check(mdb_txn_commit(txn), "committing a write transaction")
         return result
-    }
-
-    /// Tells the kernel this process no longer needs the pages of the database file it has read
-    /// through the map (`madvise(MADV_DONTNEED)` on the read-only shared map, found in
-    /// /proc/self/maps: LMDB reports its address only for a fixed map). The pages stay in the
-    /// page cache and a later read faults its page back in, so the process's resident size
-    /// counts only what it reads again. For after a read of the whole database, such as the
-    /// liquidation index's build at start. Linux only; elsewhere it does nothing.
-    public func dropMappedPages() {
-        #if os(Linux)
-        // The map's line names the file's inode (its path may be written differently).
-        var file = stat()
-        guard stat(path + "/data.mdb", &file) == 0,
-              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return }
-        for line in maps.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 6, UInt64(fields[4]) == UInt64(file.st_ino) else { continue }
-            let range = fields[0].split(separator: "-")
-            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
-                  let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            _ = madvise(address, Int(end - start), MADV_DONTNEED)
-        }
-        #endif
     }
 
     /// Flushes to disk (used after a bulk import done with sync relaxed; normal commits already sync).
