@@ -268,9 +268,12 @@ struct Generator {
         s += "\n\(indent)    public init(\(params.joined(separator: ", "))) {\n"
         for f in settable { s += "\(indent)        self.\(f.name) = \(f.name)\n" }
         s += "\(indent)    }\n"
+        // The wire's own keys, so that encoding converts no key (Foundation's snake_case strategy
+        // scanned every key of every object: as long as building a large reply).
+        let keys = shape.fields.map { "\($0.name) = \"\($0.key)\"" }.joined(separator: ", ")
+        s += "\n\(indent)    enum CodingKeys: String, CodingKey { case \(keys) }\n"
         if shape.fields.contains(where: \.explicitNull) {
-            s += "\n\(indent)    enum CodingKeys: CodingKey { case \(shape.fields.map(\.name).joined(separator: ", ")) }\n\n"
-            s += "\(indent)    public func encode(to encoder: any Encoder) throws {\n"
+            s += "\n\(indent)    public func encode(to encoder: any Encoder) throws {\n"
             s += "\(indent)        var c = encoder.container(keyedBy: CodingKeys.self)\n"
             for f in shape.fields {
                 let how = f.optional && !f.explicitNull ? "encodeIfPresent" : "encode"
