@@ -42,7 +42,9 @@ import Yams
         #expect(out.contains("    public let bySymbol: [String: Bool]\n"))
         #expect(out.contains("    public let note: String?\n"))
         #expect(out.contains("public init(blockHeight: UInt64, appHash: String, sizes: [Int64], bySymbol: [String: Bool], note: String? = nil)"))
-        #expect(!out.contains("CodingKeys"), "no key table: the encoder's snake_case strategy names the keys")
+        // The wire's key names, so no key is converted when a reply is encoded.
+        #expect(out.contains(#"enum CodingKeys: String, CodingKey { case blockHeight = "block_height", appHash = "app_hash", "#
+            + #"sizes = "sizes", bySymbol = "by_symbol", note = "note" }"#))
     }
 
     @Test func aRequiredNullableFieldIsWrittenAsNullAndAConstIsStored() throws {
