@@ -69,6 +69,49 @@ public enum BlackScholes {
         return isCall ? v.call : v.put
     }
 
+    /// Prices for a margin scan, where many options are priced at each scenario's spot and
+    /// volatility: a call and a put of the same strike, volatility and expiry share one valuation
+    /// (it gives both prices), the options of one expiry share √T, and the scenarios of one spot
+    /// (its volatility moves) share ln(S/K). Each price is exactly `price(...)`'s; only work is
+    /// saved.
+    struct Pricer {
+        private var roots: [(timeMs: UInt64, root: UInt128)] = []
+        private var logs: [(spot: UInt64, strike: UInt64, log: Int128)] = []
+        private var priced: [(spot: UInt64, strike: UInt64, vol: UInt64, timeMs: UInt64, value: Valuation)] = []
+
+        /// Forgets the valuations, kept for one scenario, and the logarithms of other spots.
+        mutating func nextScenario(spot: UInt64) {
+            priced.removeAll(keepingCapacity: true)
+            logs.removeAll { $0.spot != spot }
+        }
+
+        mutating func price(spot: UInt64, strike: UInt64, vol: UInt64, timeMs: UInt64, isCall: Bool) -> Int128 {
+            let v: Valuation
+            if let hit = priced.first(where: { $0.spot == spot && $0.strike == strike && $0.vol == vol && $0.timeMs == timeMs }) {
+                v = hit.value
+            } else {
+                let root: UInt128
+                if let known = roots.first(where: { $0.timeMs == timeMs }) {
+                    root = known.root
+                } else {
+                    root = sqrtYearsQ96(timeMs)
+                    roots.append((timeMs, root))
+                }
+                // The logarithm's domain is positive spots and strikes; at 0 the payoff needs none.
+                var log: Int128?
+                if let known = logs.first(where: { $0.spot == spot && $0.strike == strike }) {
+                    log = known.log
+                } else if spot != 0, strike != 0 {
+                    log = FixedMath.lnQ96(UInt128(spot), UInt128(strike))
+                    logs.append((spot, strike, log!))
+                }
+                v = valuation(spot: spot, strike: strike, vol: vol, timeMs: timeMs, withGreeks: false, rootYears: root, logMoneyness: log)
+                priced.append((spot, strike, vol, timeMs, v))
+            }
+            return isCall ? v.call : v.put
+        }
+    }
+
     // MARK: - One pass of the formula
 
     /// Price units (10^-8 USD) to wads.
@@ -95,17 +138,20 @@ public enum BlackScholes {
         var stddev: UInt128 = 0
     }
 
-    static func valuation(spot: UInt64, strike: UInt64, vol: UInt64, timeMs: UInt64, withGreeks: Bool) -> Valuation {
+    /// `rootYears` and `logMoneyness`, when given, are `sqrtYearsQ96(timeMs)` and
+    /// `FixedMath.lnQ96(spot, strike)` computed before.
+    static func valuation(spot: UInt64, strike: UInt64, vol: UInt64, timeMs: UInt64, withGreeks: Bool,
+                          rootYears known: UInt128? = nil, logMoneyness knownLog: Int128? = nil) -> Valuation {
         let spotWad = Int128(spot) * Int128(priceToWad), strikeWad = Int128(strike) * Int128(priceToWad)
         guard timeMs != 0, vol != 0, spot != 0, strike != 0 else {
             return intrinsic(spotWad: spotWad, strikeWad: strikeWad)
         }
-        let rootYears = sqrtYearsQ96(timeMs)
+        let rootYears = known ?? sqrtYearsQ96(timeMs)
         guard let stddev = FixedPoint.mulDiv(UInt128(vol), rootYears, volOne, .down), stddev < saturatedStddev else {
             return Valuation(call: spotWad, put: strikeWad, callDelta: FixedMath.one)
         }
 
-        let logMoneyness = FixedMath.lnQ96(UInt128(spot), UInt128(strike))
+        let logMoneyness = knownLog ?? FixedMath.lnQ96(UInt128(spot), UInt128(strike))
         let ratio: Int128
         if logMoneyness.magnitude >= ratioClamp * stddev {
             ratio = logMoneyness > 0 ? Int128(ratioClamp << 96) : -Int128(ratioClamp << 96)

@@ -133,17 +133,18 @@ public enum PortfolioMargin {
         let spot = positions[0].spot
         let volMoves: [Int64] = [Int64(settings.volMovePpm), 0, -Int64(settings.volMovePpm)]
         var scenarios = [Scenario]()
+        var pricer = BlackScholes.Pricer()
         for move in settings.priceMoves {
             let s = moved(spot, move)
             let linear = try linearPnl(positions, to: s)
             for v in volMoves {
                 scenarios.append(Scenario(priceMovePpm: move, volMovePpm: v, coverPpm: 1_000_000,
-                                          pnl: try linear.adding(try optionPnl(positions, to: s, volMovePpm: v))))
+                                          pnl: try linear.adding(try optionPnl(positions, to: s, volMovePpm: v, pricer: &pricer))))
             }
         }
         for move in [-Int64(settings.extremeMovePpm), Int64(settings.extremeMovePpm)] {
             let s = moved(spot, move)
-            let pnl = try linearPnl(positions, to: s).adding(try optionPnl(positions, to: s, volMovePpm: 0))
+            let pnl = try linearPnl(positions, to: s).adding(try optionPnl(positions, to: s, volMovePpm: 0, pricer: &pricer))
             let counted = FixedPoint.mulDiv(pnl, Int128(settings.extremeCoverPpm), 1_000_000, .down) ?? pnl
             scenarios.append(Scenario(priceMovePpm: move, volMovePpm: 0, coverPpm: settings.extremeCoverPpm, pnl: counted))
         }
@@ -211,12 +212,14 @@ public enum PortfolioMargin {
     }
 
     /// Options repriced at underlying `s` and volatility × (1 + move): size × (new − mark) / 10^20.
-    static func optionPnl(_ positions: [Position], to s: UInt64, volMovePpm: Int64) throws(ProtocolError) -> Int128 {
+    static func optionPnl(_ positions: [Position], to s: UInt64, volMovePpm: Int64,
+                          pricer: inout BlackScholes.Pricer) throws(ProtocolError) -> Int128 {
+        pricer.nextScenario(spot: s)
         var sum: Int128 = 0
         for p in positions {
             guard case .option(_, let strike, let call, _) = p.instrument else { continue }
             let vol = UInt64(clamping: UInt128(p.vol) * UInt128(1_000_000 + volMovePpm) / 1_000_000)
-            let price = BlackScholes.price(spot: s, strike: strike, vol: vol, timeMs: p.timeToExpiryMs, isCall: call)
+            let price = pricer.price(spot: s, strike: strike, vol: vol, timeMs: p.timeToExpiryMs, isCall: call)
             guard let pnl = FixedPoint.mulDiv(Int128(p.size), try price.subtracting(p.markWad), wadPerQuantum, .down) else {
                 throw unpriceable(p.symbol)
             }
