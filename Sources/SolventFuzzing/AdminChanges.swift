@@ -5,7 +5,9 @@ extension FuzzChain {
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
     /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
-        switch input.u8() % 3 {
+        let choice = input.u8() % 4
+        if choice == 3 { return try openInterestCaps(&input) }
+        switch choice {
         case 0:
             guard var p = check.perpMarket(market(&input))?.params else { return }
             let field = input.u8() % 14
@@ -80,5 +82,21 @@ extension FuzzChain {
             }
             try submit(adminIndex, .oracleSetSettings(s))
         }
+    }
+}
+
+extension FuzzChain {
+    /// The admin setting a market's open-interest caps (margin.md, "Open-interest scaling"): at
+    /// or near the market's open notional (so that the next orders fall between, at or past the
+    /// caps), at the bound, past it, reversed, or removed.
+    mutating func openInterestCaps(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
+        let id = market(&input)
+        // An unknown market, or one whose oracle has no price yet, is sent too (to be refused or set).
+        let m = check.perpMarket(id), price = m.flatMap { check.oracleMarket($0.params.oracleMarket)?.price } ?? 0
+        let open = OpenInterestCaps.openNotional(openInterest: m?.openInterest ?? 0, price: price)
+        let near = [open, open / 2, open &+ 1, open &* 2, OpenInterestCaps.maxCap, OpenInterestCaps.maxCap &+ 1, 0]
+        var lower = input.near(near), upper = input.near(near)
+        if input.bool() { (lower, upper) = (min(lower, upper), max(lower, upper)) }
+        try submit(adminIndex, .marketSetOiCaps(market: id, lower: lower, upper: upper))
     }
 }

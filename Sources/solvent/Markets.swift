@@ -191,6 +191,10 @@ extension Query {
                 let settled = m.settlementPrice.map { "; settled at \($0) (\(m.settledAt ?? "-"))" } ?? ""
                 print("expiry \(m.params.expiry ?? "-")\(strike)\(settled)")
             }
+            if let caps = m.oiCaps {
+                let between = caps.scalingPpm.map { " (\(percent($0)) of the way: initial margin = tiers' + that share of the rest)" } ?? ""
+                print("open-interest caps \(caps.oiLowerCap) to \(caps.oiUpperCap) USDC; open notional \(caps.openNotional ?? "-")\(between)")
+            }
             var book = TextTable(header: ["side", "price", "size", "orders"], rightAligned: [1, 2, 3])
             for l in (m.asks ?? []).reversed() { book.add(["ask", l.price, l.size, String(l.orders)]) }
             for l in m.bids ?? [] { book.add(["bid", l.price, l.size, String(l.orders)]) }
@@ -228,7 +232,29 @@ extension Tx {
     /// perpetual, a dated future or an option (instruments.md, "Listing").
     struct MarketCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "market", abstract: "Admin: list markets.", subcommands: [List.self])
+            commandName: "market", abstract: "Admin: list markets, set their open-interest caps.", subcommands: [List.self, OICaps.self])
+
+        struct OICaps: ClientCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "oi-caps",
+                abstract: "Set a perpetual's or future's open-interest caps (USDC): its initial margin rises from the tiers' to 100% between them.",
+                discussion: """
+                    Example: `solvent tx market oi-caps BTC-PERP --lower 10000000 --upper 20000000 --from admin`. \
+                    `--lower 0 --upper 0` removes the caps (contracts-spec/margin.md, "Open-interest scaling").
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "The market's symbol.") var market: String
+            @Option(help: "Open notional (USDC) up to which the tiers' initial requirement applies.") var lower: String
+            @Option(help: "Open notional (USDC) from which a position's initial requirement is its whole notional; 0 removes the caps.")
+            var upper: String
+
+            func execute() async throws {
+                let id = try await resolveMarket(market, global).params.id
+                let (low, high) = (try Amount.parse(lower, decimals: 6), try Amount.parse(upper, decimals: 6))
+                try await signAndSend(.marketSetOiCaps(market: id, lower: low, upper: high), global, signing)
+            }
+        }
 
         struct List: ClientCommand {
             static let configuration = CommandConfiguration(

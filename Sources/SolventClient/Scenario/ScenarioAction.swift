@@ -7,7 +7,7 @@ extension ScenarioFile {
     /// seed phrase with the label `scenario/NAME`, holding nothing until someone sends it USDC.
     public struct Action: Decodable, Sendable {
         /// deposit | send | order | cancel_all | trade | price | mine | start_keepers |
-        /// liquidation_rounds | list_market | settle | check
+        /// liquidation_rounds | list_market | settle | set_oi_caps | check
         public let kind: String
         public let account: String?
         public let vault: UInt32?
@@ -42,12 +42,16 @@ extension ScenarioFile {
         /// `settle`: the markets that must settle together, and how far the chain clock may run.
         public let markets: [String]?
         public let withinSeconds: UInt64?
+        /// `set_oi_caps`: the market's open-interest caps in USDC (both "0" remove them).
+        public let oiLowerCap: String?
+        public let oiUpperCap: String?
         /// `check`: a check evaluated here, on the chain as the script has left it so far.
         public let check: Check?
 
         enum CodingKeys: String, CodingKey {
             case kind = "do", account, vault, to, amount, market, side, size, price, ioc, maker, override, accounts, label
             case like, symbol, id, expiresIn = "expires_in", strike, type, markets, withinSeconds = "within_seconds", check
+            case oiLowerCap = "oi_lower_cap", oiUpperCap = "oi_upper_cap"
         }
     }
 }

@@ -102,6 +102,12 @@ extension ScenarioRunner {
             try await listMarket(a)
         case "settle":
             try await settle(a)
+        case "set_oi_caps":
+            // The admin (or `account`) sets the caps; the next block carries it (a refusal stops the run).
+            let m = try await market(required(a.market, "market", a))
+            try await send(a.account ?? "admin", .marketSetOiCaps(market: m.params.id, lower: try Self.usdc(required(a.oiLowerCap, "oi_lower_cap", a)),
+                                                                 upper: try Self.usdc(required(a.oiUpperCap, "oi_upper_cap", a))))
+            try await nextBlock()
         case "check":
             let result = try await evaluate(try required(a.check, "check", a), fundStart: records.first?.insuranceFund ?? 0)
             log("check: \(result.description): \(result.passed ? "pass" : "FAIL") (\(result.detail))")

@@ -84,6 +84,19 @@ extension ScenarioRunner {
             let charges = m.portfolio.underlyings.map { "short-option charge \($0.shortOptionCharge), closeout charge \($0.closeoutCharge)" }
             return result("\(who) needs at least its worst scenario loss", (Self.decimal(m.initialRequirement) ?? 0) >= worst,
                           "requirement \(m.initialRequirement), worst loss \(worst); \(charges.joined(separator: "; "))")
+        case "requirements_are":
+            // `value`: "initial/maintenance" in USDC, as the node's margin reply gives them.
+            let m = try await client.margin(try Self.address(c.account ?? ""), c.vault ?? 0).value
+            let want = (c.value ?? "").split(separator: "/").map { Self.decimal(String($0)) }
+            let got = [Self.decimal(m.initialRequirement), Self.decimal(m.maintenanceRequirement)]
+            return result("\(who) requires \(c.value ?? "") (initial/maintenance)", want.count == 2 && want == got,
+                          "initial \(m.initialRequirement), maintenance \(m.maintenanceRequirement)")
+        case "oi_scaling_is":
+            // `value`: the market's `oi_caps.scaling_ppm` (GET /v1/markets), "none" for a market without caps.
+            let caps = try await market(c.market ?? "").oiCaps
+            let shown = caps.map { $0.scalingPpm.map(String.init) ?? "no price" } ?? "none"
+            return result("\(c.market ?? "")'s open notional stands at \(c.value ?? "") ppm between its caps", shown == c.value,
+                          caps.map { "open notional \($0.openNotional ?? "-") between \($0.oiLowerCap) and \($0.oiUpperCap): \(shown)" } ?? "no caps")
         case "market_exists":
             let listed = try await client.markets().value.first { $0.params.symbol == c.market }
             return result("\(c.market ?? "") is listed", listed != nil, listed.map { "expiry \($0.params.expiry ?? "-")" } ?? "not listed")

@@ -296,6 +296,8 @@ public struct StateMachine: Sendable {
             return try MarketAdmin.list(params, by: t.sender, context: context, state: state)
         case let .marketUpdate(params):
             return try MarketAdmin.update(params, by: t.sender, state: state)
+        case let .marketSetOiCaps(market, lower, upper):
+            return try MarketAdmin.setOpenInterestCaps(market: market, lower: lower, upper: upper, by: t.sender, state: state)
         case let .liquidate(owner, vault, market, keeperVault):
             return try Liquidation.liquidate(owner: owner, vault: vault, market: market, keeperVault: keeperVault, sender: t.sender,
                                              context: context, state: state)

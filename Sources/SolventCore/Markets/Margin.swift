@@ -17,8 +17,11 @@ public struct PositionRisk: Sendable {
     public let notional: UInt128
     /// size × price, rounded down (USDC quantums, signed).
     public let value: Int128
+    /// The initial requirement: the tiers', raised by the market's open-interest caps when it
+    /// has them (`openInterestAddOn` is by how much).
     public let initial: UInt128
     public let maintenance: UInt128
+    public let openInterestAddOn: UInt128
     /// Funding the position owes since it last settled (negative: is owed), rounded up.
     public let unsettledFunding: Int128
     public let position: Position
@@ -82,6 +85,12 @@ public struct VaultRisk: Sendable {
 
     /// What a cross vault would require: the sum of the positions' standalone requirements.
     public let standaloneInitial: UInt128
+    /// What open-interest caps add to the positions' initial requirements (margin.md,
+    /// "Open-interest scaling"): in `standaloneInitial` already, and added to a portfolio
+    /// vault's scenario requirement.
+    public let openInterestAddOn: UInt128
+    /// The initial and maintenance requirements (at most 2^127 − 1, checked when built).
+    public let initial: UInt128
     public let standaloneMaintenance: UInt128
     public let collateralValue: UInt128
     public let positionsValue: Int128
@@ -99,12 +108,15 @@ public struct VaultRisk: Sendable {
         self.portfolio = portfolio
         self.portfolioSettings = portfolioSettings
         standaloneInitial = try positions.checkedSum(\.initial)
+        openInterestAddOn = try positions.checkedSum(\.openInterestAddOn)
         standaloneMaintenance = try positions.checkedSum(\.maintenance)
         collateralValue = try collateral.checkedSum(\.value)
         positionsValue = try positions.checkedSum(\.value)
         unsettledFunding = try positions.checkedSum(\.unsettledFunding)
         equity = try quote.adding(Int128(checked: collateralValue)).adding(positionsValue).subtracting(unsettledFunding)
-        let initial = portfolio?.initial ?? standaloneInitial
+        let addOn = openInterestAddOn
+        let initial = try portfolio.map { (p) throws(ProtocolError) in try p.initial.adding(addOn) } ?? standaloneInitial
+        self.initial = initial
         let maintenance = portfolio?.maintenance ?? standaloneMaintenance
         guard initial <= UInt128(Int128.max), maintenance <= UInt128(Int128.max), standaloneInitial <= UInt128(Int128.max) else {
             throw .overflow
@@ -112,8 +124,6 @@ public struct VaultRisk: Sendable {
         freeCollateral = try equity.subtracting(Int128(initial))
     }
 
-    /// The initial and maintenance requirements (at most 2^127 − 1, checked when built).
-    public var initial: UInt128 { portfolio?.initial ?? standaloneInitial }
     public var maintenance: UInt128 { portfolio?.maintenance ?? standaloneMaintenance }
     /// Equity ÷ maintenance requirement in ppm (nil without positions); below 1,000,000 the vault is liquidatable.
     public var marginRatioPpm: Int128? {
@@ -159,6 +169,13 @@ public enum Margin {
     /// Progressive tier requirement: each tier's rate applies to the part of the notional inside
     /// its band; one rounding, up, at the end. Continuous in the notional by construction.
     public static func requirement(notional: UInt128, tiers: [MarginTier], initial: Bool) throws(ProtocolError) -> UInt128 {
+        let sum = try tierSum(notional: notional, tiers: tiers, initial: initial)
+        return sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1)
+    }
+
+    /// Σ rate × the part of the notional in each tier's band: the requirement times 10^6 before
+    /// its rounding (at most notional × 10^6, rates being at most 100%).
+    static func tierSum(notional: UInt128, tiers: [MarginTier], initial: Bool) throws(ProtocolError) -> UInt128 {
         var lower: UInt128 = 0
         var sum: UInt128 = 0
         for tier in tiers {
@@ -170,7 +187,7 @@ public enum Margin {
             guard notional > upper else { break }
             lower = upper
         }
-        return sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1)
+        return sum
     }
 
     static func price(_ market: UInt32, _ state: some StateReader, _ time: UInt64, _ mode: Prices) throws(ProtocolError) -> UInt64 {
@@ -245,17 +262,21 @@ public enum Margin {
         try positionRisk(market, position, mark: Mark(underlying: p))
     }
 
-    static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark) throws(ProtocolError) -> PositionRisk {
+    /// `caps`: the market's open-interest caps, if it has any (its initial requirement then
+    /// scales with its open notional at the mark's underlying price).
+    static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark,
+                             caps: OpenInterestCaps.Entry? = nil) throws(ProtocolError) -> PositionRisk {
         let p = mark.price
         // A position's notional is its underlying's: |size| × the underlying's price.
         guard let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(mark.underlying), PerpUnits.notionalDivisor, .up),
               let value = FixedPoint.mulDiv(Int128(position.size), Int128(p), Int128(PerpUnits.notionalDivisor), .down) else {
             throw .overflow
         }
-        let (initial, maintenance) = try requirements(market.params, size: position.size, mark: mark)
+        let scaling = caps.map { OpenInterestScaling(caps: $0, openInterest: market.openInterest) }
+        let (initial, maintenance) = try requirements(market.params, size: position.size, mark: mark, scaling: scaling)
         return PositionRisk(
             market: market.id, symbol: market.params.symbol, size: position.size, oraclePrice: p, notional: notional, value: value,
-            initial: initial, maintenance: maintenance,
+            initial: initial.scaled, maintenance: maintenance, openInterestAddOn: initial.scaled - initial.tiers,
             unsettledFunding: try Funding.owed(position, index: market.fundingIndex), position: position,
             instrument: market.params.instrument, underlyingOracle: market.params.oracleMarket, underlyingPrice: mark.underlying,
             volOracle: mark.volOracle, vol: mark.vol, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad,
@@ -272,16 +293,37 @@ public enum Margin {
     ///   initial ⌈|size| × max(initial rate × S − OTM × 10^6, maintenance rate × S) / 10^16⌉,
     ///   maintenance ⌈|size| × maintenance rate × S / 10^16⌉ (the single tier's rates).
     public static func requirements(_ params: PerpMarketParams, size: Int64, mark: Mark) throws(ProtocolError) -> (initial: UInt128, maintenance: UInt128) {
+        let (initial, maintenance) = try requirements(params, size: size, mark: mark, scaling: nil)
+        return (initial.scaled, maintenance)
+    }
+
+    /// A market's open-interest caps and its open interest (size units), which scale the initial
+    /// requirement of its perpetual or future positions (margin.md, "Open-interest scaling").
+    public struct OpenInterestScaling: Sendable {
+        public let caps: OpenInterestCaps.Entry
+        public let openInterest: UInt64
+    }
+
+    /// The requirements, the initial one both from the tiers alone and as `scaling` raises it
+    /// (the same without scaling, and for options, whose requirement is their own).
+    static func requirements(_ params: PerpMarketParams, size: Int64, mark: Mark, scaling: OpenInterestScaling?) throws(ProtocolError)
+        -> (initial: (tiers: UInt128, scaled: UInt128), maintenance: UInt128) {
         let units = UInt128(size.magnitude)
         switch params.instrument {
         case .perpetual, .future:
             guard let notional = FixedPoint.mulDiv(units, UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) else { throw .overflow }
-            return (try requirement(notional: notional, tiers: params.tiers, initial: true),
-                    try requirement(notional: notional, tiers: params.tiers, initial: false))
+            let sum = try tierSum(notional: notional, tiers: params.tiers, initial: true)
+            let tiers = sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1)
+            var scaled = tiers
+            if let scaling {
+                let open = OpenInterestCaps.openNotional(openInterest: scaling.openInterest, price: mark.underlying)
+                scaled = OpenInterestCaps.initialRequirement(notional: notional, tierSum: sum, open: open, caps: scaling.caps)
+            }
+            return ((tiers, scaled), try requirement(notional: notional, tiers: params.tiers, initial: false))
         case .option(_, let strike, let call, _):
             if size >= 0 {
                 guard let value = FixedPoint.mulDiv(units, UInt128(mark.price), PerpUnits.notionalDivisor, .up) else { throw .overflow }
-                return (value, value)
+                return ((value, value), value)
             }
             // Rates and prices are at most 2^32 and 2^64: these products fit 128 bits.
             let s = UInt128(mark.underlying), k = UInt128(strike)
@@ -292,7 +334,7 @@ public enum Margin {
             guard let initial = FixedPoint.mulDiv(units, perUnit, divisor, .up), let maintenance = FixedPoint.mulDiv(units, mm, divisor, .up) else {
                 throw .overflow
             }
-            return (initial, maintenance)
+            return ((initial, initial), maintenance)
         }
     }
 

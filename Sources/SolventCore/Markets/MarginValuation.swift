@@ -18,6 +18,8 @@ extension Margin {
         let held: [(market: UInt32, position: Position)]
         /// Risk of each held position (same index), once computed.
         private var heldRisk: [PositionRisk?]
+        /// The markets' open-interest caps (margin.md, "Open-interest scaling").
+        let caps: OpenInterestCaps
 
         init(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
             guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
@@ -36,6 +38,7 @@ extension Margin {
             (self.time, self.mode, self.vault, self.collateral) = (time, mode, vault, collateral)
             held = state.positions(of: id)
             heldRisk = [PositionRisk?](repeating: nil, count: held.count)
+            caps = state.openInterestCaps()
         }
 
         /// The vault as it is.
@@ -81,7 +84,7 @@ extension Margin {
             if case .option(_, _, _, let volOracle) = market.params.instrument {
                 mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
             }
-            return try Margin.positionRisk(market, position, mark: mark)
+            return try Margin.positionRisk(market, position, mark: mark, caps: caps.entries.isEmpty ? nil : caps.caps(of: marketID))
         }
 
         private func finish(quote: Int128, _ positions: [PositionRisk], _ state: some StateReader) throws(ProtocolError) -> VaultRisk {

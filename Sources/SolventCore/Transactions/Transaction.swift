@@ -29,6 +29,8 @@ public enum TxAction: Equatable, Sendable {
     case marketList(PerpMarketParams)
     /// Admin: changes a market's parameters (fees, tiers, funding, ticks, active).
     case marketUpdate(PerpMarketParams)
+    /// Admin: sets a perpetual's or future's open-interest caps (0 and 0 remove them).
+    case marketSetOiCaps(market: UInt32, lower: UInt128, upper: UInt128)
     /// Liquidates part of `owner`'s vault `vault` in `market`; the bounty (and any position taken
     /// over as the backstop) goes to the sender's vault `keeperVault`.
     case liquidate(owner: Address, vault: UInt32, market: UInt32, keeperVault: UInt32)
@@ -62,6 +64,7 @@ public enum TxAction: Equatable, Sendable {
         case .orderCancelAll: return .orderCancelAll
         case .marketList: return .marketList
         case .marketUpdate: return .marketUpdate
+        case .marketSetOiCaps: return .marketSetOiCaps
         case .liquidate: return .liquidate
         case .liquidationSetConfig: return .liquidationSetConfig
         case .oracleOverride: return .oracleOverride
@@ -96,6 +99,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case orderCancelAll = 35
     case marketList = 36
     case marketUpdate = 37
+    case marketSetOiCaps = 38
     case liquidate = 48
     case liquidationSetConfig = 49
     case auctionStart = 56

@@ -65,6 +65,10 @@ public enum TxCodec {
         case let .marketList(params), let .marketUpdate(params):
             w.u32(params.id)
             params.encode(into: &w)
+        case let .marketSetOiCaps(market, lower, upper):
+            w.u32(market)
+            w.u128(lower)
+            w.u128(upper)
         case let .liquidate(owner, vault, market, keeperVault):
             w.bytes32(owner.key)
             w.u32(vault)
@@ -161,6 +165,8 @@ public enum TxCodec {
             let id = try r.u32("market id")
             let params = try PerpMarketParams.decode(id: id, from: &r)
             action = kind == .marketList ? .marketList(params) : .marketUpdate(params)
+        case .marketSetOiCaps:
+            action = .marketSetOiCaps(market: try r.u32("market"), lower: try r.u128("oi_lower_cap"), upper: try r.u128("oi_upper_cap"))
         case .liquidate:
             action = .liquidate(owner: Address(try r.bytes32("owner")), vault: try r.u32("vault"), market: try r.u32("market"),
                                 keeperVault: try r.u32("keeper vault"))

@@ -196,7 +196,8 @@ public final class LiquidationIndex: Sendable {
                 if let id = BigEndianKey.id(c.key.key) { oracleMarkets.append(id) }
             case .perpMarkets:
                 // Funding (the index) or new parameters revalue every holder; open interest and
-                // the rest do not change any vault's margin.
+                // the rest do not change any vault's maintenance requirement (open-interest caps
+                // scale only the initial one, which the index never looks at).
                 guard let new = c.new, let id = BigEndianKey.id(c.key.key),
                       let after = try? PerpMarket.decode(id: id, new) else { continue }
                 let before = c.old.flatMap { try? PerpMarket.decode(id: id, $0) }

@@ -60,6 +60,10 @@ extension ActionReply {
         case let .marketList(p), let .marketUpdate(p):
             marketId = p.id
             marketParams = MarketParamsReply(p)
+        case let .marketSetOiCaps(market, lower, upper):
+            marketId = market
+            oiLowerCap = Amount.format(lower, decimals: 6)
+            oiUpperCap = Amount.format(upper, decimals: 6)
         case let .liquidate(owner, vault, market, keeperVault):
             self.owner = owner.text
             self.vault = vault

@@ -26,7 +26,20 @@ enum MarketReadModel {
             asks: depth.map { _ in levels(topAsk) },
             markPrice: optionMark(m, oracle: oracle, state: state, at: timeMs).map(OraclePrice.format),
             settlementPrice: m.isSettled ? OraclePrice.format(m.settlementPrice) : nil,
-            settledAt: m.isSettled ? UTCTime.rfc3339(m.settledAtMs) : nil)
+            settledAt: m.isSettled ? UTCTime.rfc3339(m.settledAtMs) : nil,
+            oiCaps: state.openInterestCaps().caps(of: m.id).map { oiCaps($0, m, oracle: oracle) })
+    }
+
+    /// The market's open-interest caps and where its open notional stands between them.
+    static func oiCaps(_ caps: OpenInterestCaps.Entry, _ m: PerpMarket, oracle: OracleMarket?) -> MarketOiCapsReply {
+        let open = oracle.flatMap { $0.hasPrice ? OpenInterestCaps.openNotional(openInterest: m.openInterest, price: $0.price) : nil }
+        let scaling = open.map { o -> Int64 in
+            if o >= caps.upper { return 1_000_000 }
+            if o <= caps.lower { return 0 }
+            return Int64((o - caps.lower) * 1_000_000 / (caps.upper - caps.lower))
+        }
+        return MarketOiCapsReply(oiLowerCap: Amount.format(caps.lower, decimals: 6), oiUpperCap: Amount.format(caps.upper, decimals: 6),
+                                 openNotional: open.map { Amount.format($0, decimals: 6) }, scalingPpm: scaling)
     }
 
     /// The funding state, with the premium the book shows now against the oracle (funding.md).
