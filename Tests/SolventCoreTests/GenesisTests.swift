@@ -47,4 +47,28 @@ import Testing
         #expect(try #require(refusal { $0.oracle.markets[1].asset = "BTC"; $0.oracle.markets[1].symbol = "BTC-USD" }) != "")
         #expect(try #require(refusal { $0.oracle.markets[0].initialPrice = "0" }).contains("initial_price"))
     }
+
+    /// Open-interest caps (genesis.md, `oi_lower_cap`/`oi_upper_cap`): written as one record when a
+    /// market sets them, absent otherwise (the devnet genesis has none, and its app hash is the one
+    /// the spec gives); half a pair, an option's, or a reversed pair is refused.
+    @Test func openInterestCapsAreWrittenOnlyWhenSet() throws {
+        #expect(DevnetKeys.devnetGenesis().initialStateHasNoCaps)
+        var g = DevnetKeys.devnetGenesis()
+        g.perps.markets[1].oiLowerCap = "0"; g.perps.markets[1].oiUpperCap = "1.5"
+        g.perps.markets[0].oiLowerCap = "10000000"; g.perps.markets[0].oiUpperCap = "20000000"
+        let caps = try g.initialState().openInterestCaps()
+        #expect(caps.entries == [.init(market: 1, lower: 10_000_000_000_000, upper: 20_000_000_000_000), .init(market: 2, lower: 0, upper: 1_500_000)])
+        let option = try #require(DevnetKeys.devnetGenesis().perps.markets.firstIndex { $0.kind == "option" })
+        #expect(try #require(refusal { $0.perps.markets[option].oiLowerCap = "0"; $0.perps.markets[option].oiUpperCap = "1" }).contains("not options"))
+        #expect(try #require(refusal { $0.perps.markets[0].oiUpperCap = "1" }).contains("go together"))
+        #expect(try #require(refusal { $0.perps.markets[0].oiLowerCap = "0"; $0.perps.markets[0].oiUpperCap = "0" }).contains("above 0"))
+        #expect(try #require(refusal { $0.perps.markets[0].oiLowerCap = "2"; $0.perps.markets[0].oiUpperCap = "1" }).contains("may not exceed"))
+    }
+}
+
+private extension Genesis {
+    var initialStateHasNoCaps: Bool {
+        guard let state = try? initialState() else { return false }
+        return state.get(OpenInterestCaps.stateKey.table, OpenInterestCaps.stateKey.key) == nil
+    }
 }

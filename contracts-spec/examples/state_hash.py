@@ -117,6 +117,14 @@ def perp_entries(genesis):
                    + struct.pack("<QQqIqQ", t0 + interval, t0 + sample, 0, 0, 0, 0)
                    + struct.pack("<QQ", 0, 0))  # settlement price, settled at
         entries.append((TABLE_PERP_MARKETS, struct.pack(">I", m["id"]), b"\x02" + params + running))
+    # margin.md, "Open-interest scaling": the caps of the markets that set them, one record, only if any.
+    capped = sorted((m["id"], units(m["oi_lower_cap"], 6), units(m["oi_upper_cap"], 6))
+                    for m in perps["markets"] if "oi_upper_cap" in m)
+    if capped:
+        record = struct.pack("<BH", 1, len(capped))
+        for market, lower, upper in capped:
+            record += struct.pack("<I", market) + lower.to_bytes(16, "little") + upper.to_bytes(16, "little")
+        entries.append((TABLE_PROTOCOL, b"open_interest_caps", record))
     # portfolio-margin.md, "Parameters": the portfolio settings (the standard ones without a section).
     pf = genesis.get("portfolio", STANDARD_PORTFOLIO)
     record = struct.pack("<BIBIIIIIII", 2, pf["price_range_ppm"], pf["price_steps"], pf["vol_move_ppm"], pf["extreme_move_ppm"],

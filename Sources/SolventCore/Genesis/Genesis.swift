@@ -135,6 +135,10 @@ public struct Genesis: Codable, Equatable, Sendable {
         public var strike: String?
         public var optionType: String?
         public var volatilityOracle: String?
+        /// Perpetuals and futures: open-interest caps in USDC, both or neither (margin.md,
+        /// "Open-interest scaling").
+        public var oiLowerCap: String?
+        public var oiUpperCap: String?
 
         public init(id: UInt32, symbol: String, oracleMarket: String, tickSize: String, stepSize: String, minOrderSize: String,
                     makerFeePpm: UInt32, takerFeePpm: UInt32, marginTiers: [Tier], fundingIntervalMs: UInt64?,
@@ -151,6 +155,7 @@ public struct Genesis: Codable, Equatable, Sendable {
             case fundingIntervalMs = "funding_interval_ms", fundingSampleIntervalMs = "funding_sample_interval_ms"
             case fundingRateCapPpm = "funding_rate_cap_ppm", impactNotional = "impact_notional"
             case kind, expiry, strike, optionType = "option_type", volatilityOracle = "volatility_oracle"
+            case oiLowerCap = "oi_lower_cap", oiUpperCap = "oi_upper_cap"
         }
     }
 

@@ -116,3 +116,19 @@ extension Genesis.PerpMarketSpec {
             impactNotional: try usdc(impactNotional, "impact_notional"), instrument: instrument)
     }
 }
+
+/// margin.md, "Open-interest scaling": a market's caps, if its entry sets them.
+extension Genesis.PerpMarketSpec {
+    func openInterestCaps(_ params: PerpMarketParams) throws(GenesisError) -> OpenInterestCaps.Entry? {
+        guard oiLowerCap != nil || oiUpperCap != nil else { return nil }
+        guard let lowerText = oiLowerCap, let upperText = oiUpperCap,
+              let lower = try? Amount.parse(lowerText, decimals: 6), let upper = try? Amount.parse(upperText, decimals: 6), upper > 0 else {
+            throw GenesisError("market \(symbol): oi_lower_cap and oi_upper_cap go together, as USDC amounts, the upper one above 0")
+        }
+        guard !params.instrument.isOption else {
+            throw GenesisError("market \(symbol): open-interest caps apply to perpetuals and futures, not options")
+        }
+        do { try OpenInterestCaps.validate(lower: lower, upper: upper) } catch { throw GenesisError("market \(symbol): \(error.message)") }
+        return OpenInterestCaps.Entry(market: params.id, lower: lower, upper: upper)
+    }
+}

@@ -116,6 +116,7 @@ extension Genesis {
         if let auctions { state.put(try auctions.settings()) }
         if devnet != nil { state.markDevnetChain() }
         var ids = Set<UInt32>(), symbols = Set<String>()
+        var caps = [OpenInterestCaps.Entry]()
         for spec in perps.markets {
             let params = try spec.params(oracleMarkets: oracleMarkets)
             do {
@@ -135,7 +136,10 @@ extension Genesis {
             market.nextSampleMs = genesisTimeMs + params.fundingSampleIntervalMs
             market.nextFundingMs = genesisTimeMs + params.fundingIntervalMs
             state.putPerpMarket(market)
+            if let entry = try spec.openInterestCaps(params) { caps.append(entry) }
         }
+        // Written only when a market has caps: a genesis without them has no such entry.
+        if !caps.isEmpty { state.put(OpenInterestCaps(entries: caps.sorted { $0.market < $1.market })) }
     }
 
     private func initialOracle(bySymbol: [String: Asset], state: StateOverlay) throws(GenesisError) {
