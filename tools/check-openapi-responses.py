@@ -263,7 +263,7 @@ def drive(net, x, routes, document):
 
 def cancels_and_admin(net, x, dev):
     """The remaining transaction kinds, so that blocks show every action shape: order cancels and the
-    admin's (signers, oracle and auction limits, a listing, open-interest caps, and the liquidation parameters, which no
+    admin's (signers, oracle and auction limits, a listing, open-interest caps, a depth add-on, and the liquidation parameters, which no
     CLI command sends: built from transactions.md by the spec's own Python client)."""
     say("cancels and the admin's transactions, each at the values the devnet already has")
     net.tx("order", "place", "ETH-PERP", "sell", "1", "--price", "3500", "--from", "dev1")
@@ -288,6 +288,8 @@ def cancels_and_admin(net, x, dev):
     net.tx("market", "list", "--like", "BTC-26MAR27", "--symbol", "BTC-2H", "--expiry", "+2h", "--from", "admin")
     # Caps far above SOL-PERP's open notional: its markets reply shows them, no margin changes.
     net.tx("market", "oi-caps", "SOL-PERP", "--lower", "100000000", "--upper", "200000000", "--from", "admin")
+    # A depth add-on of 1 ppm: its markets reply shows it, margins move by at most a quantum or so.
+    net.tx("market", "depth-addon", "SOL-PERP", "--band-ppm", "10000", "--window-ms", "600000", "--addon-ppm", "1", "--from", "admin")
     mine(x)
 
 

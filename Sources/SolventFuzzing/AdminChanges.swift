@@ -5,8 +5,9 @@ extension FuzzChain {
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
     /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
-        let choice = input.u8() % 4
+        let choice = input.u8() % 5
         if choice == 3 { return try openInterestCaps(&input) }
+        if choice == 4 { return try depthAddOn(&input) }
         switch choice {
         case 0:
             guard var p = check.perpMarket(market(&input))?.params else { return }
@@ -98,5 +99,17 @@ extension FuzzChain {
         var lower = input.near(near), upper = input.near(near)
         if input.bool() { (lower, upper) = (min(lower, upper), max(lower, upper)) }
         try submit(adminIndex, .marketSetOiCaps(market: id, lower: lower, upper: upper))
+    }
+}
+
+extension FuzzChain {
+    /// The admin setting a market's book-depth add-on: each field at or near its bounds (a band
+    /// that reaches every order or none, the shortest and longest windows, the largest rate).
+    mutating func depthAddOn(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
+        let id = market(&input)
+        let band = input.near([1, DepthAddOns.maxBandPpm, 10_000])
+        let window = input.near([1_000, DepthAddOns.maxWindowMs, 60_000])
+        let addon = input.near([UInt32(0), 1_000_000, 100_000])
+        try submit(adminIndex, .marketSetDepthAddon(market: id, bandPpm: band, windowMs: window, addonPpm: addon))
     }
 }

@@ -191,6 +191,10 @@ extension Query {
                 let settled = m.settlementPrice.map { "; settled at \($0) (\(m.settledAt ?? "-"))" } ?? ""
                 print("expiry \(m.params.expiry ?? "-")\(strike)\(settled)")
             }
+            if let d = m.depthAddon {
+                print("depth add-on \(percent(Int64(d.addonPpm))) on the size beyond the depth within \(percent(Int64(d.bandPpm))) of the oracle, "
+                    + "averaged over \(d.windowMs / 1_000) s: bids \(d.bidDepth), asks \(d.askDepth) (sampled \(d.sampledAt))")
+            }
             if let caps = m.oiCaps {
                 let between = caps.scalingPpm.map { " (\(percent($0)) of the way: initial margin = tiers' + that share of the rest)" } ?? ""
                 print("open-interest caps \(caps.oiLowerCap) to \(caps.oiUpperCap) USDC; open notional \(caps.openNotional ?? "-")\(between)")
@@ -232,7 +236,30 @@ extension Tx {
     /// perpetual, a dated future or an option (instruments.md, "Listing").
     struct MarketCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "market", abstract: "Admin: list markets, set their open-interest caps.", subcommands: [List.self, OICaps.self])
+            commandName: "market", abstract: "Admin: list markets, set their open-interest caps and depth add-ons.",
+            subcommands: [List.self, OICaps.self, DepthAddOn.self])
+
+        struct DepthAddOn: ClientCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "depth-addon",
+                abstract: "Set a perpetual's or future's book-depth add-on: more initial margin on the size beyond what its book has held near the oracle price.",
+                discussion: """
+                    Example: `solvent tx market depth-addon BTC-PERP --band-ppm 10000 --window-ms 600000 --addon-ppm 100000 --from admin`: \
+                    orders within 1% of the oracle price, averaged over 10 minutes of block time, count as depth, and 10% more initial \
+                    margin is asked on the size beyond it. `--addon-ppm 0` removes it (contracts-spec/margin.md, "Book-depth add-on").
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "The market's symbol.") var market: String
+            @Option(help: "Resting orders within this distance of the oracle price count, ppm (1 to 500000).") var bandPpm: UInt32 = 0
+            @Option(help: "The averaging window, ms of block time (1000 to 2592000000).") var windowMs: UInt64 = 0
+            @Option(help: "Extra initial margin on the size beyond the depth, ppm (0 removes the add-on).") var addonPpm: UInt32
+
+            func execute() async throws {
+                let id = try await resolveMarket(market, global).params.id
+                try await signAndSend(.marketSetDepthAddon(market: id, bandPpm: bandPpm, windowMs: windowMs, addonPpm: addonPpm), global, signing)
+            }
+        }
 
         struct OICaps: ClientCommand {
             static let configuration = CommandConfiguration(

@@ -128,7 +128,7 @@ import Testing
         #expect(h.run(admin, .marketSetOiCaps(market: 1, lower: 500_000 * Self.usdc, upper: 700_000 * Self.usdc)).succeeded)
         let scaled = try h.risk(dev0)
         #expect(scaled.initial == 315_000 * Self.usdc && scaled.maintenance == 18_000 * Self.usdc)
-        #expect(scaled.positions[0].openInterestAddOn == 285_000 * Self.usdc && scaled.openInterestAddOn == 285_000 * Self.usdc)
+        #expect(scaled.positions[0].openInterestAddOn == 285_000 * Self.usdc && scaled.liquidityAddOn == 285_000 * Self.usdc)
         #expect(!scaled.isLiquidatable, "caps never touch maintenance")
         // The short side is scaled the same way: its open notional is the market's.
         #expect(try h.risk(dev1).initial == 315_000 * Self.usdc)
@@ -149,12 +149,12 @@ import Testing
         #expect(h.run(dev1, h.order(dev1, .sell, "10", at: "60000")).succeeded)
         #expect(h.run(dev2, h.order(dev2, .buy, "4", at: "60000")).succeeded)
         let before = try h.risk(dev2)
-        #expect(before.portfolio != nil && before.openInterestAddOn == 0)
+        #expect(before.portfolio != nil && before.liquidityAddOn == 0)
         // Open notional 240 000 (4 BTC) between caps of 200 000 and 280 000: halfway again. The
         // position's notional is 240 000: tiers 12 000, scaled 12 000 + ½ × 228 000 = 126 000.
         #expect(h.run(admin, .marketSetOiCaps(market: 1, lower: 200_000 * Self.usdc, upper: 280_000 * Self.usdc)).succeeded)
         let after = try h.risk(dev2)
-        #expect(after.openInterestAddOn == 114_000 * Self.usdc)
+        #expect(after.liquidityAddOn == 114_000 * Self.usdc)
         #expect(after.initial == before.initial + 114_000 * Self.usdc && after.maintenance == before.maintenance)
         #expect(after.freeCollateral == before.freeCollateral - 114_000_000_000)
     }

@@ -7,7 +7,7 @@ extension ScenarioFile {
     /// seed phrase with the label `scenario/NAME`, holding nothing until someone sends it USDC.
     public struct Action: Decodable, Sendable {
         /// deposit | send | order | cancel_all | trade | price | mine | start_keepers |
-        /// liquidation_rounds | list_market | settle | set_oi_caps | check
+        /// liquidation_rounds | list_market | settle | set_oi_caps | set_depth_addon | check
         public let kind: String
         public let account: String?
         public let vault: UInt32?
@@ -42,6 +42,12 @@ extension ScenarioFile {
         /// `settle`: the markets that must settle together, and how far the chain clock may run.
         public let markets: [String]?
         public let withinSeconds: UInt64?
+        /// `set_depth_addon`: the market's book-depth add-on (an `addon_ppm` of 0 removes it).
+        public let bandPpm: UInt32?
+        public let windowMs: UInt64?
+        public let addonPpm: UInt32?
+        /// `mine`: chain time since the script's last block (default 1).
+        public let seconds: UInt64?
         /// `set_oi_caps`: the market's open-interest caps in USDC (both "0" remove them).
         public let oiLowerCap: String?
         public let oiUpperCap: String?
@@ -51,7 +57,8 @@ extension ScenarioFile {
         enum CodingKeys: String, CodingKey {
             case kind = "do", account, vault, to, amount, market, side, size, price, ioc, maker, override, accounts, label
             case like, symbol, id, expiresIn = "expires_in", strike, type, markets, withinSeconds = "within_seconds", check
-            case oiLowerCap = "oi_lower_cap", oiUpperCap = "oi_upper_cap"
+            case oiLowerCap = "oi_lower_cap", oiUpperCap = "oi_upper_cap", seconds
+            case bandPpm = "band_ppm", windowMs = "window_ms", addonPpm = "addon_ppm"
         }
     }
 }

@@ -89,6 +89,7 @@ extension ScenarioRunner {
             let m = try await market(required(a.market, "market", a))
             try await send(try required(a.account, "account", a), .orderCancelAll(vault: a.vault ?? 0, market: m.params.id))
         case "mine":
+            if let s = a.seconds, s > 1 { script.time += (s - 1) * 1_000 }
             try await nextBlock()
         case "trade":
             try await trade(a)
@@ -102,6 +103,11 @@ extension ScenarioRunner {
             try await listMarket(a)
         case "settle":
             try await settle(a)
+        case "set_depth_addon":
+            let m = try await market(required(a.market, "market", a))
+            try await send(a.account ?? "admin", .marketSetDepthAddon(market: m.params.id, bandPpm: a.bandPpm ?? 0, windowMs: a.windowMs ?? 0,
+                                                                     addonPpm: try required(a.addonPpm, "addon_ppm", a)))
+            try await nextBlock()
         case "set_oi_caps":
             // The admin (or `account`) sets the caps; the next block carries it (a refusal stops the run).
             let m = try await market(required(a.market, "market", a))

@@ -22,6 +22,9 @@ public struct PositionRisk: Sendable {
     public let initial: UInt128
     public let maintenance: UInt128
     public let openInterestAddOn: UInt128
+    /// What the market's book-depth add-on adds to the initial requirement (margin.md,
+    /// "Book-depth add-on"), included in `initial`.
+    public let depthAddOn: UInt128
     /// Funding the position owes since it last settled (negative: is owed), rounded up.
     public let unsettledFunding: Int128
     public let position: Position
@@ -85,10 +88,10 @@ public struct VaultRisk: Sendable {
 
     /// What a cross vault would require: the sum of the positions' standalone requirements.
     public let standaloneInitial: UInt128
-    /// What open-interest caps add to the positions' initial requirements (margin.md,
-    /// "Open-interest scaling"): in `standaloneInitial` already, and added to a portfolio
-    /// vault's scenario requirement.
-    public let openInterestAddOn: UInt128
+    /// What open-interest caps and book-depth add-ons add to the positions' initial
+    /// requirements (margin.md, "Open-interest scaling", "Book-depth add-on"): in
+    /// `standaloneInitial` already, and added to a portfolio vault's scenario requirement.
+    public let liquidityAddOn: UInt128
     /// The initial and maintenance requirements (at most 2^127 − 1, checked when built).
     public let initial: UInt128
     public let standaloneMaintenance: UInt128
@@ -108,13 +111,13 @@ public struct VaultRisk: Sendable {
         self.portfolio = portfolio
         self.portfolioSettings = portfolioSettings
         standaloneInitial = try positions.checkedSum(\.initial)
-        openInterestAddOn = try positions.checkedSum(\.openInterestAddOn)
+        liquidityAddOn = try positions.checkedSum(\.openInterestAddOn).adding(try positions.checkedSum(\.depthAddOn))
         standaloneMaintenance = try positions.checkedSum(\.maintenance)
         collateralValue = try collateral.checkedSum(\.value)
         positionsValue = try positions.checkedSum(\.value)
         unsettledFunding = try positions.checkedSum(\.unsettledFunding)
         equity = try quote.adding(Int128(checked: collateralValue)).adding(positionsValue).subtracting(unsettledFunding)
-        let addOn = openInterestAddOn
+        let addOn = liquidityAddOn
         let initial = try portfolio.map { (p) throws(ProtocolError) in try p.initial.adding(addOn) } ?? standaloneInitial
         self.initial = initial
         let maintenance = portfolio?.maintenance ?? standaloneMaintenance
@@ -265,7 +268,7 @@ public enum Margin {
     /// `caps`: the market's open-interest caps, if it has any (its initial requirement then
     /// scales with its open notional at the mark's underlying price).
     static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark,
-                             caps: OpenInterestCaps.Entry? = nil) throws(ProtocolError) -> PositionRisk {
+                             caps: OpenInterestCaps.Entry? = nil, depth: DepthAddOns.Entry? = nil) throws(ProtocolError) -> PositionRisk {
         let p = mark.price
         // A position's notional is its underlying's: |size| × the underlying's price.
         guard let notional = FixedPoint.mulDiv(UInt128(position.size.magnitude), UInt128(mark.underlying), PerpUnits.notionalDivisor, .up),
@@ -274,9 +277,15 @@ public enum Margin {
         }
         let scaling = caps.map { OpenInterestScaling(caps: $0, openInterest: market.openInterest) }
         let (initial, maintenance) = try requirements(market.params, size: position.size, mark: mark, scaling: scaling)
+        // The depth add-on, on top of the scaled requirement, the sum at most the notional.
+        var depthAddOn: UInt128 = 0
+        if let depth, !market.params.instrument.isOption {
+            depthAddOn = min(notional - min(notional, initial.scaled), depth.addOn(size: position.size, price: mark.underlying))
+        }
         return PositionRisk(
             market: market.id, symbol: market.params.symbol, size: position.size, oraclePrice: p, notional: notional, value: value,
-            initial: initial.scaled, maintenance: maintenance, openInterestAddOn: initial.scaled - initial.tiers,
+            initial: initial.scaled + depthAddOn, maintenance: maintenance, openInterestAddOn: initial.scaled - initial.tiers,
+            depthAddOn: depthAddOn,
             unsettledFunding: try Funding.owed(position, index: market.fundingIndex), position: position,
             instrument: market.params.instrument, underlyingOracle: market.params.oracleMarket, underlyingPrice: mark.underlying,
             volOracle: mark.volOracle, vol: mark.vol, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad,

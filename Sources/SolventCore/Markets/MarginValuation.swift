@@ -18,8 +18,10 @@ extension Margin {
         let held: [(market: UInt32, position: Position)]
         /// Risk of each held position (same index), once computed.
         private var heldRisk: [PositionRisk?]
-        /// The markets' open-interest caps (margin.md, "Open-interest scaling").
+        /// The markets' open-interest caps and depth add-ons (margin.md, "Open-interest scaling",
+        /// "Book-depth add-on").
         let caps: OpenInterestCaps
+        let depths: DepthAddOns
 
         init(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
             guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
@@ -39,6 +41,7 @@ extension Margin {
             held = state.positions(of: id)
             heldRisk = [PositionRisk?](repeating: nil, count: held.count)
             caps = state.openInterestCaps()
+            depths = state.depthAddOns()
         }
 
         /// The vault as it is.
@@ -84,7 +87,8 @@ extension Margin {
             if case .option(_, _, _, let volOracle) = market.params.instrument {
                 mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
             }
-            return try Margin.positionRisk(market, position, mark: mark, caps: caps.entries.isEmpty ? nil : caps.caps(of: marketID))
+            return try Margin.positionRisk(market, position, mark: mark, caps: caps.entries.isEmpty ? nil : caps.caps(of: marketID),
+                                           depth: depths.entries.isEmpty ? nil : depths.addOn(of: marketID))
         }
 
         private func finish(quote: Int128, _ positions: [PositionRisk], _ state: some StateReader) throws(ProtocolError) -> VaultRisk {

@@ -31,6 +31,8 @@ public enum TxAction: Equatable, Sendable {
     case marketUpdate(PerpMarketParams)
     /// Admin: sets a perpetual's or future's open-interest caps (0 and 0 remove them).
     case marketSetOiCaps(market: UInt32, lower: UInt128, upper: UInt128)
+    /// Admin: sets a perpetual's or future's book-depth add-on (an `addonPpm` of 0 removes it).
+    case marketSetDepthAddon(market: UInt32, bandPpm: UInt32, windowMs: UInt64, addonPpm: UInt32)
     /// Liquidates part of `owner`'s vault `vault` in `market`; the bounty (and any position taken
     /// over as the backstop) goes to the sender's vault `keeperVault`.
     case liquidate(owner: Address, vault: UInt32, market: UInt32, keeperVault: UInt32)
@@ -65,6 +67,7 @@ public enum TxAction: Equatable, Sendable {
         case .marketList: return .marketList
         case .marketUpdate: return .marketUpdate
         case .marketSetOiCaps: return .marketSetOiCaps
+        case .marketSetDepthAddon: return .marketSetDepthAddon
         case .liquidate: return .liquidate
         case .liquidationSetConfig: return .liquidationSetConfig
         case .oracleOverride: return .oracleOverride
@@ -100,6 +103,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case marketList = 36
     case marketUpdate = 37
     case marketSetOiCaps = 38
+    case marketSetDepthAddon = 39
     case liquidate = 48
     case liquidationSetConfig = 49
     case auctionStart = 56

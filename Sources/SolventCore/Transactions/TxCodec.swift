@@ -69,6 +69,11 @@ public enum TxCodec {
             w.u32(market)
             w.u128(lower)
             w.u128(upper)
+        case let .marketSetDepthAddon(market, band, window, addon):
+            w.u32(market)
+            w.u32(band)
+            w.u64(window)
+            w.u32(addon)
         case let .liquidate(owner, vault, market, keeperVault):
             w.bytes32(owner.key)
             w.u32(vault)
@@ -167,6 +172,9 @@ public enum TxCodec {
             action = kind == .marketList ? .marketList(params) : .marketUpdate(params)
         case .marketSetOiCaps:
             action = .marketSetOiCaps(market: try r.u32("market"), lower: try r.u128("oi_lower_cap"), upper: try r.u128("oi_upper_cap"))
+        case .marketSetDepthAddon:
+            action = .marketSetDepthAddon(market: try r.u32("market"), bandPpm: try r.u32("band_ppm"), windowMs: try r.u64("window_ms"),
+                                          addonPpm: try r.u32("addon_ppm"))
         case .liquidate:
             action = .liquidate(owner: Address(try r.bytes32("owner")), vault: try r.u32("vault"), market: try r.u32("market"),
                                 keeperVault: try r.u32("keeper vault"))

@@ -60,6 +60,11 @@ extension ActionReply {
         case let .marketList(p), let .marketUpdate(p):
             marketId = p.id
             marketParams = MarketParamsReply(p)
+        case let .marketSetDepthAddon(market, band, window, addon):
+            marketId = market
+            bandPpm = band
+            windowMs = window
+            addonPpm = addon
         case let .marketSetOiCaps(market, lower, upper):
             marketId = market
             oiLowerCap = Amount.format(lower, decimals: 6)

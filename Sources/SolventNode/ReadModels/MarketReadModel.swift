@@ -27,7 +27,12 @@ enum MarketReadModel {
             markPrice: optionMark(m, oracle: oracle, state: state, at: timeMs).map(OraclePrice.format),
             settlementPrice: m.isSettled ? OraclePrice.format(m.settlementPrice) : nil,
             settledAt: m.isSettled ? UTCTime.rfc3339(m.settledAtMs) : nil,
-            oiCaps: state.openInterestCaps().caps(of: m.id).map { oiCaps($0, m, oracle: oracle) })
+            oiCaps: state.openInterestCaps().caps(of: m.id).map { oiCaps($0, m, oracle: oracle) },
+            depthAddon: state.depthAddOns().addOn(of: m.id).map { d in
+                MarketDepthAddonReply(bandPpm: d.bandPpm, windowMs: d.windowMs, addonPpm: d.addonPpm,
+                                      bidDepth: PerpUnits.formatSize(Int64(clamping: d.bidDepth)),
+                                      askDepth: PerpUnits.formatSize(Int64(clamping: d.askDepth)), sampledAt: UTCTime.rfc3339(d.sampledAtMs))
+            })
     }
 
     /// The market's open-interest caps and where its open notional stands between them.
