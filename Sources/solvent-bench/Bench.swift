@@ -45,6 +45,7 @@ struct Bench: AsyncParsableCommand {
         print("solvent-bench: \(cores) cores")
         if executionOnly {
             try MarketBench.executionRows()
+            try LiquidityBench.rows()
             return
         }
         if portfolioOnly {
@@ -170,6 +171,7 @@ struct Bench: AsyncParsableCommand {
         print(String(format: "order placement and matching, execution only (verify, match, commit): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      matching.orders.count, matching.fills, matching.orders.seconds, matching.orders.perSecond))
         try MarketBench.executionRows()
+        try LiquidityBench.rows()
         let (marketE2E, ordersReplay) = try await marketEndToEnd(binary: binary, home: home)
         print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      marketE2E.orders.count, marketE2E.fills, marketE2E.orders.seconds, marketE2E.orders.perSecond))

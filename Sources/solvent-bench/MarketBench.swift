@@ -50,10 +50,16 @@ enum MarketBench {
     /// signatures are checked before the clock starts, so the figure is execution alone (match,
     /// margin, state hash, events, the LMDB commit); otherwise each block's are checked on every
     /// core inside the clock, as the node does.
+    /// `setup` may change the genesis and return admin actions, sent in the deposits' block.
     static func executionOnly(accounts count: Int = 1_000, pairs: Int = 10_000, perBlock: Int = 2_000,
-                              verifiedBeforehand: Bool = false) throws -> Result {
+                              verifiedBeforehand: Bool = false, setup: ((inout Genesis) -> [TxAction])? = nil) throws -> Result {
         let keys = (0..<count).map { DevnetKeys.account($0) }
-        let genesis = genesis(accounts: keys)
+        var genesis = genesis(accounts: keys)
+        let admin = DevnetKeys.admin()
+        let adminActions = setup?(&genesis) ?? []
+        if !adminActions.isEmpty {
+            genesis.accounts.append(.init(name: "admin", address: Address(admin.publicKey).text, wallet: [.init(asset: "USDC", amount: "1000")]))
+        }
         let dir = NSTemporaryDirectory() + "solvent-market-bench-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let engine = try ChainEngine.create(directory: dir, genesis: genesis)
@@ -62,9 +68,13 @@ enum MarketBench {
         let deposits = keys.map {
             Transaction(chainId: genesis.chainId, sender: Address($0.publicKey), nonce: 0,
                         action: .deposit(vault: 0, asset: 0, amount: 100_000_000_000)).signed(with: $0)
+        } + adminActions.enumerated().map { i, action in
+            Transaction(chainId: genesis.chainId, sender: Address(admin.publicKey), nonce: UInt64(i), action: action).signed(with: admin)
         }
         time += 1
-        _ = try engine.produceBlock(transactions: try VerifiedTransaction.verifyAll(deposits).map { try $0.get() }, timeMs: time, proposerKey: validator)
+        let setupBlock = try engine.produceBlock(transactions: try VerifiedTransaction.verifyAll(deposits).map { try $0.get() }, timeMs: time,
+                                                 proposerKey: validator)
+        if let failed = setupBlock.receipts.first(where: { !$0.succeeded }) { throw ClientError("bench", "setup failed: \(failed.message)") }
         let all = orders(accounts: keys, pairs: pairs, chainId: genesis.chainId, firstNonce: 1)
         let blocks = stride(from: 0, to: all.count, by: perBlock).map { Array(all[$0..<min($0 + perBlock, all.count)]) }
         let verified = verifiedBeforehand ? try blocks.map { try VerifiedTransaction.verifyAll($0).map { try $0.get() } } : []
