@@ -31,6 +31,11 @@ extension Query {
                     table.add([p.market, p.kind, p.size, p.markPrice, p.standaloneInitial, Self.short(p.greeks.delta), Self.short(p.greeks.vega)])
                 }
                 print(table.render())
+                for p in m.positions {
+                    if let addOn = p.liquidityAddOn {
+                        print("             \(p.market): \(addOn) of its standalone IM is the market's open-interest caps and depth add-on (in force in every vault mode)")
+                    }
+                }
             }
             print("standalone   initial \(m.standaloneInitial)   maintenance \(m.standaloneMaintenance) USDC (each position alone, summed: what a cross vault needs)")
             print("portfolio    initial \(m.portfolio.initial)   maintenance \(m.portfolio.maintenance) USDC"

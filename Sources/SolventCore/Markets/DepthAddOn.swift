@@ -44,7 +44,7 @@ public struct DepthAddOns: Equatable, Sendable {
 
     public init(entries: [Entry] = []) { self.entries = entries }
 
-    public func addOn(of market: UInt32) -> Entry? { entries.first { $0.market == market } }
+    public func addOn(of market: UInt32) -> Entry? { entries.entry(of: market) }
 
     public static let maxBandPpm: UInt32 = 500_000
     public static let maxWindowMs: UInt64 = 30 * 86_400_000
@@ -109,7 +109,12 @@ public struct DepthAddOns: Equatable, Sendable {
     }
 }
 
-extension DepthAddOns.Entry: RecordLayout {
+extension DepthAddOns.Entry: MarketEntry {
+    var isWithinBounds: Bool {
+        addonPpm >= 1 && addonPpm <= 1_000_000 && bandPpm >= 1 && bandPpm <= DepthAddOns.maxBandPpm
+            && windowMs >= 1_000 && windowMs <= DepthAddOns.maxWindowMs
+    }
+
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(market: try c.u32(\.market, "market"), bandPpm: try c.u32(\.bandPpm, "band_ppm"), windowMs: try c.u64(\.windowMs, "window_ms"),
                   addonPpm: try c.u32(\.addonPpm, "addon_ppm"), bidDepth: try c.u64(\.bidDepth, "bid_depth"),
@@ -122,15 +127,7 @@ extension DepthAddOns: SingletonRecord {
     public static let recordName = "depth add-ons"
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        let entries = try c.list(\.entries, "entries", width: .u16, minElementSize: 44)
-        for (i, e) in entries.enumerated() {
-            try c.require(i == 0 || entries[i - 1].market < e.market,
-                          ProtocolError(.invalidField, "depth add-ons are listed once per market, in ascending market order"))
-            try c.require(e.addonPpm >= 1 && e.addonPpm <= 1_000_000 && e.bandPpm >= 1 && e.bandPpm <= Self.maxBandPpm
-                          && e.windowMs >= 1_000 && e.windowMs <= Self.maxWindowMs,
-                          ProtocolError(.invalidField, "market \(e.market): a depth add-on's settings are out of their bounds"))
-        }
-        self.init(entries: entries)
+        self.init(entries: try c.marketEntries(\.entries, "depth add-ons", minElementSize: 44))
     }
 }
 
@@ -144,17 +141,11 @@ extension MarketAdmin {
     /// this block's time); an `addon_ppm` of 0 removes it. Perpetuals and futures only.
     static func setDepthAddOn(market id: UInt32, bandPpm: UInt32, windowMs: UInt64, addonPpm: UInt32, by sender: Address,
                               context: BlockContext, state: StateOverlay) throws(ProtocolError) -> [Event] {
-        try AdminKey.require(sender, state, to: "change markets")
-        guard let market = state.perpMarket(id) else { throw ProtocolError(.unknownMarket, "market \(id) does not exist") }
-        guard !market.params.instrument.isOption else {
-            throw ProtocolError(.invalidMarket, "\(market.params.symbol): depth add-ons apply to perpetuals and futures, not options")
-        }
+        let market = try linearMarket(id, for: "depth add-ons", by: sender, state: state)
         try DepthAddOns.validate(bandPpm: bandPpm, windowMs: windowMs, addonPpm: addonPpm)
-        var entries = state.depthAddOns().entries.filter { $0.market != id }
-        if addonPpm > 0 {
-            entries.append(.init(market: id, bandPpm: bandPpm, windowMs: windowMs, addonPpm: addonPpm, sampledAtMs: context.timeMs))
-        }
-        state.put(DepthAddOns(entries: entries.sorted { $0.market < $1.market }))
+        let entry = addonPpm == 0 ? nil
+            : DepthAddOns.Entry(market: id, bandPpm: bandPpm, windowMs: windowMs, addonPpm: addonPpm, sampledAtMs: context.timeMs)
+        state.put(DepthAddOns(entries: state.depthAddOns().entries.setting(id, to: entry)))
         return [Event("market_depth_addon_set", [("market", .text(market.params.symbol)), ("id", .number(id)),
                                                  ("band_ppm", .number(bandPpm)), ("window_ms", .number(windowMs)),
                                                  ("addon_ppm", .number(addonPpm))])]

@@ -24,14 +24,7 @@ public struct OpenInterestCaps: Equatable, Sendable {
 
     public init(entries: [Entry] = []) { self.entries = entries }
 
-    public func caps(of market: UInt32) -> Entry? { entries.first { $0.market == market } }
-
-    /// The caps with `market`'s replaced by `entry`, or removed when `entry` is nil.
-    func setting(_ market: UInt32, to entry: Entry?) -> OpenInterestCaps {
-        var kept = entries.filter { $0.market != market }
-        if let entry { kept.append(entry) }
-        return OpenInterestCaps(entries: kept.sorted { $0.market < $1.market })
-    }
+    public func caps(of market: UInt32) -> Entry? { entries.entry(of: market) }
 
     /// Caps are at most 10^24 quantums (10^18 USDC): every product below fits 256 bits and every
     /// divisor 128.
@@ -76,7 +69,9 @@ public struct OpenInterestCaps: Equatable, Sendable {
     }
 }
 
-extension OpenInterestCaps.Entry: RecordLayout {
+extension OpenInterestCaps.Entry: MarketEntry {
+    var isWithinBounds: Bool { upper > 0 && lower <= upper && upper <= OpenInterestCaps.maxCap }
+
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
         self.init(market: try c.u32(\.market, "market"), lower: try c.u128(\.lower, "oi_lower_cap"), upper: try c.u128(\.upper, "oi_upper_cap"))
     }
@@ -87,14 +82,7 @@ extension OpenInterestCaps: SingletonRecord {
     public static let recordName = "open-interest caps"
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        let entries = try c.list(\.entries, "entries", width: .u16, minElementSize: 36)
-        for (i, e) in entries.enumerated() {
-            try c.require(i == 0 || entries[i - 1].market < e.market,
-                          ProtocolError(.invalidField, "open-interest caps are listed once per market, in ascending market order"))
-            try c.require(e.upper > 0 && e.lower <= e.upper && e.upper <= Self.maxCap,
-                          ProtocolError(.invalidField, "market \(e.market): 0 < oi_upper_cap ≤ 10^24 and oi_lower_cap ≤ oi_upper_cap"))
-        }
-        self.init(entries: entries)
+        self.init(entries: try c.marketEntries(\.entries, "open-interest caps", minElementSize: 36))
     }
 }
 
@@ -108,14 +96,10 @@ extension MarketAdmin {
     /// removes them. Perpetuals and futures only: an option's requirement is its own.
     static func setOpenInterestCaps(market id: UInt32, lower: UInt128, upper: UInt128, by sender: Address,
                                     state: StateOverlay) throws(ProtocolError) -> [Event] {
-        try AdminKey.require(sender, state, to: "change markets")
-        guard let market = state.perpMarket(id) else { throw ProtocolError(.unknownMarket, "market \(id) does not exist") }
-        guard !market.params.instrument.isOption else {
-            throw ProtocolError(.invalidMarket, "\(market.params.symbol): open-interest caps apply to perpetuals and futures, not options")
-        }
+        let market = try linearMarket(id, for: "open-interest caps", by: sender, state: state)
         try OpenInterestCaps.validate(lower: lower, upper: upper)
         let entry = upper == 0 ? nil : OpenInterestCaps.Entry(market: id, lower: lower, upper: upper)
-        state.put(state.openInterestCaps().setting(id, to: entry))
+        state.put(OpenInterestCaps(entries: state.openInterestCaps().entries.setting(id, to: entry)))
         return [Event("market_oi_caps_set", [("market", .text(market.params.symbol)), ("id", .number(id)),
                                               ("oi_lower_cap", .usdc(lower)), ("oi_upper_cap", .usdc(upper))])]
     }

@@ -33,6 +33,7 @@ enum PortfolioReadModel {
                 market: pos.symbol, kind: pos.instrument.kindName, size: PerpUnits.formatSize(pos.size), markPrice: OraclePrice.format(pos.oraclePrice),
                 underlyingPrice: OraclePrice.format(pos.underlyingPrice), value: usdc(pos.value),
                 standaloneInitial: usdc(pos.initial), standaloneMaintenance: usdc(pos.maintenance),
+                liquidityAddOn: pos.openInterestAddOn + pos.depthAddOn > 0 ? usdc(pos.openInterestAddOn + pos.depthAddOn) : nil,
                 greeks: GreeksReply(delta: g.0, gamma: g.1, vega: g.2, theta: g.3))
         }
         let portfolio = PortfolioReply(
