@@ -7,7 +7,7 @@ import SolventCore
 /// (contracts-spec/devnet.md, "Scenarios").
 struct ScenarioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scenario", abstract: "Run scenario files against a fresh devnet and write reports with plots.", subcommands: [Run.self])
+        commandName: "scenario", abstract: "Run scenario files against a fresh devnet and write reports with plots.", subcommands: [Run.self, Backtest.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,41 +25,16 @@ struct ScenarioCommand: AsyncParsableCommand {
                 CommandLineFailure.exit(e, json: false, status: 2)
             }
             let binary = try SiblingExecutable.locate("solventd", explicit: solventd)
-            let work = NSTemporaryDirectory() + "solvent-scenario-\(ProcessInfo.processInfo.processIdentifier)"
-            defer { try? FileManager.default.removeItem(atPath: work) }
-            let rpcPort = port ?? Self.freePort()
-            let node = Process()
-            node.executableURL = URL(fileURLWithPath: binary)
-            node.arguments = ["devnet", "--home", work + "/node", "--rpc", "127.0.0.1:\(rpcPort)", "--manual", "--no-feeder", "--log-level", "error",
-                              "--config-out", work + "/devnet.json"]
-            node.standardOutput = FileHandle.nullDevice
-            node.standardError = FileHandle.nullDevice
-            try node.run()
-            var running = true
-            defer {
-                if running {
-                    node.interrupt()
-                    node.waitUntilExit()
-                }
-            }
             let started = Date()
             let log: @Sendable (String) -> Void = { line in print(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + line) }
             log("scenario \(scenario.name): \(scenario.description)")
-            let client = RPCClient(baseURL: "http://127.0.0.1:\(rpcPort)", timeoutSeconds: 60, retryConnecting: true)
-            var ready = false
-            for _ in 0..<150 where !ready {
-                ready = (try? await client.status()) != nil
-                if !ready { try await Task.sleep(for: .milliseconds(200)) }
-            }
-            guard ready else {
-                throw ClientError("devnet_unavailable", "\(binary) did not answer on port \(rpcPort) within 30 s")
-            }
+            let devnet = try await ScenarioDevnet.start(binary, port: port)
+            defer { devnet.stop() }
             let runner = ScenarioRunner(scenario: scenario, scenarioDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
-                                        client: client, log: log)
+                                        client: devnet.client, log: log)
             var outcome = try await runner.run()
-            node.interrupt()
-            node.waitUntilExit()
-            running = false
+            devnet.stop()
+            let work = devnet.work
             if scenario.replay == true { outcome.checks.append(Self.replay(binary, home: work + "/node", log: log)) }
             let directory = report ?? "scenario-reports/\(scenario.name)"
             let files = try ScenarioRunner.writeReport(scenario, records: outcome.records, checks: outcome.checks, to: directory)
@@ -106,5 +81,57 @@ struct ScenarioCommand: AsyncParsableCommand {
             _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
             return Int(UInt16(bigEndian: addr.sin_port))
         }
+    }
+}
+
+/// A fresh devnet for one scenario run (manual blocks, no feeder), in a scratch home, stopped
+/// when done (or when the value goes away).
+final class ScenarioDevnet: @unchecked Sendable {
+    let work: String
+    let client: RPCClient
+    private let node: Process
+    private var running = true
+
+    private init(work: String, client: RPCClient, node: Process) {
+        (self.work, self.client, self.node) = (work, client, node)
+    }
+
+    static func start(_ binary: String, port: Int?) async throws -> ScenarioDevnet {
+        let work = NSTemporaryDirectory() + "solvent-scenario-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let rpcPort = port ?? ScenarioCommand.Run.freePort()
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: binary)
+        node.arguments = ["devnet", "--home", work + "/node", "--rpc", "127.0.0.1:\(rpcPort)", "--manual", "--no-feeder", "--log-level", "error",
+                          "--config-out", work + "/devnet.json"]
+        node.standardOutput = FileHandle.nullDevice
+        node.standardError = FileHandle.nullDevice
+        try node.run()
+        let devnet = ScenarioDevnet(work: work, client: RPCClient(baseURL: "http://127.0.0.1:\(rpcPort)", timeoutSeconds: 60, retryConnecting: true),
+                                    node: node)
+        var ready = false
+        for _ in 0..<150 where !ready {
+            ready = (try? await devnet.client.status()) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        guard ready else {
+            devnet.stop()
+            throw ClientError("devnet_unavailable", "\(binary) did not answer on port \(rpcPort) within 30 s")
+        }
+        return devnet
+    }
+
+    /// Stops the node (once); its home stays until `remove`.
+    func stop() {
+        guard running else { return }
+        running = false
+        node.interrupt()
+        node.waitUntilExit()
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: work) }
+
+    deinit {
+        stop()
+        remove()
     }
 }
