@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SolventClient
 import SolventCore
+import SolventDevnet
 
 /// `solvent scenario backtest POPULATION`: the fund-sufficiency backtest (contracts-spec/devnet.md,
 /// "Backtests"). The population file is a scenario (accounts, positions, keepers); each path
@@ -21,6 +22,7 @@ extension ScenarioCommand {
         @Option(help: "How many paths.") var paths = 20
         @Option(help: "The first path's seed; path i uses seed + i.") var seed: UInt64 = 1
         @Option(help: "Price steps per path (default: the population's `steps`).") var steps: Int?
+        @Option(help: "The insurance fund's starting balance in USDC (default: the devnet genesis's 100000).") var insuranceFund: String?
         @Option(help: "Report folder (default: scenario-reports/backtest-NAME).") var report: String?
         @Option(help: "The solventd binary (default: the one next to this solvent, else the first on PATH).") var solventd: String?
 
@@ -74,6 +76,18 @@ extension ScenarioCommand {
             let scratch = NSTemporaryDirectory() + "solvent-backtest-\(ProcessInfo.processInfo.processIdentifier)"
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: scratch) }
+            var genesisFile: String?
+            if let insuranceFund {
+                guard (try? Amount.parse(insuranceFund, decimals: 6)) != nil else {
+                    throw ValidationError("--insurance-fund is a USDC amount, like 20000")
+                }
+                var genesis = DevnetKeys.devnetGenesis()
+                genesis.perps.insuranceFund = insuranceFund
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                genesisFile = scratch + "/genesis.json"
+                try encoder.encode(genesis).write(to: URL(fileURLWithPath: genesisFile!))
+            }
             let started = Date()
             let log: @Sendable (String) -> Void = { line in print(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + line) }
             var results = [PathResult]()
@@ -92,7 +106,7 @@ extension ScenarioCommand {
                 let pathFile = scratch + "/path-\(i).json"
                 try JSONSerialization.data(withJSONObject: scenario).write(to: URL(fileURLWithPath: pathFile))
                 let loaded = try ScenarioFile.load(pathFile)
-                let devnet = try await ScenarioDevnet.start(binary, port: nil)
+                let devnet = try await ScenarioDevnet.start(binary, port: nil, genesis: genesisFile)
                 let runner = ScenarioRunner(scenario: loaded, scenarioDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                             client: devnet.client, log: { _ in })
                 let outcome = try await runner.run()
@@ -104,7 +118,7 @@ extension ScenarioCommand {
                     + "ADL \(result.adl ? "yes" : "no"), bad debt \(result.badDebt) USDC\(result.conserved ? "" : ", CONSERVATION FAILED")")
             }
             let directory = report ?? "scenario-reports/backtest-\(name)"
-            try Self.write(results, population: name, to: directory)
+            try Self.write(results, population: name, fund: insuranceFund ?? "100000", to: directory)
             for line in Self.summary(results) { log(line) }
             log("report: \(directory)/ (backtest.md, fund-draws.svg, bad-debt.svg)")
             guard results.allSatisfy(\.conserved) else { throw ExitCode(1) }
@@ -152,9 +166,9 @@ extension ScenarioCommand {
             return out
         }
 
-        static func write(_ r: [PathResult], population: String, to directory: String) throws {
+        static func write(_ r: [PathResult], population: String, fund: String, to directory: String) throws {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var md = "# Backtest of \(population)\n\n" + summary(r).map { "- \($0)\n" }.joined()
+            var md = "# Backtest of \(population), insurance fund \(fund) USDC\n\n" + summary(r).map { "- \($0)\n" }.joined()
             md += "\n| path seed | regime | liquidations | fund paid (USDC) | ADL | bad debt (USDC) | conserved |\n|---|---|---|---|---|---|---|\n"
             for p in r {
                 md += "| \(p.seed) | \(p.regime) | \(p.liquidations) | \(p.fundDraw) | \(p.adl ? "yes" : "no") | \(p.badDebt) | \(p.conserved ? "yes" : "NO") |\n"

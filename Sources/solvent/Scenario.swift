@@ -96,13 +96,14 @@ final class ScenarioDevnet: @unchecked Sendable {
         (self.work, self.client, self.node) = (work, client, node)
     }
 
-    static func start(_ binary: String, port: Int?) async throws -> ScenarioDevnet {
+    /// `genesis`: a genesis file for the new home (default: the devnet's).
+    static func start(_ binary: String, port: Int?, genesis: String? = nil) async throws -> ScenarioDevnet {
         let work = NSTemporaryDirectory() + "solvent-scenario-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let rpcPort = port ?? ScenarioCommand.Run.freePort()
         let node = Process()
         node.executableURL = URL(fileURLWithPath: binary)
         node.arguments = ["devnet", "--home", work + "/node", "--rpc", "127.0.0.1:\(rpcPort)", "--manual", "--no-feeder", "--log-level", "error",
-                          "--config-out", work + "/devnet.json"]
+                          "--config-out", work + "/devnet.json"] + (genesis.map { ["--genesis", $0] } ?? [])
         node.standardOutput = FileHandle.nullDevice
         node.standardError = FileHandle.nullDevice
         try node.run()
