@@ -17,10 +17,12 @@ public struct PositionRisk: Sendable {
     public let notional: UInt128
     /// size × price, rounded down (USDC quantums, signed).
     public let value: Int128
-    /// The initial requirement: the tiers', raised by the market's open-interest caps when it
-    /// has them (`openInterestAddOn` is by how much).
+    /// The initial requirement: the tiers', raised by the market's open-interest caps and its
+    /// book-depth add-on when it has them (margin.md), by the two amounts below.
     public let initial: UInt128
     public let maintenance: UInt128
+    /// What the market's open-interest caps add to the initial requirement (margin.md,
+    /// "Open-interest scaling"), included in `initial`.
     public let openInterestAddOn: UInt128
     /// What the market's book-depth add-on adds to the initial requirement (margin.md,
     /// "Book-depth add-on"), included in `initial`.
@@ -241,8 +243,9 @@ public enum Margin {
         try positionRisk(market, position, mark: Mark(underlying: p))
     }
 
-    /// `caps`: the market's open-interest caps, if it has any (its initial requirement then
-    /// scales with its open notional at the mark's underlying price).
+    /// `caps` and `depth`: the market's open-interest caps and book-depth add-on, if it has them
+    /// (its initial requirement then scales with its open notional at the mark's underlying
+    /// price, and the size beyond the closing side's depth pays the add-on).
     static func positionRisk(_ market: PerpMarket, _ position: Position, mark: Mark,
                              caps: OpenInterestCaps.Entry? = nil, depth: DepthAddOns.Entry? = nil) throws(ProtocolError) -> PositionRisk {
         let p = mark.price

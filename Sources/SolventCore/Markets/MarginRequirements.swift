@@ -4,9 +4,11 @@ extension Margin {
     /// Progressive tier requirement: each tier's rate applies to the part of the notional inside
     /// its band; one rounding, up, at the end. Continuous in the notional by construction.
     public static func requirement(notional: UInt128, tiers: [MarginTier], initial: Bool) throws(ProtocolError) -> UInt128 {
-        let sum = try tierSum(notional: notional, tiers: tiers, initial: initial)
-        return sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1)
+        roundedUp(try tierSum(notional: notional, tiers: tiers, initial: initial))
     }
+
+    /// ⌈sum / 10^6⌉: a tier sum as the requirement it stands for.
+    static func roundedUp(_ sum: UInt128) -> UInt128 { sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1) }
 
     /// Σ rate × the part of the notional in each tier's band: the requirement times 10^6 before
     /// its rounding (at most notional × 10^6, rates being at most 100%).
@@ -55,7 +57,7 @@ extension Margin {
         case .perpetual, .future:
             guard let notional = FixedPoint.mulDiv(units, UInt128(mark.underlying), PerpUnits.notionalDivisor, .up) else { throw .overflow }
             let sum = try tierSum(notional: notional, tiers: params.tiers, initial: true)
-            let tiers = sum / 1_000_000 + (sum % 1_000_000 == 0 ? 0 : 1)
+            let tiers = roundedUp(sum)
             var scaled = tiers
             if let scaling {
                 let open = OpenInterestCaps.openNotional(openInterest: scaling.openInterest, price: mark.underlying)

@@ -87,8 +87,7 @@ extension Margin {
             if case .option(_, _, _, let volOracle) = market.params.instrument {
                 mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
             }
-            return try Margin.positionRisk(market, position, mark: mark, caps: caps.entries.isEmpty ? nil : caps.caps(of: marketID),
-                                           depth: depths.entries.isEmpty ? nil : depths.addOn(of: marketID))
+            return try Margin.positionRisk(market, position, mark: mark, caps: caps.caps(of: marketID), depth: depths.addOn(of: marketID))
         }
 
         private func finish(quote: Int128, _ positions: [PositionRisk], _ state: some StateReader) throws(ProtocolError) -> VaultRisk {

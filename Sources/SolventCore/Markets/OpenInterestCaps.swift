@@ -17,6 +17,15 @@ public struct OpenInterestCaps: Equatable, Sendable {
         public init(market: UInt32, lower: UInt128, upper: UInt128) {
             (self.market, self.lower, self.upper) = (market, lower, upper)
         }
+
+        /// How far `open` lies between the caps, ⌊(open − lower) × 10^6 / (upper − lower)⌋
+        /// within [0, 10^6] (10^6 at or above the upper cap, as the requirement is 100% there).
+        public func scalingPpm(open: UInt128) -> Int64 {
+            if open >= upper { return 1_000_000 }
+            if open <= lower { return 0 }
+            // Below the upper cap, at most 10^24: × 10^6 fits.
+            return Int64((open - lower) * 1_000_000 / (upper - lower))
+        }
     }
 
     /// In ascending market order, one per market.
@@ -55,9 +64,8 @@ public struct OpenInterestCaps: Equatable, Sendable {
     /// which is dYdX's base fraction plus (X / D) × (1 − base fraction), applied to the notional
     /// and rounded up once. `tierSum` is at most notional × 10^6.
     public static func initialRequirement(notional: UInt128, tierSum: UInt128, open: UInt128, caps: Entry) -> UInt128 {
-        let tiers = tierSum / 1_000_000 + (tierSum % 1_000_000 == 0 ? 0 : 1)
         if open >= caps.upper { return notional }
-        if open <= caps.lower { return tiers }
+        if open <= caps.lower { return Margin.roundedUp(tierSum) }
         let d = caps.upper - caps.lower, x = open - caps.lower
         // tierSum × (D − X) and notional × 10^6 × X are each below 2^115 × 2^80; their sum fits
         // 256 bits, and the quotient is at most the notional (the weights add up to D).

@@ -38,11 +38,7 @@ enum MarketReadModel {
     /// The market's open-interest caps and where its open notional stands between them.
     static func oiCaps(_ caps: OpenInterestCaps.Entry, _ m: PerpMarket, oracle: OracleMarket?) -> MarketOiCapsReply {
         let open = oracle.flatMap { $0.hasPrice ? OpenInterestCaps.openNotional(openInterest: m.openInterest, price: $0.price) : nil }
-        let scaling = open.map { o -> Int64 in
-            if o >= caps.upper { return 1_000_000 }
-            if o <= caps.lower { return 0 }
-            return Int64((o - caps.lower) * 1_000_000 / (caps.upper - caps.lower))
-        }
+        let scaling = open.map { caps.scalingPpm(open: $0) }
         return MarketOiCapsReply(oiLowerCap: Amount.format(caps.lower, decimals: 6), oiUpperCap: Amount.format(caps.upper, decimals: 6),
                                  openNotional: open.map { Amount.format($0, decimals: 6) }, scalingPpm: scaling)
     }
