@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "solvent-bench",
             dependencies: [
-                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine", "SolventWire", "SolventDevnet",
+                "SolventClient", "SolventCore", "SolventCrypto", "SolventStore", "SolventEngine", "SolventWire", "SolventDevnet", "SolventNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "SolventCoreTests",
             dependencies: [
-                "SolventCore", "SolventCrypto", "SolventFuzzing", "SolventDevnet",
+                "SolventCore", "SolventCrypto", "SolventFuzzing", "SolventDevnet", "SolventTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -263,7 +263,7 @@ def drive(net, x, routes, document):
 
 def cancels_and_admin(net, x, dev):
     """The remaining transaction kinds, so that blocks show every action shape: order cancels and the
-    admin's (signers, oracle and auction limits, a listing, open-interest caps, a depth add-on, and the liquidation parameters, which no
+    admin's (signers, oracle and auction limits, a listing, open-interest caps, a depth add-on, a haircut rule, and the liquidation parameters, which no
     CLI command sends: built from transactions.md by the spec's own Python client)."""
     say("cancels and the admin's transactions, each at the values the devnet already has")
     net.tx("order", "place", "ETH-PERP", "sell", "1", "--price", "3500", "--from", "dev1")
@@ -290,6 +290,10 @@ def cancels_and_admin(net, x, dev):
     net.tx("market", "oi-caps", "SOL-PERP", "--lower", "100000000", "--upper", "200000000", "--from", "admin")
     # A depth add-on of 1 ppm: its markets reply shows it, margins move by at most a quantum or so.
     net.tx("market", "depth-addon", "SOL-PERP", "--band-ppm", "10000", "--window-ms", "600000", "--addon-ppm", "1", "--from", "admin")
+    # A realized-volatility haircut rule on ETH that never leaves its floor and leads it by 1 ppm:
+    # GET /v1/assets shows it, the haircut_moved events never come, margins move by a quantum or so.
+    net.tx("asset", "haircut-rule", "ETH", "--vol", "realized", "--window-ms", "3600000", "--scale-ppm", "1", "--cap-ppm", "150000",
+           "--rate-ppm-per-hour", "1", "--step-ppm", "1", "--from", "admin")
     mine(x)
 
 

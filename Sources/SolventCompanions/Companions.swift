@@ -177,7 +177,7 @@ public struct InProcessNode: KeeperNode {
     public func liquidatableVaults(limit: Int) async throws -> LiquidatableReply { try node.liquidatableReply(limit: limit) }
     public func auctionBook(limit: Int) async throws -> AuctionsReply { try node.auctionsReply(limit: limit) }
     public func vaultState(_ owner: Address, _ number: UInt32) async throws -> VaultReply? { try node.vaultReply(VaultID(owner: owner, number: number)) }
-    public func assetList() async throws -> [AssetReply] { node.assetReplies }
+    public func assetList() async throws -> [AssetReply] { try node.assetReplies() }
     public func marketList() async throws -> [MarketReply] { try node.marketReplies() }
 
     public func dryRun(_ tx: SignedTransaction) async throws -> SimulationReply {

@@ -5,9 +5,10 @@ extension FuzzChain {
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
     /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
-        let choice = input.u8() % 5
+        let choice = input.u8() % 6
         if choice == 3 { return try openInterestCaps(&input) }
         if choice == 4 { return try depthAddOn(&input) }
+        if choice == 5 { return try haircutRule(&input) }
         switch choice {
         case 0:
             guard var p = check.perpMarket(market(&input))?.params else { return }
@@ -111,5 +112,22 @@ extension FuzzChain {
         let window = input.near([1_000, DepthAddOns.maxWindowMs, 60_000])
         let addon = input.near([UInt32(0), 1_000_000, 100_000])
         try submit(adminIndex, .marketSetDepthAddon(market: id, bandPpm: band, windowMs: window, addonPpm: addon))
+    }
+}
+
+extension FuzzChain {
+    /// The admin setting a collateral asset's dynamic haircut rule (haircuts.md): an implied or
+    /// realized source (or a price feed, refused), each rate at or near its bounds, a cap at the
+    /// floor or the largest, and removal; the begin-block update then runs on whatever prices
+    /// the fuzzer sets, with the largest steps and fastest rates.
+    mutating func haircutRule(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
+        let asset = input.near([AssetID(1), 2, 0, 9])
+        let vol = input.near([UInt32(0), 4, 5, 1])
+        let window = vol == 0 ? input.near([1_000, DynamicHaircuts.maxWindowMs, 60_000]) : input.near([UInt64(0), 1_000])
+        let floor = check.asset(asset)?.haircutPpm ?? 0
+        try submit(adminIndex, .assetSetHaircutRule(.init(
+            asset: asset, volMarket: vol, windowMs: window, scalePpm: input.near([UInt32(0), 1, DynamicHaircuts.maxScalePpm, 200_000]),
+            capPpm: input.near([floor, DynamicHaircuts.maxCapPpm, 500_000]), ratePpmPerHour: input.near([UInt32(1), 1_000_000, 360_000]),
+            stepPpm: input.near([UInt32(1), DynamicHaircuts.maxStepPpm, 5_000]))))
     }
 }

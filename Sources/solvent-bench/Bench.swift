@@ -46,6 +46,7 @@ struct Bench: AsyncParsableCommand {
         if executionOnly {
             try MarketBench.executionRows()
             try LiquidityBench.rows()
+            try HaircutBench.rows()
             return
         }
         if portfolioOnly {
@@ -172,6 +173,7 @@ struct Bench: AsyncParsableCommand {
                      matching.orders.count, matching.fills, matching.orders.seconds, matching.orders.perSecond))
         try MarketBench.executionRows()
         try LiquidityBench.rows()
+        try HaircutBench.rows()
         let (marketE2E, ordersReplay) = try await marketEndToEnd(binary: binary, home: home)
         print(String(format: "order placement and matching, end to end (HTTP -> mempool -> block -> LMDB): %d orders (%d fills) in %.2f s = %.0f orders/s",
                      marketE2E.orders.count, marketE2E.fills, marketE2E.orders.seconds, marketE2E.orders.perSecond))

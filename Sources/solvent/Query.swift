@@ -107,12 +107,12 @@ struct Query: AsyncParsableCommand {
     }
 
     struct Assets: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "The chain's assets.")
+        static let configuration = CommandConfiguration(abstract: "The chain's assets, and the collateral assets' haircuts.")
         @OptionGroup var global: GlobalOptions
 
         func execute() async throws {
             guard let value = global.forText(try await global.client.assets()) else { return }
-            for a in value { print("\(a.id)  \(a.symbol.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.decimals) decimals") }
+            for a in value { print(Self.describe(a)) }
         }
     }
 }

@@ -8,7 +8,7 @@ import SolventWire
 struct Tx: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign and send transactions.",
-        subcommands: [Send.self, Deposit.self, Withdraw.self, OrderCommand.self, VaultCommand.self, MarketCommand.self, Liquidate.self, AuctionCommand.self, Broadcast.self,
+        subcommands: [Send.self, Deposit.self, Withdraw.self, OrderCommand.self, VaultCommand.self, MarketCommand.self, AssetCommand.self, Liquidate.self, AuctionCommand.self, Broadcast.self,
                       OracleAdminCommand.self])
 
     struct SigningOptions: ParsableArguments {

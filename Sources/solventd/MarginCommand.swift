@@ -38,6 +38,7 @@ struct MarginCommand: ParsableCommand {
             }
             return "{\"height\":\(head.height),\"time_ms\":\(head.timeMs),\"equity\":\"\(risk.equity)\","
                 + "\"initial\":\"\(risk.initial)\",\"maintenance\":\"\(risk.maintenance)\","
+                + "\"haircut_add_on\":\"\(risk.haircutAddOn)\",\"liquidity_add_on\":\"\(risk.liquidityAddOn)\","
                 + "\"standalone_initial\":\"\(risk.standaloneInitial)\",\"portfolio_initial\":\"\(portfolio.initial)\","
                 + "\"portfolio_maintenance\":\"\(portfolio.maintenance)\",\"credits\":\"\(portfolio.creditTotal)\","
                 + "\"underlyings\":[\(scans.joined(separator: ","))]}"

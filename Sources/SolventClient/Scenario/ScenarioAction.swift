@@ -7,7 +7,8 @@ extension ScenarioFile {
     /// seed phrase with the label `scenario/NAME`, holding nothing until someone sends it USDC.
     public struct Action: Decodable, Sendable {
         /// deposit | send | order | cancel_all | trade | price | mine | start_keepers |
-        /// liquidation_rounds | list_market | settle | set_oi_caps | set_depth_addon | check
+        /// liquidation_rounds | list_market | settle | set_oi_caps | set_depth_addon |
+        /// set_haircut_rule | check
         public let kind: String
         public let account: String?
         public let vault: UInt32?
@@ -51,6 +52,15 @@ extension ScenarioFile {
         /// `set_oi_caps`: the market's open-interest caps in USDC (both "0" remove them).
         public let oiLowerCap: String?
         public let oiUpperCap: String?
+        /// `deposit`: the asset (default USDC); `set_haircut_rule`: the collateral asset.
+        public let asset: String?
+        /// `set_haircut_rule` (haircuts.md): an implied-volatility feed (BTC-IV) or `realized`
+        /// (with `window_ms`), and the rule's rates (a `scale_ppm` of 0 removes it).
+        public let vol: String?
+        public let scalePpm: UInt32?
+        public let capPpm: UInt32?
+        public let ratePpmPerHour: UInt32?
+        public let stepPpm: UInt32?
         /// `check`: a check evaluated here, on the chain as the script has left it so far.
         public let check: Check?
 
@@ -59,6 +69,7 @@ extension ScenarioFile {
             case like, symbol, id, expiresIn = "expires_in", strike, type, markets, withinSeconds = "within_seconds", check
             case oiLowerCap = "oi_lower_cap", oiUpperCap = "oi_upper_cap", seconds
             case bandPpm = "band_ppm", windowMs = "window_ms", addonPpm = "addon_ppm"
+            case asset, vol, scalePpm = "scale_ppm", capPpm = "cap_ppm", ratePpmPerHour = "rate_ppm_per_hour", stepPpm = "step_ppm"
         }
     }
 }

@@ -77,7 +77,9 @@ extension ScenarioRunner {
     func perform(_ a: ScenarioFile.Action) async throws {
         switch a.kind {
         case "deposit":
-            try await send(try required(a.account, "account", a), .deposit(vault: a.vault ?? 0, asset: 0, amount: try Self.usdc(required(a.amount, "amount", a))))
+            let asset = try await TransactionBuilder(client: client).asset(a.asset ?? "USDC")
+            let amount = try TransactionBuilder.quantums(try required(a.amount, "amount", a), asset)
+            try await send(try required(a.account, "account", a), .deposit(vault: a.vault ?? 0, asset: asset.id, amount: amount))
         case "send":
             let to = Address(try Self.key(required(a.to, "to", a)).publicKey)
             try await send(try required(a.account, "account", a), .send(to: to, asset: 0, amount: try Self.usdc(required(a.amount, "amount", a))))
@@ -108,6 +110,8 @@ extension ScenarioRunner {
             try await send(a.account ?? "admin", .marketSetDepthAddon(market: m.params.id, bandPpm: a.bandPpm ?? 0, windowMs: a.windowMs ?? 0,
                                                                      addonPpm: try required(a.addonPpm, "addon_ppm", a)))
             try await nextBlock()
+        case "set_haircut_rule":
+            try await setHaircutRule(a)
         case "set_oi_caps":
             // The admin (or `account`) sets the caps; the next block carries it (a refusal stops the run).
             let m = try await market(required(a.market, "market", a))
@@ -121,6 +125,22 @@ extension ScenarioRunner {
         default:
             throw ClientError("invalid_scenario", "script: unknown action `\(a.kind)`")
         }
+    }
+
+    /// The admin (or `account`) sets an asset's haircut rule; the next block carries it.
+    func setHaircutRule(_ a: ScenarioFile.Action) async throws {
+        let asset = try await TransactionBuilder(client: client).asset(try required(a.asset, "asset", a))
+        var volMarket: UInt32 = 0
+        if let vol = a.vol, vol != "realized" {
+            guard let feed = try await client.oracle().value.markets.first(where: { $0.symbol == vol }) else {
+                throw ClientError("invalid_scenario", "script: no oracle market \(vol)")
+            }
+            volMarket = feed.id
+        }
+        try await send(a.account ?? "admin", .assetSetHaircutRule(DynamicHaircuts.Settings(
+            asset: asset.id, volMarket: volMarket, windowMs: a.windowMs ?? 0, scalePpm: try required(a.scalePpm, "scale_ppm", a),
+            capPpm: a.capPpm ?? 0, ratePpmPerHour: a.ratePpmPerHour ?? 0, stepPpm: a.stepPpm ?? 0)))
+        try await nextBlock()
     }
 
     func orderSide(_ a: ScenarioFile.Action) throws -> Side {

@@ -97,6 +97,21 @@ extension ScenarioRunner {
             let shown = caps.map { $0.scalingPpm.map(String.init) ?? "no price" } ?? "none"
             return result("\(c.market ?? "")'s open notional stands at \(c.value ?? "") ppm between its caps", shown == c.value,
                           caps.map { "open notional \($0.openNotional ?? "-") between \($0.oiLowerCap) and \($0.oiUpperCap): \(shown)" } ?? "no caps")
+        case "haircut_is":
+            // `value`: "haircut/target" in ppm for the asset named by `market` (GET /v1/assets).
+            let asset = try await client.assets().value.first { $0.symbol == c.market }
+            let rule = asset?.haircutRule
+            let shown = rule.map { "\($0.haircutPpm)/\($0.targetPpm)" } ?? "none"
+            return result("\(c.market ?? "")'s haircut/target is \(c.value ?? "") ppm", shown == c.value,
+                          rule.map { "haircut \($0.haircutPpm), initial \($0.initialHaircutPpm), target \($0.targetPpm), volatility \($0.volatilityPpm) from \($0.source)" }
+                              ?? "no rule")
+        case "liquidatable":
+            // `value`: "true" or "false", the vault's `margin.liquidatable` now.
+            let v = try await client.vault(try Self.address(c.account ?? ""), c.vault ?? 0).value
+            let now = v.margin.map { String($0.liquidatable) } ?? "unknown"
+            return result("\(who) is \(c.value == "true" ? "" : "not ")liquidatable", now == c.value,
+                          v.margin.map { "equity \($0.equity), initial \($0.initialRequirement) (haircut add-on \($0.haircutAddOn ?? "0")), maintenance \($0.maintenanceRequirement)" }
+                              ?? "no margin")
         case "market_exists":
             let listed = try await client.markets().value.first { $0.params.symbol == c.market }
             return result("\(c.market ?? "") is listed", listed != nil, listed.map { "expiry \($0.params.expiry ?? "-")" } ?? "not listed")

@@ -211,8 +211,9 @@ public struct StateMachine: Sendable {
                               previousStateHash: StateHash) -> FinalizedBlock {
         let block = StateOverlay(base: state)
         // Begin-block: funding samples and payments fall due by block time, before any transaction.
-        let blockEvents = Funding.beginBlock(context, state: block) + Settlement.beginBlock(context, state: block)
+        var blockEvents = Funding.beginBlock(context, state: block) + Settlement.beginBlock(context, state: block)
         DepthAddOns.beginBlock(context, state: block)
+        blockEvents += DynamicHaircuts.beginBlock(context, state: block)
         var receipts = [Receipt]()
         receipts.reserveCapacity(transactions.count)
         for tx in transactions {
@@ -299,6 +300,8 @@ public struct StateMachine: Sendable {
             return try MarketAdmin.update(params, by: t.sender, state: state)
         case let .marketSetOiCaps(market, lower, upper):
             return try MarketAdmin.setOpenInterestCaps(market: market, lower: lower, upper: upper, by: t.sender, state: state)
+        case let .assetSetHaircutRule(settings):
+            return try CollateralAdmin.setHaircutRule(settings, by: t.sender, context: context, state: state)
         case let .marketSetDepthAddon(market, band, window, addon):
             return try MarketAdmin.setDepthAddOn(market: market, bandPpm: band, windowMs: window, addonPpm: addon, by: t.sender,
                                                  context: context, state: state)

@@ -71,8 +71,8 @@ public struct RiskBands: Sendable, Equatable {
             exposures[oracle]!.weight = exposures[oracle]!.weight.addingReportingOverflow(p.notional).overflow ? UInt128.max : exposures[oracle]!.weight + p.notional
         }
         for c in risk.collateral {
-            guard let oracle = c.asset.oracleMarket, let haircut = c.asset.haircutPpm else { continue }
-            exposures[oracle, default: Exposure(price: c.oraclePrice)].collateral.append((c.amount, c.asset.decimals, haircut))
+            guard let oracle = c.asset.oracleMarket else { continue }
+            exposures[oracle, default: Exposure(price: c.oraclePrice)].collateral.append((c.amount, c.asset, c.haircutPpm))
             exposures[oracle]!.weight = exposures[oracle]!.weight.addingReportingOverflow(c.value).overflow ? UInt128.max : exposures[oracle]!.weight + c.value
         }
         // A saturating sum: exact, or UInt128.max once any partial sum overflows, so the
@@ -94,7 +94,7 @@ public struct RiskBands: Sendable, Equatable {
     struct Exposure {
         let price: UInt64
         var positions: [(size: Int64, tiers: [MarginTier])] = []
-        var collateral: [(amount: UInt128, decimals: UInt8, haircutPpm: UInt32)] = []
+        var collateral: [(amount: UInt128, asset: Asset, haircutPpm: UInt32)] = []
         var weight: UInt128 = 0
 
         init(price: UInt64) { self.price = price }
@@ -111,12 +111,8 @@ public struct RiskBands: Sendable, Equatable {
                 let requirement = try Int128(checked: Margin.requirement(notional: notional, tiers: tiers, initial: false))
                 sum = try sum.adding(try value.subtracting(requirement))
             }
-            for (amount, decimals, haircut) in collateral {
-                let divisor = Amount.pow10(Int(decimals) + 2) * 1_000_000
-                guard let value = FixedPoint.mulDiv(amount, UInt128(p) * UInt128(1_000_000 - min(haircut, 1_000_000)), divisor, .down) else {
-                    throw .overflow
-                }
-                sum = try sum.adding(Int128(checked: value))
+            for (amount, asset, haircut) in collateral {
+                sum = try sum.adding(Int128(checked: try CollateralRisk.value(amount, asset: asset, price: p, haircutPpm: haircut)))
             }
             return sum
         }

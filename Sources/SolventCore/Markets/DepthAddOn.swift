@@ -127,7 +127,7 @@ extension DepthAddOns: SingletonRecord {
     public static let recordName = "depth add-ons"
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(entries: try c.marketEntries(\.entries, "depth add-ons", minElementSize: 44))
+        self.init(entries: try c.listedEntries(\.entries, "depth add-ons", minElementSize: 44))
     }
 }
 

@@ -72,8 +72,23 @@ public struct CollateralRisk: Sendable {
     public let asset: Asset
     public let amount: UInt128
     public let oraclePrice: UInt64
+    /// The haircut the asset counts at: its genesis haircut, or where its dynamic haircut stands
+    /// (haircuts.md).
+    public let haircutPpm: UInt32
     /// amount × price × (1 − haircut), rounded down (USDC quantums).
     public let value: UInt128
+    /// `value` less the value at the initial haircut, added to the initial requirement (0 for an
+    /// asset without a haircut rule; haircuts.md, "The two haircuts").
+    public let haircutAddOn: UInt128
+
+    /// ⌊amount × price × (10^6 − haircut) / (10^(decimals + 2) × 10^6)⌋ (margin.md, "Equity").
+    public static func value(_ amount: UInt128, asset: Asset, price: UInt64, haircutPpm: UInt32) throws(ProtocolError) -> UInt128 {
+        let divisor = Amount.pow10(Int(asset.decimals) + 2) * 1_000_000
+        guard let value = FixedPoint.mulDiv(amount, UInt128(price) * UInt128(1_000_000 - min(haircutPpm, 1_000_000)), divisor, .down) else {
+            throw .overflow
+        }
+        return value
+    }
 }
 
 /// A vault's margin figures. Every sum is taken with checked arithmetic when the value is built,
@@ -94,6 +109,9 @@ public struct VaultRisk: Sendable {
     /// requirements (margin.md, "Open-interest scaling", "Book-depth add-on"): in
     /// `standaloneInitial` already, and added to a portfolio vault's scenario requirement.
     public let liquidityAddOn: UInt128
+    /// What the collateral's initial haircuts hold back (haircuts.md, "The two haircuts"): in
+    /// `initial`, in every vault mode.
+    public let haircutAddOn: UInt128
     /// The initial and maintenance requirements (at most 2^127 − 1, checked when built).
     public let initial: UInt128
     public let standaloneMaintenance: UInt128
@@ -119,8 +137,9 @@ public struct VaultRisk: Sendable {
         positionsValue = try positions.checkedSum(\.value)
         unsettledFunding = try positions.checkedSum(\.unsettledFunding)
         equity = try quote.adding(Int128(checked: collateralValue)).adding(positionsValue).subtracting(unsettledFunding)
+        haircutAddOn = try collateral.checkedSum(\.haircutAddOn)
         let addOn = liquidityAddOn
-        let initial = try portfolio.map { (p) throws(ProtocolError) in try p.initial.adding(addOn) } ?? standaloneInitial
+        let initial = try (try portfolio.map { (p) throws(ProtocolError) in try p.initial.adding(addOn) } ?? standaloneInitial).adding(haircutAddOn)
         self.initial = initial
         let maintenance = portfolio?.maintenance ?? standaloneMaintenance
         guard initial <= UInt128(Int128.max), maintenance <= UInt128(Int128.max), standaloneInitial <= UInt128(Int128.max) else {

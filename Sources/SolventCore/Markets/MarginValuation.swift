@@ -12,7 +12,8 @@ extension Margin {
         let time: UInt64
         let mode: Prices
         let vault: Vault
-        /// Every collateral asset, valued with its haircut at the mode's price.
+        /// Every collateral asset, valued with its (maintenance) haircut at the mode's price, and
+        /// what its initial haircut holds back (haircuts.md, "The two haircuts").
         let collateral: [CollateralRisk]
         /// The positions as stored, in market order (a zero size is skipped when valued).
         let held: [(market: UInt32, position: Position)]
@@ -26,16 +27,16 @@ extension Margin {
         init(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
             guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
             var collateral = [CollateralRisk]()
+            let haircuts = vault.collateral.isEmpty ? DynamicHaircuts() : state.dynamicHaircuts()
             for entry in vault.collateral.entries {
-                guard let asset = state.asset(entry.asset), let oracle = asset.oracleMarket, let haircut = asset.haircutPpm else {
+                guard let asset = state.asset(entry.asset), let oracle = asset.oracleMarket, let (haircut, initial) = haircuts.haircuts(of: asset) else {
                     throw ProtocolError(.assetNotCollateral, "vault \(id) holds asset \(entry.asset), which is not collateral")
                 }
                 let p = try price(oracle, state, time, mode)
-                let divisor = Amount.pow10(Int(asset.decimals) + 2) * 1_000_000
-                guard let value = FixedPoint.mulDiv(entry.amount, UInt128(p) * UInt128(1_000_000 - min(haircut, 1_000_000)), divisor, .down) else {
-                    throw .overflow
-                }
-                collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, value: value))
+                let value = try CollateralRisk.value(entry.amount, asset: asset, price: p, haircutPpm: haircut)
+                let addOn = initial == haircut ? 0 : value - (try CollateralRisk.value(entry.amount, asset: asset, price: p, haircutPpm: initial))
+                collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, haircutPpm: haircut, value: value,
+                                                 haircutAddOn: addOn))
             }
             (self.time, self.mode, self.vault, self.collateral) = (time, mode, vault, collateral)
             held = state.positions(of: id)

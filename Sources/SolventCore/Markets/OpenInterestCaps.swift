@@ -90,7 +90,7 @@ extension OpenInterestCaps: SingletonRecord {
     public static let recordName = "open-interest caps"
 
     public init<Coder: FieldCoder>(coding c: inout Coder, key: Void) throws(ProtocolError) where Coder.Record == Self {
-        self.init(entries: try c.marketEntries(\.entries, "open-interest caps", minElementSize: 36))
+        self.init(entries: try c.listedEntries(\.entries, "open-interest caps", minElementSize: 36))
     }
 }
 

@@ -17,6 +17,8 @@ public enum TxAction: Equatable, Sendable {
     case oracleRemoveSigner(Bytes32)
     /// Admin: change the oracle's quorum and limits.
     case oracleSetSettings(OracleSettings)
+    /// Admin: sets, changes or (a `scalePpm` of 0) removes a collateral asset's haircut rule.
+    case assetSetHaircutRule(DynamicHaircuts.Settings)
     /// Opens the sender's next vault in the given mode (deposits open cross vaults by themselves).
     case vaultOpen(vault: UInt32, mode: VaultMode)
     /// Places an order on a perpetual market's book.
@@ -60,6 +62,7 @@ public enum TxAction: Equatable, Sendable {
         case .oracleAddSigner: return .oracleAddSigner
         case .oracleRemoveSigner: return .oracleRemoveSigner
         case .oracleSetSettings: return .oracleSetConfig
+        case .assetSetHaircutRule: return .assetSetHaircutRule
         case .vaultOpen: return .vaultOpen
         case .orderPlace: return .orderPlace
         case .orderCancel: return .orderCancel
@@ -96,6 +99,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case oracleAddSigner = 17
     case oracleRemoveSigner = 18
     case oracleSetConfig = 19
+    case assetSetHaircutRule = 24
     case vaultOpen = 32
     case orderPlace = 33
     case orderCancel = 34

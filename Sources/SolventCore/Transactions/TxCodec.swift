@@ -69,6 +69,14 @@ public enum TxCodec {
             w.u32(market)
             w.u128(lower)
             w.u128(upper)
+        case let .assetSetHaircutRule(rule):
+            w.u32(rule.asset)
+            w.u32(rule.volMarket)
+            w.u64(rule.windowMs)
+            w.u32(rule.scalePpm)
+            w.u32(rule.capPpm)
+            w.u32(rule.ratePpmPerHour)
+            w.u32(rule.stepPpm)
         case let .marketSetDepthAddon(market, band, window, addon):
             w.u32(market)
             w.u32(band)
@@ -172,6 +180,10 @@ public enum TxCodec {
             action = kind == .marketList ? .marketList(params) : .marketUpdate(params)
         case .marketSetOiCaps:
             action = .marketSetOiCaps(market: try r.u32("market"), lower: try r.u128("oi_lower_cap"), upper: try r.u128("oi_upper_cap"))
+        case .assetSetHaircutRule:
+            action = .assetSetHaircutRule(DynamicHaircuts.Settings(
+                asset: try r.u32("asset"), volMarket: try r.u32("vol_market"), windowMs: try r.u64("window_ms"), scalePpm: try r.u32("scale_ppm"),
+                capPpm: try r.u32("cap_ppm"), ratePpmPerHour: try r.u32("rate_ppm_per_hour"), stepPpm: try r.u32("step_ppm")))
         case .marketSetDepthAddon:
             action = .marketSetDepthAddon(market: try r.u32("market"), bandPpm: try r.u32("band_ppm"), windowMs: try r.u64("window_ms"),
                                           addonPpm: try r.u32("addon_ppm"))

@@ -8,8 +8,8 @@ import Synchronization
 /// heaps hold the band ends: the highest "low" end on top of one, the lowest "high" end on top
 /// of the other. When a block moves a price, only the vaults whose band that price left come off
 /// the heaps and are revalued; so are the vaults the block changed and, after funding or a
-/// change of market parameters, the market's holders (after a change of an asset or of the
-/// portfolio settings, every vault). A liquidatable vault's band is the single price it was
+/// change of market parameters, the market's holders; after a dynamic haircut moves, the vaults
+/// holding that asset (after a change of an asset or of the portfolio settings, every vault). A liquidatable vault's band is the single price it was
 /// valued at, so any move of a price it depends on has it revalued, and nothing else does: a
 /// block that changes no price, no vault and no parameter revalues nothing.
 /// A vault holding options is also due again by block time alone: its valuation sets a deadline
@@ -63,6 +63,9 @@ public final class LiquidationIndex: Sendable {
         /// Vaults with positions whose bands could not be computed (a price missing): revalued
         /// whenever a price or a parameter changes.
         var unpriced: Set<Int32> = []
+        /// Per collateral asset, the tracked vaults that held it when last valued (a superset: a
+        /// vault that no longer holds it leaves when the asset's haircut next moves).
+        var holders: [AssetID: Set<Int32>] = [:]
         /// The price each oracle market had when the index last saw it.
         var prices: [UInt32: UInt64] = [:]
         /// Entries of current versions: two per band of every tracked vault (popped entries
@@ -105,6 +108,8 @@ public final class LiquidationIndex: Sendable {
         /// When time alone may have moved the vault enough to look again (nil: it cannot).
         var due: UInt64? = nil
         let unpriced: Bool
+        /// The collateral assets it holds, for revaluing it when one's haircut moves.
+        var collateral: [AssetID] = []
     }
 
     public struct Stats: Sendable {
@@ -188,6 +193,7 @@ public final class LiquidationIndex: Sendable {
         // markets' funding index and parameters, the assets and the portfolio settings. Every
         // other write leaves every vault's margin as it was.
         var everyVault = false
+        var movedHaircuts = [AssetID]()
         for c in changes {
             switch c.key.table {
             case .vaults, .positions:
@@ -210,6 +216,9 @@ public final class LiquidationIndex: Sendable {
                 everyVault = true
             case .protocolAccounts where c.key == PortfolioSettings.stateKey:
                 everyVault = true
+            case .protocolAccounts where c.key == DynamicHaircuts.stateKey:
+                // A haircut that moved revalues the vaults holding that asset (haircuts.md).
+                movedHaircuts += Self.movedHaircuts(old: c.old, new: c.new)
             default:
                 continue
             }
@@ -255,6 +264,9 @@ public final class LiquidationIndex: Sendable {
             if everyVault {
                 for (i, t) in b.tracked.enumerated() where t != nil { slots.insert(Int32(i)) }
             }
+            for asset in movedHaircuts {
+                if let holding = b.holders.removeValue(forKey: asset) { slots.formUnion(holding) }
+            }
             return slots.map { b.ids[Int($0)] }
         }
         changed.append(contentsOf: recheck)
@@ -269,6 +281,16 @@ public final class LiquidationIndex: Sendable {
             b.lastUpdate = UpdateStats(nanoseconds: Self.nanoseconds(since: started), movedMarkets: movedCount, leftBands: leftCount,
                                        timeDue: dueCount, revalued: valued.count)
         }
+    }
+
+    /// The assets whose maintenance haircut differs between two encodings of the haircut rules.
+    static func movedHaircuts(old: [UInt8]?, new: [UInt8]?) -> [AssetID] {
+        func haircuts(_ bytes: [UInt8]?) -> [AssetID: UInt32] {
+            guard let bytes, let rules = try? DynamicHaircuts.decode(bytes) else { return [:] }
+            return Dictionary(rules.rules.map { ($0.asset, $0.haircutPpm) }, uniquingKeysWith: { a, _ in a })
+        }
+        let (before, after) = (haircuts(old), haircuts(new))
+        return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
     }
 
     static func nanoseconds(since start: ContinuousClock.Instant) -> UInt64 {
@@ -304,7 +326,7 @@ public final class LiquidationIndex: Sendable {
             return Valuation(vault: vault, bands: nil, unpriced: !state.positions(of: vault).isEmpty)
         }
         let bands = RiskBands.compute(risk: risk, state: state)
-        var valuation = Valuation(vault: vault, bands: bands, unpriced: false)
+        var valuation = Valuation(vault: vault, bands: bands, unpriced: false, collateral: risk.collateral.map(\.asset.id))
         valuation.due = TimeHorizon.deadline(risk: risk, excess: bands.excess, at: time, cap: bucketEnd(vault, after: time, width: bucket))
         return valuation
     }
@@ -341,6 +363,7 @@ public final class LiquidationIndex: Sendable {
                 continue
             }
             b.tracked[i] = Tracked(version: b.versions[i], bandCount: UInt32(bands.bands.count), excess: bands.excess, due: v.due)
+            for asset in v.collateral { b.holders[asset, default: []].insert(slot) }
             b.trackedCount += 1
             if bands.liquidatable { b.liquidatable.insert(slot) }
             if let due = v.due {

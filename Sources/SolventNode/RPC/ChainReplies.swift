@@ -39,6 +39,14 @@ extension ActionReply {
             self.signer = signer.hex
         case let .oracleSetSettings(settings):
             config = OracleSettingsReply(settings)
+        case let .assetSetHaircutRule(rule):
+            asset = assets.symbol(rule.asset)
+            volMarket = rule.volMarket
+            windowMs = rule.windowMs
+            scalePpm = rule.scalePpm
+            capPpm = rule.capPpm
+            ratePpmPerHour = rule.ratePpmPerHour
+            stepPpm = rule.stepPpm
         case let .vaultOpen(vault, mode):
             self.vault = vault
             self.mode = mode.name

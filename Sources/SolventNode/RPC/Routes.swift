@@ -19,7 +19,7 @@ struct Routes: Sendable {
 
     func register(on router: Router<RPCContext>) {
         router.get("/v1/status") { _, _ in try status() }
-        router.get("/v1/assets") { _, _ in Response.json(node.assetReplies) }
+        router.get("/v1/assets") { _, _ in try Response.json(node.assetReplies()) }
         router.post("/v1/txs") { request, _ in try await submit(request) }
         router.post("/v1/txs/batch") { request, _ in try await submitBatch(request) }
         router.get("/v1/txs/:hash") { _, context in try transaction(context.parameters.require("hash")) }

@@ -8,8 +8,16 @@ import SolventWire
 /// result; a companion in the same process (the devnet's built-in keeper and feeder) calls them
 /// directly. Arguments are typed (an address, a vault id, a hash): parsing text is the route's job.
 extension Node {
-    public var assetReplies: [AssetReply] {
-        assets.all.map { AssetReply(id: $0.id, symbol: $0.symbol, decimals: $0.decimals) }
+    /// The assets, each collateral one with its haircut and, when it has one, its dynamic
+    /// haircut as of the head (haircuts.md, "Queries").
+    public func assetReplies() throws -> [AssetReply] {
+        try store.withState { state, head in
+            let rules = state.dynamicHaircuts()
+            return assets.all.map { asset in
+                AssetReply(id: asset.id, symbol: asset.symbol, decimals: asset.decimals, haircutPpm: asset.haircutPpm,
+                           haircutRule: rules.rule(of: asset.id).map { HaircutRuleReply($0, state: state, height: head.height) })
+            }
+        }
     }
 
     public func accountReply(_ address: Address) throws -> AccountReply {

@@ -40,7 +40,7 @@ enum VaultReadModel {
             let c = risk?.collateral.first { $0.asset.id == entry.asset }
             collateral.append(CollateralReply(
                 asset: assets.symbol(entry.asset), amount: assets.format(entry.amount, entry.asset),
-                oraclePrice: c.map { OraclePrice.format($0.oraclePrice) }, haircutPpm: c?.asset.haircutPpm,
+                oraclePrice: c.map { OraclePrice.format($0.oraclePrice) }, haircutPpm: c?.haircutPpm,
                 value: c.map { Amount.format($0.value, decimals: 6) }))
         }
         var market: String?
@@ -70,6 +70,7 @@ enum VaultReadModel {
         MarginReply(
             equity: PerpUnits.formatQuote(r.equity), initialRequirement: Amount.format(r.initial, decimals: 6),
             maintenanceRequirement: Amount.format(r.maintenance, decimals: 6), freeCollateral: PerpUnits.formatQuote(r.freeCollateral),
+            haircutAddOn: r.haircutAddOn == 0 ? nil : Amount.format(r.haircutAddOn, decimals: 6),
             marginRatio: r.marginRatioPpm.map { Amount.format(UInt128(clamping: max(0, $0)), decimals: 6) },
             liquidatable: r.isLiquidatable, pricesFresh: fresh)
     }

@@ -1,0 +1,84 @@
+import Foundation
+import SolventCore
+import SolventCrypto
+import SolventDevnet
+import SolventEngine
+import SolventStore
+import SolventTestSupport
+import Testing
+
+/// The adaptive risk quantities are consensus (issue 15): open-interest caps, the depth add-on's
+/// running depths and the dynamic haircuts (an implied one on BTC, a realized one on ETH whose
+/// variance comes from ln and an integer square root) must be the same bits in any process. A
+/// chain on the devnet genesis sets all three and moves prices over uneven block gaps; `solventd
+/// replay` re-executes it in two separate processes (each with its own hash seed) and both reach
+/// this process's app hash, and `solventd margin` prints the same requirements, haircut add-on
+/// included, in both.
+@Suite struct AdaptiveRiskProcessTests {
+    @Test func twoProcessesReachTheSameAdaptiveRiskState() throws {
+        let home = EngineFixtures.temporaryDirectory()
+        defer { EngineFixtures.remove(home) }
+        let genesis = DevnetKeys.devnetGenesis()
+        let engine = try ChainEngine.create(directory: home + "/data", genesis: genesis)
+        let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1), admin = DevnetKeys.admin()
+        var nonces = [Bytes32: UInt64]()
+        func tx(_ key: PrivateKey, _ action: TxAction) -> VerifiedTransaction {
+            let n = nonces[key.publicKey, default: 0]
+            nonces[key.publicKey] = n + 1
+            let signed = Transaction(chainId: genesis.chainId, sender: Address(key.publicKey), nonce: n, action: action).signed(with: key)
+            return try! VerifiedTransaction.verify(signed).get()
+        }
+        func order(_ side: Side, _ size: String, _ price: String, tif: TimeInForce) -> TxAction {
+            .orderPlace(OrderRequest(vault: 0, market: 1, side: side, kind: .limit, timeInForce: tif, reduceOnly: false,
+                                     size: UInt64(try! Amount.parse(size, decimals: 8)), price: OraclePrice.parse(price)!))
+        }
+        var time = genesis.genesisTimeMs
+        func block(_ txs: [VerifiedTransaction], after ms: UInt64) throws {
+            time += ms
+            let committed = try engine.produceBlock(transactions: txs, timeMs: time, proposerKey: DevnetKeys.validator())
+            for r in committed.receipts { #expect(r.succeeded, "\(r.message)") }
+        }
+        try block([tx(dev0, .deposit(vault: 0, asset: 0, amount: 50_000_000_000)), tx(dev0, .deposit(vault: 0, asset: 1, amount: 100_000_000)),
+                   tx(dev0, .deposit(vault: 0, asset: 2, amount: 3_000_000_000_000_000_000)),
+                   tx(dev1, .deposit(vault: 0, asset: 0, amount: 900_000_000_000)),
+                   tx(admin, .marketSetOiCaps(market: 1, lower: 100_000_000_000, upper: 900_000_000_000)),
+                   tx(admin, .marketSetDepthAddon(market: 1, bandPpm: 10_000, windowMs: 600_000, addonPpm: 100_000)),
+                   tx(admin, .assetSetHaircutRule(.init(asset: 1, volMarket: 4, windowMs: 0, scalePpm: 200_000, capPpm: 500_000,
+                                                        ratePpmPerHour: 360_000, stepPpm: 5_000))),
+                   tx(admin, .assetSetHaircutRule(.init(asset: 2, volMarket: 0, windowMs: 3_600_000, scalePpm: 100_000, capPpm: 600_000,
+                                                        ratePpmPerHour: 36_000, stepPpm: 10_000)))], after: 1_000)
+        try block([tx(dev1, order(.sell, "2", "60000", tif: .goodTillCancelled)), tx(dev0, order(.buy, "2", "60000", tif: .immediateOrCancel)),
+                   tx(dev1, order(.buy, "1", "59800", tif: .goodTillCancelled))], after: 1_000)
+        // Prices that swing over uneven gaps: ETH's variance, BTC-IV's spike, the depth average.
+        let moves: [(UInt32, String, UInt64)] = [(2, "2850", 7_000), (4, "1.5", 13_000), (2, "2999.5", 29_000), (1, "58000.12345678", 1_000),
+                                                 (2, "2700", 55_000), (4, "0.8", 3_000), (2, "3100", 41_000), (1, "61000", 17_000)]
+        for (market, price, gap) in moves {
+            try block([tx(admin, .oracleOverride(market: market, price: OraclePrice.parse(price)!))], after: gap)
+            try block([], after: 1_000)
+        }
+        let head = try engine.store.head()
+        let (rules, expected) = try engine.store.withState { state, _ in
+            (state.dynamicHaircuts(), try Margin.risk(of: VaultID(owner: Address(dev0.publicKey), number: 0), state: state, at: head.timeMs,
+                                                      prices: .latest))
+        }
+        let eth = try #require(rules.rule(of: 2)), btc = try #require(rules.rule(of: 1))
+        #expect(eth.variance > 0 && eth.haircutPpm > 150_000 && btc.haircutPpm > 100_000, "the rules moved")
+        #expect(expected.haircutAddOn > 0)
+
+        let solventd = try Binaries.path("solventd")
+        var margins = [String]()
+        for run in 0..<2 {
+            let replay = try Binaries.run(solventd, ["replay", "--home", home, "--json"])
+            #expect(replay.status == 0, "replay run \(run) failed: \(replay.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any]
+            #expect(json?["app_hash"] as? String == head.appHash.hex)
+            let margin = try Binaries.run(solventd, ["margin", "--home", home, "--vault", "\(Address(dev0.publicKey).text)/0"])
+            #expect(margin.status == 0, "margin run \(run) failed: \(margin.stderr)")
+            margins.append(margin.stdout)
+        }
+        #expect(margins[0] == margins[1])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(margins[0].utf8)) as? [String: Any])
+        #expect(json["initial"] as? String == String(expected.initial))
+        #expect(json["haircut_add_on"] as? String == String(expected.haircutAddOn))
+    }
+}
