@@ -46,6 +46,8 @@ import Testing
         var tierFlips = 0
         /// Blocks after which a vault holding options was liquidatable.
         var timedSeen = 0
+        /// Times the admin set BTC's haircut rule and BTC-IV moved.
+        var haircutMoves = 0
 
         /// A second index fed the committed blocks from the node's bus, compacting its heaps
         /// whenever stale entries outnumber live ones (the node's tolerates 4,096 more).
@@ -105,7 +107,7 @@ import Testing
         func uniform(_ range: ClosedRange<UInt64>) -> UInt64 { range.lowerBound + rng.next() % (range.upperBound - range.lowerBound + 1) }
     }
 
-    @Test(arguments: [UInt64(7), 1_234])
+    @Test(arguments: [UInt64(7), 31_337])
     func theIndexAgreesWithAFullRecomputationAfterEveryBlock(seed: UInt64) async throws {
         try await NodeFixtures.withNode { node, client in
             let walk = try Walk(node: node, client: client, seed: seed)
@@ -115,8 +117,10 @@ import Testing
             for key in Self.traders where Self.portfolio.contains(Address(key.publicKey)) {
                 try await walk.send(key, .vaultOpen(vault: 0, mode: .portfolio))
             }
-            for key in Self.traders {
+            for (i, key) in Self.traders.enumerated() {
                 try await walk.send(key, .deposit(vault: 0, asset: 0, amount: UInt128(walk.uniform(2_000...20_000)) * 1_000_000))
+                // Half the traders also hold BTC as collateral, whose haircut `moveHaircut` moves.
+                if i % 2 == 0 { try await walk.send(key, .deposit(vault: 0, asset: 1, amount: UInt128(walk.uniform(1_000_000...10_000_000)))) }
             }
             try await walk.send(Self.keeper, .deposit(vault: 0, asset: 0, amount: 500_000_000_000))
             try await walk.mine()
@@ -126,7 +130,7 @@ import Testing
                 // Prices trend down, then up, then down again, in phases of 30 steps: crashes
                 // and rallies leave several vaults on one side liquidatable at once.
                 walk.trendPpm = (step / 30) % 2 == 0 ? -25_000 : 25_000
-                switch walk.rng.below(20) {
+                switch walk.rng.below(21) {
                 case 0..<6: try await trade(walk)
                 case 6..<9: try await movePrice(walk)
                 case 9..<11: try await liquidate(walk)
@@ -135,10 +139,11 @@ import Testing
                 case 14: try await transfer(walk)
                 case 15: try await snapshotOrRevert(walk)
                 case 16: try await movePrice(walk, crash: true)
+                case 20: try await moveHaircut(walk)
                 default: try await emptyBlock(walk)
                 }
             }
-            print("seed \(seed): \(walk.blocks) blocks, liquidatable in \(walk.liquidatableSeen), \(walk.liquidations) liquidations, \(walk.emptyBlocksChecked) empty checked, \(walk.rankedBeyondLimit) cut, \(walk.timedSeen) with options, \(walk.tierFlips) tier flips, \(walk.compactions) compactions")
+            print("seed \(seed): \(walk.blocks) blocks, liquidatable in \(walk.liquidatableSeen), \(walk.liquidations) liquidations, \(walk.emptyBlocksChecked) empty checked, \(walk.rankedBeyondLimit) cut, \(walk.timedSeen) with options, \(walk.tierFlips) tier flips, \(walk.compactions) compactions, \(walk.haircutMoves) haircut rules")
             // A walk that never made a vault liquidatable, never liquidated and never met an
             // empty block with liquidatable vaults would check nothing that matters.
             #expect(walk.liquidatableSeen >= 10, "seed \(seed): liquidatable vaults in only \(walk.liquidatableSeen) blocks")
@@ -147,6 +152,7 @@ import Testing
             #expect(walk.timedSeen >= 5, "seed \(seed): a vault holding options liquidatable in only \(walk.timedSeen) blocks")
             #expect(walk.rankedBeyondLimit >= 10, "seed \(seed): only \(walk.rankedBeyondLimit) answers cut by their limit")
             #expect(walk.emptyBlocksChecked >= 3, "seed \(seed): only \(walk.emptyBlocksChecked) empty blocks with liquidatable vaults")
+            #expect(walk.haircutMoves >= 2, "seed \(seed): BTC's haircut rule set only \(walk.haircutMoves) times")
         }
     }
 
@@ -256,6 +262,23 @@ import Testing
         try await check(walk)
     }
 
+    /// The admin sets or changes BTC's dynamic haircut rule (haircuts.md) and BTC-IV moves: the
+    /// haircut then moves for several blocks, and the index must revalue the vaults holding BTC.
+    func moveHaircut(_ walk: Walk) async throws {
+        let rule = DynamicHaircuts.Settings(asset: 1, volMarket: 4, windowMs: 0, scalePpm: UInt32(walk.uniform(100_000...900_000)), capPpm: 900_000,
+                                            ratePpmPerHour: 1_000_000, stepPpm: UInt32(walk.uniform(5_000...100_000)))
+        try await walk.send(DevnetKeys.admin(), .assetSetHaircutRule(rule))
+        try await walk.mine()
+        try await check(walk)
+        try await walk.override(4, walk.uniform(20...200) * OraclePrice.one / 100)
+        try await check(walk)
+        for _ in 0..<3 {
+            try await walk.mine()
+            try await check(walk)
+        }
+        walk.haircutMoves += 1
+    }
+
     /// A deposit to, or a withdrawal from, a random trader's vault.
     func transfer(_ walk: Walk) async throws {
         let key = Self.traders[walk.rng.below(Self.traders.count)]
@@ -287,7 +310,10 @@ import Testing
     /// A block with nothing in it: with no funding applied, the index values only the vaults
     /// whose time deadline the block reached (holding options), however many are liquidatable.
     func emptyBlock(_ walk: Walk) async throws {
-        let funding = { try walk.node.store.withState { state, _ in Self.markets.map { state.perpMarket($0.id)?.fundingIndex } } }
+        // Funding, or a dynamic haircut that moved, revalues holders; neither may have changed.
+        let funding = { try walk.node.store.withState { state, _ in
+            Self.markets.map { state.perpMarket($0.id)?.fundingIndex } + state.dynamicHaircuts().rules.map { Int128($0.haircutPpm) }
+        } }
         let before = try funding()
         try await walk.mine()
         try await check(walk)
