@@ -263,7 +263,7 @@ def drive(net, x, routes, document):
 
 def cancels_and_admin(net, x, dev):
     """The remaining transaction kinds, so that blocks show every action shape: order cancels and the
-    admin's (signers, oracle and auction limits, a listing, open-interest caps, a depth add-on, a haircut rule, and the liquidation parameters, which no
+    admin's (signers, oracle and auction limits, a listing, open-interest caps, a depth add-on, a haircut rule, a yield checkpoint, and the liquidation parameters, which no
     CLI command sends: built from transactions.md by the spec's own Python client)."""
     say("cancels and the admin's transactions, each at the values the devnet already has")
     net.tx("order", "place", "ETH-PERP", "sell", "1", "--price", "3500", "--from", "dev1")
@@ -294,6 +294,8 @@ def cancels_and_admin(net, x, dev):
     # GET /v1/assets shows it, the haircut_moved events never come, margins move by a quantum or so.
     net.tx("asset", "haircut-rule", "ETH", "--vol", "realized", "--window-ms", "3600000", "--scale-ppm", "1", "--cap-ppm", "150000",
            "--rate-ppm-per-hour", "1", "--step-ppm", "1", "--from", "admin")
+    # A checkpoint of SUSDC's rate at the same 5% a year (no write-down): its asset reply moves on.
+    net.tx("asset", "yield", "SUSDC", "--apr-ppm", "50000", "--from", "admin")
     mine(x)
 
 

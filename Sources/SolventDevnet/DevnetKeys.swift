@@ -119,6 +119,7 @@ public enum DevnetKeys {
                     .init(asset: "USDC", amount: "1000000"),
                     .init(asset: "BTC", amount: "10"),
                     .init(asset: "ETH", amount: "100"),
+                    .init(asset: "SUSDC", amount: "100000"),
                 ])
         }
         // The admin and the feeder's relayer send transactions, so they need accounts.
@@ -134,6 +135,8 @@ public enum DevnetKeys {
                 .init(id: 0, symbol: "USDC", decimals: 6),
                 .init(id: 1, symbol: "BTC", decimals: 8, collateralHaircutPpm: 100_000),
                 .init(id: 2, symbol: "ETH", decimals: 18, collateralHaircutPpm: 150_000),
+                // Savings USDC (yield-assets.md): shares whose rate grows 5% a year.
+                .init(id: 3, symbol: "SUSDC", decimals: 6, collateralHaircutPpm: 20_000, yieldAprPpm: 50_000),
             ],
             params: .standard,
             accounts: accounts,

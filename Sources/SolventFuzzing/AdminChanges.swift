@@ -5,10 +5,16 @@ extension FuzzChain {
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
     /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
-        let choice = input.u8() % 6
+        let choice = input.u8() % 7
         if choice == 3 { return try openInterestCaps(&input) }
         if choice == 4 { return try depthAddOn(&input) }
         if choice == 5 { return try haircutRule(&input) }
+        if choice == 6 {
+            // A yield asset's rate (yield-assets.md): the largest rate, a write-down up to all but
+            // a millionth, or an asset that does not accrue.
+            return try submit(adminIndex, .assetSetYield(asset: input.near([AssetID(3), 1]), aprPpm: input.near([UInt32(0), YieldAssets.maxAprPpm]),
+                                                         writedownPpm: input.near([UInt32(0), 300_000, 999_999])))
+        }
         switch choice {
         case 0:
             guard var p = check.perpMarket(market(&input))?.params else { return }

@@ -6,7 +6,26 @@ import SolventWire
 extension Tx {
     struct AssetCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "asset", abstract: "Admin: collateral assets' haircut rules.", subcommands: [HaircutRule.self])
+            commandName: "asset", abstract: "Admin: collateral assets' haircut rules and yield assets' rates.",
+            subcommands: [HaircutRule.self, Yield.self])
+
+        struct Yield: ClientCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Set a yield asset's annual rate from now on, or write its exchange rate down (a de-peg; contracts-spec/yield-assets.md).",
+                discussion: """
+                    Examples: `solvent tx asset yield SUSDC --apr-ppm 40000 --from admin` (4% a year from this block);                     `solvent tx asset yield SUSDC --apr-ppm 50000 --writedown-ppm 300000 --from admin` (every share is worth 30% less).
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "The yield asset, e.g. SUSDC.") var asset: String
+            @Option(help: "The annual rate from now on, ppm (at most 1000000).") var aprPpm: UInt32
+            @Option(help: "Write the exchange rate down by this much, ppm (below 1000000).") var writedownPpm: UInt32 = 0
+
+            func execute() async throws {
+                let resolved = try await TransactionBuilder(client: global.client).asset(asset)
+                try await signAndSend(.assetSetYield(asset: resolved.id, aprPpm: aprPpm, writedownPpm: writedownPpm), global, signing)
+            }
+        }
 
         struct HaircutRule: ClientCommand {
             static let configuration = CommandConfiguration(
@@ -56,6 +75,7 @@ extension Query.Assets {
             line += " (floor) -> now \(Self.percent(r.haircutPpm)), initial \(Self.percent(r.initialHaircutPpm)), target \(Self.percent(r.targetPpm))"
             line += ", volatility \(Self.percent(r.volatilityPpm)) from \(r.source)"
         }
+        if let y = a.yield { line += "   yield \(Self.percent(y.aprPpm)) a year, 1 share = \(y.rateNow) USDC (counts at \(y.priceNow))" }
         return line
     }
 

@@ -10,10 +10,11 @@ import Testing
         let dev0 = Address(DevnetKeys.account(0).publicKey)
         #expect(dev0.key.hex == "6cfe016f6fa4d62e45c02a2d746b994abcebe7c3a1ceba6409bc6cf61e2cd2fc")
         let stored = try #require(state.get(.accounts, dev0.key.bytes))
-        #expect(Hex.encode(stored) == "01" + "0000000000000000" + "00000000" + "0300"
+        #expect(Hex.encode(stored) == "01" + "0000000000000000" + "00000000" + "0400"
             + "00000000" + "0010a5d4e80000000000000000000000"
             + "01000000" + "00ca9a3b000000000000000000000000"
-            + "02000000" + "000010632d5ec76b0500000000000000")
+            + "02000000" + "000010632d5ec76b0500000000000000"
+            + "03000000" + "00e87648170000000000000000000000")
 
         state.commitBlock([Fixtures.tx(DevnetKeys.account(0), nonce: 0, .deposit(vault: 0, asset: 0, amount: 100_000_000))])
         let vaultKey = VaultID(owner: dev0, number: 0).key

@@ -107,7 +107,7 @@ import Testing
         func uniform(_ range: ClosedRange<UInt64>) -> UInt64 { range.lowerBound + rng.next() % (range.upperBound - range.lowerBound + 1) }
     }
 
-    @Test(arguments: [UInt64(7), 31_337])
+    @Test(arguments: [UInt64(31_337), 8])
     func theIndexAgreesWithAFullRecomputationAfterEveryBlock(seed: UInt64) async throws {
         try await NodeFixtures.withNode { node, client in
             let walk = try Walk(node: node, client: client, seed: seed)
@@ -119,8 +119,10 @@ import Testing
             }
             for (i, key) in Self.traders.enumerated() {
                 try await walk.send(key, .deposit(vault: 0, asset: 0, amount: UInt128(walk.uniform(2_000...20_000)) * 1_000_000))
-                // Half the traders also hold BTC as collateral, whose haircut `moveHaircut` moves.
+                // Half the traders also hold BTC as collateral, whose haircut `moveHaircut` moves;
+                // the others SUSDC, whose rate accrues every block and which `moveHaircut` writes down.
                 if i % 2 == 0 { try await walk.send(key, .deposit(vault: 0, asset: 1, amount: UInt128(walk.uniform(1_000_000...10_000_000)))) }
+                if i % 2 == 1 { try await walk.send(key, .deposit(vault: 0, asset: 3, amount: UInt128(walk.uniform(500...5_000)) * 1_000_000)) }
             }
             try await walk.send(Self.keeper, .deposit(vault: 0, asset: 0, amount: 500_000_000_000))
             try await walk.mine()
@@ -264,10 +266,15 @@ import Testing
 
     /// The admin sets or changes BTC's dynamic haircut rule (haircuts.md) and BTC-IV moves: the
     /// haircut then moves for several blocks, and the index must revalue the vaults holding BTC.
+    /// SUSDC gets a new rate and a write-down (yield-assets.md) at the same time.
     func moveHaircut(_ walk: Walk) async throws {
         let rule = DynamicHaircuts.Settings(asset: 1, volMarket: 4, windowMs: 0, scalePpm: UInt32(walk.uniform(100_000...900_000)), capPpm: 900_000,
                                             ratePpmPerHour: 1_000_000, stepPpm: UInt32(walk.uniform(5_000...100_000)))
         try await walk.send(DevnetKeys.admin(), .assetSetHaircutRule(rule))
+        // SUSDC: a new annual rate (up to 100%, so accrual lifts liquidatable holders within a
+        // few blocks) and a write-down of up to 20%.
+        try await walk.send(DevnetKeys.admin(), .assetSetYield(asset: 3, aprPpm: UInt32(walk.uniform(0...1_000_000)),
+                                                               writedownPpm: UInt32(walk.uniform(0...200_000))))
         try await walk.mine()
         try await check(walk)
         try await walk.override(4, walk.uniform(20...200) * OraclePrice.one / 100)

@@ -44,7 +44,8 @@ import Testing
             #expect((status["block_time"] as? String)?.hasSuffix("Z") == true)
 
             let assets = try await client.call(.get, "/v1/assets")
-            #expect(assets.array.count == 3)
+            #expect(assets.array.count == 4)
+            #expect((assets.array.last as? [String: Any])?["yield"] != nil, "SUSDC shows its exchange rate")
         }
     }
 

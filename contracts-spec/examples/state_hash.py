@@ -71,6 +71,13 @@ def genesis_entries(genesis):
         value = struct.pack("<BQI", 1, 0, 0) + balances(totals.items())
         entries.append((TABLE_ACCOUNTS, public_key_from_address(account["address"]), value))
     entries.append((TABLE_PARAMS, b"admin", b"\x01" + bytes.fromhex(genesis["admin"])))
+    # yield-assets.md, "State": each yield asset's checkpoint (rate 10^18 at genesis), only if any.
+    yields = sorted((a["id"], a["yield_apr_ppm"]) for a in genesis["assets"] if "yield_apr_ppm" in a)
+    if yields:
+        record = struct.pack("<BH", 1, len(yields))
+        for asset, apr in yields:
+            record += struct.pack("<II", asset, apr) + (10 ** 18).to_bytes(16, "little") + struct.pack("<Q", genesis["genesis_time_ms"])
+        entries.append((TABLE_PROTOCOL, b"yield_assets", record))
     entries += oracle_entries(genesis, assets)
     entries += perp_entries(genesis)
     return entries

@@ -8,7 +8,7 @@ extension ScenarioFile {
     public struct Action: Decodable, Sendable {
         /// deposit | send | order | cancel_all | trade | price | mine | start_keepers |
         /// liquidation_rounds | list_market | settle | set_oi_caps | set_depth_addon |
-        /// set_haircut_rule | check
+        /// set_haircut_rule | set_yield | check
         public let kind: String
         public let account: String?
         public let vault: UInt32?
@@ -61,6 +61,9 @@ extension ScenarioFile {
         public let capPpm: UInt32?
         public let ratePpmPerHour: UInt32?
         public let stepPpm: UInt32?
+        /// `set_yield` (yield-assets.md): the yield asset's annual rate from now on, and a write-down.
+        public let aprPpm: UInt32?
+        public let writedownPpm: UInt32?
         /// `check`: a check evaluated here, on the chain as the script has left it so far.
         public let check: Check?
 
@@ -70,6 +73,7 @@ extension ScenarioFile {
             case oiLowerCap = "oi_lower_cap", oiUpperCap = "oi_upper_cap", seconds
             case bandPpm = "band_ppm", windowMs = "window_ms", addonPpm = "addon_ppm"
             case asset, vol, scalePpm = "scale_ppm", capPpm = "cap_ppm", ratePpmPerHour = "rate_ppm_per_hour", stepPpm = "step_ppm"
+            case aprPpm = "apr_ppm", writedownPpm = "writedown_ppm"
         }
     }
 }

@@ -82,7 +82,9 @@ extension ScenarioRunner {
             try await send(try required(a.account, "account", a), .deposit(vault: a.vault ?? 0, asset: asset.id, amount: amount))
         case "send":
             let to = Address(try Self.key(required(a.to, "to", a)).publicKey)
-            try await send(try required(a.account, "account", a), .send(to: to, asset: 0, amount: try Self.usdc(required(a.amount, "amount", a))))
+            let asset = try await TransactionBuilder(client: client).asset(a.asset ?? "USDC")
+            try await send(try required(a.account, "account", a), .send(to: to, asset: asset.id,
+                                                                        amount: try TransactionBuilder.quantums(try required(a.amount, "amount", a), asset)))
         case "order":
             let m = try await market(required(a.market, "market", a))
             try await send(try required(a.account, "account", a), .orderPlace(try order(
@@ -112,6 +114,11 @@ extension ScenarioRunner {
             try await nextBlock()
         case "set_haircut_rule":
             try await setHaircutRule(a)
+        case "set_yield":
+            let asset = try await TransactionBuilder(client: client).asset(try required(a.asset, "asset", a))
+            try await send(a.account ?? "admin", .assetSetYield(asset: asset.id, aprPpm: try required(a.aprPpm, "apr_ppm", a),
+                                                                writedownPpm: a.writedownPpm ?? 0))
+            try await nextBlock()
         case "set_oi_caps":
             // The admin (or `account`) sets the caps; the next block carries it (a refusal stops the run).
             let m = try await market(required(a.market, "market", a))

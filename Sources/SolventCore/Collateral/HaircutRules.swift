@@ -48,7 +48,7 @@ enum CollateralAdmin {
         try AdminKey.require(sender, state, to: "change collateral haircuts")
         guard let asset = state.asset(s.asset) else { throw ProtocolError(.unknownAsset, "asset \(s.asset) does not exist") }
         guard !asset.isQuote else { throw ProtocolError(.assetNotCollateral, "USDC has no haircut") }
-        guard let floor = asset.haircutPpm, asset.oracleMarket != nil else {
+        guard let floor = asset.haircutPpm, state.isCollateral(asset) else {
             throw ProtocolError(.assetNotCollateral, "\(asset.symbol) is not vault collateral")
         }
         let haircuts = state.dynamicHaircuts()
@@ -60,6 +60,9 @@ enum CollateralAdmin {
                 }
             }
             try s.validate(floor: floor)
+            guard !s.isRealized || asset.oracleMarket != nil else {
+                throw ProtocolError(.invalidField, "\(asset.symbol) has no oracle price to take a realized volatility from: use an implied-volatility feed")
+            }
             if var kept = haircuts.rule(of: s.asset) {
                 if kept.settings.volMarket != s.volMarket {
                     (kept.volatilityPpm, kept.variance, kept.lastPrice, kept.sampledAtMs) = (0, 0, 0, context.timeMs)

@@ -45,10 +45,15 @@ public struct Genesis: Codable, Equatable, Sendable {
         public var decimals: UInt8
         /// Accepted as vault collateral at oracle price × (1 − haircut) when present (not for USDC).
         public var collateralHaircutPpm: UInt32?
-        public init(id: AssetID, symbol: String, decimals: UInt8, collateralHaircutPpm: UInt32? = nil) {
+        /// A yield asset over USDC accruing at this annual rate (yield-assets.md), when present.
+        public var yieldAprPpm: UInt32?
+        public init(id: AssetID, symbol: String, decimals: UInt8, collateralHaircutPpm: UInt32? = nil, yieldAprPpm: UInt32? = nil) {
             self.id = id; self.symbol = symbol; self.decimals = decimals; self.collateralHaircutPpm = collateralHaircutPpm
+            self.yieldAprPpm = yieldAprPpm
         }
-        enum CodingKeys: String, CodingKey { case id, symbol, decimals, collateralHaircutPpm = "collateral_haircut_ppm" }
+        enum CodingKeys: String, CodingKey {
+            case id, symbol, decimals, collateralHaircutPpm = "collateral_haircut_ppm", yieldAprPpm = "yield_apr_ppm"
+        }
     }
 
     /// Perpetual markets, the trading fee split, the insurance fund and the liquidation rules.

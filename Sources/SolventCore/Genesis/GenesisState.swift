@@ -47,6 +47,11 @@ extension Genesis {
                     throw GenesisError("asset \(spec.symbol): collateral_haircut_ppm must be below 1000000, and USDC has none")
                 }
             }
+            if let apr = spec.yieldAprPpm {
+                guard spec.symbol != "USDC", spec.decimals == 6, apr <= YieldAssets.maxAprPpm else {
+                    throw GenesisError("asset \(spec.symbol): a yield asset has 6 decimals, is not USDC, and yield_apr_ppm is at most 1000000")
+                }
+            }
             guard ids.insert(spec.id).inserted, bySymbol[spec.symbol] == nil else {
                 throw GenesisError("asset id \(spec.id) or symbol \(spec.symbol) appears twice")
             }
@@ -59,6 +64,8 @@ extension Genesis {
         let state = StateOverlay(base: EmptyState())
         state.put(params)
         for spec in assets { state.putAsset(bySymbol[spec.symbol]!) }
+        let yields = assets.compactMap { spec in spec.yieldAprPpm.map { YieldAssets.Entry(asset: spec.id, aprPpm: $0, accruedAtMs: genesisTimeMs) } }
+        if !yields.isEmpty { state.put(YieldAssets(entries: yields.sorted { $0.asset < $1.asset })) }
         var seen = Set<Address>()
         for entry in accounts {
             guard let address = Address(text: entry.address) else {
@@ -176,6 +183,9 @@ extension Genesis {
                 guard let asset = bySymbol[symbol], symbol != "USDC" else {
                     throw GenesisError("oracle market \(spec.symbol): '\(symbol)' is not a priceable asset (USDC is 1 by definition)")
                 }
+                guard assets.first(where: { $0.symbol == symbol })?.yieldAprPpm == nil else {
+                    throw GenesisError("oracle market \(spec.symbol): \(symbol) is a yield asset, priced by its rate")
+                }
                 guard parts[0] == symbol else {
                     throw GenesisError("oracle market \(spec.symbol) prices \(symbol): its symbol must be \(symbol)-USD")
                 }
@@ -198,7 +208,7 @@ extension Genesis {
             }
             state.putOracleMarket(market)
         }
-        for spec in assets where spec.collateralHaircutPpm != nil && !priced.contains(spec.id) {
+        for spec in assets where spec.collateralHaircutPpm != nil && spec.yieldAprPpm == nil && !priced.contains(spec.id) {
             throw GenesisError("asset \(spec.symbol) is collateral but no oracle market prices it")
         }
     }

@@ -80,7 +80,7 @@ public enum CollateralAuction {
         guard !asset.isQuote else {
             throw ProtocolError(.auctionNotAllowed, "USDC is never auctioned: it is what the auction raises")
         }
-        guard asset.oracleMarket != nil, asset.haircutPpm != nil else {
+        guard state.isCollateral(asset) else {
             throw ProtocolError(.assetNotCollateral, "\(asset.symbol) is not vault collateral")
         }
         guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
@@ -120,7 +120,7 @@ public enum CollateralAuction {
         let reason = try eligibility(vault: target, asset: assetID, state: state, at: context.timeMs)
         let asset = state.asset(assetID)!
         let settings = state.auctionSettings()
-        let oracle = try OracleGuard.priceForRiskIncrease(market: asset.oracleMarket!, state: state, at: context.timeMs)
+        let oracle = try Margin.collateralPrice(asset, yields: state.yieldAssets(), state, context.timeMs, .freshOnly)
         let top = try top(oracle: oracle, settings: settings)
 
         var events = [Event]()
@@ -285,7 +285,7 @@ public enum CollateralAuction {
         guard isStale(top: auction.top, price: price, elapsedMs: elapsed, settings: settings) else {
             throw ProtocolError(.auctionNotStale, "the auction of \(target)'s \(asset.symbol) is not stale (price \(OraclePrice.format(price)), \(elapsed / 1_000) s old): take it instead")
         }
-        let oracle = try OracleGuard.priceForRiskIncrease(market: asset.oracleMarket!, state: state, at: context.timeMs)
+        let oracle = try Margin.collateralPrice(asset, yields: state.yieldAssets(), state, context.timeMs, .freshOnly)
         auction.top = try top(oracle: oracle, settings: settings)
         auction.curveStartMs = context.timeMs
         auction.redos = try auction.redos.adding(1)

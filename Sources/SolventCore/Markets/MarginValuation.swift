@@ -28,11 +28,12 @@ extension Margin {
             guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
             var collateral = [CollateralRisk]()
             let haircuts = vault.collateral.isEmpty ? DynamicHaircuts() : state.dynamicHaircuts()
+            let yields = vault.collateral.isEmpty ? YieldAssets() : state.yieldAssets()
             for entry in vault.collateral.entries {
-                guard let asset = state.asset(entry.asset), let oracle = asset.oracleMarket, let (haircut, initial) = haircuts.haircuts(of: asset) else {
+                guard let asset = state.asset(entry.asset), let (haircut, initial) = haircuts.haircuts(of: asset) else {
                     throw ProtocolError(.assetNotCollateral, "vault \(id) holds asset \(entry.asset), which is not collateral")
                 }
-                let p = try price(oracle, state, time, mode)
+                let p = try collateralPrice(asset, yields: yields, state, time, mode)
                 let value = try CollateralRisk.value(entry.amount, asset: asset, price: p, haircutPpm: haircut)
                 let addOn = initial == haircut ? 0 : value - (try CollateralRisk.value(entry.amount, asset: asset, price: p, haircutPpm: initial))
                 collateral.append(CollateralRisk(asset: asset, amount: entry.amount, oraclePrice: p, haircutPpm: haircut, value: value,

@@ -19,6 +19,8 @@ public enum TxAction: Equatable, Sendable {
     case oracleSetSettings(OracleSettings)
     /// Admin: sets, changes or (a `scalePpm` of 0) removes a collateral asset's haircut rule.
     case assetSetHaircutRule(DynamicHaircuts.Settings)
+    /// Admin: checkpoints a yield asset's rate, writes it down by `writedownPpm` and sets its annual rate.
+    case assetSetYield(asset: AssetID, aprPpm: UInt32, writedownPpm: UInt32)
     /// Opens the sender's next vault in the given mode (deposits open cross vaults by themselves).
     case vaultOpen(vault: UInt32, mode: VaultMode)
     /// Places an order on a perpetual market's book.
@@ -63,6 +65,7 @@ public enum TxAction: Equatable, Sendable {
         case .oracleRemoveSigner: return .oracleRemoveSigner
         case .oracleSetSettings: return .oracleSetConfig
         case .assetSetHaircutRule: return .assetSetHaircutRule
+        case .assetSetYield: return .assetSetYield
         case .vaultOpen: return .vaultOpen
         case .orderPlace: return .orderPlace
         case .orderCancel: return .orderCancel
@@ -100,6 +103,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case oracleRemoveSigner = 18
     case oracleSetConfig = 19
     case assetSetHaircutRule = 24
+    case assetSetYield = 25
     case vaultOpen = 32
     case orderPlace = 33
     case orderCancel = 34

@@ -29,7 +29,7 @@ enum Transfers {
                         state: StateOverlay) throws(ProtocolError) -> [Event] {
         let asset = try knownAsset(assetID, state)
         try checkAmount(amount, asset)
-        guard asset.isQuote || (asset.haircutPpm != nil && asset.oracleMarket != nil) else {
+        guard asset.isQuote || state.isCollateral(asset) else {
             throw ProtocolError(.assetNotCollateral, "\(asset.symbol) is not accepted as vault collateral")
         }
         var account = try existingAccount(owner, state)

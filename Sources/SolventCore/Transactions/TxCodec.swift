@@ -77,6 +77,10 @@ public enum TxCodec {
             w.u32(rule.capPpm)
             w.u32(rule.ratePpmPerHour)
             w.u32(rule.stepPpm)
+        case let .assetSetYield(asset, apr, writedown):
+            w.u32(asset)
+            w.u32(apr)
+            w.u32(writedown)
         case let .marketSetDepthAddon(market, band, window, addon):
             w.u32(market)
             w.u32(band)
@@ -184,6 +188,8 @@ public enum TxCodec {
             action = .assetSetHaircutRule(DynamicHaircuts.Settings(
                 asset: try r.u32("asset"), volMarket: try r.u32("vol_market"), windowMs: try r.u64("window_ms"), scalePpm: try r.u32("scale_ppm"),
                 capPpm: try r.u32("cap_ppm"), ratePpmPerHour: try r.u32("rate_ppm_per_hour"), stepPpm: try r.u32("step_ppm")))
+        case .assetSetYield:
+            action = .assetSetYield(asset: try r.u32("asset"), aprPpm: try r.u32("apr_ppm"), writedownPpm: try r.u32("writedown_ppm"))
         case .marketSetDepthAddon:
             action = .marketSetDepthAddon(market: try r.u32("market"), bandPpm: try r.u32("band_ppm"), windowMs: try r.u64("window_ms"),
                                           addonPpm: try r.u32("addon_ppm"))

@@ -9,7 +9,9 @@ import Synchronization
 /// of the other. When a block moves a price, only the vaults whose band that price left come off
 /// the heaps and are revalued; so are the vaults the block changed and, after funding or a
 /// change of market parameters, the market's holders; after a dynamic haircut moves, the vaults
-/// holding that asset (after a change of an asset or of the portfolio settings, every vault). A liquidatable vault's band is the single price it was
+/// holding that asset, and so after a yield asset's new checkpoint; a liquidatable vault holding a
+/// yield asset is due again at the next block (after a change of an asset or of the portfolio
+/// settings, every vault). A liquidatable vault's band is the single price it was
 /// valued at, so any move of a price it depends on has it revalued, and nothing else does: a
 /// block that changes no price, no vault and no parameter revalues nothing.
 /// A vault holding options is also due again by block time alone: its valuation sets a deadline
@@ -193,7 +195,8 @@ public final class LiquidationIndex: Sendable {
         // markets' funding index and parameters, the assets and the portfolio settings. Every
         // other write leaves every vault's margin as it was.
         var everyVault = false
-        var movedHaircuts = [AssetID]()
+        // Assets whose holders' collateral value changed without a price move.
+        var revaluedAssets = [AssetID]()
         for c in changes {
             switch c.key.table {
             case .vaults, .positions:
@@ -218,7 +221,10 @@ public final class LiquidationIndex: Sendable {
                 everyVault = true
             case .protocolAccounts where c.key == DynamicHaircuts.stateKey:
                 // A haircut that moved revalues the vaults holding that asset (haircuts.md).
-                movedHaircuts += Self.movedHaircuts(old: c.old, new: c.new)
+                revaluedAssets += Self.movedHaircuts(old: c.old, new: c.new)
+            case .protocolAccounts where c.key == YieldAssets.stateKey:
+                // A new checkpoint (a write-down, a new rate) revalues the holders (yield-assets.md).
+                revaluedAssets += Self.changedYields(old: c.old, new: c.new)
             default:
                 continue
             }
@@ -264,7 +270,7 @@ public final class LiquidationIndex: Sendable {
             if everyVault {
                 for (i, t) in b.tracked.enumerated() where t != nil { slots.insert(Int32(i)) }
             }
-            for asset in movedHaircuts {
+            for asset in revaluedAssets {
                 if let holding = b.holders.removeValue(forKey: asset) { slots.formUnion(holding) }
             }
             return slots.map { b.ids[Int($0)] }
@@ -291,6 +297,15 @@ public final class LiquidationIndex: Sendable {
         }
         let (before, after) = (haircuts(old), haircuts(new))
         return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+    }
+
+    /// The yield assets whose checkpoint differs between two encodings of the record.
+    static func changedYields(old: [UInt8]?, new: [UInt8]?) -> [AssetID] {
+        let before = old.flatMap { try? YieldAssets.decode($0) }?.entries ?? []
+        let after = new.flatMap { try? YieldAssets.decode($0) }?.entries ?? []
+        return Set(before.map(\.asset) + after.map(\.asset)).filter { a in
+            before.first { $0.asset == a } != after.first { $0.asset == a }
+        }.sorted()
     }
 
     static func nanoseconds(since start: ContinuousClock.Instant) -> UInt64 {
@@ -328,6 +343,12 @@ public final class LiquidationIndex: Sendable {
         let bands = RiskBands.compute(risk: risk, state: state)
         var valuation = Valuation(vault: vault, bands: bands, unpriced: false, collateral: risk.collateral.map(\.asset.id))
         valuation.due = TimeHorizon.deadline(risk: risk, excess: bands.excess, at: time, cap: bucketEnd(vault, after: time, width: bucket))
+        // A liquidatable vault holding a yield asset gains with every block's accrual: valued
+        // again at the next block (one that is not liquidatable cannot become so by accrual).
+        if bands.liquidatable, !risk.collateral.isEmpty {
+            let yields = state.yieldAssets()
+            if risk.collateral.contains(where: { yields.entry(of: $0.asset.id) != nil }) { valuation.due = min(valuation.due ?? .max, time + 1) }
+        }
         return valuation
     }
 

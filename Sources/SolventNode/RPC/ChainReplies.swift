@@ -39,6 +39,10 @@ extension ActionReply {
             self.signer = signer.hex
         case let .oracleSetSettings(settings):
             config = OracleSettingsReply(settings)
+        case let .assetSetYield(asset, apr, writedown):
+            self.asset = assets.symbol(asset)
+            aprPpm = apr
+            writedownPpm = writedown
         case let .assetSetHaircutRule(rule):
             asset = assets.symbol(rule.asset)
             volMarket = rule.volMarket

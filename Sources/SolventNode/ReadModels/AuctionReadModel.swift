@@ -24,7 +24,11 @@ enum AuctionReadModel {
         let debt: UInt128 = quote < 0 ? quote.magnitude : 0
         let elapsed = atMs - min(atMs, a.curveStartMs)
         let p = CollateralAuction.price(top: a.top, elapsedMs: elapsed, settings: settings)
-        let oracle = asset?.oracleMarket.flatMap { state.oracleMarket($0) }.flatMap { $0.hasPrice ? $0.price : nil }
+        // What the auction's top started from: a yield asset's rate-derived price, or the oracle's.
+        let oracle = asset.flatMap { asset in
+            state.yieldAssets().entry(of: asset.id).flatMap { try? $0.price(at: atMs) }
+                ?? asset.oracleMarket.flatMap { state.oracleMarket($0) }.flatMap { $0.hasPrice ? $0.price : nil }
+        }
         return AuctionReply(
             owner: a.vault.owner.text, vault: a.vault.number, asset: assets.symbol(a.asset), lot: assets.format(a.lot, a.asset),
             debt: usdc(debt), incentiveDue: usdc(a.incentiveDue), tab: usdc(debt.addingReportingOverflow(a.incentiveDue).partialValue),

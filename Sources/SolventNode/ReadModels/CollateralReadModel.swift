@@ -14,3 +14,13 @@ extension HaircutRuleReply {
             movedAt: rule.movedAtMs, height: height)
     }
 }
+
+extension AssetYieldReply {
+    /// A yield asset's checkpoint and its rate and price at the head's time (yield-assets.md, "Queries").
+    init(_ entry: YieldAssets.Entry, head: ChainHead) {
+        let now = entry.rate(at: head.timeMs)
+        self.init(aprPpm: entry.aprPpm, rate: Amount.format(entry.rate, decimals: 18), accruedAt: entry.accruedAtMs,
+                  rateNow: now.map { Amount.format($0, decimals: 18) } ?? "overflow",
+                  priceNow: (try? entry.price(at: head.timeMs)).map(OraclePrice.format) ?? "overflow", height: head.height)
+    }
+}

@@ -12,10 +12,11 @@ extension Node {
     /// haircut as of the head (haircuts.md, "Queries").
     public func assetReplies() throws -> [AssetReply] {
         try store.withState { state, head in
-            let rules = state.dynamicHaircuts()
+            let (rules, yields) = (state.dynamicHaircuts(), state.yieldAssets())
             return assets.all.map { asset in
                 AssetReply(id: asset.id, symbol: asset.symbol, decimals: asset.decimals, haircutPpm: asset.haircutPpm,
-                           haircutRule: rules.rule(of: asset.id).map { HaircutRuleReply($0, state: state, height: head.height) })
+                           haircutRule: rules.rule(of: asset.id).map { HaircutRuleReply($0, state: state, height: head.height) },
+                           yield: yields.entry(of: asset.id).map { AssetYieldReply($0, head: head) })
             }
         }
     }
