@@ -249,7 +249,7 @@ def drive(net, x, routes, document):
     cancels_and_admin(net, x, dev)
     views(x, dev, status)
     submissions(net, x, dev)
-    devnet_controls(x)
+    devnet_controls(x, dev)
     stream(x)
     slow.join()
 
@@ -344,6 +344,12 @@ def views(x, dev, status):
     margin = "/v1/vaults/{address}/{number}/margin"
     for name, number in (("dev2", 1), ("dev9", 0), ("dev0", 0)):
         x.call("GET", margin, path(margin, {"address": dev[name], "number": number}), expect=200)
+    risk = "/v1/vaults/{address}/{number}/risk"
+    for name, number in (("dev2", 1), ("dev9", 0), ("dev0", 0)):
+        x.call("GET", risk, path(risk, {"address": dev[name], "number": number}), expect=200)
+    x.call("GET", risk, path(risk, {"address": bad_address, "number": 0}), expect=400)
+    x.call("GET", risk, path(risk, {"address": dev["dev0"], "number": 7}), expect=404)
+    x.call("GET", "/v1/risk/protocol", expect=200)
     x.call("GET", margin, path(margin, {"address": dev["dev2"], "number": 1}), query={"what_if": "BTC-PERP:-0.5"}, expect=200)
     x.call("GET", margin, path(margin, {"address": dev["dev2"], "number": 1}), query={"what_if": "BTC-PERP"}, expect=400)
     x.call("GET", margin, path(margin, {"address": dev["dev2"], "number": 9}), expect=404)
@@ -420,7 +426,7 @@ def submissions(net, x, dev):
     x.call("POST", "/v1/devnet/block-mode", body={"mode": "manual"}, expect=200)
 
 
-def devnet_controls(x):
+def devnet_controls(x, dev):
     """The devnet controls, each with its refusals; ends by reverting to a snapshot."""
     say("devnet controls: time, block mode, advance, oracle, snapshot and revert, dump")
     head = x.call("GET", "/v1/status", expect=200)
@@ -433,6 +439,10 @@ def devnet_controls(x):
     x.call("POST", "/v1/devnet/advance", body={"duration": "2h", "refresh_prices": True}, expect=200)
     x.call("POST", "/v1/devnet/advance", body={"duration": "1s", "refresh_prices": False}, expect=200)
     x.call("POST", "/v1/devnet/advance", body={"duration": "soon"}, expect=400)
+    # Hours have passed: the price history has samples, so the risk measures are shown.
+    risk = "/v1/vaults/{address}/{number}/risk"
+    x.call("GET", risk, concrete(risk, {"address": dev["dev0"], "number": 0}), expect=200)
+    x.call("GET", "/v1/risk/protocol", expect=200)
     x.call("POST", "/v1/devnet/block-mode", body={"mode": "interval", "interval_ms": 60000}, expect=200)
     x.call("POST", "/v1/devnet/block-mode", body={"mode": "automine"}, expect=200)
     x.call("POST", "/v1/devnet/block-mode", body={"mode": "manual"}, expect=200)

@@ -11,3 +11,13 @@ extension RPCClient {
         return try await get(path)
     }
 }
+
+extension RPCClient {
+    /// A vault's VaR and expected shortfall beside its scenario requirement (risk-measures.md).
+    public func vaultRisk(_ address: String, _ number: UInt32) async throws -> Reply<VaultRiskReply> {
+        try await get("/v1/vaults/\(address)/\(number)/risk")
+    }
+
+    /// The protocol's shortfall VaR and ES over every vault with a position.
+    public func protocolRisk() async throws -> Reply<ProtocolRiskReply> { try await get("/v1/risk/protocol") }
+}

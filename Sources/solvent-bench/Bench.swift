@@ -35,6 +35,8 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .customLong("liquidations-only"), help: "Run only the liquidation index measurements.") var liquidationsOnly = false
     @Flag(name: .customLong("portfolio-only"), help: "Run only the portfolio margin measurement.") var portfolioOnly = false
     @Flag(name: .customLong("execution-only"), help: "Run only the in-process order execution measurements.") var executionOnly = false
+    @Flag(name: .customLong("adaptive-risk-only"), help: "Run only the adaptive risk measurements (issue 15: liquidity add-ons, haircuts).")
+    var adaptiveRiskOnly = false
     @Option(name: .customLong("time-vaults"), help: "Option vaults for the run where block time moves the liquidation index.")
     var timeVaults = 100_000
     @Option(name: .customLong("time-blocks"), help: "Blocks, one second of block time apart, in that run.") var timeBlocks = 600
@@ -43,6 +45,12 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         let cores = Parallel.coreCount
         print("solvent-bench: \(cores) cores")
+        if adaptiveRiskOnly {
+            try LiquidityBench.rows()
+            try HaircutBench.rows()
+            try RiskBench.rows()
+            return
+        }
         if executionOnly {
             try MarketBench.executionRows()
             try LiquidityBench.rows()
@@ -181,6 +189,7 @@ struct Bench: AsyncParsableCommand {
         // 6. Portfolio margin evaluations.
         let portfolio = try PortfolioBench.run()
         PortfolioBench.print(portfolio)
+        try RiskBench.rows()
 
         // 7. The liquidation index with many vaults.
         let liquidations = try await liquidationRuns(binary: binary, home: home)

@@ -89,3 +89,51 @@ enum PortfolioBench {
                     + verdict + String(format: "); Black-Scholes price alone %.0f /s", r.blackScholesPerSecond))
     }
 }
+
+/// Issue 15's VaR query (contracts-spec/risk-measures.md): the same 20-position vault (its options
+/// on the BTC-IV and ETH-IV feeds) revalued under a full window of 250 hourly samples (a seeded
+/// random walk of every oracle market, volatility feeds included), then the parametric
+/// delta-gamma-vega figures: what one `GET /v1/vaults/{address}/{number}/risk` computes.
+enum RiskBench {
+    static func history() -> PriceHistory {
+        var rng: UInt64 = 0x5EED_1500_0000_0015
+        var prices: [UInt64] = [6_000_000_000_000, 300_000_000_000, 15_000_000_000, 60_000_000, 70_000_000]
+        var rows = [PriceHistory.Row]()
+        for i in 0..<PriceHistory.capacity {
+            rows.append(.init(timeMs: UInt64(i) * PriceHistory.intervalMs, prices: prices))
+            for j in prices.indices {
+                rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let move = Int64(rng >> 44) % 40_001 - 20_000   // up to ±2% an hour
+                prices[j] = PortfolioMargin.moved(prices[j], move)
+            }
+        }
+        return PriceHistory(markets: [1, 2, 3, 4, 5], rows: rows)
+    }
+
+    static func positions() -> [PortfolioMargin.Position] {
+        PortfolioBench.positions().map { p in
+            var p = p
+            if case .option(let e, let k, let call, _) = p.instrument {
+                p.instrument = .option(expiryMs: e, strike: k, isCall: call, volOracle: p.underlying == 1 ? 4 : p.underlying == 2 ? 5 : 0)
+            }
+            return p
+        }
+    }
+
+    static func rows(seconds: Double = 3) throws {
+        let (portfolio, window) = (positions(), history())
+        var count = 0, var99: UInt128 = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        while elapsed < seconds {
+            let pnls = try RiskMeasures.historicalPnl(positions: portfolio, collateral: [], history: window)
+            var99 = try RiskMeasures.tail(pnls)?.var99 ?? 0
+            _ = try RiskMeasures.parametric(positions: portfolio, collateral: [], history: window)
+            count += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        Swift.print(String(format: "VaR query, a vault with %d positions (%d options) over %d hourly samples, one core: %.1f ms (historical VaR 99%% %@ USDC)",
+                           portfolio.count, portfolio.filter { $0.instrument.isOption }.count, window.sampleCount, elapsed * 1e3 / Double(count),
+                           Amount.format(var99, decimals: 6)))
+    }
+}

@@ -8,13 +8,18 @@ extension Query {
         static let configuration = CommandConfiguration(
             commandName: "margin",
             abstract: "A vault's margin in full: standalone and portfolio requirements, the offset, the scenario table and the Greeks.",
-            discussion: "--what-if MARKET:SIZE evaluates the vault with that position added at the mark price, without sending anything.")
+            discussion: """
+                --what-if MARKET:SIZE evaluates the vault with that position added at the mark price, without sending anything. \
+                --risk adds the vault's one-hour VaR and expected shortfall over the chain's price history beside the scenario \
+                requirement (contracts-spec/risk-measures.md).
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Owner address or key name.") var who: String
         @Option(name: .long, help: "Vault number.") var vault: UInt32 = 0
         @Option(name: .customLong("what-if"), help: "A hypothetical position, MARKET:SIZE (negative for short), e.g. BTC-PERP:-0.5.")
         var whatIf: String?
         @Flag(name: .long, help: "Print every scenario, not only the worst per underlying.") var scenarios = false
+        @Flag(name: .long, help: "Also print historical and parametric VaR and ES beside the scenario requirement.") var risk = false
 
         func execute() async throws {
             let address = try resolveAddress(who, global)
@@ -57,6 +62,24 @@ extension Query {
             for c in m.portfolio.spreadCredits {
                 print("credit       \(c.first)/\(c.second): \(c.credit) USDC on an offsetting loss of \(c.offsetLoss)")
             }
+            if risk { try await printRisk(address.text) }
+        }
+
+        /// risk-measures.md, "Queries": the measures beside the requirement in force.
+        func printRisk(_ address: String) async throws {
+            guard let r = global.forText(try await global.client.vaultRisk(address, vault)) else { return }
+            let w = r.window
+            print("risk         over \(w.samples) hourly moves of the chain's price history (height \(r.height)); one hour, no liquidation in between")
+            print("             scenario requirement: initial \(r.initialRequirement)   maintenance \(r.maintenanceRequirement) USDC")
+            if let h = r.historical {
+                print("historical   VaR 99% \(h.var99)   ES 99% \(h.es99)   VaR 97.5% \(h.var975)   ES 97.5% \(h.es975) USDC (worst hour \(h.worstLoss))")
+            }
+            if let p = r.parametric {
+                print("parametric   VaR 99% \(p.var99)   VaR 97.5% \(p.var975) USDC (delta-gamma-vega normal: sigma \(p.sigma), gamma mean \(p.gammaMean))")
+            }
+            if let es = r.initialToEs99 { print("             the initial requirement is \(es) × ES 99%") }
+            if r.historical == nil, r.measuresError == nil { print("             no hourly sample yet: the chain is younger than an hour") }
+            if let e = r.measuresError { print("             not computed: \(e.code) (\(e.message))") }
         }
 
         /// `offset` = standalone sum − portfolio initial (portfolio-margin.md): what portfolio

@@ -41,8 +41,23 @@ struct MarginCommand: ParsableCommand {
                 + "\"haircut_add_on\":\"\(risk.haircutAddOn)\",\"liquidity_add_on\":\"\(risk.liquidityAddOn)\","
                 + "\"standalone_initial\":\"\(risk.standaloneInitial)\",\"portfolio_initial\":\"\(portfolio.initial)\","
                 + "\"portfolio_maintenance\":\"\(portfolio.maintenance)\",\"credits\":\"\(portfolio.creditTotal)\","
-                + "\"underlyings\":[\(scans.joined(separator: ","))]}"
+                + "\"underlyings\":[\(scans.joined(separator: ","))],\(Self.measures(risk, state.priceHistory()))}"
         }
         print(text)
+    }
+
+    /// The risk measures (risk-measures.md) in raw quantums: the window's size, the historical
+    /// P&L of every sample, VaR and ES, the parametric figures, or the error.
+    static func measures(_ risk: VaultRisk, _ history: PriceHistory) -> String {
+        do {
+            let pnls = try RiskMeasures.historicalPnl(risk, history: history)
+            let tail = try RiskMeasures.tail(pnls), p = try RiskMeasures.parametric(risk, history: history)
+            return "\"risk\":{\"samples\":\(history.sampleCount),\"pnls\":[\(pnls.map { "\"\($0)\"" }.joined(separator: ","))],"
+                + "\"var_99\":\"\(tail?.var99 ?? 0)\",\"es_99\":\"\(tail?.es99 ?? 0)\",\"var_975\":\"\(tail?.var975 ?? 0)\","
+                + "\"es_975\":\"\(tail?.es975 ?? 0)\",\"parametric_var_99\":\"\(p?.var99 ?? 0)\",\"sigma\":\"\(p?.sigma ?? 0)\","
+                + "\"gamma_mean\":\"\(p?.gammaMean ?? 0)\"}"
+        } catch {
+            return "\"risk\":{\"error\":\"\(error.code.name)\"}"
+        }
     }
 }

@@ -8,12 +8,13 @@ import SolventTestSupport
 import Testing
 
 /// The adaptive risk quantities are consensus (issue 15): open-interest caps, the depth add-on's
-/// running depths and the dynamic haircuts (an implied one on BTC, a realized one on ETH whose
-/// variance comes from ln and an integer square root) must be the same bits in any process. A
+/// running depths, the dynamic haircuts (an implied one on BTC, a realized one on ETH whose
+/// variance comes from ln and an integer square root) and the hourly price history must be the
+/// same bits in any process, and so must the VaR and ES computed from it. A
 /// chain on the devnet genesis sets all three and moves prices over uneven block gaps; `solventd
 /// replay` re-executes it in two separate processes (each with its own hash seed) and both reach
 /// this process's app hash, and `solventd margin` prints the same requirements, haircut add-on
-/// included, in both.
+/// included, and the same risk measures, in both.
 @Suite struct AdaptiveRiskProcessTests {
     @Test func twoProcessesReachTheSameAdaptiveRiskState() throws {
         let home = EngineFixtures.temporaryDirectory()
@@ -56,6 +57,13 @@ import Testing
             try block([tx(admin, .oracleOverride(market: market, price: OraclePrice.parse(price)!))], after: gap)
             try block([], after: 1_000)
         }
+        // Hours of block time with BTC, ETH and BTC-IV moving: the price history's rows, and
+        // VaR and ES over them (risk-measures.md).
+        for (i, price) in ["60500", "59000", "61250.5", "58000", "60000", "57000"].enumerated() {
+            try block([tx(admin, .oracleOverride(market: 1, price: OraclePrice.parse(price)!)),
+                       tx(admin, .oracleOverride(market: 2, price: OraclePrice.parse(i % 2 == 0 ? "3050" : "2950")!)),
+                       tx(admin, .oracleOverride(market: 4, price: OraclePrice.parse(i % 3 == 0 ? "0.7" : "0.62")!))], after: 3_600_000)
+        }
         let head = try engine.store.head()
         let (rules, expected) = try engine.store.withState { state, _ in
             (state.dynamicHaircuts(), try Margin.risk(of: VaultID(owner: Address(dev0.publicKey), number: 0), state: state, at: head.timeMs,
@@ -64,6 +72,11 @@ import Testing
         let eth = try #require(rules.rule(of: 2)), btc = try #require(rules.rule(of: 1))
         #expect(eth.variance > 0 && eth.haircutPpm > 150_000 && btc.haircutPpm > 100_000, "the rules moved")
         #expect(expected.haircutAddOn > 0)
+        let history = try engine.store.withState { state, _ in state.priceHistory() }
+        #expect(history.sampleCount >= 6)
+        let expectedVar = try #require(try RiskMeasures.tail(try RiskMeasures.historicalPnl(expected, history: history)))
+        let expectedParametric = try #require(try RiskMeasures.parametric(expected, history: history))
+        #expect(expectedVar.var99 > 0 && expectedParametric.var99 > 0)
 
         let solventd = try Binaries.path("solventd")
         var margins = [String]()
@@ -80,5 +93,8 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(margins[0].utf8)) as? [String: Any])
         #expect(json["initial"] as? String == String(expected.initial))
         #expect(json["haircut_add_on"] as? String == String(expected.haircutAddOn))
+        let measures = try #require(json["risk"] as? [String: Any])
+        #expect(measures["var_99"] as? String == String(expectedVar.var99) && measures["es_99"] as? String == String(expectedVar.es99))
+        #expect(measures["parametric_var_99"] as? String == String(expectedParametric.var99))
     }
 }

@@ -214,6 +214,7 @@ public struct StateMachine: Sendable {
         var blockEvents = Funding.beginBlock(context, state: block) + Settlement.beginBlock(context, state: block)
         DepthAddOns.beginBlock(context, state: block)
         blockEvents += DynamicHaircuts.beginBlock(context, state: block)
+        PriceHistory.beginBlock(context, state: block)
         var receipts = [Receipt]()
         receipts.reserveCapacity(transactions.count)
         for tx in transactions {

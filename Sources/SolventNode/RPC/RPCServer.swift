@@ -35,6 +35,7 @@ public enum RPCServer {
         LiquidationRoutes(node: node).register(on: router)
         AuctionRoutes(node: node).register(on: router)
         PortfolioRoutes(node: node).register(on: router)
+        RiskRoutes(node: node).register(on: router)
         DevnetRoutes(node: node).register(on: router)
         BlockStream(routes: routes).register(on: router)
         return router
