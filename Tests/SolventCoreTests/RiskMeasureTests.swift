@@ -67,6 +67,8 @@ import Testing
         #expect(history.rows.count == 251 && history.sampleCount == 250)
         #expect(history.rows.last?.timeMs == t0 + 260 * Self.hour + 5 && history.rows.first?.timeMs == t0 + 10 * Self.hour + 5)
         #expect(try PriceHistory.decode(history.encoded()) == history)
+        #expect(PriceHistory.lastRowTime(history.encoded()) == history.rows.last?.timeMs)
+        #expect(PriceHistory.lastRowTime(PriceHistory(markets: [1]).encoded()) == nil)
         #expect(history.encoded().count == 1 + 2 + 4 * history.markets.count + 2 + 251 * (8 + 8 * history.markets.count))
         let jumpy = PriceHistory(markets: [1, 2], rows: [.init(timeMs: 0, prices: [1, 0]), .init(timeMs: 1, prices: [UInt64.max, 5]),
                                                          .init(timeMs: 2, prices: [1, 7])])

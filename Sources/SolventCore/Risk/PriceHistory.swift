@@ -41,9 +41,25 @@ public struct PriceHistory: Equatable, Sendable {
         return out
     }
 
+    /// The newest row's time in a stored record (version, market count and ids, row count, rows of
+    /// 8 + 8 × markets bytes), nil when there is no row or the bytes are short.
+    static func lastRowTime(_ bytes: [UInt8]) -> UInt64? {
+        var r = ByteReader(bytes)
+        guard (try? r.u8("version")) != nil, let m = try? r.u16("market count") else { return nil }
+        let countAt = 3 + 4 * Int(m)
+        guard bytes.count >= countAt + 2 else { return nil }
+        let rows = Int(bytes[countAt]) | Int(bytes[countAt + 1]) << 8
+        let at = countAt + 2 + (rows - 1) * (8 + 8 * Int(m))
+        guard rows > 0, bytes.count >= at + 8 else { return nil }
+        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * $1) }
+    }
+
     /// Begin-block (risk-measures.md): a row when the block is the first of a new hour of block
     /// time, or the chain's first.
     static func beginBlock(_ context: BlockContext, state: StateOverlay) {
+        // Most blocks only need the newest row's time: read it from the bytes, decode once an hour.
+        let stored = state.get(stateKey.table, stateKey.key)
+        if let last = stored.flatMap(lastRowTime), context.timeMs / intervalMs <= last / intervalMs { return }
         var history = state.priceHistory()
         if let last = history.rows.last, context.timeMs / intervalMs <= last.timeMs / intervalMs { return }
         let markets = state.oracleMarkets()
