@@ -19,25 +19,13 @@ import Testing
     @Test func twoProcessesReachTheSameAdaptiveRiskState() throws {
         let home = EngineFixtures.temporaryDirectory()
         defer { EngineFixtures.remove(home) }
-        let genesis = DevnetKeys.devnetGenesis()
-        let engine = try ChainEngine.create(directory: home + "/data", genesis: genesis)
+        let chain = try DevnetChain(home: home)
+        let engine = chain.engine
         let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1), admin = DevnetKeys.admin()
-        var nonces = [Bytes32: UInt64]()
-        func tx(_ key: PrivateKey, _ action: TxAction) -> VerifiedTransaction {
-            let n = nonces[key.publicKey, default: 0]
-            nonces[key.publicKey] = n + 1
-            let signed = Transaction(chainId: genesis.chainId, sender: Address(key.publicKey), nonce: n, action: action).signed(with: key)
-            return try! VerifiedTransaction.verify(signed).get()
-        }
+        let tx = chain.tx
+        func block(_ txs: [VerifiedTransaction], after ms: UInt64) throws { try chain.block(txs, after: ms) }
         func order(_ side: Side, _ size: String, _ price: String, tif: TimeInForce) -> TxAction {
-            .orderPlace(OrderRequest(vault: 0, market: 1, side: side, kind: .limit, timeInForce: tif, reduceOnly: false,
-                                     size: UInt64(try! Amount.parse(size, decimals: 8)), price: OraclePrice.parse(price)!))
-        }
-        var time = genesis.genesisTimeMs
-        func block(_ txs: [VerifiedTransaction], after ms: UInt64) throws {
-            time += ms
-            let committed = try engine.produceBlock(transactions: txs, timeMs: time, proposerKey: DevnetKeys.validator())
-            for r in committed.receipts { #expect(r.succeeded, "\(r.message)") }
+            DevnetChain.order(market: 1, side, size, price, tif: tif)
         }
         try block([tx(dev0, .deposit(vault: 0, asset: 0, amount: 50_000_000_000)), tx(dev0, .deposit(vault: 0, asset: 1, amount: 100_000_000)),
                    tx(dev0, .deposit(vault: 0, asset: 2, amount: 3_000_000_000_000_000_000)),
@@ -78,19 +66,13 @@ import Testing
         let expectedParametric = try #require(try RiskMeasures.parametric(expected, history: history))
         #expect(expectedVar.var99 > 0 && expectedParametric.var99 > 0)
 
-        let solventd = try Binaries.path("solventd")
-        var margins = [String]()
         for run in 0..<2 {
-            let replay = try Binaries.run(solventd, ["replay", "--home", home, "--json"])
+            let replay = try Binaries.run(try Binaries.path("solventd"), ["replay", "--home", home, "--json"])
             #expect(replay.status == 0, "replay run \(run) failed: \(replay.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any]
             #expect(json?["app_hash"] as? String == head.appHash.hex)
-            let margin = try Binaries.run(solventd, ["margin", "--home", home, "--vault", "\(Address(dev0.publicKey).text)/0"])
-            #expect(margin.status == 0, "margin run \(run) failed: \(margin.stderr)")
-            margins.append(margin.stdout)
         }
-        #expect(margins[0] == margins[1])
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(margins[0].utf8)) as? [String: Any])
+        let json = try DevnetChain.marginInTwoProcesses(home: home, vault: "\(Address(dev0.publicKey).text)/0")
         #expect(json["initial"] as? String == String(expected.initial))
         #expect(json["haircut_add_on"] as? String == String(expected.haircutAddOn))
         let measures = try #require(json["risk"] as? [String: Any])

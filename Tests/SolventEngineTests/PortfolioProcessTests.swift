@@ -15,20 +15,12 @@ import Testing
     @Test func twoProcessesComputeTheSameRequirementBits() throws {
         let home = EngineFixtures.temporaryDirectory()
         defer { EngineFixtures.remove(home) }
-        let genesis = DevnetKeys.devnetGenesis()
-        let engine = try ChainEngine.create(directory: home + "/data", genesis: genesis)
-        let store = engine.store
+        let chain = try DevnetChain(home: home)
+        let store = chain.engine.store
         let dev0 = DevnetKeys.account(0), dev1 = DevnetKeys.account(1)
-        var nonces = [Bytes32: UInt64]()
-        func tx(_ key: PrivateKey, _ action: TxAction) -> VerifiedTransaction {
-            let n = nonces[key.publicKey, default: 0]
-            nonces[key.publicKey] = n + 1
-            let signed = Transaction(chainId: genesis.chainId, sender: Address(key.publicKey), nonce: n, action: action).signed(with: key)
-            return try! VerifiedTransaction.verify(signed).get()
-        }
+        let tx = chain.tx
         func order(_ vault: UInt32, _ market: UInt32, _ side: Side, _ size: String, _ price: String, tif: TimeInForce) -> TxAction {
-            .orderPlace(OrderRequest(vault: vault, market: market, side: side, kind: .limit, timeInForce: tif, reduceOnly: false,
-                                     size: UInt64(try! Amount.parse(size, decimals: 8)), price: OraclePrice.parse(price)!))
+            DevnetChain.order(vault: vault, market: market, side, size, price, tif: tif)
         }
         // (market, dev0's side, size, price): BTC perpetual, future and options, ETH options.
         let legs: [(UInt32, Side, String, String)] = [
@@ -41,8 +33,7 @@ import Testing
             block1.append(tx(dev1, order(0, market, side.opposite, size, price, tif: .goodTillCancelled)))
             block1.append(tx(dev0, order(1, market, side, size, price, tif: .immediateOrCancel)))
         }
-        let committed = try engine.produceBlock(transactions: block1, timeMs: genesis.genesisTimeMs + 1_000, proposerKey: DevnetKeys.validator())
-        for r in committed.receipts { #expect(r.succeeded, "\(r.message)") }
+        try chain.block(block1, after: 1_000)
 
         let vault = VaultID(owner: Address(dev0.publicKey), number: 1)
         let head = try store.head()
@@ -51,15 +42,7 @@ import Testing
         #expect(expected.positions.count == legs.count)
         #expect(portfolio.underlyings.count == 2)
 
-        let solventd = try Binaries.path("solventd")
-        var outputs = [String]()
-        for run in 0..<2 {
-            let r = try Binaries.run(solventd, ["margin", "--home", home, "--vault", "\(vault.owner.text)/1"])
-            #expect(r.status == 0, "margin run \(run) failed: \(r.stderr)")
-            outputs.append(r.stdout)
-        }
-        #expect(outputs[0] == outputs[1])
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(outputs[0].utf8)) as? [String: Any])
+        let json = try DevnetChain.marginInTwoProcesses(home: home, vault: "\(vault.owner.text)/1")
         #expect(json["initial"] as? String == String(portfolio.initial))
         #expect(json["maintenance"] as? String == String(portfolio.maintenance))
         let scans = try #require(json["underlyings"] as? [[String: Any]])
