@@ -23,6 +23,10 @@ extension ScenarioCommand {
         @Option(help: "The first path's seed; path i uses seed + i.") var seed: UInt64 = 1
         @Option(help: "Price steps per path (default: the population's `steps`).") var steps: Int?
         @Option(help: "The insurance fund's starting balance in USDC (default: the devnet genesis's 100000).") var insuranceFund: String?
+        @Option(name: .customLong("haircut"), help: "A collateral asset's genesis haircut, ASSET=PPM (repeatable), e.g. BTC=150000.")
+        var haircuts: [String] = []
+        @Option(help: "Scale every perpetual's, future's and option's tier rates by this many ppm (1000000 = as is; 1500000 = 1.5x).")
+        var tierScalePpm: UInt32?
         @Option(help: "Report folder (default: scenario-reports/backtest-NAME).") var report: String?
         @Option(help: "The solventd binary (default: the one next to this solvent, else the first on PATH).") var solventd: String?
 
@@ -77,17 +81,27 @@ extension ScenarioCommand {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             var genesisFile: String?
-            if let insuranceFund {
-                guard (try? Amount.parse(insuranceFund, decimals: 6)) != nil else {
-                    throw ValidationError("--insurance-fund is a USDC amount, like 20000")
-                }
+            if insuranceFund != nil || !haircuts.isEmpty || tierScalePpm != nil {
                 var genesis = DevnetKeys.devnetGenesis()
-                genesis.perps.insuranceFund = insuranceFund
+                if let insuranceFund {
+                    guard (try? Amount.parse(insuranceFund, decimals: 6)) != nil else {
+                        throw ValidationError("--insurance-fund is a USDC amount, like 20000")
+                    }
+                    genesis.perps.insuranceFund = insuranceFund
+                }
+                try Self.tune(&genesis, haircuts: haircuts, tierScalePpm: tierScalePpm)
+                do {
+                    _ = try genesis.initialState()
+                } catch {
+                    throw ValidationError("these settings make no valid genesis: \(error.message)")
+                }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 genesisFile = scratch + "/genesis.json"
                 try encoder.encode(genesis).write(to: URL(fileURLWithPath: genesisFile!))
             }
+            let settings = "insurance fund \(insuranceFund ?? "100000") USDC" + haircuts.map { ", haircut \($0)" }.joined()
+                + (tierScalePpm.map { ", tier rates × \(Amount.format(UInt128($0), decimals: 6))" } ?? "")
             let started = Date()
             let log: @Sendable (String) -> Void = { line in print(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + line) }
             var results = [PathResult]()
@@ -109,7 +123,14 @@ extension ScenarioCommand {
                 let devnet = try await ScenarioDevnet.start(binary, port: nil, genesis: genesisFile)
                 let runner = ScenarioRunner(scenario: loaded, scenarioDirectory: URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                             client: devnet.client, log: { _ in })
-                let outcome = try await runner.run()
+                let outcome: (records: [ScenarioRunner.StepRecord], checks: [ScenarioRunner.CheckResult])
+                do {
+                    outcome = try await runner.run()
+                } catch {
+                    devnet.stop()
+                    throw ClientError("backtest_setup_failed",
+                                      "path \(i): the population could not be set up or played under these settings (\(settings)): \(error)")
+                }
                 let result = try await Self.measure(devnet.client, seed: pathSeed, regime: regime.name, records: outcome.records,
                                                     conserved: outcome.checks.allSatisfy(\.passed))
                 devnet.stop()
@@ -118,10 +139,32 @@ extension ScenarioCommand {
                     + "ADL \(result.adl ? "yes" : "no"), bad debt \(result.badDebt) USDC\(result.conserved ? "" : ", CONSERVATION FAILED")")
             }
             let directory = report ?? "scenario-reports/backtest-\(name)"
-            try Self.write(results, population: name, fund: insuranceFund ?? "100000", to: directory)
+            try Self.write(results, population: name, settings: settings, to: directory)
             for line in Self.summary(results) { log(line) }
             log("report: \(directory)/ (backtest.md, fund-draws.svg, bad-debt.svg)")
             guard results.allSatisfy(\.conserved) else { throw ExitCode(1) }
+        }
+
+        /// The risk team's settings (devnet.md, "Backtests"): genesis haircuts per asset, and every
+        /// market's tier rates scaled (rounded up, at most 100%).
+        static func tune(_ genesis: inout Genesis, haircuts: [String], tierScalePpm: UInt32?) throws {
+            for h in haircuts {
+                let parts = h.split(separator: "=").map(String.init)
+                guard parts.count == 2, let ppm = UInt32(parts[1]),
+                      let i = genesis.assets.firstIndex(where: { $0.symbol == parts[0].uppercased() }) else {
+                    throw ValidationError("--haircut is ASSET=PPM with a genesis asset, like BTC=150000 ('\(h)')")
+                }
+                genesis.assets[i].collateralHaircutPpm = ppm
+            }
+            guard let scale = tierScalePpm else { return }
+            guard scale > 0 else { throw ValidationError("--tier-scale-ppm is above 0") }
+            func scaled(_ rate: UInt32) -> UInt32 { UInt32(min(1_000_000, (UInt64(rate) * UInt64(scale) + 999_999) / 1_000_000)) }
+            for m in genesis.perps.markets.indices {
+                for t in genesis.perps.markets[m].marginTiers.indices {
+                    genesis.perps.markets[m].marginTiers[t].initialPpm = scaled(genesis.perps.markets[m].marginTiers[t].initialPpm)
+                    genesis.perps.markets[m].marginTiers[t].maintenancePpm = scaled(genesis.perps.markets[m].marginTiers[t].maintenancePpm)
+                }
+            }
         }
 
         /// The chain's own figures at the end of a path: the fund's payouts (deficits and bounty
@@ -166,9 +209,9 @@ extension ScenarioCommand {
             return out
         }
 
-        static func write(_ r: [PathResult], population: String, fund: String, to directory: String) throws {
+        static func write(_ r: [PathResult], population: String, settings: String, to directory: String) throws {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var md = "# Backtest of \(population), insurance fund \(fund) USDC\n\n" + summary(r).map { "- \($0)\n" }.joined()
+            var md = "# Backtest of \(population), \(settings)\n\n" + summary(r).map { "- \($0)\n" }.joined()
             md += "\n| path seed | regime | liquidations | fund paid (USDC) | ADL | bad debt (USDC) | conserved |\n|---|---|---|---|---|---|---|\n"
             for p in r {
                 md += "| \(p.seed) | \(p.regime) | \(p.liquidations) | \(p.fundDraw) | \(p.adl ? "yes" : "no") | \(p.badDebt) | \(p.conserved ? "yes" : "NO") |\n"
