@@ -9,7 +9,7 @@ import Testing
 
 /// The adaptive risk quantities are consensus (issue 15): open-interest caps, the depth add-on's
 /// running depths, the dynamic haircuts (an implied one on BTC, a realized one on ETH whose
-/// variance comes from ln and an integer square root) and the hourly price history must be the
+/// variance comes from ln and an integer square root), SUSDC's exchange rate and the hourly price history must be the
 /// same bits in any process, and so must the VaR and ES computed from it. A
 /// chain on the devnet genesis sets all three and moves prices over uneven block gaps; `solventd
 /// replay` re-executes it in two separate processes (each with its own hash seed) and both reach
@@ -29,6 +29,7 @@ import Testing
         }
         try block([tx(dev0, .deposit(vault: 0, asset: 0, amount: 50_000_000_000)), tx(dev0, .deposit(vault: 0, asset: 1, amount: 100_000_000)),
                    tx(dev0, .deposit(vault: 0, asset: 2, amount: 3_000_000_000_000_000_000)),
+                   tx(dev0, .deposit(vault: 0, asset: 3, amount: 5_000_000_000)),
                    tx(dev1, .deposit(vault: 0, asset: 0, amount: 900_000_000_000)),
                    tx(admin, .marketSetOiCaps(market: 1, lower: 100_000_000_000, upper: 900_000_000_000)),
                    tx(admin, .marketSetDepthAddon(market: 1, bandPpm: 10_000, windowMs: 600_000, addonPpm: 100_000)),
@@ -45,6 +46,8 @@ import Testing
             try block([tx(admin, .oracleOverride(market: market, price: OraclePrice.parse(price)!))], after: gap)
             try block([], after: 1_000)
         }
+        // SUSDC's rate, checkpointed with a 10% write-down and a new annual rate (yield-assets.md).
+        try block([tx(admin, .assetSetYield(asset: 3, aprPpm: 80_000, writedownPpm: 100_000))], after: 7_000)
         // Hours of block time with BTC, ETH and BTC-IV moving: the price history's rows, and
         // VaR and ES over them (risk-measures.md).
         for (i, price) in ["60500", "59000", "61250.5", "58000", "60000", "57000"].enumerated() {
@@ -59,6 +62,7 @@ import Testing
         }
         let eth = try #require(rules.rule(of: 2)), btc = try #require(rules.rule(of: 1))
         #expect(eth.variance > 0 && eth.haircutPpm > 150_000 && btc.haircutPpm > 100_000, "the rules moved")
+        #expect(expected.collateral.contains { $0.asset.id == 3 && $0.oraclePrice < 100_000_000 }, "SUSDC counts at its written-down rate")
         #expect(expected.haircutAddOn > 0)
         let history = try engine.store.withState { state, _ in state.priceHistory() }
         #expect(history.sampleCount >= 6)
