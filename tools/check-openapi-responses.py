@@ -296,6 +296,8 @@ def cancels_and_admin(net, x, dev):
            "--rate-ppm-per-hour", "1", "--step-ppm", "1", "--from", "admin")
     # A checkpoint of SUSDC's rate at the same 5% a year (no write-down): its asset reply moves on.
     net.tx("asset", "yield", "SUSDC", "--apr-ppm", "50000", "--from", "admin")
+    # BTC-IV's surface: the devnet's 26MAR27 options are then marked at BTC-IV-26MAR27 (the feeder feeds it).
+    net.tx("oracle", "surface", "BTC-IV", "BTC-IV-26MAR27", "BTC-IV-25JUN27", "--from", "admin")
     mine(x)
 
 

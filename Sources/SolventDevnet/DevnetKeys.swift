@@ -150,6 +150,9 @@ public enum DevnetKeys {
                     .init(id: 3, symbol: "SOL-USD", asset: nil, initialPrice: "150"),
                     .init(id: 4, symbol: "BTC-IV", asset: nil, initialPrice: "0.6"),
                     .init(id: 5, symbol: "ETH-IV", asset: nil, initialPrice: "0.7"),
+                    // BTC-IV's surface points (vol-surface.md): used once the admin sets the surface.
+                    .init(id: 6, symbol: "BTC-IV-26MAR27", asset: nil, initialPrice: "0.6"),
+                    .init(id: 7, symbol: "BTC-IV-25JUN27", asset: nil, initialPrice: "0.65"),
                 ]),
             perps: .init(insuranceFeeSharePpm: 500_000, insuranceFund: devnetInsuranceFund, liquidation: devnetLiquidation, markets: [
                 perp(1, "BTC-PERP", oracle: "BTC-USD", tick: "1", step: "0.0001", min: "0.001",

@@ -5,10 +5,16 @@ extension FuzzChain {
     /// The admin changing a market, the liquidation settings or the oracle settings, one field
     /// set to an interesting value or near the limit a rule sets it.
     mutating func adminChange(_ input: inout FuzzInput) throws(TransactionFuzzer.Violation) {
-        let choice = input.u8() % 7
+        let choice = input.u8() % 8
         if choice == 3 { return try openInterestCaps(&input) }
         if choice == 4 { return try depthAddOn(&input) }
         if choice == 5 { return try haircutRule(&input) }
+        if choice == 7 {
+            // A volatility surface (vol-surface.md): BTC-IV's dated feeds, in any order, repeated,
+            // a price feed among them, or none.
+            let points = (0..<Int(input.u8() % 4)).map { _ in input.near([UInt32(6), 7, 4, 1]) }
+            return try submit(adminIndex, .oracleSetSurface(base: input.near([UInt32(4), 5, 1]), points: points))
+        }
         if choice == 6 {
             // A yield asset's rate (yield-assets.md): the largest rate, a write-down up to all but
             // a millionth, or an asset that does not accrue.

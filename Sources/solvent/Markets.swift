@@ -179,7 +179,7 @@ extension Query {
             let state = MarketStatus(m, chainTimeMs: status.chainTimeMs)
             let percent = MarketsQuery.percent
             print("\(m.params.symbol) (\(m.params.kind), \(state.rawValue)): oracle \(m.oraclePrice ?? "-") (\(m.oracleStatus))"
-                + (m.isOption ? ", mark \(m.markPrice ?? "-") (model price)" : "")
+                + (m.isOption ? ", mark \(m.markPrice ?? "-") (model price at volatility \(m.volatility ?? "-") from \((m.volatilityFeeds ?? []).joined(separator: ",")))" : "")
                 + ", open interest \(m.openInterest), last trade \(m.lastTradePrice ?? "-")")
             print("tick \(m.params.tickSize), step \(m.params.stepSize), min order \(m.params.minOrderSize), "
                 + "fees maker \(percent(Int64(m.params.makerFeePpm))) taker \(percent(Int64(m.params.takerFeePpm)))")

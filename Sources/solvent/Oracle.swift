@@ -154,8 +154,32 @@ extension Tx {
     /// Admin-only oracle controls.
     struct OracleAdminCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "oracle", abstract: "Admin: change the oracle's signers and limits.",
-            subcommands: [AddSigner.self, RemoveSigner.self, SetConfig.self])
+            commandName: "oracle", abstract: "Admin: change the oracle's signers and limits, and the volatility surfaces.",
+            subcommands: [AddSigner.self, RemoveSigner.self, SetConfig.self, Surface.self])
+
+        struct Surface: ClientCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Give a volatility feed a surface: options marked with it take their volatility at their own expiry (contracts-spec/vol-surface.md).",
+                discussion: """
+                    Example: `solvent tx oracle surface BTC-IV BTC-IV-26MAR27 BTC-IV-25JUN27 --from admin`. \
+                    With no points the surface is removed and the options go back to the feed itself.
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var signing: Tx.SigningOptions
+            @Argument(help: "The volatility feed options name, e.g. BTC-IV.") var feed: String
+            @Argument(help: "Its dated feeds, e.g. BTC-IV-26MAR27 (at most 8).") var points: [String] = []
+
+            func execute() async throws {
+                let markets = try await global.client.oracle().value.markets
+                func id(_ symbol: String) throws -> UInt32 {
+                    guard let m = markets.first(where: { $0.symbol == symbol.uppercased() }) else {
+                        throw ClientError("unknown_oracle_market", "oracle market \(symbol) does not exist (known: \(markets.map(\.symbol).joined(separator: ", ")))")
+                    }
+                    return m.id
+                }
+                try await signAndSend(.oracleSetSurface(base: try id(feed), points: try points.map(id)), global, signing)
+            }
+        }
 
         /// What adding and removing a signer both take: the admin's signing options and the
         /// signer (public key hex or sv1 address); only the action differs.

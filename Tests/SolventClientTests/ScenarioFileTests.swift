@@ -14,7 +14,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.scenarios).filter { $0.hasSuffix(".json") }.sorted()
         #expect(files.contains("liquidation-cascade.json") && files.contains("portfolio-expiry.json"))
         let known: Set = ["deposit", "send", "order", "cancel_all", "trade", "price", "mine", "start_keepers", "liquidation_rounds",
-                          "list_market", "settle", "set_oi_caps", "set_depth_addon", "set_haircut_rule", "set_yield", "check"]
+                          "list_market", "settle", "set_oi_caps", "set_depth_addon", "set_haircut_rule", "set_yield", "set_surface", "check"]
         for f in files {
             let s = try ScenarioFile.load(Self.scenarios + "/" + f)
             #expect(s.name + ".json" == f)

@@ -34,12 +34,13 @@ import Testing
             let port = try #require(client.port)
             let before = try await client.call(.get, "/v1/oracle")
             let ticks = try await feeder(port, ticks: 5).run()
-            #expect(ticks.filter { $0.outcome.hasPrefix("accepted") }.count == 25, "\(ticks.map(\.outcome))")   // 5 ticks × (3 prices + 2 volatility feeds)
+            // 5 ticks × (3 prices + 2 volatility feeds + BTC-IV's 2 dated feeds: the feeder produces the surface too)
+            #expect(ticks.filter { $0.outcome.hasPrefix("accepted") }.count == 35, "\(ticks.map(\.outcome))")
             // The reports are in the mempool: the next two interval blocks hold them.
             #expect(await node.producer.waitForHeight(node.latestHead.height + 2, timeout: .seconds(10)))
             let after = try await client.call(.get, "/v1/oracle")
             let markets = try #require(after["markets"] as? [[String: Any]])
-            #expect(markets.count == 5)
+            #expect(markets.count == 7)
             for m in markets {
                 let reports = try #require(m["reports"] as? [[String: Any]])
                 #expect(Set(reports.map { $0["signer"] as? String ?? "" }).count >= 3)
@@ -47,7 +48,7 @@ import Testing
                 #expect((m["age_ms"] as? Int ?? 99_999) < 1_500)
             }
             let moved = zip(try #require(before["markets"] as? [[String: Any]]), markets).filter { ($0.0["price"] as? String) != ($0.1["price"] as? String) }
-            #expect(moved.count == 5, "GBM paths moved every price and volatility")
+            #expect(moved.count == 7, "GBM paths moved every price and volatility")
             let btc = try await client.call(.get, "/v1/oracle/BTC-USD")
             #expect(btc["symbol"] as? String == "BTC-USD" && btc["asset"] as? String == "BTC")
             #expect(try await client.call(.get, "/v1/oracle/1")["symbol"] as? String == "BTC-USD")

@@ -20,7 +20,7 @@ import Testing
                                      "mempool"])
         // dev0 ... dev9, admin, oracle-relayer.
         #expect(counts.first { $0.0 == "accounts" }?.1 == 12)
-        #expect(counts.first { $0.0 == "oracle_prices" }?.1 == 5)   // three prices, two volatility feeds
+        #expect(counts.first { $0.0 == "oracle_prices" }?.1 == 7)   // three prices, four volatility feeds (two of them dated)
         #expect(counts.first { $0.0 == "assets" }?.1 == 4)   // USDC, BTC, ETH, SUSDC
         #expect(counts.first { $0.0 == "mempool" }?.1 == 0)
     }

@@ -8,7 +8,7 @@ extension ScenarioFile {
     public struct Action: Decodable, Sendable {
         /// deposit | send | order | cancel_all | trade | price | mine | start_keepers |
         /// liquidation_rounds | list_market | settle | set_oi_caps | set_depth_addon |
-        /// set_haircut_rule | set_yield | check
+        /// set_haircut_rule | set_yield | set_surface | check
         public let kind: String
         public let account: String?
         public let vault: UInt32?

@@ -114,6 +114,15 @@ extension ScenarioRunner {
             try await nextBlock()
         case "set_haircut_rule":
             try await setHaircutRule(a)
+        case "set_surface":
+            // `market`: the volatility feed; `markets`: its dated feeds (none removes the surface).
+            let oracle = try await client.oracle().value.markets
+            func id(_ symbol: String) throws -> UInt32 {
+                guard let m = oracle.first(where: { $0.symbol == symbol }) else { throw ClientError("invalid_scenario", "script: no oracle market \(symbol)") }
+                return m.id
+            }
+            try await send(a.account ?? "admin", .oracleSetSurface(base: try id(try required(a.market, "market", a)), points: try (a.markets ?? []).map(id)))
+            try await nextBlock()
         case "set_yield":
             let asset = try await TransactionBuilder(client: client).asset(try required(a.asset, "asset", a))
             try await send(a.account ?? "admin", .assetSetYield(asset: asset.id, aprPpm: try required(a.aprPpm, "apr_ppm", a),

@@ -105,6 +105,11 @@ extension ScenarioRunner {
             return result("\(c.market ?? "")'s haircut/target is \(c.value ?? "") ppm", shown == c.value,
                           rule.map { "haircut \($0.haircutPpm), initial \($0.initialHaircutPpm), target \($0.targetPpm), volatility \($0.volatilityPpm) from \($0.source)" }
                               ?? "no rule")
+        case "volatility_is":
+            // `value`: "VOL from FEED[,FEED]", the option market's volatility and where it came from (GET /v1/markets).
+            let m = try await market(c.market ?? "")
+            let shown = m.volatility.map { "\($0) from \((m.volatilityFeeds ?? []).joined(separator: ","))" } ?? "none"
+            return result("\(c.market ?? "") is marked at volatility \(c.value ?? "")", shown == c.value, shown)
         case "liquidatable":
             // `value`: "true" or "false", the vault's `margin.liquidatable` now.
             let v = try await client.vault(try Self.address(c.account ?? ""), c.vault ?? 0).value

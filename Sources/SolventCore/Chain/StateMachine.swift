@@ -301,6 +301,8 @@ public struct StateMachine: Sendable {
             return try MarketAdmin.update(params, by: t.sender, state: state)
         case let .marketSetOiCaps(market, lower, upper):
             return try MarketAdmin.setOpenInterestCaps(market: market, lower: lower, upper: upper, by: t.sender, state: state)
+        case let .oracleSetSurface(base, points):
+            return try OracleAdmin.setSurface(base: base, points: points, by: t.sender, state: state)
         case let .assetSetYield(asset, apr, writedown):
             return try CollateralAdmin.setYield(asset: asset, aprPpm: apr, writedownPpm: writedown, by: t.sender, context: context, state: state)
         case let .assetSetHaircutRule(settings):

@@ -168,9 +168,11 @@ extension Genesis {
         var ids = Set<UInt32>(), symbols = Set<String>(), priced = Set<AssetID>()
         for spec in oracle.markets {
             let parts = spec.symbol.split(separator: "-")
-            guard parts.count == 2, parts[1] == "USD" || parts[1] == "IV", !parts[0].isEmpty, parts[0].utf8.count <= 16,
+            // BASE-USD, BASE-IV, or BASE-IV-DDMMMYY (a point of BASE-IV's surface, vol-surface.md).
+            guard parts.count == 2 || (parts.count == 3 && VolSurfaces.expiry(ofFeed: spec.symbol) != nil),
+                  parts[1] == "USD" || parts[1] == "IV", !parts[0].isEmpty, parts[0].utf8.count <= 16,
                   parts[0].utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else {
-                throw GenesisError("oracle market symbol '\(spec.symbol)' must look like BTC-USD (a price) or BTC-IV (a volatility feed)")
+                throw GenesisError("oracle market symbol '\(spec.symbol)' must look like BTC-USD (a price), BTC-IV or BTC-IV-26MAR27 (a volatility feed)")
             }
             if parts[1] == "IV", spec.asset != nil {
                 throw GenesisError("oracle market \(spec.symbol) is a volatility feed and prices no asset")

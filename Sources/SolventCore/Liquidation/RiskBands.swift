@@ -57,7 +57,7 @@ public struct RiskBands: Sendable, Equatable {
             var prices = [UInt32: UInt64]()
             for p in risk.positions {
                 prices[p.underlyingOracle] = p.underlyingPrice
-                if let v = p.volOracle { prices[v] = p.vol }
+                for f in p.volFeeds { prices[f.market] = f.value }
             }
             for c in risk.collateral { if let o = c.asset.oracleMarket { prices[o] = c.oraclePrice } }
             return RiskBands(excess: excess, bands: prices.keys.sorted().map { Band(oracleMarket: $0, price: prices[$0]!, low: prices[$0]!, high: prices[$0]!) })

@@ -38,6 +38,9 @@ public struct PositionRisk: Sendable {
     public let underlyingPrice: UInt64
     public let volOracle: UInt32?
     public let vol: UInt64
+    /// The volatility feeds the option's volatility came from and their values: its
+    /// `volatility_oracle`, or the points of that feed's surface it used (vol-surface.md).
+    public let volFeeds: [Margin.VolFeed]
     public let timeToExpiryMs: UInt64
     public let markWad: Int128
     /// Mark-to-oracle profit or loss of the open size: value − cost basis.
@@ -56,6 +59,7 @@ public struct PositionRisk: Sendable {
         m.price = oraclePrice
         m.volOracle = volOracle
         m.vol = vol
+        m.volFeeds = volFeeds
         m.timeToExpiryMs = timeToExpiryMs
         m.wad = markWad
         return m
@@ -162,7 +166,7 @@ public struct VaultRisk: Sendable {
         for c in collateral { if let o = c.asset.oracleMarket { ids.insert(o) } }
         for p in positions {
             ids.insert(p.underlyingOracle)
-            if let v = p.volOracle { ids.insert(v) }
+            for f in p.volFeeds { ids.insert(f.market) }
         }
         return ids.sorted()
     }
@@ -224,6 +228,13 @@ public enum Margin {
         try PortfolioMargin.evaluate(positions.map(\.portfolioPosition), settings: settings)
     }
 
+    /// A volatility feed an option's mark read, and its value then.
+    public struct VolFeed: Sendable, Equatable {
+        public let market: UInt32
+        public let value: UInt64
+        public init(market: UInt32, value: UInt64) { (self.market, self.value) = (market, value) }
+    }
+
     /// The prices a position is marked with.
     public struct Mark: Sendable {
         /// The underlying's oracle price.
@@ -233,6 +244,7 @@ public enum Margin {
         public var price: UInt64
         public var volOracle: UInt32?
         public var vol: UInt64 = 0
+        public var volFeeds: [VolFeed] = []
         public var timeToExpiryMs: UInt64 = 0
         public var wad: Int128 = 0
 
@@ -286,7 +298,7 @@ public enum Margin {
             depthAddOn: depthAddOn,
             unsettledFunding: try Funding.owed(position, index: market.fundingIndex), position: position,
             instrument: market.params.instrument, underlyingOracle: market.params.oracleMarket, underlyingPrice: mark.underlying,
-            volOracle: mark.volOracle, vol: mark.vol, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad,
+            volOracle: mark.volOracle, vol: mark.vol, volFeeds: mark.volFeeds, timeToExpiryMs: mark.timeToExpiryMs, markWad: mark.wad,
             unrealizedPnl: try value.subtracting(position.costBasis))
     }
 

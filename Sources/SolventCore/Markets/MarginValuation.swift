@@ -23,6 +23,8 @@ extension Margin {
         /// "Book-depth add-on").
         let caps: OpenInterestCaps
         let depths: DepthAddOns
+        /// The volatility surfaces options are marked on (vol-surface.md).
+        let surfaces: VolSurfaces
 
         init(of id: VaultID, state: some StateReader, at time: UInt64, prices mode: Prices) throws(ProtocolError) {
             guard let vault = state.vault(id) else { throw ProtocolError(.vaultNotFound, "account \(id.owner) has no vault \(id.number)") }
@@ -44,6 +46,7 @@ extension Margin {
             heldRisk = [PositionRisk?](repeating: nil, count: held.count)
             caps = state.openInterestCaps()
             depths = state.depthAddOns()
+            surfaces = state.volSurfaces()
         }
 
         /// The vault as it is.
@@ -86,8 +89,10 @@ extension Margin {
             guard let market = state.perpMarket(marketID) else { throw ProtocolError(.unknownMarket, "market \(marketID) does not exist") }
             let p = try price(market.params.oracleMarket, state, time, mode)
             var mark = Mark(underlying: p)
-            if case .option(_, _, _, let volOracle) = market.params.instrument {
-                mark = optionMark(market.params, underlying: p, vol: try price(volOracle, state, time, mode), at: time)
+            if case .option(let expiry, _, _, let volOracle) = market.params.instrument {
+                let (vol, feeds) = try optionVolatility(volOracle, expiry: expiry, surfaces: surfaces, state, time, mode)
+                mark = optionMark(market.params, underlying: p, vol: vol, at: time)
+                mark.volFeeds = feeds.map { VolFeed(market: $0, value: state.oracleMarket($0)?.price ?? 0) }
             }
             return try Margin.positionRisk(market, position, mark: mark, caps: caps.caps(of: marketID), depth: depths.addOn(of: marketID))
         }

@@ -105,8 +105,8 @@ enum Matching {
             guard p.active else { throw ProtocolError(.marketPaused, "\(p.symbol) is paused: only cancellations and reduce-only orders") }
             // Adding risk needs a fresh price (and the margin checks below need it too).
             _ = try OracleGuard.priceForRiskIncrease(market: p.oracleMarket, state: state, at: context.timeMs)
-            if case .option(_, _, _, let volOracle) = p.instrument {
-                _ = try OracleGuard.priceForRiskIncrease(market: volOracle, state: state, at: context.timeMs)
+            if case .option(let expiry, _, _, let volOracle) = p.instrument {
+                _ = try Margin.optionVolatility(volOracle, expiry: expiry, surfaces: state.volSurfaces(), state, context.timeMs, .freshOnly)
             }
         }
         if req.timeInForce == .postOnly, crosses(req, market: market, state: state) {

@@ -19,6 +19,8 @@ public enum TxAction: Equatable, Sendable {
     case oracleSetSettings(OracleSettings)
     /// Admin: sets, changes or (a `scalePpm` of 0) removes a collateral asset's haircut rule.
     case assetSetHaircutRule(DynamicHaircuts.Settings)
+    /// Admin: the `BASE-IV-DDMMMYY` feeds that form a volatility feed's surface (none removes it).
+    case oracleSetSurface(base: UInt32, points: [UInt32])
     /// Admin: checkpoints a yield asset's rate, writes it down by `writedownPpm` and sets its annual rate.
     case assetSetYield(asset: AssetID, aprPpm: UInt32, writedownPpm: UInt32)
     /// Opens the sender's next vault in the given mode (deposits open cross vaults by themselves).
@@ -65,6 +67,7 @@ public enum TxAction: Equatable, Sendable {
         case .oracleRemoveSigner: return .oracleRemoveSigner
         case .oracleSetSettings: return .oracleSetConfig
         case .assetSetHaircutRule: return .assetSetHaircutRule
+        case .oracleSetSurface: return .oracleSetSurface
         case .assetSetYield: return .assetSetYield
         case .vaultOpen: return .vaultOpen
         case .orderPlace: return .orderPlace
@@ -104,6 +107,7 @@ public enum TxKind: UInt16, Sendable, CaseIterable, SnakeCaseNamed {
     case oracleSetConfig = 19
     case assetSetHaircutRule = 24
     case assetSetYield = 25
+    case oracleSetSurface = 26
     case vaultOpen = 32
     case orderPlace = 33
     case orderCancel = 34

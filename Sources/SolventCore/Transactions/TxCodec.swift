@@ -77,6 +77,10 @@ public enum TxCodec {
             w.u32(rule.capPpm)
             w.u32(rule.ratePpmPerHour)
             w.u32(rule.stepPpm)
+        case let .oracleSetSurface(base, points):
+            w.u32(base)
+            w.u8(UInt8(clamping: points.count))
+            for p in points { w.u32(p) }
         case let .assetSetYield(asset, apr, writedown):
             w.u32(asset)
             w.u32(apr)
@@ -188,6 +192,13 @@ public enum TxCodec {
             action = .assetSetHaircutRule(DynamicHaircuts.Settings(
                 asset: try r.u32("asset"), volMarket: try r.u32("vol_market"), windowMs: try r.u64("window_ms"), scalePpm: try r.u32("scale_ppm"),
                 capPpm: try r.u32("cap_ppm"), ratePpmPerHour: try r.u32("rate_ppm_per_hour"), stepPpm: try r.u32("step_ppm")))
+        case .oracleSetSurface:
+            let base = try r.u32("base")
+            let count = try r.u8("point count")
+            guard Int(count) <= VolSurfaces.maxPoints else { throw ProtocolError(.fieldTooLong, "a surface has at most 8 points, \(count) given") }
+            var points = [UInt32]()
+            for _ in 0..<count { points.append(try r.u32("point")) }
+            action = .oracleSetSurface(base: base, points: points)
         case .assetSetYield:
             action = .assetSetYield(asset: try r.u32("asset"), aprPpm: try r.u32("apr_ppm"), writedownPpm: try r.u32("writedown_ppm"))
         case .marketSetDepthAddon:

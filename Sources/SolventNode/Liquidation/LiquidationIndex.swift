@@ -217,7 +217,8 @@ public final class LiquidationIndex: Sendable {
                 }
             case .assets:
                 everyVault = true
-            case .protocolAccounts where c.key == PortfolioSettings.stateKey:
+            case .protocolAccounts where c.key == PortfolioSettings.stateKey || c.key == VolSurfaces.stateKey:
+                // New portfolio settings, or a new volatility surface (every option re-marked).
                 everyVault = true
             case .protocolAccounts where c.key == DynamicHaircuts.stateKey:
                 // A haircut that moved revalues the vaults holding that asset (haircuts.md).

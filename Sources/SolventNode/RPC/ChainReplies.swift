@@ -39,6 +39,10 @@ extension ActionReply {
             self.signer = signer.hex
         case let .oracleSetSettings(settings):
             config = OracleSettingsReply(settings)
+        case let .oracleSetSurface(base, points):
+            market = markets.symbol(base)
+            marketId = base
+            self.points = points.map { markets.symbol($0) }
         case let .assetSetYield(asset, apr, writedown):
             self.asset = assets.symbol(asset)
             aprPpm = apr

@@ -60,11 +60,11 @@ struct PortfolioRoutes: Sendable {
             throw RPCError(ProtocolError(.oracleNoPrice, "\(market.params.symbol)'s underlying has no price"))
         }
         var mark = Margin.Mark(underlying: oracle.price)
-        if case .option(_, _, _, let volOracle) = market.params.instrument {
-            guard let v = state.oracleMarket(volOracle), v.hasPrice else {
+        if case .option(let expiry, _, _, let volOracle) = market.params.instrument {
+            guard let (vol, _) = try? Margin.optionVolatility(volOracle, expiry: expiry, surfaces: state.volSurfaces(), state, time, .latest) else {
                 throw RPCError(ProtocolError(.oracleNoPrice, "\(market.params.symbol)'s volatility feed has no value"))
             }
-            mark = Margin.optionMark(market.params, underlying: oracle.price, vol: v.price, at: time)
+            mark = Margin.optionMark(market.params, underlying: oracle.price, vol: vol, at: time)
         }
         let quote = FixedPoint.mulDiv(Int128(size), Int128(mark.price), Int128(PerpUnits.notionalDivisor), .down) ?? 0
         return (Margin.Adjustment(market: market.id, size: size, quote: -quote),

@@ -25,6 +25,8 @@ enum MarketReadModel {
             bids: depth.map { _ in levels(topBid) },
             asks: depth.map { _ in levels(topAsk) },
             markPrice: optionMark(m, oracle: oracle, state: state, at: timeMs).map(OraclePrice.format),
+            volatility: optionVolatility(m, state: state, at: timeMs).map { OraclePrice.format($0.vol) },
+            volatilityFeeds: optionVolatility(m, state: state, at: timeMs).map { $0.feeds.map { state.oracleMarket($0)?.symbol ?? "market\($0)" } },
             settlementPrice: m.isSettled ? OraclePrice.format(m.settlementPrice) : nil,
             settledAt: m.isSettled ? UTCTime.rfc3339(m.settledAtMs) : nil,
             oiCaps: state.openInterestCaps().caps(of: m.id).map { oiCaps($0, m, oracle: oracle) },
@@ -54,8 +56,13 @@ enum MarketReadModel {
 
     /// Options: the Black-Scholes mark at the latest prices (options.md, "Marking").
     static func optionMark(_ m: PerpMarket, oracle: OracleMarket?, state: some StateReader, at timeMs: UInt64) -> UInt64? {
-        guard case .option(_, _, _, let volOracle) = m.params.instrument, let o = oracle, o.hasPrice,
-              let v = state.oracleMarket(volOracle), v.hasPrice else { return nil }
-        return Margin.optionMark(m.params, underlying: o.price, vol: v.price, at: timeMs).price
+        guard let o = oracle, o.hasPrice, let (vol, _) = optionVolatility(m, state: state, at: timeMs) else { return nil }
+        return Margin.optionMark(m.params, underlying: o.price, vol: vol, at: timeMs).price
+    }
+
+    /// An option's volatility and the feeds it came from (vol-surface.md, "Marking").
+    static func optionVolatility(_ m: PerpMarket, state: some StateReader, at timeMs: UInt64) -> (vol: UInt64, feeds: [UInt32])? {
+        guard case .option(let expiry, _, _, let volOracle) = m.params.instrument else { return nil }
+        return try? Margin.optionVolatility(volOracle, expiry: expiry, surfaces: state.volSurfaces(), state, timeMs, .latest)
     }
 }
