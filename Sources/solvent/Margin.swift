@@ -56,7 +56,8 @@ extension Query {
                     + "hedged-delta charge \(u.hedgedDeltaCharge), short-option charge \(u.shortOptionCharge), closeout charge \(u.closeoutCharge)")
                 for (i, s) in u.scenarios.enumerated() where scenarios || i == u.worstScenario {
                     let cover = s.coverPpm == 1_000_000 ? "" : " (counted at \(Self.percent(Int64(s.coverPpm))))"
-                    print("  price \(pad(Self.percent(s.priceMovePpm), 8)) vol \(pad(Self.percent(s.volMovePpm), 8)) pnl \(s.pnl)\(cover)\(i == u.worstScenario ? "  <- worst" : "")")
+                    let vol = s.backVolMovePpm.map { "nearest \(Self.percent(s.volMovePpm)) later \(Self.percent($0))" } ?? Self.percent(s.volMovePpm)
+                    print("  price \(pad(Self.percent(s.priceMovePpm), 8)) vol \(pad(vol, 8)) pnl \(s.pnl)\(cover)\(i == u.worstScenario ? "  <- worst" : "")")
                 }
             }
             for c in m.portfolio.spreadCredits {

@@ -38,7 +38,9 @@ import Testing
         let settings = Self.settings(v["settings"] as! [String: Any])
         #expect(settings.priceMoves.map(String.init) == (v["settings"] as! [String: Any])["price_moves_ppm"] as! [String])
         let cases = v["cases"] as! [[String: Any]]
-        #expect(cases.count >= 6)
+        #expect(cases.count >= 7)
+        #expect(cases.contains { ($0["underlyings"] as! [[String: Any]]).contains { u in
+            (u["scenarios"] as! [[String: Any]]).contains { $0["back_vol_move_ppm"] != nil } } }, "a case with term-structure scenarios")
         for c in cases {
             let name = c["name"] as! String
             let result = try PortfolioMargin.evaluate((c["positions"] as! [[String: Any]]).map(Self.position), settings: settings)
@@ -56,6 +58,8 @@ import Testing
                 #expect(String(u.oracleMarket) == expected["oracle_market"] as? String)
                 #expect(u.scenarios.map { String($0.pnl) } == (expected["scenarios"] as! [[String: Any]]).map { $0["pnl"] as! String }, "\(name): scenarios")
                 #expect(u.scenarios.map(\.priceMovePpm) == (expected["scenarios"] as! [[String: Any]]).map { Self.int($0["price_move_ppm"]) as Int64 })
+                #expect(u.scenarios.map(\.backVolMovePpm) == (expected["scenarios"] as! [[String: Any]]).map {
+                    ($0["back_vol_move_ppm"] as? String).flatMap { Int64($0) } }, "\(name): term-structure scenarios")
                 #expect(u.worst.map(String.init) == expected["worst"] as? String, "\(name): worst")
                 #expect(String(u.direction) == expected["direction"] as? String, "\(name): direction")
                 #expect(String(u.scanLoss) == expected["scan_loss"] as? String)

@@ -9,7 +9,8 @@ import Testing
 
 /// The adaptive risk quantities are consensus (issue 15): open-interest caps, the depth add-on's
 /// running depths, the dynamic haircuts (an implied one on BTC, a realized one on ETH whose
-/// variance comes from ln and an integer square root), SUSDC's exchange rate and the hourly price history must be the
+/// variance comes from ln and an integer square root), SUSDC's exchange rate, an option marked on
+/// BTC-IV's surface and the hourly price history must be the
 /// same bits in any process, and so must the VaR and ES computed from it. A
 /// chain on the devnet genesis sets all three and moves prices over uneven block gaps; `solventd
 /// replay` re-executes it in two separate processes (each with its own hash seed) and both reach
@@ -37,6 +38,10 @@ import Testing
                                                         ratePpmPerHour: 360_000, stepPpm: 5_000))),
                    tx(admin, .assetSetHaircutRule(.init(asset: 2, volMarket: 0, windowMs: 3_600_000, scalePpm: 100_000, capPpm: 600_000,
                                                         ratePpmPerHour: 36_000, stepPpm: 10_000)))], after: 1_000)
+        // BTC-IV's surface (vol-surface.md): dev0's 26MAR27 call is then marked at BTC-IV-26MAR27.
+        try block([tx(admin, .oracleSetSurface(base: 4, points: [6, 7])),
+                   tx(dev1, DevnetChain.order(market: 6, .sell, "1", "15000", tif: .goodTillCancelled)),
+                   tx(dev0, DevnetChain.order(market: 6, .buy, "1", "15000", tif: .immediateOrCancel))], after: 1_000)
         try block([tx(dev1, order(.sell, "2", "60000", tif: .goodTillCancelled)), tx(dev0, order(.buy, "2", "60000", tif: .immediateOrCancel)),
                    tx(dev1, order(.buy, "1", "59800", tif: .goodTillCancelled))], after: 1_000)
         // Prices that swing over uneven gaps: ETH's variance, BTC-IV's spike, the depth average.
@@ -63,6 +68,7 @@ import Testing
         let eth = try #require(rules.rule(of: 2)), btc = try #require(rules.rule(of: 1))
         #expect(eth.variance > 0 && eth.haircutPpm > 150_000 && btc.haircutPpm > 100_000, "the rules moved")
         #expect(expected.collateral.contains { $0.asset.id == 3 && $0.oraclePrice < 100_000_000 }, "SUSDC counts at its written-down rate")
+        #expect(expected.positions.first { $0.instrument.isOption }?.volFeeds.map(\.market) == [6], "the call reads BTC-IV-26MAR27")
         #expect(expected.haircutAddOn > 0)
         let history = try engine.store.withState { state, _ in state.priceHistory() }
         #expect(history.sampleCount >= 6)

@@ -78,13 +78,15 @@ def linear_pnl(positions, s):
     return sum(p["size"] * (s - p["spot"]) // NOTIONAL_DIVISOR for p in positions if p["kind"] != "option")
 
 
-def option_pnl(positions, s, vol_move_ppm):
-    """Options repriced at s and vol x (1 + move): sum of floor(size x (BS - mark_wad) / 10^20)."""
+def option_pnl(positions, s, vol_move_ppm, back=None):
+    """Options repriced at s and vol x (1 + move): sum of floor(size x (BS - mark_wad) / 10^20).
+    With `back` = (front time to expiry, move), options of any other expiry move by that instead."""
     total = 0
     for p in positions:
         if p["kind"] != "option":
             continue
-        vol = min(p["vol"] * (PPM + vol_move_ppm) // PPM, UINT64_MAX)
+        move = vol_move_ppm if back is None or p["time_to_expiry_ms"] == back[0] else back[1]
+        vol = min(p["vol"] * (PPM + move) // PPM, UINT64_MAX)
         price = options.price(s, p["strike"], vol, p["time_to_expiry_ms"], p["is_call"])
         total += p["size"] * (price - p["mark_wad"]) // WAD_PER_QUANTUM
     return total
@@ -116,6 +118,13 @@ def scan(positions, oracle, settings):
         pnl = linear_pnl(positions, s) + option_pnl(positions, s, 0)
         scenarios.append({"price_move_ppm": move, "vol_move_ppm": 0, "cover_ppm": settings["extreme_cover_ppm"],
                           "pnl": pnl * settings["extreme_cover_ppm"] // PPM})
+    # Term structure: with options of two or more expiries, the nearest against the later ones.
+    expiries = {p["time_to_expiry_ms"] for p in positions if p["kind"] == "option"}
+    if len(expiries) >= 2:
+        front = min(expiries)
+        for v in (settings["vol_move_ppm"], -settings["vol_move_ppm"]):
+            scenarios.append({"price_move_ppm": 0, "vol_move_ppm": v, "back_vol_move_ppm": -v, "cover_ppm": PPM,
+                              "pnl": option_pnl(positions, spot, v, (front, -v))})
     worst = None
     for i, sc in enumerate(scenarios):
         if sc["pnl"] < 0 and (worst is None or sc["pnl"] < scenarios[worst]["pnl"]):
@@ -237,6 +246,9 @@ def cases():
          [linear(1, "perpetual", UNIT, BTC_USD, SPOT_BTC), linear(2, "perpetual", -20 * UNIT, ETH_USD, SPOT_ETH)]),
         ("btc_eth_same_direction", "1 BTC-PERP long and 20 ETH-PERP long: both lose when prices fall, no credit",
          [linear(1, "perpetual", UNIT, BTC_USD, SPOT_BTC), linear(2, "perpetual", 20 * UNIT, ETH_USD, SPOT_ETH)]),
+        ("calendar_spread", "1 BTC 60000 call long at 90 days and 1 short at 180 days: the term-structure scenarios move them apart",
+         [option(6, UNIT, SPOT_BTC, True, BTC_USD, SPOT_BTC, VOL_BTC),
+          option(20, -UNIT, SPOT_BTC, True, BTC_USD, SPOT_BTC, VOL_BTC, 2 * TTE)]),
         ("empty", "no positions: nothing required", []),
     ]
 

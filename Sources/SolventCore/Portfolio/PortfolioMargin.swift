@@ -41,12 +41,17 @@ public enum PortfolioMargin {
 
     public struct Scenario: Sendable, Equatable {
         public let priceMovePpm: Int64
+        /// The volatility move of every option, or, in a term-structure scenario, of the options
+        /// of the nearest expiry (`backVolMovePpm` for the later ones).
         public let volMovePpm: Int64
         /// 1 000 000 for the grid, `extreme_cover_ppm` for the two extreme moves.
         public let coverPpm: UInt32
         /// The portfolio's profit (negative: loss) on this underlying in this scenario, after the
         /// cover fraction, USDC quantums.
         public let pnl: Int128
+        /// A term-structure scenario's volatility move for the options of later expiries (nil: the
+        /// whole surface moves by `volMovePpm`).
+        public var backVolMovePpm: Int64? = nil
     }
 
     public struct UnderlyingScan: Sendable, Equatable {
@@ -148,6 +153,15 @@ public enum PortfolioMargin {
             let counted = FixedPoint.mulDiv(pnl, Int128(settings.extremeCoverPpm), 1_000_000, .down) ?? pnl
             scenarios.append(Scenario(priceMovePpm: move, volMovePpm: 0, coverPpm: settings.extremeCoverPpm, pnl: counted))
         }
+        // Term structure (portfolio-margin.md, "The grid"): with options of two or more expiries,
+        // the nearest expiry's volatility against the later ones', both ways, at the unchanged price.
+        let expiries = Set(positions.filter(\.instrument.isOption).map(\.timeToExpiryMs))
+        if expiries.count >= 2, let front = expiries.min() {
+            for v in [Int64(settings.volMovePpm), -Int64(settings.volMovePpm)] {
+                let pnl = try optionPnl(positions, to: spot, volMove: { $0.timeToExpiryMs == front ? v : -v }, pricer: &pricer)
+                scenarios.append(Scenario(priceMovePpm: 0, volMovePpm: v, coverPpm: 1_000_000, pnl: pnl, backVolMovePpm: -v))
+            }
+        }
         var worst: Int?
         for (i, sc) in scenarios.enumerated() where sc.pnl < 0 {
             if worst == nil || sc.pnl < scenarios[worst!].pnl { worst = i }
@@ -214,11 +228,17 @@ public enum PortfolioMargin {
     /// Options repriced at underlying `s` and volatility × (1 + move): size × (new − mark) / 10^20.
     static func optionPnl(_ positions: [Position], to s: UInt64, volMovePpm: Int64,
                           pricer: inout BlackScholes.Pricer) throws(ProtocolError) -> Int128 {
+        try optionPnl(positions, to: s, volMove: { _ in volMovePpm }, pricer: &pricer)
+    }
+
+    /// The same with each option's own volatility move.
+    static func optionPnl(_ positions: [Position], to s: UInt64, volMove: (Position) -> Int64,
+                          pricer: inout BlackScholes.Pricer) throws(ProtocolError) -> Int128 {
         pricer.nextScenario(spot: s)
         var sum: Int128 = 0
         for p in positions {
             guard case .option(_, let strike, let call, _) = p.instrument else { continue }
-            let vol = UInt64(clamping: UInt128(p.vol) * UInt128(1_000_000 + volMovePpm) / 1_000_000)
+            let vol = UInt64(clamping: UInt128(p.vol) * UInt128(1_000_000 + volMove(p)) / 1_000_000)
             let price = pricer.price(spot: s, strike: strike, vol: vol, timeMs: p.timeToExpiryMs, isCall: call)
             guard let pnl = FixedPoint.mulDiv(Int128(p.size), try price.subtracting(p.markWad), wadPerQuantum, .down) else {
                 throw unpriceable(p.symbol)

@@ -48,7 +48,8 @@ enum PortfolioReadModel {
                     shortOptionCharge: usdc(u.shortOptionCharge), closeoutCharge: usdc(u.closeoutCharge),
                     greeks: GreeksReply(delta: g.0, gamma: g.1, vega: g.2, theta: g.3),
                     scenarios: u.scenarios.map {
-                        MarginScenarioReply(priceMovePpm: $0.priceMovePpm, volMovePpm: $0.volMovePpm, coverPpm: $0.coverPpm, pnl: usdc($0.pnl))
+                        MarginScenarioReply(priceMovePpm: $0.priceMovePpm, volMovePpm: $0.volMovePpm, coverPpm: $0.coverPpm,
+                                            backVolMovePpm: $0.backVolMovePpm, pnl: usdc($0.pnl))
                     })
             },
             spreadCredits: p.credits.map {
@@ -60,7 +61,8 @@ enum PortfolioReadModel {
             guard let i = u.worst, u.scenarios[i].pnl < worstPnl else { continue }
             worstPnl = u.scenarios[i].pnl
             worst = WorstScenarioReply(oracleMarket: name(u.oracleMarket), priceMovePpm: u.scenarios[i].priceMovePpm,
-                                       volMovePpm: u.scenarios[i].volMovePpm, pnl: usdc(u.scenarios[i].pnl))
+                                       volMovePpm: u.scenarios[i].volMovePpm, backVolMovePpm: u.scenarios[i].backVolMovePpm,
+                                       pnl: usdc(u.scenarios[i].pnl))
         }
         let vaultGreeks = GreeksReply(delta: 0, gamma: 0, vega: total.2, theta: total.3)
         return PortfolioMarginReply(
