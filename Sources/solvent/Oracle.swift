@@ -144,7 +144,8 @@ extension Query {
 
         static func printMarket(_ m: OracleMarketReply) {
             let age = m.ageMs.map { String(format: "%.1f s old", Double($0) / 1000) } ?? "never priced"
-            print("\(m.symbol.padding(toLength: 8, withPad: " ", startingAt: 0)) \((m.price ?? "-").padding(toLength: 18, withPad: " ", startingAt: 0)) \(m.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(age), \(m.reports.count) reports"
+            // Wide enough for a dated volatility feed (BTC-IV-26MAR27); a longer symbol is never cut.
+            print("\(m.symbol.padding(toLength: max(14, m.symbol.count), withPad: " ", startingAt: 0)) \((m.price ?? "-").padding(toLength: 18, withPad: " ", startingAt: 0)) \(m.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(age), \(m.reports.count) reports"
                 + (m.median != nil && m.median != m.price ? " (median \(m.median!))" : ""))
         }
     }
