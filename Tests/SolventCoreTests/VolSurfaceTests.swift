@@ -91,4 +91,35 @@ import Testing
         #expect(h.run(admin, .oracleSetSurface(base: Self.btcIV, points: [])).succeeded)
         #expect(try vol() == (70_000_000, [Self.btcIV]), "back on BTC-IV")
     }
+
+    /// The liquidation index's time deadline (vol-surface.md, "Marking"): TimeHorizon's bound holds
+    /// the volatility fixed, so an option interpolated between two points comes due at the next
+    /// block, one flat on the last point by the surface's next point expiry, and one on its own
+    /// expiry's point adds nothing.
+    @Test func surfaceOptionsComeDueWhenTheirVolatilityCanMove() throws {
+        let h = try MarketHarness()
+        let call = try #require(h.state.perpMarkets().first { $0.params.symbol == "BTC-26MAR27-60000-C" })
+        func list(_ id: UInt32, _ symbol: String, expiry: UInt64) -> TxAction {
+            var p = call.params
+            p.id = id
+            p.symbol = symbol
+            p.instrument = .option(expiryMs: expiry, strike: 6_000_000_000_000, isCall: true, volOracle: Self.btcIV)
+            return .marketList(p)
+        }
+        #expect(h.run(admin, list(40, "BTC-01MAY27-60000-C", expiry: 1_809_158_400_000)).succeeded)
+        #expect(h.run(admin, list(41, "BTC-24SEP27-60000-C", expiry: 1_821_772_800_000)).succeeded)
+        #expect(h.deposit(dev0, "200000").succeeded && h.deposit(dev1, "900000").succeeded)
+        #expect(h.run(admin, .oracleSetSurface(base: Self.btcIV, points: [Self.mar27, Self.jun27])).succeeded)
+        func deadline(_ market: UInt32, vault: UInt32) throws -> UInt64? {
+            #expect(h.run(dev1, h.order(dev1, .sell, "1", at: "20000", market: market)).succeeded)
+            #expect(h.run(dev0, h.order(dev0, .buy, "1", at: "20000", market: market, vault: vault)).succeeded)
+            return TimeHorizon.surfaceDeadline(try h.risk(dev0, vault), state: h.state, at: h.time)
+        }
+        #expect(try deadline(call.id, vault: 0) == nil, "on its own expiry's point")
+        #expect(h.run(dev0, .deposit(vault: 1, asset: 0, amount: 100_000_000_000)).succeeded)
+        #expect(try deadline(41, vault: 1) == 1_806_048_000_000, "flat on the last point: until 26MAR27's point expires")
+        #expect(h.run(dev0, .deposit(vault: 2, asset: 0, amount: 100_000_000_000)).succeeded)
+        #expect(try deadline(40, vault: 2) == h.time + 1, "interpolated between the points")
+        #expect(try h.risk(dev0, 2).positions[0].volFeeds.map(\.market) == [Self.mar27, Self.jun27])
+    }
 }

@@ -18,27 +18,8 @@ extension LiquidationIndex {
             let yields = state.yieldAssets()
             if risk.collateral.contains(where: { yields.entry(of: $0.asset.id) != nil }) { valuation.due = min(valuation.due ?? .max, time + 1) }
         }
-        if let due = surfaceDeadline(risk, state: state, at: time) { valuation.due = min(valuation.due ?? .max, due) }
+        if let due = TimeHorizon.surfaceDeadline(risk, state: state, at: time) { valuation.due = min(valuation.due ?? .max, due) }
         return valuation
-    }
-
-    /// TimeHorizon's bound takes each option's volatility as fixed; read from a surface
-    /// (vol-surface.md) it is not always: interpolated between two points it drifts with time
-    /// (valued again at the next block), and on one point of another expiry (flat outside the
-    /// points) it holds until a point of the surface expires and the live points change.
-    static func surfaceDeadline(_ risk: VaultRisk, state: some StateReader, at time: UInt64) -> UInt64? {
-        var due: UInt64?
-        for p in risk.positions where p.instrument.isOption && p.timeToExpiryMs > 0 {
-            guard let base = p.volOracle, p.volFeeds.map(\.market) != [base] else { continue }
-            if p.volFeeds.count > 1 { return time + 1 }
-            guard let point = p.volFeeds.first, let symbol = state.oracleMarket(point.market)?.symbol,
-                  VolSurfaces.expiry(ofFeed: symbol) != p.instrument.expiryMs else { continue }
-            let expiries = (state.volSurfaces().surface(of: base)?.points ?? []).compactMap { id in
-                state.oracleMarket(id).flatMap { VolSurfaces.expiry(ofFeed: $0.symbol) }
-            }
-            if let next = expiries.filter({ $0 > time }).min() { due = min(due ?? .max, next) }
-        }
-        return due
     }
 
     /// The assets whose maintenance haircut differs between two encodings of the haircut rules.
