@@ -13,6 +13,19 @@ extension StateReader {
     public func position(_ vault: VaultID, _ market: UInt32) -> Position? { storedPosition(vault, market) }
     public func positions(of vault: VaultID) -> [(market: UInt32, position: Position)] { storedPositions(of: vault) }
 
+    /// Every vault that holds a position, in vault key order (one scan of the positions table).
+    public func vaultsWithPositions() -> [VaultID] {
+        var vaults = [VaultID]()
+        var last: [UInt8] = []
+        scan(.positions, prefix: [], from: nil) { key, _ in
+            let vaultKey = Array(key.prefix(36))
+            if vaultKey != last, let v = VaultID(key: vaultKey) { vaults.append(v) }
+            last = vaultKey
+            return true
+        }
+        return vaults
+    }
+
     /// The stored records decoded, without any reader's cache.
     func storedPosition(_ vault: VaultID, _ market: UInt32) -> Position? {
         get(.positions, Position.key(vault, market)).map { decodeStored($0, "position \(vault) \(market)", Position.decode) }

@@ -98,7 +98,7 @@ public enum RiskMeasures {
         for p in positions {
             let u = p.underlying, s = Int128(p.spot), size = Int128(p.size)
             guard case .option(_, let strike, let call, let volOracle) = p.instrument else {
-                delta[u] = try delta[u, default: 0].adding(try mulDiv(size, s, PerpUnits.notionalDivisorSigned))
+                delta[u] = try delta[u, default: 0].adding(try mulDiv(size, s, Int128(PerpUnits.notionalDivisor)))
                 continue
             }
             guard let g = BlackScholes.evaluate(spot: p.spot, strike: strike, vol: p.vol, timeMs: p.timeToExpiryMs, isCall: call) else {
@@ -112,7 +112,8 @@ public enum RiskMeasures {
             guard let o = c.asset.oracleMarket else { continue }
             delta[o] = try delta[o, default: 0].adding(try Int128(checked: c.value))
         }
-        let factors = (delta.merging(vega) { a, b in a &+ b }).keys.sorted()
+        let factors = Set(delta.keys).union(vega.keys).sorted()
+        let gammaUnderlyings = gamma.keys.sorted()
         var squares: UInt128 = 0
         var returnSquares = [UInt32: Int128]()
         for k in stride(from: 1, to: history.rows.count, by: 1) {
@@ -126,13 +127,13 @@ public enum RiskMeasures {
             let (sum, overflow2) = squares.addingReportingOverflow(sq)
             guard !overflow, !overflow2 else { throw .overflow }
             squares = sum
-            for u in gamma.keys { returnSquares[u, default: 0] += Int128(r[u] ?? 0) * Int128(r[u] ?? 0) }
+            for u in gammaUnderlyings { returnSquares[u, default: 0] += Int128(r[u] ?? 0) * Int128(r[u] ?? 0) }
         }
         let variance = (squares + UInt128(n) - 1) / UInt128(n)
         let root = FixedMath.squareRoot(high: 0, low: variance)
         let sigma = root * root == variance ? root : root + 1
         var mean: Int128 = 0
-        for u in gamma.keys.sorted() {
+        for u in gammaUnderlyings {
             mean = try mean.adding(try mulDiv(gamma[u]!, returnSquares[u] ?? 0, 2 * Int128(n) * 1_000_000_000_000))
         }
         func value(_ z: UInt128) -> UInt128 {
@@ -149,8 +150,4 @@ public enum RiskMeasures {
         guard let v = FixedPoint.mulDiv(a, b, c, .down) else { throw .overflow }
         return v
     }
-}
-
-extension PerpUnits {
-    static var notionalDivisorSigned: Int128 { Int128(notionalDivisor) }
 }

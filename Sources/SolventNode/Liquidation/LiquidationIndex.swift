@@ -160,14 +160,7 @@ public final class LiquidationIndex: Sendable {
     public func rebuild(height: UInt64, timeMs: UInt64) throws {
         let started = ContinuousClock.now
         let state = try source()
-        var vaults = [VaultID]()
-        var last: [UInt8] = []
-        state.scan(.positions, prefix: [], from: nil) { key, _ in
-            let vaultKey = Array(key.prefix(36))
-            if vaultKey != last, let v = VaultID(key: vaultKey) { vaults.append(v) }
-            last = vaultKey
-            return true
-        }
+        let vaults = state.vaultsWithPositions()
         var prices = [UInt32: UInt64]()
         state.scan(.oraclePrices, prefix: [], from: nil) { key, _ in
             if let id = BigEndianKey.id(key), let m = state.oracleMarket(id) { prices[id] = m.price }

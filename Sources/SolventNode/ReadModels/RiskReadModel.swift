@@ -48,11 +48,7 @@ enum RiskReadModel {
     /// Every vault with a position, each sample applied to all at once (risk-measures.md, "The
     /// whole protocol"); nil when `proceed` said stop first.
     static func protocolWide(state: some StateReader, head: ChainHead, proceed: () -> Bool) -> (ProtocolRiskReply?, valued: Int, total: Int) {
-        var vaults = [VaultID]()
-        state.scan(.positions, prefix: [], from: nil) { key, _ in
-            if let v = VaultID(key: Array(key.prefix(36))), vaults.last != v { vaults.append(v) }
-            return true
-        }
+        let vaults = state.vaultsWithPositions()
         let history = state.priceHistory()
         var shortfall = [UInt128](repeating: 0, count: history.sampleCount)
         var varSum: UInt128 = 0, valued = 0, skipped = 0
